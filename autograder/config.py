@@ -1,0 +1,321 @@
+"""Load and validate course.yml, the single source of course configuration.
+
+Errors are one line, `FILE:LINE: where: what`, so an instructor can jump to the
+mistake. Everything else in the platform reads the typed `Course` built here.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import CourseError
+
+_ID = r"^[A-Za-z0-9_-]+$"
+_DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["course_id", "assignments"],
+    "properties": {
+        "course_id": {"type": "string", "pattern": _ID},
+        "course_dir": {"type": "string"},
+        "exchange": {"type": "string"},
+        "workers": {"type": "integer", "minimum": 1},
+        "roster": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "first_name": {"type": "string"},
+                    "last_name": {"type": "string"},
+                    "email": {"type": "string"},
+                },
+            },
+        },
+        "roster_file": {"type": "string"},
+        "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+        "assignments": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "title", "notebook", "solution", "checks", "due", "questions"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "title": {"type": "string"},
+                    "notebook": {"type": "string"},
+                    "solution": {"type": "string"},
+                    "checks": {"type": "string"},
+                    "due": {"type": "string", "pattern": _DATE},
+                    "late_policy": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["kind"],
+                        "properties": {
+                            "kind": {"enum": ["none", "zero", "per_day"]},
+                            "fraction_per_day": {"type": "number", "minimum": 0, "maximum": 1},
+                            "max_fraction": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    },
+                    "timeout": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "cell": {"type": "integer", "minimum": 1},
+                            "notebook": {"type": "integer", "minimum": 1},
+                        },
+                    },
+                    "seeds": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "policy": {"enum": ["per_student", "fixed"]},
+                            "base": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                    "datasets": {"type": "array", "items": {"type": "string"}},
+                    "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+                    "questions": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
+            },
+        },
+    },
+}
+
+DEFAULT_BUDGET = 1e-3  # false fails per submission; ../shared/MC_CHECKS.md
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    kind: str = "none"  # none | zero | per_day
+    fraction_per_day: float = 0.0
+    max_fraction: float = 1.0
+
+    def penalty_fraction(self, seconds_late: float) -> float:
+        """Share of the score taken away; each started day counts as a day."""
+        if seconds_late <= 0 or self.kind == "none":
+            return 0.0
+        if self.kind == "zero":
+            return 1.0
+        days = -(-seconds_late // 86400)  # ceiling
+        return min(self.max_fraction, days * self.fraction_per_day)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    notebook: Path
+    solution: Path
+    checks: Path
+    due: datetime
+    questions: dict[str, float]
+    late_policy: LatePolicy = LatePolicy()
+    cell_timeout: int = 300
+    notebook_timeout: int = 1800
+    seed_policy: str = "per_student"
+    seed_base: int = 0
+    datasets: tuple[Path, ...] = ()
+    false_fail_budget: float = DEFAULT_BUDGET
+
+    @property
+    def notebook_name(self) -> str:
+        return self.notebook.stem
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    source: Path  # the course.yml this came from
+    course_dir: Path
+    exchange: Path
+    roster: tuple[Student, ...]
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    workers: int | None = None
+
+    @property
+    def repo(self) -> Path:
+        return self.source.parent
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.course_dir / 'gradebook.db'}"
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        try:
+            return self.assignments[assignment_id]
+        except KeyError:
+            known = ", ".join(sorted(self.assignments)) or "none"
+            raise CourseError(
+                f"unknown assignment '{assignment_id}' (course.yml lists: {known})") from None
+
+    def student(self, student_id: str) -> Student:
+        for s in self.roster:
+            if s.id == student_id:
+                return s
+        raise CourseError(f"unknown student '{student_id}': not on the course roster")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings so the schema sees what was typed."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line_of(node, path) -> int:
+    """1-based line of the YAML node at `path` (keys and indices)."""
+    line = node.start_mark.line
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line, node = key.start_mark.line, value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1
+
+
+def _where(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "top level"
+
+
+def _schema_error(err: jsonschema.ValidationError, root_node, source: Path) -> CourseError:
+    path = list(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = sorted(k for k in err.instance if k not in allowed)
+        if extra:
+            path = path + [extra[0]]
+            hint = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
+            return CourseError(f"{source.name}:{_line_of(root_node, path)}: "
+                               f"unknown key '{extra[0]}' in {_where(path[:-1])}{hint}")
+    if err.validator == "pattern" and path and path[-1] == "due":
+        msg = f"'{err.instance}' is not a date with time zone, e.g. 2027-02-01T23:59:00+00:00"
+    elif err.validator == "required":
+        msg = err.message
+    else:
+        msg = err.message
+    return CourseError(f"{source.name}:{_line_of(root_node, path)}: {_where(path)}: {msg}")
+
+
+def _parse_due(text: str) -> datetime:
+    due = datetime.fromisoformat(text.replace(" ", "T"))
+    return due.astimezone(timezone.utc)
+
+
+def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Student, ...]:
+    students = [Student(**s) for s in data.get("roster", [])]
+    if "roster_file" in data:
+        path = base / data["roster_file"]
+        if not path.is_file():
+            raise CourseError(f"{source.name}:{_line_of(root_node, ['roster_file'])}: "
+                              f"roster file not found: {path}")
+        with path.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                if not re.match(_ID, row.get("id") or ""):
+                    raise CourseError(f"{path.name}: bad student id {row.get('id')!r}")
+                students.append(Student(**{k: row.get(k) or "" for k in
+                                           ("id", "first_name", "last_name", "email")}))
+    ids = [s.id for s in students]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CourseError(f"{source.name}: student id listed twice in the roster: {dupes[0]}")
+    return tuple(students)
+
+
+def load_course(path: str | Path = "course.yml", course_dir: str | Path | None = None) -> Course:
+    """Parse and validate course.yml. `course_dir` overrides where course state lives."""
+    source = Path(path).resolve()
+    if not source.is_file():
+        raise CourseError(f"course configuration not found: {source}")
+    text = source.read_text()
+    try:
+        root_node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise CourseError(f"{source.name}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise CourseError(f"{source.name}:1: expected a mapping of settings at the top level")
+
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        raise _schema_error(errors[0], root_node, source)
+
+    base = source.parent
+    cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
+    cdir = cdir.resolve()
+    exchange = data.get("exchange")
+    exchange = (base / exchange).resolve() if exchange else cdir / "exchange"
+    budget = data.get("false_fail_budget", DEFAULT_BUDGET)
+
+    assignments: dict[str, Assignment] = {}
+    for i, a in enumerate(data["assignments"]):
+        def where(key, _i=i):
+            return f"{source.name}:{_line_of(root_node, ['assignments', _i, key])}"
+        if a["id"] in assignments:
+            raise CourseError(f"{where('id')}: assignment id '{a['id']}' is used twice")
+        for key in ("notebook", "solution", "checks"):
+            if not (base / a[key]).is_file():
+                raise CourseError(f"{where(key)}: {key} file not found: {a[key]}")
+        for ds in a.get("datasets", []):
+            if not (base / ds).exists():
+                raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
+        timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
+        assignments[a["id"]] = Assignment(
+            id=a["id"], title=a["title"],
+            notebook=(base / a["notebook"]).resolve(),
+            solution=(base / a["solution"]).resolve(),
+            checks=(base / a["checks"]).resolve(),
+            due=_parse_due(a["due"]),
+            questions={k: float(v) for k, v in a["questions"].items()},
+            late_policy=LatePolicy(**a.get("late_policy", {"kind": "none"})),
+            cell_timeout=timeout.get("cell", 300),
+            notebook_timeout=timeout.get("notebook", 1800),
+            seed_policy=seeds.get("policy", "per_student"),
+            seed_base=seeds.get("base", 0),
+            datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
+            false_fail_budget=a.get("false_fail_budget", budget),
+        )
+
+    return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
+                  roster=_read_roster(data, base, source, root_node),
+                  assignments=assignments, workers=data.get("workers"))

@@ -1,0 +1,61 @@
+"""Turn extracted answers into per-question scores and student-facing messages."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import asdict, dataclass, field
+
+from .answers import Unavailable, decode_payload
+from .checks import AnswerError, CheckResult
+from .homework import Context, Question
+
+PASS, FAIL = "✔", "✘"
+
+
+@dataclass
+class QuestionResult:
+    grade_id: str
+    points: float
+    max_points: float
+    status: str                 # graded | not_run | unreadable | grader_error
+    messages: list[str] = field(default_factory=list)   # student-facing
+    detail: list[dict] = field(default_factory=list)    # TA-facing numbers
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def extraction_code(question: Question, ctx: Context) -> str:
+    from .kernel_side import extract
+    calls = question.calls(ctx) if question.calls else {}
+    return extract(list(question.answers), calls)
+
+
+def grade_question(question: Question, payload: str | None, ctx: Context,
+                   max_points: float, not_run_reason: str | None = None) -> QuestionResult:
+    def zero(status, message):
+        return QuestionResult(question.grade_id, 0.0, max_points, status, [f"{FAIL} {message}"])
+
+    if payload is None:
+        return zero("not_run", f"Not graded: {not_run_reason or 'this part of the notebook did not run'}. "
+                    "Answers computed earlier in the notebook still count.")
+    try:
+        values = decode_payload(payload)
+    except ValueError as exc:
+        return zero("unreadable", f"The answers for this question could not be read ({exc}).")
+    for key, value in values.items():
+        if isinstance(value, Unavailable):
+            return zero("graded", f"`{key}` {value.reason}.")
+    try:
+        results = question.check(values, ctx)
+    except AnswerError as exc:
+        return zero("graded", str(exc))
+    except Exception:  # a bug in the check must not leak hidden code or stop the batch
+        res = zero("grader_error", "The grader could not check this answer. Your TA has been told.")
+        res.detail.append({"traceback": traceback.format_exc()})
+        return res
+    results = [results] if isinstance(results, CheckResult) else list(results)
+    fraction = sum(r.fraction for r in results) / len(results)
+    return QuestionResult(
+        question.grade_id, round(max_points * fraction, 6), max_points, "graded",
+        [f"{PASS if r.passed else FAIL} {r.message}" for r in results],
+        [dict(r.detail) for r in results])

@@ -1,0 +1,99 @@
+"""The hidden-check registry each homework's `checks.py` fills in.
+
+A homework declares, per autograded test cell (its nbgrader grade_id):
+- which answer variables to read from the kernel,
+- which of the student's functions to call, with arguments the grader picks,
+- how many random comparisons it makes (its share of the false-fail budget),
+- the check itself: a function of plain data that returns CheckResults.
+
+    hw = Homework()
+
+    @hw.question("test_ace", answers=["ace"], n_checks=1)
+    def ace(values, ctx):
+        return close_to(values["ace"], truth, se, ctx.alpha, name="ace")
+
+Checks run in the grader process, so the kernel never sees a truth or a band.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import CourseError
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check knows about the submission it grades."""
+    seed: int         # the submission's seed; derive call seeds with seed_for
+    alpha: float      # false-fail level of ONE random comparison (budget / n)
+    budget: float     # the assignment's false-fail budget per submission
+
+    def seed_for(self, label: str) -> int:
+        """A seed for one probe call, fixed by the submission seed and the label."""
+        digest = hashlib.sha256(f"{self.seed}:{label}".encode()).digest()
+        return int.from_bytes(digest[:4], "little") % (2**31 - 1)
+
+
+Calls = Callable[[Context], dict[str, tuple[str, dict]]]
+
+
+@dataclass(frozen=True)
+class Question:
+    grade_id: str
+    check: Callable
+    answers: tuple[str, ...] = ()
+    calls: Calls | None = None
+    n_checks: int = 1
+
+
+@dataclass
+class Homework:
+    questions: dict[str, Question] = field(default_factory=dict)
+    wrong_answers: dict[str, Callable] = field(default_factory=dict)
+
+    def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
+        def register(func):
+            if grade_id in self.questions:
+                raise ValueError(f"question {grade_id} registered twice")
+            self.questions[grade_id] = Question(grade_id, func, tuple(answers), calls, n_checks)
+            return func
+        return register
+
+    def wrong_answer(self, label: str):
+        """Register a known wrong answer from the content brief, for calibration.
+
+        The function takes a Context and returns {answer-or-call key: plain value},
+        i.e. what the extraction of a submission making that mistake yields.
+        """
+        def register(func):
+            self.wrong_answers[label] = func
+            return func
+        return register
+
+    @property
+    def total_checks(self) -> int:
+        return sum(q.n_checks for q in self.questions.values())
+
+    def context(self, seed: int, budget: float) -> Context:
+        return Context(seed=seed, alpha=budget / max(1, self.total_checks), budget=budget)
+
+
+def load_homework(path: Path) -> Homework:
+    """Import an assignment's checks.py by path and return its `hw`."""
+    path = Path(path)
+    name = f"course_checks_{path.parent.name}"
+    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
+        return sys.modules[name].hw
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    hw = getattr(module, "hw", None)
+    if not isinstance(hw, Homework):
+        raise CourseError(f"{path}: defines no `hw = Homework()`")
+    return hw

@@ -1,0 +1,116 @@
+"""Code that runs INSIDE the student's kernel. It is sent as source text, never imported.
+
+It turns named answers, and results of calls to the student's functions with
+arguments chosen by the grader, into tagged JSON and displays it under a
+private MIME type. Nothing here decides a verdict: the grader decodes the JSON
+and runs the checks in its own process, so anything the kernel sends is at most
+"the student's answer".
+"""
+
+MIME = "application/vnd.course.answers+json"
+
+PROLOGUE = r'''
+def __course_seed(seed):
+    import os, random
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    try:
+        import numpy
+        numpy.random.seed(seed)
+    except ImportError:
+        pass
+    try:
+        import torch
+        torch.manual_seed(seed)
+    except ImportError:
+        pass
+    try:
+        import pyro
+        pyro.set_rng_seed(seed)
+    except ImportError:
+        pass
+import matplotlib
+matplotlib.use("Agg")
+__course_seed({seed})
+del __course_seed
+'''
+
+EXTRACT = r'''
+def __course_extract(names, calls, mime):
+    import json, math, traceback
+    from IPython.display import display
+
+    def plain(x, depth=0):
+        if depth > 20:
+            raise TypeError("the value is nested too deeply")
+        if x is None or type(x) in (bool, str):
+            return x
+        if type(x) is int:
+            return x
+        if type(x) is float:
+            return x if math.isfinite(x) else {"__float__": repr(x)}
+        mod = type(x).__module__.split(".")[0]
+        if mod in ("torch", "numpy") and hasattr(x, "tolist"):
+            if mod == "torch":
+                x = x.detach().cpu().numpy()
+            import numpy as np
+            arr = np.asarray(x)
+            if arr.dtype.kind not in "biuf":
+                raise TypeError(f"arrays of dtype {arr.dtype} are not supported")
+            kind = {"b": "bool", "i": "int", "u": "int", "f": "float"}[arr.dtype.kind]
+            flat = [v if not isinstance(v, float) or math.isfinite(v) else repr(v)
+                    for v in arr.astype(float if kind == "float" else arr.dtype).ravel().tolist()]
+            return {"__array__": flat, "shape": list(arr.shape), "dtype": kind}
+        if type(x).__name__ == "Fraction":
+            return {"__fraction__": [x.numerator, x.denominator]}
+        if isinstance(x, (set, frozenset)):
+            return {"__set__": [plain(v, depth + 1) for v in x]}
+        if isinstance(x, (list, tuple)):
+            return [plain(v, depth + 1) for v in x]
+        if isinstance(x, dict):
+            return {"__dict__": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in x.items()]}
+        return {"__unsupported__": type(x).__name__}
+
+    out = {}
+    g = globals()
+    for name in names:
+        if name not in g:
+            out[name] = {"__missing__": name}
+            continue
+        try:
+            out[name] = {"value": plain(g[name])}
+        except Exception as exc:
+            out[name] = {"__error__": f"{type(exc).__name__}: {exc}"}
+    for key, (func, kwargs) in calls.items():
+        if func not in g or not callable(g[func]):
+            out[key] = {"__missing__": func}
+            continue
+        try:
+            out[key] = {"value": plain(g[func](**kwargs))}
+        except Exception as exc:
+            tb = traceback.extract_tb(exc.__traceback__)
+            # keep only frames from the student's own cells
+            where = [f"line {f.lineno} in {f.name}" for f in tb if f.filename.startswith("<ipython-input")
+                     or "/ipykernel_" in f.filename]
+            out[key] = {"__error__": f"{type(exc).__name__}: {exc}" +
+                        (f" ({where[-1]})" if where else "")}
+    display({mime: json.dumps(out)}, raw=True)
+
+__course_extract({names!r}, {calls!r}, {mime!r})
+del __course_extract
+'''
+
+
+def prologue(seed: int) -> str:
+    return PROLOGUE.replace("{seed}", str(int(seed)))
+
+
+def extract(names: list[str], calls: dict[str, tuple[str, dict]]) -> str:
+    """Source that reports `names` and the results of `calls` = {key: (func, kwargs)}.
+
+    kwargs must be plain literals (numbers, strings, lists, dicts); they are
+    embedded with repr, so the grader decides exactly what the kernel sees.
+    """
+    return (EXTRACT.replace("{names!r}", repr(list(names)))
+            .replace("{calls!r}", repr({k: (f, dict(kw)) for k, (f, kw) in calls.items()}))
+            .replace("{mime!r}", repr(MIME)))

@@ -1,0 +1,73 @@
+"""Build nbgrader's traitlets Config from course.yml (no nbgrader_config.py on disk)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                    DeduplicateIds, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
+from traitlets.config import Config
+
+from .config import Assignment, Course
+from .preprocessors import (CourseLatePolicy, ExecuteAndExtract, RecordTampering,
+                            RunHiddenChecks, WriteGradingReport)
+
+
+def student_workspace(course: Course, student_id: str) -> Path:
+    """Where a (simulated) student works; each has its own nbgrader cache, so
+    fetched feedback can only ever be matched against their own submissions."""
+    return course.course_dir / "students" / student_id
+
+
+def nbgrader_config(course: Course, assignment: Assignment | None = None,
+                    student_id: str | None = None) -> Config:
+    c = Config()
+    c.CourseDirectory.root = str(course.course_dir)
+    c.CourseDirectory.course_id = course.id
+    c.CourseDirectory.db_url = course.db_url
+    c.Exchange.root = str(course.exchange)
+    c.Exchange.timezone = "UTC"
+    c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"
+
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput, DeduplicateIds, OverwriteKernelspec, RecordTampering,
+        OverwriteCells, CheckCellMetadata]
+    c.Autograde.autograde_preprocessors = [
+        ExecuteAndExtract, RunHiddenChecks, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, WriteGradingReport]
+    c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("kernelspec",), ("course",)}
+    c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {("nbgrader",)}
+    c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored, not lost
+    c.CoursePreprocessor.course_file = str(course.source)
+    c.CoursePreprocessor.course_dir = str(course.course_dir)
+    c.AssignLatePenalties.plugin_class = CourseLatePolicy
+
+    if assignment is not None:
+        c.CourseDirectory.assignment_id = assignment.id
+        lp = assignment.late_policy
+        c.CourseLatePolicy.kind = lp.kind
+        c.CourseLatePolicy.fraction_per_day = lp.fraction_per_day
+        c.CourseLatePolicy.max_fraction = lp.max_fraction
+    if student_id is not None:
+        c.CourseDirectory.student_id = student_id
+        c.Exchange.cache = str(student_workspace(course, student_id) / ".nbgrader-cache")
+        c.Exchange.assignment_dir = str(student_workspace(course, student_id))
+    return c
+
+
+def ensure_dirs(course: Course) -> None:
+    course.course_dir.mkdir(parents=True, exist_ok=True)
+    course.exchange.mkdir(parents=True, exist_ok=True)
+    os.chmod(course.exchange, 0o777)  # nbgrader's exchange contract
+
+
+def api(course: Course, assignment: Assignment | None = None,
+        student_id: str | None = None) -> NbGraderAPI:
+    ensure_dirs(course)
+    cfg = nbgrader_config(course, assignment, student_id)
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)

@@ -1,0 +1,142 @@
+"""Our steps in nbgrader's autograde chain, each a small class with one job.
+
+nbgrader's chain is kept (sanitize, restore test cells from the database, save
+grades, late penalties); only its Execute step is replaced:
+
+    sanitize:  ClearOutput, DeduplicateIds, OverwriteKernelspec,
+               RecordTampering, OverwriteCells, CheckCellMetadata
+    autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput,
+               SaveAutoGrades, AssignLatePenalties, WriteGradingReport
+
+ExecuteAndExtract runs the notebook and pulls answers out as plain JSON.
+RunHiddenChecks grades that data in this process and writes each test cell's
+output as our message plus a numeric score, which nbgrader's SaveAutoGrades
+reads as partial credit. A stderr warning therefore cannot zero a correct cell,
+and no hidden check code or traceback ever enters the notebook.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.plugins import LateSubmissionPlugin
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Enum, Float, Unicode
+
+from .config import load_course
+from .execution import RunOutcome
+from .grading import QuestionResult
+from .homework import load_homework
+from .nbcells import grade_id, is_test_cell
+from .seeds import submission_seed
+from .submission import execute, score
+
+REPORT = "grading.json"
+
+
+class CoursePreprocessor(NbGraderPreprocessor):
+    """Base: knows course.yml and the assignment being processed."""
+    course_file = Unicode("", help="path to course.yml").tag(config=True)
+    course_dir = Unicode("", help="course state directory").tag(config=True)
+
+    def assignment(self, resources):
+        course = load_course(self.course_file, self.course_dir or None)
+        return course.assignment(resources["nbgrader"]["assignment"])
+
+
+class RecordTampering(CoursePreprocessor):
+    """Note test cells a student deleted or edited, before nbgrader restores them."""
+
+    def preprocess(self, nb, resources):
+        course = load_course(self.course_file, self.course_dir or None)
+        a = course.assignment(resources["nbgrader"]["assignment"])
+        source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
+        submitted = {grade_id(c): c.source for c in nb.cells if is_test_cell(c)}
+        notes = []
+        for cell in source.cells:
+            if not is_test_cell(cell):
+                continue
+            gid = grade_id(cell)
+            if gid not in submitted:
+                notes.append(f"test cell `{gid}` was deleted; the original was restored")
+            elif submitted[gid].strip() != cell.source.strip():
+                notes.append(f"test cell `{gid}` was edited; the original was restored")
+        nb.metadata.setdefault("course", {})["tampering"] = notes
+        return nb, resources
+
+
+class ExecuteAndExtract(CoursePreprocessor):
+    """Run the notebook in a kernel and keep the extracted answers in resources."""
+
+    def preprocess(self, nb, resources):
+        a = self.assignment(resources)
+        seed = submission_seed(a, resources["nbgrader"]["student"])
+        here = Path(resources["metadata"]["path"])
+        # data files only (nbgrader copied the master versions here); never sources or the gradebook
+        data = [f for f in here.iterdir() if f.is_file() and f.suffix != ".ipynb" and f.name != REPORT]
+        outcome, ctx = execute(a, load_homework(a.checks), nb, seed, data)
+        resources["course"] = {"outcome": outcome, "ctx": ctx, "seed": seed}
+        self.log.info("executed in %.1fs%s", outcome.seconds,
+                      f"; stopped: {outcome.stopped}" if outcome.stopped else "")
+        return nb, resources
+
+
+class RunHiddenChecks(CoursePreprocessor):
+    """Grade each test cell from the extracted data and write its output."""
+
+    def preprocess(self, nb, resources):
+        a = self.assignment(resources)
+        info = resources["course"]
+        info["results"] = score(load_homework(a.checks), nb, info["outcome"], info["ctx"])
+        return nb, resources
+
+
+class WriteGradingReport(CoursePreprocessor):
+    """Save per-question status and reasons next to the autograded notebook,
+    and flag the submission in the gradebook when something went wrong."""
+
+    def preprocess(self, nb, resources):
+        info = resources["course"]
+        outcome: RunOutcome = info["outcome"]
+        results: list[QuestionResult] = info["results"]
+        problems = [r.status for r in results if r.status != "graded"]
+        status = "ok" if not outcome.stopped and not problems else (
+            "incomplete" if outcome.stopped else problems[0])
+        report = {
+            "student": resources["nbgrader"]["student"],
+            "assignment": resources["nbgrader"]["assignment"],
+            "seed": info["seed"],
+            "status": status,
+            "stopped": outcome.stopped,
+            "seconds": round(outcome.seconds, 2),
+            "tampering": nb.metadata.get("course", {}).get("tampering", []),
+            "questions": [r.to_dict() for r in results],
+        }
+        path = Path(resources["metadata"]["path"]) / REPORT
+        path.write_text(json.dumps(report, indent=2))
+        nb.metadata.setdefault("course", {})["status"] = status
+        notes = ([f"Execution stopped early: {outcome.stopped}."] if outcome.stopped else []) \
+            + [n[0].upper() + n[1:] + "." for n in report["tampering"]]
+        if notes:  # shown at the top of the feedback, for the student and the TA
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes)))
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            sub = gb.find_submission(resources["nbgrader"]["assignment"],
+                                     resources["nbgrader"]["student"])
+            sub.flagged = status != "ok"
+            gb.db.commit()
+        return nb, resources
+
+
+class CourseLatePolicy(LateSubmissionPlugin):
+    """Late penalty from course.yml: none, zero, or a share per started day."""
+    kind = Enum(("none", "zero", "per_day"), default_value="none").tag(config=True)
+    fraction_per_day = Float(0.0).tag(config=True)
+    max_fraction = Float(1.0).tag(config=True)
+
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        from .config import LatePolicy
+        policy = LatePolicy(self.kind, self.fraction_per_day, self.max_fraction)
+        return round(score * policy.penalty_fraction(total_seconds_late), 6)
