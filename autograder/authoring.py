@@ -93,3 +93,26 @@ def solution_lines(assignment: Assignment) -> set[str]:
             if len(s) > 12 and s not in template and not s.startswith("#"):
                 lines.add(s)
     return lines
+
+
+def fill_student_notebook(nb, sections: dict[str, tuple[str, str]]):
+    """Answer a released notebook as a student would: replace nbgrader's stubs in
+    the answer cells named in `sections` (same format as a solution file)."""
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if not is_answer_cell(cell) or gid not in sections:
+            continue
+        text = sections[gid][1]
+        if cell.cell_type == "markdown":
+            cell.source = text
+        else:
+            stub = "# YOUR CODE HERE\nraise NotImplementedError()"
+            if stub not in cell.source:
+                raise CourseError(f"answer cell '{gid}' has no nbgrader stub to replace")
+            cell.source = cell.source.replace(stub, text)
+    return nb
+
+
+def solution_variant(assignment: Assignment, variant: Path) -> dict[str, tuple[str, str]]:
+    """Reference sections with some replaced by a variant file (a known mistake)."""
+    return {**read_solution_sections(assignment.solution), **read_solution_sections(variant)}

@@ -7,9 +7,11 @@ and recorded as a report with a reason; the batch always goes on."""
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SAWarning
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import nbconfig
@@ -65,7 +67,10 @@ def grade_one(course: Course, assignment_id: str, student_id: str) -> GradedSubm
     problem = _preflight(course, a, student_id)
     if problem:
         return _write_failure(course, a.id, student_id, *problem)
-    result = nbconfig.api(course, a).autograde(a.id, student_id, force=True, create=False)
+    with warnings.catch_warnings():
+        # nbgrader 0.9.6 trips SQLAlchemy's autoflush warning on every regrade; harmless
+        warnings.filterwarnings("ignore", category=SAWarning)
+        result = nbconfig.api(course, a).autograde(a.id, student_id, force=True, create=False)
     report = read_report(course, a.id, student_id)
     if not result.get("success") or report is None:
         log = [ln for ln in ((result.get("log") or "") + (result.get("error") or "")).splitlines()

@@ -46,11 +46,20 @@ def run_submission(nb: nbformat.NotebookNode, *, cwd: Path, seed: int,
         error_on_timeout={"ename": "TimeoutError", "evalue": "this cell ran past its time limit",
                           "traceback": ["TimeoutError: this cell ran past its time limit"]},
         resources={"metadata": {"path": str(cwd)}}, record_timing=False)
+    # IPC sockets in the private work folder instead of TCP ports on localhost
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    client.km.ip = str(Path(cwd) / ".kernel-ipc")
     start = time.monotonic()
     try:
         with client.setup_kernel():
-            client.execute_cell(nbformat.v4.new_code_cell(kernel_side.prologue(seed)), -1,
-                                store_history=False)
+            # nbclient writes each executed cell back into nb.cells[index], so the
+            # seeding prologue runs as a temporary first cell
+            nb.cells.insert(0, nbformat.v4.new_code_cell(kernel_side.prologue(seed)))
+            try:
+                client.execute_cell(nb.cells[0], 0, store_history=False)
+            finally:
+                nb.cells.pop(0)
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue

@@ -36,9 +36,11 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
             pending = []
             for q in questions:
                 grade = gb.find_grade(q, a.notebook_name, a.id, s.id)
-                if grade.score is None:
-                    pending.append(q)
-                row[q] = "" if grade.score is None else round(grade.score, 4)
+                if grade.auto_score is None and grade.manual_score is None:
+                    pending.append(q)  # nbgrader reports 0.0 here; we show it as not graded
+                    row[q] = ""
+                else:
+                    row[q] = round(grade.score, 4)
             penalty = sub.late_submission_penalty or 0.0
             notes = [report.get("stopped") or ""] + report.get("tampering", [])
             if sub.total_seconds_late > 0:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -59,7 +60,16 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     return c
 
 
+def ensure_tools_on_path() -> None:
+    """nbgrader runs `alembic` by name; find it next to this interpreter even
+    when the venv was not activated (e.g. `.venv/bin/course ...`)."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
 def ensure_dirs(course: Course) -> None:
+    ensure_tools_on_path()
     course.course_dir.mkdir(parents=True, exist_ok=True)
     course.exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(course.exchange, 0o777)  # nbgrader's exchange contract

@@ -46,7 +46,8 @@ def verify_student_version(course: Course, assignment_id: str) -> None:
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", a.checks.name):
         if marker in text:
             raise CourseError(f"release check: student version contains '{marker}'")
-    leaked = sorted(line for line in solution_lines(a) if line in text)
+    released = {line.strip() for line in text.splitlines()}
+    leaked = sorted(solution_lines(a) & released)
     if leaked:
         raise CourseError(f"release check: solution code in student version: {leaked[0]!r}")
 

@@ -1,0 +1,200 @@
+"""`course`: a thin command line over the library. Each subcommand is one call."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .config import load_course
+from .errors import CourseError
+
+console = Console()
+if not console.is_terminal:  # logs and CI: keep the gradebook table on one line per student
+    console = Console(width=200)
+
+
+def _table(title, header, rows) -> Table:
+    t = Table(title=title)
+    for h in header:
+        t.add_column(h, overflow="fold")
+    for r in rows:
+        t.add_row(*[str(v) for v in r])
+    return t
+
+
+def print_gradebook(course, assignment_id) -> None:
+    from .export import rows
+    header, data = rows(course, assignment_id)
+    console.print(_table(f"Gradebook: {assignment_id}", header,
+                         [[r.get(h, "") for h in header] for r in data]))
+
+
+# ---------------------------------------------------------------- commands
+def cmd_release(course, args):
+    from .release import release
+    for hw in args.assignments:
+        release(course, hw)
+        console.print(f"released {hw}: student version checked (no solutions, no hidden checks)")
+
+
+def cmd_check_solutions(course, args):
+    from .reference import check_solution
+    ids = args.assignments or list(course.assignments)
+    failures = 0
+    for hw in ids:
+        with console.status(f"running the reference solution of {hw}"):
+            res = check_solution(course, hw, args.seed)
+        rows = [(r.grade_id, f"{r.points:g}/{r.max_points:g}", r.status, " ".join(r.messages))
+                for r in res.results]
+        console.print(_table(f"{hw} (seed {res.seed})", ["question", "points", "status", "messages"], rows))
+        if res.stopped:
+            console.print(f"[red]execution stopped: {res.stopped}")
+        failures += not res.ok
+    if failures:
+        raise CourseError(f"{failures} reference solution(s) did not pass every hidden check")
+
+
+def cmd_fetch(course, args):
+    from .student import fetch
+    console.print(f"fetched into {fetch(course, args.assignment, args.student)}")
+
+
+def cmd_validate(course, args):
+    from .student import validate
+    with console.status(f"running {args.notebook} with its visible checks"):
+        report = validate(course, Path(args.notebook))
+    for p in report.problems:
+        console.print(f"[red]✘ {p}")
+    for name in report.passed:
+        console.print(f"[green]✔ {name}")
+    for name, msg in report.failed:
+        console.print(f"[red]✘ {name}: {msg}")
+    if not report.ok:
+        raise CourseError("validation found problems; fix them before you submit")
+    console.print("all visible checks pass (hidden checks run when your notebook is graded)")
+
+
+def cmd_submit(course, args):
+    from .student import submit
+    submit(course, args.assignment, args.student)
+    console.print(f"submitted {args.assignment} for {args.student}")
+
+
+def cmd_fetch_feedback(course, args):
+    from .student import fetch_feedback
+    for path in fetch_feedback(course, args.assignment, args.student):
+        console.print(str(path))
+
+
+def cmd_collect(course, args):
+    from .collect import collect, unknown_students
+    students = collect(course, args.assignment)
+    console.print(f"collected {len(students)} submission(s) of {args.assignment}")
+    for s in unknown_students(course, args.assignment):
+        console.print(f"[yellow]warning: submission from '{s}', who is not on the roster; left ungraded")
+
+
+def cmd_autograde(course, args):
+    from collections import Counter
+    from .autograde import autograde
+    done = autograde(course, args.assignment, args.student or None)
+    counts = Counter(d.status for d in done)
+    console.print("summary: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    for d in done:
+        if d.status != "ok":
+            console.print(f"  {d.student}: {d.status} — {d.reason}")
+
+
+def cmd_feedback(course, args):
+    from .feedback import feedback
+    feedback(course, args.assignment)
+    console.print(f"feedback generated and released for {args.assignment}")
+
+
+def cmd_export(course, args):
+    from .export import export_csv
+    path = export_csv(course, args.assignment, args.output)
+    console.print(f"wrote {path}")
+    print_gradebook(course, args.assignment)
+
+
+def cmd_gradebook(course, args):
+    print_gradebook(course, args.assignment)
+
+
+def cmd_calibrate(course, args):
+    from .calibrate import calibrate
+    calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs)
+
+
+def cmd_demo(course, args):
+    from .demo import run_demo
+    run_demo(course, Path(args.dir) if args.dir else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course", description=__doc__)
+    p.add_argument("--config", default="course.yml", help="course configuration (default: course.yml)")
+    p.add_argument("--course-dir", help="override where course state lives")
+    p.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name, func, help_):
+        sp = sub.add_parser(name, help=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    add("release", cmd_release, "instructor: build, check and release homework").add_argument(
+        "assignments", nargs="+", metavar="HW")
+    sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
+    sp.add_argument("assignments", nargs="*", metavar="HW")
+    sp.add_argument("--seed", type=int)
+    for name, func, help_ in [("fetch", cmd_fetch, "student: fetch released homework"),
+                              ("submit", cmd_submit, "student: submit homework"),
+                              ("fetch-feedback", cmd_fetch_feedback, "student: fetch your feedback")]:
+        sp = add(name, func, help_)
+        sp.add_argument("assignment", metavar="HW")
+        sp.add_argument("--student", required=True)
+    add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument("notebook")
+    add("collect", cmd_collect, "TA: collect submissions").add_argument("assignment", metavar="HW")
+    sp = add("autograde", cmd_autograde, "TA: autograde collected submissions")
+    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("--student", action="append", help="only this student (repeatable)")
+    add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
+    sp = add("export", cmd_export, "TA: export grades as CSV")
+    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("--output")
+    add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument("assignment", metavar="HW")
+    sp = add("calibrate", cmd_calibrate, "instructor: measure false fails and detection of wrong answers")
+    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
+    sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
+    add("demo", cmd_demo, "release, simulate four students, grade, and print the gradebook").add_argument(
+        "--dir", help="course state folder for the demo (default: demo-course/)")
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    # nbgrader logs every file it copies; its failures reach the user as CourseError
+    # messages with the log's tail, so its chatter is shown only with --verbose.
+    logging.basicConfig(level=logging.INFO, format="%(message)s",
+                        handlers=None if args.verbose else [logging.NullHandler()])
+    try:
+        course = load_course(args.config, args.course_dir)
+        args.func(course, args)
+    except CourseError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted; finished work is saved and a rerun continues from it")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
