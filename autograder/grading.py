@@ -30,27 +30,37 @@ def extraction_code(question: Question, ctx: Context) -> str:
     return extract(list(question.answers), calls)
 
 
+def _zero(question, max_points, status, message) -> QuestionResult:
+    return QuestionResult(question.grade_id, 0.0, max_points, status, [f"{FAIL} {message}"])
+
+
 def grade_question(question: Question, payload: str | None, ctx: Context,
                    max_points: float, not_run_reason: str | None = None) -> QuestionResult:
-    def zero(status, message):
-        return QuestionResult(question.grade_id, 0.0, max_points, status, [f"{FAIL} {message}"])
-
+    """Grade one test cell from the JSON its extraction produced (None: never ran)."""
     if payload is None:
-        return zero("not_run", f"Not graded: {not_run_reason or 'this part of the notebook did not run'}. "
-                    "Answers computed earlier in the notebook still count.")
+        return _zero(question, max_points, "not_run",
+                     f"Not graded: {not_run_reason or 'this part of the notebook did not run'}. "
+                     "Answers computed earlier in the notebook still count.")
     try:
         values = decode_payload(payload)
     except ValueError as exc:
-        return zero("unreadable", f"The answers for this question could not be read ({exc}).")
+        return _zero(question, max_points, "unreadable",
+                     f"The answers for this question could not be read ({exc}).")
+    return grade_values(question, values, ctx, max_points)
+
+
+def grade_values(question: Question, values: dict, ctx: Context, max_points: float) -> QuestionResult:
+    """Run a question's hidden checks on decoded answers."""
     for key, value in values.items():
         if isinstance(value, Unavailable):
-            return zero("graded", f"`{key}` {value.reason}.")
+            return _zero(question, max_points, "graded", f"`{key}` {value.reason}.")
     try:
         results = question.check(values, ctx)
     except AnswerError as exc:
-        return zero("graded", str(exc))
+        return _zero(question, max_points, "graded", str(exc))
     except Exception:  # a bug in the check must not leak hidden code or stop the batch
-        res = zero("grader_error", "The grader could not check this answer. Your TA has been told.")
+        res = _zero(question, max_points, "grader_error",
+                    "The grader could not check this answer. Your TA has been told.")
         res.detail.append({"traceback": traceback.format_exc()})
         return res
     results = [results] if isinstance(results, CheckResult) else list(results)

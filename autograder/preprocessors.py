@@ -122,10 +122,11 @@ class WriteGradingReport(CoursePreprocessor):
         if notes:  # shown at the top of the feedback, for the student and the TA
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes)))
-        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
-            sub = gb.find_submission(resources["nbgrader"]["assignment"],
-                                     resources["nbgrader"]["student"])
-            sub.flagged = status != "ok"
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:  # formgrader shows the flag
+            notebook = gb.find_submission_notebook(resources["nbgrader"]["notebook"],
+                                                   resources["nbgrader"]["assignment"],
+                                                   resources["nbgrader"]["student"])
+            notebook.flagged = status != "ok"
             gb.db.commit()
         return nb, resources
 

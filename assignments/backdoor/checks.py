@@ -90,6 +90,18 @@ TRUE_CPTS = cpts_from_counts(*load_counts())
 PROBE_TABLES = {"observed": TRUE_CPTS, "relabelled": flipped_promotions(TRUE_CPTS)}
 
 
+# The brief's "Overall" row (renewed / total per promotion). Its numerators are
+# not the sums of its strata (27272 vs 27401, 28902 vs 28921), so the naive
+# contrast it gives (-0.0466) differs from the one the strata give (-0.0434);
+# both are the Simpson's-paradox answer and both must fail.
+BRIEF_OVERALL = {0: (27272, 35000), 1: (28902, 35000)}
+
+
+def brief_overall_rates(cpts: dict) -> np.ndarray:
+    rates = np.array([BRIEF_OVERALL[x][0] / BRIEF_OVERALL[x][1] for x in (0, 1)])
+    return rates if cpts is TRUE_CPTS else rates[::-1]  # relabelled table swaps the promotions
+
+
 def ace_se(cpts: dict, n: int) -> float:
     """SE of an ACE estimated from n draws of each interventional distribution.
 
@@ -107,7 +119,10 @@ RANDOM_CHECKS = 4  # two probes in each of test_backdoor and test_do
 
 
 def wrong_values(cpts: dict) -> dict[str, float]:
-    return {"naive": naive_contrast(cpts), "transposed P(Y|X,Z)": ace(transposed_y(cpts))}
+    """Known wrong ACEs (brief §2) on a probe table."""
+    overall = brief_overall_rates(cpts)
+    return {"naive": naive_contrast(cpts), "naive, brief's overall row": overall[0] - overall[1],
+            "transposed P(Y|X,Z)": ace(transposed_y(cpts))}
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
@@ -166,12 +181,17 @@ def _probe_calls(func):
 
 
 def _check_ace_probes(values, ctx, func, hint):
+    """All or nothing: a function that is right on one table and wrong on the
+    other is wrong (e.g. a typed-in constant)."""
     results = []
     for label, cpts in PROBE_TABLES.items():
         name = f"{func}(...) on the {label} table"
         results.append(close_to(as_float(values[label], name), ace(cpts),
                                 ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR,
                                 name=name, hint=hint))
+    failures = [r for r in results if not r.passed]
+    if failures:
+        return failed(failures[0].message, probes=[r.detail for r in results])
     return results
 
 
@@ -213,6 +233,13 @@ def wrong_naive(values, ctx):
     rng = np.random.default_rng(ctx.seed)
     return {**values, "test_backdoor": _ace_probes(rng, observational),
             "test_do": _ace_probes(rng, observational)}
+
+
+@hw.wrong_answer("naive contrast, brief's overall row")
+def wrong_naive_overall(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    return {**values, "test_backdoor": _ace_probes(rng, brief_overall_rates),
+            "test_do": _ace_probes(rng, brief_overall_rates)}
 
 
 @hw.wrong_answer("transposed CPTs")

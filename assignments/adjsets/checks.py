@@ -1,0 +1,378 @@
+"""Hidden checks for the adjustment-set homework (content brief, section 1).
+
+Never released to students. Every set of sets is derived here by d-separation on
+the brief's graphs (networkx), never typed in. The one Monte Carlo question
+(ace_11) simulates the app study of DAG 1.1 from the tables in APP_CPTS, which the
+notebook states; its truth is computed by enumeration and its required sample size
+comes from the gap to the known wrong answer (adjusting for the collider W).
+
+Partial credit for the set questions is compare_sets' documented rule, stated in
+the notebook: score = max(0, found / n_right - n_wrong / n_right).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+
+from autograder.checks import (AnswerError, close_to, compare_sets, compare_structure, failed,
+                               normalise_sets, passed, required_n)
+from autograder.config import DEFAULT_BUDGET
+from autograder.homework import Homework
+
+hw = Homework()
+
+# ---------------------------------------------------------------- the facts
+# The graphs of the brief, edge by edge.
+EDGES_11 = [("U", "Y"), ("X", "Y"), ("U", "W"), ("X", "W")]
+EDGES_12 = [("E", "Z"), ("A", "Z"), ("E", "X"), ("Z", "X"), ("A", "Y"), ("Z", "Y"), ("X", "Y")]
+EDGES_13 = [("B", "Z"), ("C", "Z"), ("B", "A"), ("C", "D"), ("A", "X"), ("Z", "X"),
+            ("X", "W"), ("W", "Y"), ("D", "Y"), ("Z", "Y")]
+DAG_11, DAG_12, DAG_13 = (nx.DiGraph(e) for e in (EDGES_11, EDGES_12, EDGES_13))
+UNOBSERVED_11 = {"U"}                 # user preferences were never measured
+COSTS_12 = {"E": 10, "A": 5}          # dollars per subject; X, Y and Z are recorded anyway
+
+# The app study of DAG 1.1, stated in the notebook (cpts_11): the feature X was rolled
+# out at random; U = likes shopping, W = high app usage (1) or low (0), Y = purchase.
+APP_CPTS = {
+    "p_u1": 0.4,                                   # P(U=1)
+    "p_x1": 0.5,                                   # P(X=1)
+    "p_w1_given_xu": [[0.1, 0.7], [0.6, 0.95]],    # [x][u] = P(W=1 | X=x, U=u)
+    "p_y1_given_xu": [[0.1, 0.6], [0.2, 0.7]],     # [x][u] = P(Y=1 | X=x, U=u)
+}
+# Only float32 arithmetic separates an exact answer from ours.
+FLOAT32_FLOOR = 1e-6
+
+
+# ------------------------------------------------------ graph reasoning
+def satisfies_backdoor(g: nx.DiGraph, treatments, outcome: str, s) -> bool:
+    """Back-door criterion for the (joint) effect of `treatments` on `outcome`:
+    no member of s is a treatment, the outcome or a descendant of a treatment, and
+    s d-separates the treatments from the outcome once the treatments' outgoing
+    edges are removed (only back-door paths are left)."""
+    t, s = set(treatments), set(s)
+    if s & t or outcome in s:
+        return False
+    if s & set().union(*(nx.descendants(g, x) for x in t)):
+        return False
+    cut = g.copy()
+    cut.remove_edges_from([e for x in t for e in list(g.out_edges(x))])
+    return nx.is_d_separator(cut, t, {outcome}, s)
+
+
+def backdoor_sets(g: nx.DiGraph, treatments, outcome: str) -> frozenset:
+    """Every subset of the other nodes that satisfies the back-door criterion."""
+    others = sorted(set(g) - set(treatments) - {outcome})
+    return frozenset(frozenset(c) for r in range(len(others) + 1)
+                     for c in itertools.combinations(others, r)
+                     if satisfies_backdoor(g, treatments, outcome, c))
+
+
+def minimal(sets) -> frozenset:
+    """The valid sets none of whose proper subsets is valid."""
+    return frozenset(s for s in sets if not any(o < s for o in sets))
+
+
+def drop_irrelevant(g: nx.DiGraph, target, given) -> frozenset:
+    """Shrink the conditioning set of P(target | given): remove, one at a time in
+    name order, every variable that is d-separated from target by the rest. The
+    probability does not change, so this is the canonical form of the factor."""
+    target, given = set(target), set(given)
+    for v in sorted(given):
+        if nx.is_d_separator(g, target, {v}, given - {v}):
+            given = given - {v}
+    return frozenset(given)
+
+
+def w_specific_formula(g: nx.DiGraph, x: str, y: str, w: str, s) -> dict:
+    """P(y | do(x), w) = sum_s P(y | x, s, w) P(s | x, w), reduced by d-separation.
+
+    Both factors use rule 2 of the do-calculus (exchange do(x) for x), which needs
+    X d-separated from Y given S and W, and from S given W, in the graph without
+    X's outgoing edges; that is asserted rather than assumed."""
+    s = set(s)
+    cut = g.copy()
+    cut.remove_edges_from(list(g.out_edges(x)))
+    assert nx.is_d_separator(cut, {x}, {y}, s | {w}), "rule 2 fails for the outcome factor"
+    assert nx.is_d_separator(cut, {x}, s, {w}), "rule 2 fails for the weighting factor"
+    return {"sum_over": frozenset(s),
+            "y_given": drop_irrelevant(g, {y}, {x, w} | s),
+            "u_given": drop_irrelevant(g, s, {x, w})}
+
+
+VALID_11 = backdoor_sets(DAG_11, {"X"}, "Y")
+USABLE_11 = frozenset(s for s in VALID_11 if not s & UNOBSERVED_11)
+# the formula sums over the one non-empty valid set
+FORMULA_11 = w_specific_formula(DAG_11, "X", "Y", "W",
+                                next(iter(s for s in VALID_11 if s)))
+VALID_12 = backdoor_sets(DAG_12, {"X"}, "Y")
+Z_ALONE_VALID_12 = satisfies_backdoor(DAG_12, {"X"}, "Y", {"Z"})
+
+
+def cost_12(s) -> int:
+    return sum(COSTS_12.get(v, 0) for v in s)
+
+
+CHEAPEST_COST_12 = min(cost_12(s) for s in VALID_12)
+_cheapest = [s for s in VALID_12 if cost_12(s) == CHEAPEST_COST_12]
+assert len(_cheapest) == 1, "the cheapest valid set must be unique for the question to make sense"
+CHEAPEST_12 = _cheapest[0]
+VALID_13 = backdoor_sets(DAG_13, {"X"}, "Y")
+MINIMAL_13 = minimal(VALID_13)
+MINIMAL_D_13 = minimal(backdoor_sets(DAG_13, {"D"}, "Y"))
+MINIMAL_DW_13 = minimal(backdoor_sets(DAG_13, {"D", "W"}, "Y"))
+
+
+# ----------------------------------------------- the app study (DAG 1.1)
+def joint_11(cpts: dict) -> np.ndarray:
+    """P(X=x, U=u, W=w, Y=y) as an array indexed [x, u, w, y]."""
+    p_u = np.array([1 - cpts["p_u1"], cpts["p_u1"]])
+    p_x = np.array([1 - cpts["p_x1"], cpts["p_x1"]])
+    p_w1, p_y1 = np.asarray(cpts["p_w1_given_xu"]), np.asarray(cpts["p_y1_given_xu"])
+    j = np.zeros((2, 2, 2, 2))
+    for x, u, w, y in itertools.product(range(2), repeat=4):
+        j[x, u, w, y] = (p_x[x] * p_u[u] * (p_w1[x, u] if w else 1 - p_w1[x, u])
+                         * (p_y1[x, u] if y else 1 - p_y1[x, u]))
+    return j
+
+
+def ace_11(cpts: dict) -> float:
+    """P(Y=1 | do(X=1)) - P(Y=1 | do(X=0)) = sum_u P(u) [P(y|1,u) - P(y|0,u)]."""
+    p_u = np.array([1 - cpts["p_u1"], cpts["p_u1"]])
+    p_y1 = np.asarray(cpts["p_y1_given_xu"])
+    return float(p_u @ (p_y1[1] - p_y1[0]))
+
+
+def _strata(j: np.ndarray, by_w: bool) -> tuple[np.ndarray, np.ndarray]:
+    """P(x, s) and P(Y=1 | x, s) for s = W (by_w) or a single stratum; [x][s]."""
+    p_xwy = j.sum(axis=1)                                   # [x, w, y]
+    if not by_w:
+        p_xwy = p_xwy.sum(axis=1, keepdims=True)
+    p_xs = p_xwy.sum(axis=2)
+    return p_xs, p_xwy[..., 1] / p_xs
+
+
+def contrast(cpts: dict, by_w: bool) -> float:
+    """What the stratified contrast sum_s P(s) [P(y|1,s) - P(y|0,s)] converges to."""
+    p_xs, p_y = _strata(joint_11(cpts), by_w)
+    return float(p_xs.sum(0) @ (p_y[1] - p_y[0]))
+
+
+def contrast_sd(cpts: dict, by_w: bool) -> float:
+    """sqrt(n) x SE of that contrast estimated from n simulated users (delta method:
+    within-stratum binomial noise plus the noise of the stratum shares)."""
+    p_xs, p_y = _strata(joint_11(cpts), by_w)
+    p_s, d = p_xs.sum(0), p_y[1] - p_y[0]
+    within = float((p_s ** 2 * (p_y * (1 - p_y) / p_xs).sum(0)).sum())
+    between = float(p_s @ (d - p_s @ d) ** 2)
+    return math.sqrt(within + between)
+
+
+def relabelled_feature(cpts: dict) -> dict:
+    """The same study with the feature's labels swapped: the ACE changes sign, so a
+    typed-in number cannot pass both probes."""
+    return {"p_u1": cpts["p_u1"], "p_x1": 1 - cpts["p_x1"],
+            "p_w1_given_xu": np.asarray(cpts["p_w1_given_xu"])[::-1].tolist(),
+            "p_y1_given_xu": np.asarray(cpts["p_y1_given_xu"])[::-1].tolist()}
+
+
+PROBE_TABLES = {"study": APP_CPTS, "relabelled": relabelled_feature(APP_CPTS)}
+
+
+def ace_se(cpts: dict, n: int) -> float:
+    """SE of the unadjusted difference in purchase rates from n simulated users. It
+    bounds the allowed methods: adjusting for the simulated U (valid, and X is
+    randomised) or sampling each arm under pyro.do with n draws is less noisy, and
+    an exact computation has no noise at all."""
+    return contrast_sd(cpts, by_w=False) / math.sqrt(n)
+
+
+# --------------------------------------------------- required sample size
+RANDOM_CHECKS = 2  # the two probes of test_ace_11
+
+
+def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
+    """Known wrong ACEs with sqrt(n) x their SE: adjusting for the collider W
+    (content brief 1.1), and the contrast taken the wrong way round."""
+    return {"adjusted for the collider W": (contrast(cpts, by_w=True),
+                                            contrast_sd(cpts, by_w=True)),
+            "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
+
+
+def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
+    """Smallest n (rounded up to a thousand) that rejects each known wrong answer with
+    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
+    The larger of the right and the wrong estimator's SDs is used for sigma."""
+    alpha = budget / RANDOM_CHECKS
+    need = 1
+    for cpts in PROBE_TABLES.values():
+        for wrong, sd_wrong in wrong_values(cpts).values():
+            sigma = max(contrast_sd(cpts, by_w=False), sd_wrong)
+            need = max(need, required_n(sigma, abs(ace_11(cpts) - wrong), alpha,
+                                        power=0.999, delta=FLOAT32_FLOOR))
+    return int(math.ceil(need / 1000) * 1000)
+
+
+NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+# ------------------------------------------------------------------ checks
+def _sets(values, key, truth):
+    return compare_sets(values[key], truth, key)
+
+
+@hw.question("test_sets_11", answers=["valid_sets_11", "usable_sets_11"], n_checks=0)
+def check_sets_11(values, ctx):
+    return [_sets(values, "valid_sets_11", VALID_11), _sets(values, "usable_sets_11", USABLE_11)]
+
+
+def _probe_calls(ctx):
+    return {label: ("ace_11", {"cpts": cpts, "num_samples": NUM_SAMPLES,
+                               "seed": ctx.seed_for(f"ace_11:{label}")})
+            for label, cpts in PROBE_TABLES.items()}
+
+
+@hw.question("test_ace_11", calls=_probe_calls, n_checks=RANDOM_CHECKS)
+def check_ace_11(values, ctx):
+    return [close_to(values[label], ace_11(cpts), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
+                     FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
+                     hint="Use only variables that you could measure, check that your set "
+                          "satisfies the back-door criterion, and take X=1 minus X=0.")
+            for label, cpts in PROBE_TABLES.items()]
+
+
+def _reduced(answer, key, target):
+    """Canonical form of one conditioning set: names upper-cased, and variables the
+    graph shows to be irrelevant to `target` removed (P(Y | X, U, W) = P(Y | X, U))."""
+    try:
+        names = next(iter(normalise_sets([answer[key]], key)))
+    except (AnswerError, TypeError, KeyError):
+        return answer.get(key)            # compare_structure reports it as wrong
+    if not names <= set(DAG_11):
+        return names
+    return drop_irrelevant(DAG_11, target, names)
+
+
+@hw.question("test_formula_11", answers=["formula_11"], n_checks=0)
+def check_formula_11(values, ctx):
+    answer = values["formula_11"]
+    if isinstance(answer, dict):
+        targets = {"y_given": {"Y"}, "u_given": FORMULA_11["sum_over"]}
+        answer = {**answer, **{key: _reduced(answer, key, target)
+                               for key, target in targets.items() if key in answer}}
+    return compare_structure(answer, FORMULA_11, "formula_11")
+
+
+def _as_bool(value, name):
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype == bool:
+        return bool(value)
+    raise AnswerError(f"`{name}` should be True or False, but it is a {type(value).__name__}.")
+
+
+@hw.question("test_z_alone_12", answers=["z_alone_valid_12"], n_checks=0)
+def check_z_alone_12(values, ctx):
+    if _as_bool(values["z_alone_valid_12"], "z_alone_valid_12") == Z_ALONE_VALID_12:
+        return passed("`z_alone_valid_12` is correct.")
+    return failed("`z_alone_valid_12` is not correct. List every path between X and Y that "
+                  "starts with an arrow into X, and ask what conditioning on Z does to each.")
+
+
+@hw.question("test_sets_12", answers=["backdoor_sets_12"], n_checks=0)
+def check_sets_12(values, ctx):
+    return _sets(values, "backdoor_sets_12", VALID_12)
+
+
+def _single_set(value, name):
+    if isinstance(value, str):
+        raise AnswerError(f"`{name}` should be a set of variable names like {{'Z'}}, "
+                          "not a single string.")
+    return next(iter(normalise_sets([value], name)))
+
+
+@hw.question("test_cheapest_12", answers=["cheapest_set_12", "cheapest_cost_12"], n_checks=0)
+def check_cheapest_12(values, ctx):
+    try:
+        chosen = _single_set(values["cheapest_set_12"], "cheapest_set_12")
+    except AnswerError as e:
+        first = failed(str(e), error="malformed")
+    else:
+        first = (passed("`cheapest_set_12` is correct.") if chosen == CHEAPEST_12 else
+                 failed("`cheapest_set_12` is not correct. It must be a valid back-door set, "
+                        "and no other valid set may cost less per subject."))
+    cost = close_to(values["cheapest_cost_12"], CHEAPEST_COST_12, 0.0, 1.0, 1e-9,
+                    name="cheapest_cost_12",
+                    hint="Add up the price per subject of the variables you would have to buy.")
+    return [first, cost]
+
+
+@hw.question("test_sets_13", answers=["backdoor_sets_13"], n_checks=0)
+def check_sets_13(values, ctx):
+    return _sets(values, "backdoor_sets_13", VALID_13)
+
+
+@hw.question("test_minimal_13", answers=["minimal_sets_13"], n_checks=0)
+def check_minimal_13(values, ctx):
+    return _sets(values, "minimal_sets_13", MINIMAL_13)
+
+
+@hw.question("test_minimal_d_13", answers=["minimal_sets_d_13"], n_checks=0)
+def check_minimal_d_13(values, ctx):
+    return _sets(values, "minimal_sets_d_13", MINIMAL_D_13)
+
+
+@hw.question("test_minimal_dw_13", answers=["minimal_sets_dw_13"], n_checks=0)
+def check_minimal_dw_13(values, ctx):
+    return _sets(values, "minimal_sets_dw_13", MINIMAL_DW_13)
+
+
+# ------------------------------------------- known wrong answers (brief, §1)
+def simulate_contrast(rng, cpts: dict, by_w: bool, n: int = None) -> float:
+    """One simulated study of n users and its stratified contrast: the estimate a
+    submission computing that contrast would report (exact sampling noise)."""
+    n = NUM_SAMPLES if n is None else n
+    counts = rng.multinomial(n, joint_11(cpts).ravel()).reshape(2, 2, 2, 2).sum(axis=1)
+    if not by_w:
+        counts = counts.sum(axis=1, keepdims=True)          # [x, s, y]
+    users = counts.sum(axis=2)
+    rate = counts[..., 1] / np.maximum(users, 1)
+    share = users.sum(0) / users.sum()
+    return float(share @ (rate[1] - rate[0]))
+
+
+def _no_descendant_rule(g, treatments, outcome):
+    """Back-door sets as computed by someone who forgets that the set may not contain
+    descendants of the treatment (only the d-separation half of the criterion)."""
+    others = sorted(set(g) - set(treatments) - {outcome})
+    cut = g.copy()
+    cut.remove_edges_from([e for x in treatments for e in list(g.out_edges(x))])
+    return frozenset(frozenset(c) for r in range(len(others) + 1)
+                     for c in itertools.combinations(others, r)
+                     if nx.is_d_separator(cut, set(treatments), {outcome}, set(c)))
+
+
+@hw.wrong_answer("adjusting for a collider (W in DAG 1.1, Z alone in DAG 1.2)")
+def wrong_collider(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    sets_12 = VALID_12 | {frozenset({"Z"})}
+    return {**values,
+            "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
+                             "usable_sets_11": USABLE_11 | {frozenset({"W"})}},
+            "test_ace_11": {label: simulate_contrast(rng, c, by_w=True)
+                            for label, c in PROBE_TABLES.items()},
+            "test_z_alone_12": {"z_alone_valid_12": True},
+            "test_sets_12": {"backdoor_sets_12": sets_12},
+            "test_cheapest_12": {"cheapest_set_12": frozenset({"Z"}), "cheapest_cost_12": 0}}
+
+
+@hw.wrong_answer("back-door sets without the no-descendant condition")
+def wrong_descendants(values, ctx):
+    valid_11 = _no_descendant_rule(DAG_11, {"X"}, "Y")
+    return {**values,
+            "test_sets_11": {"valid_sets_11": valid_11,
+                             "usable_sets_11": frozenset(s for s in valid_11
+                                                         if not s & UNOBSERVED_11)},
+            "test_sets_13": {"backdoor_sets_13": _no_descendant_rule(DAG_13, {"X"}, "Y")}}

@@ -1,0 +1,425 @@
+"""Hidden checks for the inverse-probability-weighting homework (content brief, section 4).
+
+Never released to students. The model is homework 2's (back-door): its data
+file, its maximum-likelihood CPTs and its adjustment formulas are imported from
+assignments/backdoor/checks.py, so both homeworks read the same facts. Every
+truth below is derived from those CPTs; every band comes from a standard error,
+the sample size the question requires, and the false-fail budget.
+"""
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from autograder.checks import (AnswerError, as_array, as_float, close_to, close_to_each,
+                               detection_probability, failed, passed, proportion_se,
+                               required_n)
+from autograder.config import DEFAULT_BUDGET
+from autograder.homework import Homework
+
+BACKDOOR_CHECKS = Path(__file__).resolve().parents[1] / "backdoor" / "checks.py"
+
+
+def _load_backdoor():
+    """Homework 2's checks module (data loading, CPTs, adjustment formulas)."""
+    name = "course_checks_ipw__backdoor_facts"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, BACKDOOR_CHECKS)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+backdoor = _load_backdoor()
+
+# The grader hands the exact CPTs to the student's functions; the student's code
+# works in float32 (torch), whose relative rounding error is ~6e-8 per operation.
+# Products of three probabilities, a division and a normalisation stay far below
+# this absolute floor; no Monte Carlo error enters an exact answer.
+FLOAT32_FLOOR = 1e-6
+
+CELLS = list(itertools.product((0, 1), repeat=3))  # (z, x, y), the 8 combinations
+
+hw = Homework()
+
+
+# ---------------------------------------------------------------- the facts
+TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts())
+# Same study with the promotion labels swapped: the ACE changes sign, so an answer
+# typed in as a constant cannot pass both probes.
+PROBE_TABLES = {"observed": TRUE_CPTS, "relabelled": backdoor.flipped_promotions(TRUE_CPTS)}
+
+
+def propensity(cpts: dict, x: int, z: int) -> float:
+    """P(X=x | Z=z); the CPT is indexed [z][x]."""
+    return float(np.asarray(cpts["p_x_given_z"])[z, x])
+
+
+def joint(cpts: dict) -> np.ndarray:
+    """P(Z=z, X=x, Y=y) as an array indexed [z, x, y], by the chain rule on the DAG."""
+    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+    p_x = np.asarray(cpts["p_x_given_z"])               # [z][x]
+    p_y1 = np.asarray(cpts["p_y_given_xz"])             # [x][z] = P(Y=1 | x, z)
+    out = np.empty((2, 2, 2))
+    for z, x, y in CELLS:
+        p_y = p_y1[x, z] if y == 1 else 1 - p_y1[x, z]
+        out[z, x, y] = p_z[z] * p_x[z, x] * p_y
+    return out
+
+
+def weighted_joint(cpts: dict) -> np.ndarray:
+    """The IPW joint, by its definition: P(z, x, y) / P(x | z), normalised over the 8 cells."""
+    w = joint(cpts) / np.asarray(cpts["p_x_given_z"])[:, :, None]
+    return w / w.sum()
+
+
+def _closed_form(cpts: dict) -> np.ndarray:
+    """P(z) P(y | x, z) / 2: what the weighted joint must equal (brief, section 4)."""
+    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+    p_y1 = np.asarray(cpts["p_y_given_xz"])
+    out = np.empty((2, 2, 2))
+    for z, x, y in CELLS:
+        out[z, x, y] = p_z[z] * (p_y1[x, z] if y else 1 - p_y1[x, z]) / 2
+    return out
+
+
+for _c in PROBE_TABLES.values():  # the definition and the brief's closed form agree
+    assert np.allclose(weighted_joint(_c), _closed_form(_c), rtol=0, atol=1e-15)
+
+
+def ace(cpts: dict) -> float:
+    """P(Y=1 | do(X=0)) - P(Y=1 | do(X=1)) by back-door adjustment (homework 2)."""
+    return backdoor.ace(cpts)
+
+
+def contrast(table: np.ndarray) -> float:
+    """P(Y=1 | X=0) - P(Y=1 | X=1) under a joint table [z, x, y]."""
+    t = np.asarray(table)
+    p = t[:, :, 1].sum(0) / t.sum((0, 2))
+    return float(p[0] - p[1])
+
+
+def contrast_var(table: np.ndarray) -> float:
+    """n x Var of contrast() estimated from n iid draws of `table` (delta method):
+    sum_x p_x (1 - p_x) / q(x); the two groups' estimates are uncorrelated."""
+    t = np.asarray(table)
+    q_x = t.sum((0, 2))
+    p = t[:, :, 1].sum(0) / q_x
+    return float(np.sum(p * (1 - p) / q_x))
+
+
+def pool_var(cpts: dict) -> float:
+    """N x Var of the ACE when the weighted distribution is itself estimated from a pool
+    of N traces of the model, i.e. self-normalised importance sampling with weights
+    w = 1 / P(x | z) (delta method for a ratio; E_P[w 1{X=x}] = 1):
+    sum_x sum_z P(z) / P(x|z) * E[(Y - r_x)^2 | x, z], r_x = P(Y=1 | do(x))."""
+    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+    p_x = np.asarray(cpts["p_x_given_z"])
+    p_y1 = np.asarray(cpts["p_y_given_xz"])
+    r = backdoor.interventional(cpts)
+    total = 0.0
+    for x in (0, 1):
+        for z in (0, 1):
+            p = p_y1[x, z]
+            total += p_z[z] / p_x[z, x] * (p * (1 - r[x]) ** 2 + (1 - p) * r[x] ** 2)
+    return float(total)
+
+
+def ace_se(cpts: dict, n: int) -> float:
+    """SE of the resampled ACE when n traces build the weighted joint and n resamples
+    are drawn. Resampling from the exact 8-cell weighted joint (the method the question
+    describes) has variance contrast_var / n; resampling the n weighted traces themselves
+    adds the pool's self-normalised IS variance. The band uses the sum, so it bounds
+    both readings of the question."""
+    return math.sqrt((contrast_var(weighted_joint(cpts)) + pool_var(cpts)) / n)
+
+
+# ----------------------------------------------- known wrong ACE answers (brief, §4)
+# The brief's "Overall" row (renewed / total for each promotion). It disagrees with
+# the strata in promotions.csv (which sum to 27401 and 28921), so its contrast,
+# -0.0466, differs from the naive contrast of the data file, -0.0434. Both must fail.
+BRIEF_OVERALL_ROW = {0: (27272, 35000), 1: (28902, 35000)}
+
+
+def brief_overall_contrast(cpts: dict) -> float:
+    """The brief's Overall-row contrast, with the sign the naive contrast has on this
+    table (the relabelled probe swaps the promotions, so the sign flips)."""
+    value = abs(BRIEF_OVERALL_ROW[0][0] / BRIEF_OVERALL_ROW[0][1]
+                - BRIEF_OVERALL_ROW[1][0] / BRIEF_OVERALL_ROW[1][1])
+    return float(np.sign(contrast(joint(cpts))) * value)
+
+
+def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
+    """{label: (value, n x variance)} for each known wrong ACE on a probe table."""
+    naive_var = contrast_var(joint(cpts))
+    return {"naive contrast (data file)": (contrast(joint(cpts)), naive_var),
+            "naive contrast (brief's Overall row)": (brief_overall_contrast(cpts), naive_var)}
+
+
+# --------------------------------------------------- required sample size
+RANDOM_CHECKS = 6  # two probes in each of test_traces, test_resample and test_ipw_ace
+
+
+def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
+    """Smallest n (rounded up to a thousand) that rejects every known wrong ACE with
+    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
+    The band half-width uses the truth's SE and the wrong answer scatters with its own
+    SE, so sizing with the larger of the two is conservative."""
+    alpha = budget / RANDOM_CHECKS
+    need = 1
+    for cpts in PROBE_TABLES.values():
+        sigma_t = ace_se(cpts, 1)
+        for value, var in wrong_aces(cpts).values():
+            need = max(need, required_n(max(sigma_t, math.sqrt(var)), abs(ace(cpts) - value),
+                                        alpha, power=0.999))
+    return int(math.ceil(need / 1000) * 1000)
+
+
+NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+def detection_table(budget: float = DEFAULT_BUDGET) -> dict[tuple[str, str], float]:
+    """Power of test_ipw_ace against each known wrong ACE at NUM_SAMPLES (for the docs)."""
+    alpha = budget / RANDOM_CHECKS
+    return {(label, probe): detection_probability(ace(c), value, math.sqrt(var / NUM_SAMPLES),
+                                                  alpha)
+            for probe, c in PROBE_TABLES.items()
+            for label, (value, var) in wrong_aces(c).items()}
+
+
+# ------------------------------------------------------------------ helpers
+def _cell_name(cell) -> str:
+    return "(z={}, x={}, y={})".format(*cell)
+
+
+def _binary_columns(arr: np.ndarray, name: str, k: int) -> np.ndarray:
+    cols = arr[:, :k]
+    if not np.all((cols == 0) | (cols == 1)):
+        raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
+                          "0 or 1 of the variables (z, x, y), but some entries are not 0 or 1.")
+    return cols.astype(int)
+
+
+def _frequency_check(cells: np.ndarray, table: np.ndarray, n: int, alpha: float,
+                     name: str, hint: str):
+    """Compare the share of each (z, x, y) combination among the draws with `table`."""
+    idx = cells[:, 0] * 4 + cells[:, 1] * 2 + cells[:, 2]
+    freq = np.bincount(idx, minlength=8) / len(idx)
+    truths = {_cell_name(c): float(table[c]) for c in CELLS}
+    ses = {_cell_name(c): proportion_se(table[c], n) for c in CELLS}
+    got = {_cell_name(c): float(freq[i]) for i, c in enumerate(CELLS)}
+    res = close_to_each(got, truths, ses, alpha, name=f"the share of each combination in {name}")
+    if res.passed:
+        return passed(f"The draws in {name} have the right distribution.", **res.detail)
+    return failed(f"The draws in {name} do not follow the right distribution: the share of "
+                  "some (z, x, y) combinations is further off than sampling noise explains. "
+                  + hint, score=res.score, **res.detail)
+
+
+def _probes(func, args):
+    def calls(ctx):
+        return {label: (func, {**args(label, cpts), "seed": ctx.seed_for(f"{func}:{label}")})
+                for label, cpts in PROBE_TABLES.items()}
+    return calls
+
+
+# ------------------------------------------------------------------ checks
+def _propensity_calls(ctx):
+    return {f"{label}:x={x},z={z}": ("propensity", {"x": x, "z": z, "cpts": cpts})
+            for label, cpts in PROBE_TABLES.items() for x in (0, 1) for z in (0, 1)}
+
+
+@hw.question("test_propensity", calls=_propensity_calls, n_checks=0)
+def check_propensity(values, ctx):
+    results = []
+    for label, cpts in PROBE_TABLES.items():
+        got = {(x, z): as_float(values[f"{label}:x={x},z={z}"],
+                                f"propensity(x={x}, z={z}, cpts) on the {label} table")
+               for x in (0, 1) for z in (0, 1)}
+        truth = {(x, z): propensity(cpts, x, z) for x in (0, 1) for z in (0, 1)}
+        name = f"propensity(x, z, cpts) on the {label} table"
+        if all(abs(got[k] - truth[k]) <= FLOAT32_FLOOR for k in truth):
+            results.append(passed(f"`{name}` is correct."))
+        elif all(abs(got[(x, z)] - truth[(z, x)]) <= FLOAT32_FLOOR for x, z in truth):
+            results.append(failed(f"`{name}` looks like it swaps x and z. The table "
+                                  "cpts['p_x_given_z'] is indexed [z][x]."))
+        elif all(abs(got[(x, z)] - truth[(1, z)]) <= FLOAT32_FLOOR for x, z in truth):
+            results.append(failed(f"`{name}` returns P(X=1 | Z=z) whatever x is; the "
+                                  "propensity of the promotion actually received is P(X=x | Z=z)."))
+        else:
+            results.append(failed(f"`{name}` is not correct. It should return the probability "
+                                  "that a subscriber with happiness z gets promotion x."))
+    return results
+
+
+@hw.question("test_traces", n_checks=2,
+             calls=_probes("draw_traces", lambda label, c: {"cpts": c, "num_samples": NUM_SAMPLES}))
+def check_traces(values, ctx):
+    results = []
+    for label, cpts in PROBE_TABLES.items():
+        name = f"draw_traces(cpts, {NUM_SAMPLES}, seed) on the {label} table"
+        arr = as_array(values[label], name, shape=(NUM_SAMPLES, 4))
+        cells = _binary_columns(arr, name, 3)
+        table = joint(cpts)
+        expected = table[cells[:, 0], cells[:, 1], cells[:, 2]]
+        err = np.abs(arr[:, 3] - expected)
+        if np.all(err <= FLOAT32_FLOOR):
+            results.append(passed(f"The probability column of `{name}` is correct."))
+        elif np.all(np.abs(arr[:, 3] - np.log(expected)) <= FLOAT32_FLOOR):
+            results.append(failed(f"The last column of `{name}` holds log-probabilities; the "
+                                  "question asks for the probability of each draw (exponentiate)."))
+        else:
+            results.append(failed(
+                f"The last column of `{name}` is not the joint probability P(Z=z, X=x, Y=y) of "
+                "each draw. Read it off that draw's trace: the product of the probabilities of "
+                "its three sample sites (one draw, not the whole plate).",
+                wrong_rows=int(np.count_nonzero(err > FLOAT32_FLOOR))))
+        results.append(_frequency_check(cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
+                                        "Sample from the model with its `cpts` argument."))
+    return results
+
+
+def _as_joint(value, name: str) -> np.ndarray:
+    if not isinstance(value, dict):
+        raise AnswerError(f"`{name}` should be a dict that maps each (z, x, y) tuple to a "
+                          f"probability, but it is a {type(value).__name__}.")
+    table = np.full((2, 2, 2), np.nan)
+    for key, v in value.items():
+        try:
+            cell = tuple(int(k) for k in key) if isinstance(key, tuple) else None
+            ok = cell is not None and len(cell) == 3 and all(float(k) == c for k, c in zip(key, cell))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok or any(c not in (0, 1) for c in cell):
+            raise AnswerError(f"`{name}` has the key {key!r}; every key should be a tuple "
+                              "(z, x, y) of three integers 0 or 1.")
+        table[cell] = as_float(v, f"{name}[{key!r}]")
+    missing = [c for c in CELLS if np.isnan(table[c])]
+    if missing:
+        raise AnswerError(f"`{name}` has no entry for {missing[0]}; it needs all 8 combinations "
+                          "of (z, x, y).")
+    return table
+
+
+@hw.question("test_weighted_joint", n_checks=0,
+             calls=_probes("weighted_joint", lambda label, c: {"cpts": c,
+                                                                "num_samples": NUM_SAMPLES}))
+def check_weighted_joint(values, ctx):
+    results = []
+    for label, cpts in PROBE_TABLES.items():
+        name = f"weighted_joint(cpts, {NUM_SAMPLES}, seed) on the {label} table"
+        got, truth = _as_joint(values[label], name), weighted_joint(cpts)
+        if np.all(np.abs(got - truth) <= FLOAT32_FLOOR):
+            results.append(passed(f"`{name}` is correct."))
+        elif abs(got.sum() - 1) > 1e-3:
+            results.append(failed(f"The probabilities in `{name}` do not sum to one: normalise "
+                                  "the weighted probabilities over the 8 combinations."))
+        elif np.all(np.abs(got - joint(cpts)) <= FLOAT32_FLOOR):
+            results.append(failed(f"`{name}` equals the unweighted joint distribution: divide "
+                                  "each probability by the propensity before normalising."))
+        else:
+            results.append(failed(f"`{name}` is not correct. Weight each combination's joint "
+                                  "probability by one over the propensity of its promotion "
+                                  "given its happiness, then normalise."))
+    return results
+
+
+# Probe distributions for resample(): the study's weighted joint, and the plain joint
+# of the relabelled study (any distribution over the 8 cells will do; the second one
+# makes sure the function uses its argument).
+RESAMPLE_PROBES = {"weighted": weighted_joint(TRUE_CPTS),
+                   "other": joint(PROBE_TABLES["relabelled"])}
+
+
+def _resample_calls(ctx):
+    return {label: ("resample", {"joint": {c: float(t[c]) for c in CELLS},
+                                 "num_samples": NUM_SAMPLES,
+                                 "seed": ctx.seed_for(f"resample:{label}")})
+            for label, t in RESAMPLE_PROBES.items()}
+
+
+@hw.question("test_resample", calls=_resample_calls, n_checks=2)
+def check_resample(values, ctx):
+    results = []
+    for label, table in RESAMPLE_PROBES.items():
+        name = f"resample(joint, {NUM_SAMPLES}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
+        arr = as_array(values[label], name, shape=(NUM_SAMPLES, 3))
+        cells = _binary_columns(arr, name, 3)
+        results.append(_frequency_check(
+            cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
+            "Draw each row with the probability the `joint` argument gives it, with replacement."))
+    return results
+
+
+@hw.question("test_ipw_ace", n_checks=2,
+             calls=_probes("ipw_ace", lambda label, c: {"cpts": c, "num_samples": NUM_SAMPLES}))
+def check_ipw_ace(values, ctx):
+    """All or nothing over the two probes: an ACE typed in as a constant can match one
+    table, and must not earn half the points for it."""
+    results = []
+    for label, cpts in PROBE_TABLES.items():
+        name = f"ipw_ace(cpts, {NUM_SAMPLES}, seed) on the {label} table"
+        results.append(close_to(as_float(values[label], name), ace(cpts),
+                                ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR, name=name,
+                                hint="Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "
+                                     "set, which must come from the weighted (not the plain) "
+                                     "joint, and use the function's `cpts` argument."))
+    if all(r.passed for r in results):
+        return results
+    return [r if not r.passed else
+            failed(r.message + " It only counts when the answer on the other table is right "
+                   "too.", score=0.0, **r.detail)
+            for r in results]
+
+
+assert hw.total_checks == RANDOM_CHECKS
+
+
+# ------------------------------------------- known wrong answers (brief, §4)
+# Each returns what a submission with that mistake hands the checks, sampling
+# noise included: {grade_id: values}.
+def _resampled_contrast(rng, table, n=NUM_SAMPLES) -> float:
+    counts = rng.multinomial(n, np.asarray(table).ravel()).reshape(2, 2, 2)
+    return contrast(counts)
+
+
+def _as_answer(table) -> dict:
+    return {c: float(table[c]) for c in CELLS}
+
+
+@hw.wrong_answer("unnormalised IPW weights")
+def wrong_unnormalised(values, ctx):
+    def unnormalised(c):
+        return joint(c) / np.asarray(c["p_x_given_z"])[:, :, None]
+    return {**values, "test_weighted_joint": {label: _as_answer(unnormalised(c))
+                                              for label, c in PROBE_TABLES.items()}}
+
+
+@hw.wrong_answer("naive contrast (no weighting, data file)")
+def wrong_naive(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    return {**values,
+            "test_weighted_joint": {label: _as_answer(joint(c)) for label, c in PROBE_TABLES.items()},
+            "test_ipw_ace": {label: _resampled_contrast(rng, joint(c))
+                             for label, c in PROBE_TABLES.items()}}
+
+
+@hw.wrong_answer("naive contrast (brief's Overall row)")
+def wrong_overall_row(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    out = {}
+    for label, c in PROBE_TABLES.items():
+        value, var = wrong_aces(c)["naive contrast (brief's Overall row)"]
+        out[label] = float(value + rng.normal(0, math.sqrt(var / NUM_SAMPLES)))
+    return {**values, "test_ipw_ace": out}
+
+
+@hw.wrong_answer("ACE typed in as a constant")
+def wrong_constant(values, ctx):
+    return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4) for label in PROBE_TABLES}}

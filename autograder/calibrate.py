@@ -1,0 +1,176 @@
+"""Instructor: measure a homework's false-fail rate and its power against the
+known wrong answers of the content brief, and record both in docs/calibration.md.
+
+- False fails: the reference solution runs K times in a real kernel under K
+  seeds; every lost point is a false fail. The budget predicts at most K x A.
+- Detection: each registered wrong answer is applied to the answers of a real
+  reference run under many seeds (its own sampling noise included), and the
+  hidden checks grade it; the rate is the share of runs that lose points.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from .answers import decode_payload
+from .authoring import build_source_notebook
+from .checks import z_critical
+from .config import Course
+from .grading import grade_values
+from .homework import load_homework
+from .seeds import derive_seed
+from .submission import grade_notebook
+
+console = Console()
+
+
+@dataclass
+class Calibration:
+    assignment: str
+    title: str
+    runs: int
+    wrong_runs: int
+    budget: float
+    total_checks: int
+    false_fail_runs: int = 0
+    lost: dict = field(default_factory=lambda: defaultdict(int))       # grade_id -> runs
+    z_ratio: dict = field(default_factory=lambda: defaultdict(list))    # grade_id -> |z| / z_crit
+    detection: dict = field(default_factory=dict)                       # label -> {grade_id: rate}
+    stopped: list = field(default_factory=list)
+
+    @property
+    def alpha(self) -> float:
+        return self.budget / max(1, self.total_checks)
+
+
+def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
+    task = progress.add_task(f"{a.id}: reference runs", total=cal.runs)
+    base = None
+    for i in range(cal.runs):
+        seed = derive_seed("calibrate", a.id, i)
+        outcome, results = grade_notebook(a, hw, build_source_notebook(a), seed)
+        if outcome.stopped:
+            cal.stopped.append(f"seed {seed}: {outcome.stopped}")
+        if any(r.points < r.max_points for r in results):
+            cal.false_fail_runs += 1
+        for r in results:
+            cal.lost[r.grade_id] += r.points < r.max_points
+            for d in r.detail:
+                if d.get("se") and d.get("z"):
+                    cal.z_ratio[r.grade_id].append(abs(d["value"] - d["truth"]) / (d["z"] * d["se"]))
+        if base is None and not outcome.stopped:
+            base = {gid: decode_payload(text) for gid, text in outcome.payloads.items()}
+        progress.advance(task)
+    return base or {}
+
+
+def _detection(a, hw, cal: Calibration, base: dict, progress) -> None:
+    for label, mistake in hw.wrong_answers.items():
+        task = progress.add_task(f"{a.id}: {label}", total=cal.wrong_runs)
+        hits = defaultdict(int)
+        touched = set()
+        for j in range(cal.wrong_runs):
+            ctx = hw.context(derive_seed("wrong", a.id, label, j), cal.budget)
+            values = mistake(base, ctx)
+            for gid, question in hw.questions.items():
+                if values.get(gid) is base.get(gid) or gid not in values:
+                    continue  # this mistake leaves the question's answers alone
+                touched.add(gid)
+                res = grade_values(question, values[gid], ctx, a.questions[gid])
+                hits[gid] += res.points < res.max_points
+            progress.advance(task)
+        cal.detection[label] = {gid: hits[gid] / cal.wrong_runs for gid in sorted(touched)}
+
+
+def plot(cal: Calibration, path: Path) -> Path:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    ratios = {g: v for g, v in cal.z_ratio.items() if v}
+    if ratios:
+        ax1.boxplot(list(ratios.values()), tick_labels=list(ratios.keys()), orientation="horizontal")
+    ax1.axvline(1.0, color="crimson", ls="--", label="band edge (fail beyond)")
+    ax1.set_xlabel("|estimate − truth| / band half-width")
+    ax1.set_title(f"Reference solution, {cal.runs} seeds")
+    ax1.legend(loc="lower right", fontsize=8)
+    labels, rates = [], []
+    for label, per_q in cal.detection.items():
+        for gid, rate in per_q.items():
+            labels.append(f"{label}\n→ {gid}")
+            rates.append(rate)
+    ax2.barh(labels, rates, color="#4c72b0")
+    ax2.axvline(0.999, color="crimson", ls="--", label="target power 0.999")
+    ax2.set_xlim(0, 1.02)
+    ax2.set_xlabel(f"share of {cal.wrong_runs} simulated submissions that lose points")
+    ax2.set_title("Known wrong answers")
+    ax2.legend(loc="lower left", fontsize=8)
+    ax2.tick_params(axis="y", labelsize=7)
+    fig.suptitle(f"Calibration: {cal.assignment}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def render(cal: Calibration, command: str, image: str) -> str:
+    z = z_critical(cal.alpha)
+    lines = [
+        f"## {cal.assignment}: {cal.title}",
+        "",
+        f"Command: `{command}` ({date.today():%Y-%m-%d}, 2-core CPU machine)",
+        "",
+        f"- False-fail budget per submission A = {cal.budget:g}, split over "
+        f"{cal.total_checks} random checks: α = {cal.alpha:.3g} each (z = {z:.2f}).",
+        f"- Reference solution, {cal.runs} seeds: **{cal.false_fail_runs} false fail(s)**; "
+        f"the budget predicts at most {cal.runs * cal.budget:.3g} on average.",
+    ]
+    if cal.stopped:
+        lines.append(f"- Runs that stopped early: {'; '.join(cal.stopped)}")
+    if cal.z_ratio:
+        lines += ["", "| check | runs | largest \\|est − truth\\| / band half-width |", "|---|---|---|"]
+        lines += [f"| {g} | {len(v)} | {max(v):.2f} |" for g, v in cal.z_ratio.items() if v]
+    lines += ["", f"Known wrong answers, {cal.wrong_runs} simulated submissions each:", "",
+              "| wrong answer | check | detection rate |", "|---|---|---|"]
+    for label, per_q in cal.detection.items():
+        lines += [f"| {label} | {g} | {r:.4f} |" for g, r in per_q.items()]
+    lines += ["", f"![calibration plot]({image})", ""]
+    return "\n".join(lines)
+
+
+def update_doc(doc: Path, assignment_id: str, section: str) -> None:
+    begin, end = f"<!-- calibration:{assignment_id} -->", f"<!-- /calibration:{assignment_id} -->"
+    block = f"{begin}\n{section}\n{end}"
+    text = doc.read_text() if doc.exists() else "# Calibration\n"
+    if begin in text:
+        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text)
+
+
+def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,
+              doc: Path | None = None, show_progress: bool = True) -> Calibration:
+    a = course.assignment(assignment_id)
+    hw = load_homework(a.checks)
+    cal = Calibration(a.id, a.title, runs, wrong_runs, a.false_fail_budget, hw.total_checks)
+    with Progress(disable=not show_progress) as progress:
+        base = _reference_runs(course, a, hw, cal, progress)
+        _detection(a, hw, cal, base, progress)
+    doc = doc or course.repo / "docs" / "calibration.md"
+    image = plot(cal, doc.parent / f"calibration_{a.id}.png")
+    command = f"course calibrate {a.id} --runs {runs} --wrong-runs {wrong_runs}"
+    update_doc(doc, a.id, render(cal, command, image.name))
+    console.print(f"{a.id}: {cal.false_fail_runs}/{runs} false-fail runs; detection "
+                  + ", ".join(f"{lbl}: {min(v.values()) if v else float('nan'):.4f}"
+                              for lbl, v in cal.detection.items())
+                  + f"; wrote {doc}")
+    return cal

@@ -1,0 +1,6 @@
+# A typed-in answer: ace_11 ignores its inputs and returns the study's effect. The
+# grader's relabelled table must catch this.
+
+# %% [ace_11_answer]
+def ace_11(cpts, num_samples, seed):
+    return 0.1

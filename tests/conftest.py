@@ -1,0 +1,47 @@
+"""Shared fixtures: the real course.yml with course state in a temp folder, and
+a helper that grades a reference solution (or a variant of it) in a real kernel."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder.authoring import build_source_notebook, solution_variant
+from autograder.config import load_course
+from autograder.homework import load_homework
+from autograder.submission import grade_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory):
+    return load_course(REPO / "course.yml", course_dir=tmp_path_factory.mktemp("course"))
+
+
+def grade(course, assignment_id: str, seed: int, variant: str | Path | None = None):
+    """Grade the reference solution, or the reference with the sections of
+    `variant` (a file under solutions/<hw>/) swapped in, as a submission.
+
+    Returns (outcome, {grade_id: QuestionResult})."""
+    a = course.assignment(assignment_id)
+    nb = build_source_notebook(a)
+    if variant is not None:
+        path = Path(variant)
+        path = path if path.is_absolute() else a.solution.parent / path
+        sections = solution_variant(a, path)
+        for cell in nb.cells:  # put the variant's code where the reference code was
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if gid in sections and cell.metadata.nbgrader.get("solution"):
+                kind, text = sections[gid]
+                cell.source = text
+    outcome, results = grade_notebook(a, load_homework(a.checks), nb, seed)
+    return outcome, {r.grade_id: r for r in results}
+
+
+def full_marks(results) -> list[str]:
+    return [gid for gid, r in results.items() if r.points == r.max_points]
+
+
+def no_marks(results) -> list[str]:
+    return [gid for gid, r in results.items() if r.points == 0]

@@ -1,0 +1,132 @@
+"""course.yml: schema errors are one line naming the key and the file line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.config import LatePolicy, load_course
+from autograder.errors import CourseError
+from autograder.nbconfig import nbgrader_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+GOOD = """\
+course_id: demo
+roster:
+  - {id: alice}
+assignments:
+  - id: backdoor
+    title: Back-door
+    notebook: NB
+    solution: SOL
+    checks: CHK
+    due: 2027-02-12T23:59:00+00:00
+    questions:
+      test_cpts: 2
+"""
+
+
+def write(tmp_path, text: str) -> Path:
+    hw = REPO / "assignments" / "backdoor"
+    text = (text.replace("NB", str(hw / "backdoor.ipynb"))
+                .replace("SOL", str(REPO / "solutions" / "backdoor" / "backdoor.py"))
+                .replace("CHK", str(hw / "checks.py")))
+    path = tmp_path / "course.yml"
+    path.write_text(text)
+    return path
+
+
+def error_of(tmp_path, text: str) -> str:
+    with pytest.raises(CourseError) as exc:
+        load_course(write(tmp_path, text))
+    message = str(exc.value)
+    assert "\n" not in message, "errors must be one line"
+    return message
+
+
+def test_the_repository_course_yml_is_valid():
+    course = load_course(REPO / "course.yml")
+    assert "backdoor" in course.assignments
+    assert course.assignment("backdoor").false_fail_budget <= 1e-3
+
+
+def test_a_minimal_config_loads_with_embedded_defaults(tmp_path):
+    course = load_course(write(tmp_path, GOOD))
+    assert course.course_dir == tmp_path / "course-run"
+    assert course.exchange == tmp_path / "course-run" / "exchange"
+    assert course.db_url.startswith("sqlite:///")
+    a = course.assignment("backdoor")
+    assert a.false_fail_budget == 1e-3 and a.late_policy.kind == "none"
+
+
+def test_unknown_key_names_the_key_and_its_line(tmp_path):
+    msg = error_of(tmp_path, GOOD.replace("    title: Back-door", "    title: Back-door\n    dua: 2027-01-01"))
+    assert msg.startswith("course.yml:7:") and "'dua'" in msg
+
+
+def test_wrong_type_names_the_key_and_its_line(tmp_path):
+    msg = error_of(tmp_path, GOOD.replace("test_cpts: 2", "test_cpts: two"))
+    assert msg.startswith("course.yml:12:") and "test_cpts" in msg
+
+
+def test_bad_due_date_is_explained(tmp_path):
+    msg = error_of(tmp_path, GOOD.replace("2027-02-12T23:59:00+00:00", "next friday"))
+    assert msg.startswith("course.yml:10:") and "time zone" in msg
+
+
+def test_missing_notebook_is_one_line(tmp_path):
+    text = GOOD.replace("notebook: NB", "notebook: assignments/nope/nope.ipynb")
+    msg = error_of(tmp_path, text)
+    assert msg.startswith("course.yml:7:") and "notebook file not found" in msg
+
+
+def test_unknown_assignment_id(tmp_path):
+    course = load_course(write(tmp_path, GOOD))
+    with pytest.raises(CourseError, match="unknown assignment 'frontdor'.*lists: backdoor"):
+        course.assignment("frontdor")
+
+
+def test_unknown_student(tmp_path):
+    course = load_course(write(tmp_path, GOOD))
+    with pytest.raises(CourseError, match="unknown student 'mallory'"):
+        course.student("mallory")
+
+
+def test_roster_file(tmp_path):
+    (tmp_path / "roster.csv").write_text("id,first_name,last_name,email\nzoe,Zoe,Z,z@x.org\n")
+    course = load_course(write(tmp_path, GOOD.replace("roster:\n  - {id: alice}\n",
+                                                      "roster_file: roster.csv\n")))
+    assert [s.id for s in course.roster] == ["zoe"]
+
+
+def test_not_yaml(tmp_path):
+    msg = error_of(tmp_path, "course_id: [unclosed\n")
+    assert msg.startswith("course.yml:") and "not valid YAML" in msg
+
+
+@pytest.mark.parametrize("seconds,expected", [(0, 0.0), (1, 0.1), (86400, 0.1), (86401, 0.2),
+                                              (30 * 86400, 0.5)])
+def test_late_policy_counts_started_days(seconds, expected):
+    assert LatePolicy("per_day", 0.1, 0.5).penalty_fraction(seconds) == pytest.approx(expected)
+
+
+def test_nbgrader_config_is_generated_from_course_yml(tmp_path):
+    course = load_course(write(tmp_path, GOOD))
+    cfg = nbgrader_config(course, course.assignment("backdoor"), "alice")
+    assert cfg.CourseDirectory.root == str(course.course_dir)
+    assert cfg.Exchange.root == str(course.exchange)
+    assert cfg.OverwriteCells.add_missing_cells is True
+    # each student gets a private nbgrader cache (no cross-student feedback matches)
+    assert "students/alice" in cfg.Exchange.cache
+    assert not list(REPO.glob("nbgrader_config.py"))
+
+
+def test_cli_reports_config_errors_in_one_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("test_cpts: 2", "test_cpts: two"))
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--config", str(path), "gradebook",
+                           "backdoor"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "course.yml:12:" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr

@@ -1,0 +1,254 @@
+"""Homework 1 (adjustment sets): every truth comes from d-separation on the brief's
+graphs, right answers pass whatever the seed or the notation, the known wrong
+answers lose points by the documented partial-credit rule. Notebooks run in a real
+kernel."""
+from __future__ import annotations
+
+import ast
+import itertools
+import sys
+
+import nbformat
+import pytest
+
+from autograder.checks import detection_probability
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from conftest import full_marks, grade, no_marks
+
+HW = "adjsets"
+
+
+@pytest.fixture(scope="module")
+def checks(course):
+    load_homework(course.assignment(HW).checks)
+    return sys.modules[f"course_checks_{HW}"]
+
+
+@pytest.fixture(scope="module")
+def hw(course):
+    return load_homework(course.assignment(HW).checks)
+
+
+def fs(*sets):
+    return frozenset(frozenset(s) for s in sets)
+
+
+def right_answers(checks) -> dict:
+    """What a fully correct submission hands the checks, per test cell."""
+    return {
+        "test_sets_11": {"valid_sets_11": checks.VALID_11, "usable_sets_11": checks.USABLE_11},
+        "test_ace_11": {label: checks.ace_11(c) for label, c in checks.PROBE_TABLES.items()},
+        "test_formula_11": {"formula_11": dict(checks.FORMULA_11)},
+        "test_z_alone_12": {"z_alone_valid_12": False},
+        "test_sets_12": {"backdoor_sets_12": checks.VALID_12},
+        "test_cheapest_12": {"cheapest_set_12": checks.CHEAPEST_12, "cheapest_cost_12": 5.0},
+        "test_sets_13": {"backdoor_sets_13": checks.VALID_13},
+        "test_minimal_13": {"minimal_sets_13": checks.MINIMAL_13},
+        "test_minimal_d_13": {"minimal_sets_d_13": checks.MINIMAL_D_13},
+        "test_minimal_dw_13": {"minimal_sets_dw_13": checks.MINIMAL_DW_13},
+    }
+
+
+def score(course, hw, gid, values, seed=1):
+    a = course.assignment(HW)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])
+
+
+# ------------------------------------------------------------ derived facts
+def test_derived_sets_match_the_brief(checks):
+    """The brief's truths, typed here only to cross-check what d-separation derives."""
+    assert checks.VALID_11 == fs(set(), {"U"})
+    assert checks.USABLE_11 == fs(set())
+    assert checks.FORMULA_11 == {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": {"X", "W"}}
+    assert checks.Z_ALONE_VALID_12 is False
+    assert checks.VALID_12 == fs({"Z", "E"}, {"Z", "A"}, {"Z", "A", "E"})
+    assert (checks.CHEAPEST_12, checks.CHEAPEST_COST_12) == (frozenset({"Z", "A"}), 5)
+    assert len(checks.VALID_13) == 15
+    assert checks.VALID_13 == fs(*({"Z", *extra} for r in range(1, 5)
+                                   for extra in itertools.combinations("ABCD", r)))
+    assert checks.MINIMAL_13 == fs({"A", "Z"}, {"B", "Z"}, {"C", "Z"}, {"D", "Z"})
+    assert checks.MINIMAL_D_13 == fs({"C"}, {"A", "Z"}, {"B", "Z"}, {"X", "Z"}, {"W", "Z"})
+    assert checks.MINIMAL_DW_13 == fs({"Z"}, {"C", "X"})
+
+
+def test_the_w_specific_formula_is_right_numerically(checks):
+    """sum_u P(y|x,u) P(u|x,w) reproduces P(y | do(x), w) computed in the mutilated
+    model; the population weight P(u) would not."""
+    import numpy as np
+    j = checks.joint_11(checks.APP_CPTS)            # [x, u, w, y]
+    p_u = j.sum(axis=(0, 2, 3))
+    p_y1 = np.asarray(checks.APP_CPTS["p_y1_given_xu"])
+    for x in (0, 1):
+        # do(X=x): U and the mechanisms of W and Y are untouched
+        joint_do = j[x] / j[x].sum()                # [u, w, y]
+        truth = joint_do[:, 1, 1].sum() / joint_do[:, 1, :].sum()
+        p_u_given_xw = j[x, :, 1, :].sum(-1) / j[x, :, 1, :].sum()
+        assert p_y1[x] @ p_u_given_xw == pytest.approx(truth, abs=1e-12)
+        assert abs(p_y1[x] @ p_u - truth) > 0.01
+
+
+def test_notebook_states_the_same_facts_as_the_checks(course, checks):
+    nb = nbformat.read(course.assignment(HW).notebook, as_version=4)
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    facts = {node.targets[0].id: ast.literal_eval(node.value)
+             for node in ast.parse(setup.source).body
+             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+             and node.targets[0].id in {"EDGES_11", "EDGES_12", "EDGES_13", "cpts_11", "COSTS_12"}}
+    assert facts == {"EDGES_11": checks.EDGES_11, "EDGES_12": checks.EDGES_12,
+                     "EDGES_13": checks.EDGES_13, "cpts_11": checks.APP_CPTS,
+                     "COSTS_12": checks.COSTS_12}
+
+
+def test_required_sample_size_is_the_one_the_question_states(course, checks, hw):
+    a = course.assignment(HW)
+    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    assert f"num_samples={checks.NUM_SAMPLES}" in text
+    assert checks.NUM_SAMPLES == checks.design_sample_size(a.false_fail_budget)
+    assert hw.total_checks == checks.RANDOM_CHECKS
+
+
+def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    a = course.assignment(HW)
+    alpha = a.false_fail_budget / hw.total_checks
+    n = checks.NUM_SAMPLES
+    for cpts in checks.PROBE_TABLES.values():
+        truth, se = checks.ace_11(cpts), checks.ace_se(cpts, n)
+        for label, (wrong, sd_wrong) in checks.wrong_values(cpts).items():
+            # the band is z*se wide; the wrong estimate scatters with its own SD
+            for spread in (se, sd_wrong / n ** 0.5):
+                power = detection_probability(truth, wrong, spread, alpha, checks.FLOAT32_FLOOR)
+                assert power >= 0.999, label
+
+
+def test_the_delta_method_sds_match_simulation(checks):
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for by_w in (False, True):
+        draws = [checks.simulate_contrast(rng, checks.APP_CPTS, by_w, n=4000) for _ in range(3000)]
+        assert np.std(draws) * 4000 ** 0.5 == pytest.approx(
+            checks.contrast_sd(checks.APP_CPTS, by_w), rel=0.06)
+        assert np.mean(draws) == pytest.approx(checks.contrast(checks.APP_CPTS, by_w), abs=0.002)
+
+
+# ----------------------------------------------------- the checks on plain data
+def test_right_answers_get_full_marks_in_any_notation(course, checks, hw):
+    for gid, values in right_answers(checks).items():
+        res = score(course, hw, gid, values)
+        assert res.points == res.max_points, (gid, res.messages)
+    # lists, tuples, lower case, stray spaces; an irrelevant W in the Y factor
+    res = score(course, hw, "test_sets_11", {"valid_sets_11": [(), [" u "]],
+                                             "usable_sets_11": [[]]})
+    assert res.points == res.max_points, res.messages
+    res = score(course, hw, "test_formula_11", {"formula_11": {
+        "sum_over": ["u"], "y_given": ("W", "x", "U"), "u_given": {"w", "X"}}})
+    assert res.points == res.max_points, res.messages
+
+
+def test_partial_credit_follows_the_documented_rule(course, checks, hw):
+    """share = max(0, (right listed - wrong listed) / number right), as the notebook says."""
+    res = score(course, hw, "test_sets_12",
+                {"backdoor_sets_12": checks.VALID_12 | fs({"Z"})})
+    assert res.points == pytest.approx(2 * (3 - 1) / 3)
+    half = set(itertools.islice(sorted(checks.VALID_13, key=sorted), 10))
+    res = score(course, hw, "test_sets_13", {"backdoor_sets_13": half | {frozenset({"Z"})}})
+    assert res.points == pytest.approx(2 * (10 - 1) / 15)
+    every_subset = {frozenset(c) for r in range(6) for c in itertools.combinations("ABCDZ", r)}
+    assert score(course, hw, "test_sets_13", {"backdoor_sets_13": every_subset}).points == 0
+    res = score(course, hw, "test_minimal_dw_13", {"minimal_sets_dw_13": [{"Z"}]})
+    assert res.points == pytest.approx(1.0)
+    # two answers in one question are averaged
+    res = score(course, hw, "test_cheapest_12", {"cheapest_set_12": {"Z", "E"},
+                                                 "cheapest_cost_12": 5})
+    assert res.points == pytest.approx(1.0)
+
+
+def test_formula_parts_are_graded_separately(course, checks, hw):
+    population_weight = {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": set()}
+    res = score(course, hw, "test_formula_11", {"formula_11": population_weight})
+    assert res.points == pytest.approx(2 * 2 / 3)
+    assert "'u_given'" in res.messages[0]
+    forgot_x = {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": {"W"}}
+    assert score(course, hw, "test_formula_11", {"formula_11": forgot_x}).points < 2
+    assert score(course, hw, "test_formula_11", {"formula_11": "sum over u"}).points == 0
+    res = score(course, hw, "test_formula_11", {"formula_11": {"sum_over": {"U"}}})
+    assert "Missing key" in res.messages[0]
+
+
+def test_malformed_answers_explain_themselves(course, hw):
+    res = score(course, hw, "test_sets_12", {"backdoor_sets_12": ["ZA", "ZE"]})
+    assert res.points == 0 and "bare string" in res.messages[0]
+    res = score(course, hw, "test_z_alone_12", {"z_alone_valid_12": "no"})
+    assert res.points == 0 and "True or False" in res.messages[0]
+    res = score(course, hw, "test_cheapest_12", {"cheapest_set_12": "ZA", "cheapest_cost_12": 5})
+    assert "single string" in res.messages[0]
+
+
+def test_simulated_wrong_answers_lose_points(course, checks, hw):
+    """The registered mistakes, with their own sampling noise, lose points wherever
+    they change an answer."""
+    a = course.assignment(HW)
+    base = right_answers(checks)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in range(300):
+            ctx = hw.context(seed, a.false_fail_budget)
+            wrong = mistake(base, ctx)
+            touched = [gid for gid in wrong if wrong[gid] is not base[gid]]
+            assert touched, label
+            for gid in touched:
+                res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
+                assert res.points < res.max_points, (label, seed, gid)
+                if gid == "test_ace_11":
+                    assert res.points == 0, (label, seed)
+
+
+def test_failure_messages_never_reveal_the_truth(course, checks, hw):
+    res = score(course, hw, "test_ace_11", {"study": 0.0, "relabelled": 0.0})
+    text = " ".join(res.messages)
+    assert res.points == 0
+    for secret in ("0.1", "0.10", "4000", "band", "toleran"):
+        assert secret not in text
+    res = score(course, hw, "test_minimal_d_13", {"minimal_sets_d_13": [{"C"}, {"D"}]})
+    text = " ".join(res.messages)
+    for name in ("'A'", "'B'", "'W'", "'X'", "{"):
+        assert name not in text
+
+
+# ------------------------------------------------- real notebooks, real kernel
+@pytest.mark.parametrize("seed", [3, 1101])
+def test_reference_solution_gets_full_marks(course, seed):
+    outcome, results = grade(course, HW, seed)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_sets_by_hand_and_an_exact_ace_are_also_accepted(course):
+    outcome, results = grade(course, HW, 5, "alternatives/by_hand.py")
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_adjusting_for_a_collider_fails(course):
+    _, results = grade(course, HW, 6, "mistakes/collider.py")
+    assert sorted(no_marks(results)) == ["test_ace_11", "test_cheapest_12", "test_z_alone_12"]
+    assert results["test_sets_11"].points == pytest.approx(2 * ((1 - 1 / 2) + 0) / 2)
+    assert results["test_sets_12"].points == pytest.approx(2 * (3 - 1) / 3)
+    assert sorted(full_marks(results)) == ["test_formula_11", "test_minimal_13",
+                                           "test_minimal_d_13", "test_minimal_dw_13",
+                                           "test_sets_13"]
+
+
+def test_forgetting_the_no_descendant_condition_fails(course):
+    _, results = grade(course, HW, 7, "mistakes/no_descendant_rule.py")
+    assert {"test_sets_11", "test_sets_13"} <= set(no_marks(results))
+    assert {"test_ace_11", "test_z_alone_12", "test_sets_12", "test_cheapest_12",
+            "test_minimal_13", "test_minimal_d_13", "test_minimal_dw_13"} <= set(full_marks(results))
+
+
+def test_typed_in_constant_fails_on_the_graders_own_table(course):
+    _, results = grade(course, HW, 8, "mistakes/constant.py")
+    ace = results["test_ace_11"]
+    assert ace.points == pytest.approx(ace.max_points / 2)   # right on the study table only
+    assert "✘ `ace_11(...) on the relabelled table`" in " ".join(ace.messages)
+    assert sorted(full_marks(results)) == sorted(set(results) - {"test_ace_11"})
