@@ -131,6 +131,12 @@ def cmd_calibrate(course, args):
     calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs)
 
 
+def cmd_calibrate_gates(course, args):
+    from .calibrate import calibrate_rhat_gates
+    with console.status("simulating correct samplers"):
+        console.print(calibrate_rhat_gates(course.repo / "docs" / "calibration.md", args.sims))
+
+
 def cmd_demo(course, args):
     from .demo import run_demo
     run_demo(course, Path(args.dir) if args.dir else None)
@@ -173,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("assignment", metavar="HW")
     sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
+    add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates").add_argument(
+        "--sims", type=int, default=4000)
     add("demo", cmd_demo, "release, simulate four students, grade, and print the gradebook").add_argument(
         "--dir", help="course state folder for the demo (default: demo-course/)")
     return p

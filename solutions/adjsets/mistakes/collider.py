@@ -61,3 +61,7 @@ backdoor_sets_12 = {frozenset({"Z"}), frozenset({"Z", "E"}), frozenset({"Z", "A"
 # %% [cheapest_12_answer]
 cheapest_set_12 = frozenset({"Z"})
 cheapest_cost_12 = 0.0
+
+# %% [formula_11_answer]
+# (this part is answered correctly by hand, so only the collider questions differ)
+formula_11 = {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": {"X", "W"}}

@@ -1,0 +1,298 @@
+"""Hidden checks for the front-door homework (content brief, section 3).
+
+Never released to students. Every truth is derived here: the observational tables
+from the counts in datasets/frontdoor/ads.csv, the front-door effect from those
+tables, and the latent model of part (b) by solving the brief's 2x2 linear systems
+(it reproduces the table exactly, so pyro.do on it must agree with the front-door
+formula; that is asserted below). Bands come from standard errors, the sample size
+the question requires, and the false-fail budget.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from autograder.checks import (AnswerError, as_array, as_float, close_to, failed, passed,
+                               required_n)
+from autograder.config import DEFAULT_BUDGET
+from autograder.homework import Homework
+
+DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv"
+
+# The brief's latent model (part b): U ~ Bernoulli(0.5), P(X=1 | U=u) for u = 0, 1.
+P_U1 = 0.5
+P_X1_GIVEN_U = (0.05, 0.95)
+# A second, made-up study with the same kind of latent structure: the grader's other
+# probe table is the observational distribution it implies, so a typed-in number
+# cannot pass. [x] for Z, [z][u] for Y.
+SECOND_STUDY = {"p_z1_given_x": [0.3, 0.8], "p_y1_given_zu": [[0.2, 0.8], [0.1, 0.5]]}
+
+# Students may give CPT entries rounded to 3 decimals.
+CPT_ROUNDING = 5e-4
+# Exact answers computed in float32 (torch) differ from ours by far less than this.
+FLOAT32_FLOOR = 1e-6
+LATENT_FLOOR = 1e-5   # a float32 solve of the well-conditioned 2x2 systems
+
+hw = Homework()
+
+
+# ---------------------------------------------------------------- the facts
+def load_counts(path: Path = DATA) -> tuple[np.ndarray, np.ndarray]:
+    """purchased[x, z] and total[x, z] from the data file."""
+    purchased, total = np.zeros((2, 2)), np.zeros((2, 2))
+    with path.open() as fh:
+        for row in csv.DictReader(fh):
+            x, z = int(row["social_media"]), int(row["saw_ad"])
+            purchased[x, z], total[x, z] = float(row["purchased"]), float(row["total"])
+    return purchased, total
+
+
+def cpts_from_counts(purchased: np.ndarray, total: np.ndarray) -> dict:
+    """Maximum-likelihood CPTs of the observed variables: X, Z | X, Y | X, Z."""
+    n_x = total.sum(axis=1)
+    return {"p_x1": float(n_x[1] / n_x.sum()),                       # P(X=1)
+            "p_z1_given_x": (total[:, 1] / n_x).tolist(),            # [x] = P(Z=1 | X=x)
+            "p_y1_given_xz": (purchased / total).tolist()}           # [x][z] = P(Y=1 | X=x, Z=z)
+
+
+def u_given_x() -> np.ndarray:
+    """[x] = P(U=1 | X=x) in the latent model, by Bayes' rule."""
+    p_u = np.array([1 - P_U1, P_U1])
+    p_x1_u = np.asarray(P_X1_GIVEN_U)
+    joint_x1 = p_u * p_x1_u                                          # P(U=u, X=1)
+    joint_x0 = p_u * (1 - p_x1_u)                                    # P(U=u, X=0)
+    return np.array([joint_x0[1] / joint_x0.sum(), joint_x1[1] / joint_x1.sum()])
+
+
+def latent_p_x1() -> float:
+    return float(P_U1 * P_X1_GIVEN_U[1] + (1 - P_U1) * P_X1_GIVEN_U[0])
+
+
+def latent_y(cpts: dict) -> np.ndarray:
+    """[z][u] = P(Y=1 | Z=z, U=u): for each z, solve
+    (1 - q_x) a_z0 + q_x a_z1 = P(Y=1 | X=x, Z=z), x = 0, 1, with q_x = P(U=1 | X=x).
+    (Z depends on U only through X, so P(U | X, Z) = P(U | X).)"""
+    q = u_given_x()
+    system = np.column_stack([1 - q, q])                             # rows x, columns u
+    p_y = np.asarray(cpts["p_y1_given_xz"], dtype=float)
+    return np.array([np.linalg.solve(system, p_y[:, z]) for z in (0, 1)])
+
+
+def cpts_from_latent(latent: dict) -> dict:
+    """The observational tables implied by a latent model with P_U1 and P_X1_GIVEN_U."""
+    q, a = u_given_x(), np.asarray(latent["p_y1_given_zu"])
+    # plain floats: the tables are handed to the student's functions as literals
+    return {"p_x1": latent_p_x1(), "p_z1_given_x": [float(v) for v in latent["p_z1_given_x"]],
+            "p_y1_given_xz": [[float((1 - q[x]) * a[z, 0] + q[x] * a[z, 1]) for z in (0, 1)]
+                              for x in (0, 1)]}
+
+
+def _p_z(cpts: dict) -> np.ndarray:
+    """[x][z] = P(Z=z | X=x)."""
+    z1 = np.asarray(cpts["p_z1_given_x"], dtype=float)
+    return np.column_stack([1 - z1, z1])
+
+
+def frontdoor(cpts: dict) -> np.ndarray:
+    """[P(Y=1 | do(X=0)), P(Y=1 | do(X=1))] by the front-door formula
+    sum_z P(z | x) sum_x' P(Y=1 | x', z) P(x')."""
+    p_x = np.array([1 - cpts["p_x1"], cpts["p_x1"]])
+    inner = p_x @ np.asarray(cpts["p_y1_given_xz"])                  # [z]
+    return _p_z(cpts) @ inner
+
+
+def latent_do(cpts: dict) -> np.ndarray:
+    """The same by enumeration in the latent model under do(X=x):
+    sum_u P(u) sum_z P(z | x) P(Y=1 | z, u)."""
+    p_u = np.array([1 - P_U1, P_U1])
+    return _p_z(cpts) @ latent_y(cpts) @ p_u
+
+
+def latent_free(cpts: dict) -> np.ndarray:
+    """The known wrong model (brief §3): drop U, let Y depend on Z only, with P(Y | Z)
+    from the table, and intervene on X. The same numbers come out of the front-door
+    formula with P(x' | z) in place of P(x')."""
+    p_x = np.array([1 - cpts["p_x1"], cpts["p_x1"]])
+    joint_xz = p_x[:, None] * _p_z(cpts)                             # P(x, z)
+    p_y_given_z = (joint_xz * np.asarray(cpts["p_y1_given_xz"])).sum(0) / joint_xz.sum(0)
+    return _p_z(cpts) @ p_y_given_z
+
+
+def observational(cpts: dict) -> np.ndarray:
+    """[P(Y=1 | X=0), P(Y=1 | X=1)]: association, not causation."""
+    return (_p_z(cpts) * np.asarray(cpts["p_y1_given_xz"])).sum(1)
+
+
+def ace(p: np.ndarray) -> float:
+    """The brief's contrast: X=0 minus X=1."""
+    return float(p[0] - p[1])
+
+
+TRUE_CPTS = cpts_from_counts(*load_counts())
+PROBE_TABLES = {"study": TRUE_CPTS, "second-study": cpts_from_latent(SECOND_STUDY)}
+
+for _cpts in PROBE_TABLES.values():
+    # the latent model fits its table exactly, so pyro.do on it must agree with the
+    # front-door formula; the questions rely on both
+    assert abs(_cpts["p_x1"] - latent_p_x1()) < 1e-12
+    assert np.all((latent_y(_cpts) >= 0) & (latent_y(_cpts) <= 1))
+    assert np.allclose(cpts_from_latent({"p_z1_given_x": _cpts["p_z1_given_x"],
+                                         "p_y1_given_zu": latent_y(_cpts)})["p_y1_given_xz"],
+                       _cpts["p_y1_given_xz"], atol=1e-12)
+    assert np.allclose(latent_do(_cpts), frontdoor(_cpts), atol=1e-12)
+
+
+def sd(p: np.ndarray) -> float:
+    """sqrt(n) x SE of a contrast of two probabilities each estimated from n draws."""
+    return math.sqrt(float((p * (1 - p)).sum()))
+
+
+def ace_se(cpts: dict, n: int) -> float:
+    """SE of the ACE from n draws of Y under each of do(X=0) and do(X=1). That is
+    what pyro.do on the latent model gives, and it bounds the front-door estimate
+    too: plugging in separately estimated P(z | x) and P(y | x', z), each from n
+    draws, has a variance several times smaller (for the study table about
+    0.07 / n against 0.50 / n). An exact computation has no noise at all."""
+    return sd(frontdoor(cpts)) / math.sqrt(n)
+
+
+# --------------------------------------------------- required sample size
+RANDOM_CHECKS = 4  # two probes in each of test_frontdoor and test_do
+
+
+def wrong_interventionals(cpts: dict) -> dict[str, np.ndarray]:
+    """[P(.. X=0), P(.. X=1)] that each known wrong answer estimates in place of the truth."""
+    return {"latent-free model (Y depends on Z only)": latent_free(cpts),
+            "naive contrast": observational(cpts),
+            "reversed contrast (X=1 minus X=0)": frontdoor(cpts)[::-1]}
+
+
+def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
+    """Smallest n (rounded up to a thousand) that rejects every known wrong ACE with
+    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
+    The larger of the right and the wrong estimate's SDs is used for sigma."""
+    alpha = budget / RANDOM_CHECKS
+    need = 1
+    for cpts in PROBE_TABLES.values():
+        truth = frontdoor(cpts)
+        for wrong in wrong_interventionals(cpts).values():
+            need = max(need, required_n(max(sd(truth), sd(wrong)), abs(ace(truth) - ace(wrong)),
+                                        alpha, power=0.999, delta=FLOAT32_FLOOR))
+    return int(math.ceil(need / 1000) * 1000)
+
+
+NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+# ------------------------------------------------------------------ checks
+@hw.question("test_cpts", answers=["cpts"], n_checks=0)
+def check_cpts(values, ctx):
+    cpts = values["cpts"]
+    if not isinstance(cpts, dict):
+        raise AnswerError("`cpts` should be a dict with keys 'p_x1', 'p_z1_given_x' and "
+                          "'p_y1_given_xz'.")
+    missing = [k for k in TRUE_CPTS if k not in cpts]
+    if missing:
+        raise AnswerError(f"`cpts` is missing the key {missing[0]!r}.")
+    results = [close_to(cpts["p_x1"], TRUE_CPTS["p_x1"], 0.0, 1.0, CPT_ROUNDING,
+                        name="cpts['p_x1']", hint="It is the share of social media users.")]
+    got = as_array(cpts["p_z1_given_x"], "cpts['p_z1_given_x']", shape=(2,))
+    truth = np.asarray(TRUE_CPTS["p_z1_given_x"])
+    if np.all(np.abs(got - truth) <= CPT_ROUNDING):
+        results.append(passed("`cpts['p_z1_given_x']` is correct."))
+    else:
+        results.append(failed("`cpts['p_z1_given_x']` is not correct. Entry x is the share of "
+                              "group X=x who saw the advertisement."))
+    got = as_array(cpts["p_y1_given_xz"], "cpts['p_y1_given_xz']", shape=(2, 2))
+    truth = np.asarray(TRUE_CPTS["p_y1_given_xz"])
+    if np.all(np.abs(got - truth) <= CPT_ROUNDING):
+        results.append(passed("`cpts['p_y1_given_xz']` is correct."))
+    elif np.all(np.abs(got.T - truth) <= CPT_ROUNDING):
+        results.append(failed("`cpts['p_y1_given_xz']` looks transposed. The first index is "
+                              "X, the second Z."))
+    else:
+        results.append(failed("`cpts['p_y1_given_xz']` is not correct. Each entry is a purchase "
+                              "rate within one (X, Z) cell of the table."))
+    return results
+
+
+@hw.question("test_naive", answers=["naive_difference"], n_checks=0)
+def check_naive(values, ctx):
+    return close_to(values["naive_difference"], ace(observational(TRUE_CPTS)), 0.0, 1.0,
+                    CPT_ROUNDING, name="naive_difference",
+                    hint="Use the overall purchase rate of each group X, ignoring Z, and take "
+                         "X=0 minus X=1.")
+
+
+def _probe_calls(func, with_samples=True):
+    def calls(ctx):
+        out = {}
+        for label, cpts in PROBE_TABLES.items():
+            kwargs = {"cpts": cpts}
+            if with_samples:
+                kwargs.update(num_samples=NUM_SAMPLES, seed=ctx.seed_for(f"{func}:{label}"))
+            out[label] = (func, kwargs)
+        return out
+    return calls
+
+
+def _check_ace_probes(values, ctx, func, hint):
+    return [close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
+                     FLOAT32_FLOOR, name=f"{func}(...) on the {label} table", hint=hint)
+            for label, cpts in PROBE_TABLES.items()]
+
+
+@hw.question("test_frontdoor", calls=_probe_calls("frontdoor_ace"), n_checks=2)
+def check_frontdoor(values, ctx):
+    return _check_ace_probes(values, ctx, "frontdoor_ace",
+                             "Check that the inner sum over x' weights P(Y | x', z) by P(x') "
+                             "(not by P(x' | z) or P(x' | x)), and that X=0 comes first.")
+
+
+@hw.question("test_latent_y", calls=_probe_calls("latent_y", with_samples=False), n_checks=0)
+def check_latent_y(values, ctx):
+    results = []
+    for label, cpts in PROBE_TABLES.items():
+        name = f"latent_y(...) on the {label} table"
+        got, truth = as_array(values[label], name, shape=(2, 2)), latent_y(cpts)
+        if np.all(np.abs(got - truth) <= LATENT_FLOOR):
+            results.append(passed(f"`{name}` is correct."))
+        elif np.all(np.abs(got.T - truth) <= LATENT_FLOOR):
+            results.append(failed(f"`{name}` looks transposed: the first index is Z, the "
+                                  "second U."))
+        else:
+            results.append(failed(f"`{name}` is not correct. For each z, both equations (one "
+                                  "per value of X) must hold with P(U=1 | X=x) from Bayes' rule."))
+    return results
+
+
+@hw.question("test_do", calls=_probe_calls("do_ace"), n_checks=2)
+def check_do(values, ctx):
+    return _check_ace_probes(values, ctx, "do_ace",
+                             "Check that your model includes U, that you intervene on X with "
+                             "pyro.do (not condition on it), and that X=0 comes first.")
+
+
+# ------------------------------------------- known wrong answers (brief, §3)
+# Each returns what a submission making that mistake would hand the checks, with
+# the sampling noise of num_samples draws per probability.
+def _estimate(rng, p_pair) -> float:
+    return float(rng.binomial(NUM_SAMPLES, p_pair[0]) / NUM_SAMPLES
+                 - rng.binomial(NUM_SAMPLES, p_pair[1]) / NUM_SAMPLES)
+
+
+def _register(label):
+    @hw.wrong_answer(label)
+    def mistake(values, ctx):
+        rng = np.random.default_rng(ctx.seed)
+        probes = lambda: {name: _estimate(rng, wrong_interventionals(c)[label])  # noqa: E731
+                          for name, c in PROBE_TABLES.items()}
+        return {**values, "test_frontdoor": probes(), "test_do": probes()}
+    return mistake
+
+
+for _label in wrong_interventionals(TRUE_CPTS):
+    _register(_label)

@@ -1,0 +1,353 @@
+"""Hidden checks for the structural causal models homework (content brief, section 5).
+
+Never released to students. Every distribution below is derived in code from the
+structural equations of the brief: SCM A through its noise terms, SCM B with exact
+rational arithmetic (fractions.Fraction) on the linear-Gaussian equations, so that
+8/17 and 1/17 come out of the algebra, not out of this file. Sample sizes come from
+the power of the Kolmogorov-Smirnov test against the known wrong answers.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from scipy import stats
+
+from autograder.checks import (AnswerError, as_array, as_float, failed, gof, min_distinct,
+                               passed, required_n, z_critical)
+from autograder.config import DEFAULT_BUDGET
+from autograder.homework import Homework
+
+hw = Homework()
+
+
+# ------------------------------------------------ linear-Gaussian SCM algebra
+class LinearGaussianSCM:
+    """V_i := c_i + sum_j b_ij V_j + N_i with independent N_i ~ N(0, s_i^2).
+
+    Equations are given in causal (topological) order; all numbers are Fractions,
+    so every moment is exact.
+    """
+
+    def __init__(self, equations: dict[str, tuple[Fraction, dict[str, Fraction], Fraction]]):
+        # name -> (intercept, {parent: coefficient}, noise variance)
+        self.equations = {k: (Fraction(c), {p: Fraction(b) for p, b in pa.items()}, Fraction(v))
+                          for k, (c, pa, v) in equations.items()}
+        self.names = list(self.equations)
+
+    def do(self, **values) -> "LinearGaussianSCM":
+        """The intervened model: each named variable's equation becomes V := value."""
+        eqs = dict(self.equations)
+        for name, value in values.items():
+            eqs[name] = (Fraction(value), {}, Fraction(0))
+        return LinearGaussianSCM(eqs)
+
+    def moments(self) -> tuple[dict, dict]:
+        """Exact means and covariances, propagated through the equations in order."""
+        mean, cov = {}, {}
+        for v in self.names:
+            c, parents, noise = self.equations[v]
+            mean[v] = c + sum(b * mean[p] for p, b in parents.items())
+            for w in mean:  # covariance with every earlier variable (and itself)
+                if w == v:
+                    continue
+                cov[v, w] = cov[w, v] = sum(b * cov[p, w] for p, b in parents.items())
+            cov[v, v] = noise + sum(b * cov[p, v] for p, b in parents.items())
+        return mean, cov
+
+    def marginal(self, target: str) -> tuple[Fraction, Fraction]:
+        mean, cov = self.moments()
+        return mean[target], cov[target, target]
+
+    def conditional(self, target: str, given: str, value) -> tuple[Fraction, Fraction]:
+        """(mean, variance) of target given one observed variable (Gaussian conditioning)."""
+        mean, cov = self.moments()
+        if cov[given, given] == 0:
+            raise ValueError(f"{given} is deterministic; conditioning on it is not defined")
+        k = cov[target, given] / cov[given, given]
+        return (mean[target] + k * (Fraction(value) - mean[given]),
+                cov[target, target] - k * cov[target, given])
+
+
+# ---------------------------------------------------------------- the facts
+# SCM B of the brief: X := N_X, Y := 4 X + N_Y, N_X and N_Y i.i.d. N(0, 1).
+SCM_B = LinearGaussianSCM({"X": (0, {}, 1), "Y": (0, {"X": 4}, 1)})
+
+TRUTHS = {  # answer name -> (mean, variance), exact
+    "p_y": SCM_B.marginal("Y"),
+    "p_y_do_x2": SCM_B.do(X=2).marginal("Y"),
+    "p_y_given_x2": SCM_B.conditional("Y", "X", 2),
+    "p_x_given_y2": SCM_B.conditional("X", "Y", 2),
+    "p_x_do_y2": SCM_B.do(Y=2).marginal("X"),
+}
+
+
+def normal(mean_var) -> stats.rv_continuous:
+    m, v = mean_var
+    return stats.norm(float(m), math.sqrt(float(v)))
+
+
+# SCM A of the brief: X := N_X, Y := X^2 + N_Y, N_X and N_Y i.i.d. N(0, 1).
+NOISE_A = {"N_X": (Fraction(0), Fraction(1)), "N_Y": (Fraction(0), Fraction(1))}
+
+
+def scm_a_residual(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Y - f_Y(X) with f_Y(x) = x^2: what is left of Y is its noise N_Y."""
+    return y - x ** 2
+
+
+# X := N_X, so X has N_X's law; the residual has N_Y's law; and because the two noises
+# are independent, (X + residual) / sqrt(2) has the law of (N_X + N_Y) / sqrt(2), whose
+# variance is (var N_X + var N_Y) / 2. The third test catches a shared noise term.
+SCM_A_LAWS = {
+    "x": NOISE_A["N_X"],
+    "residual": NOISE_A["N_Y"],
+    "mix": (float(NOISE_A["N_X"][0] + NOISE_A["N_Y"][0]) / math.sqrt(2),
+            (NOISE_A["N_X"][1] + NOISE_A["N_Y"][1]) / 2),
+}
+
+# The exact answers may be typed as decimals rounded to three places (0.471 for a
+# value of 0.4706...): half a unit in the third decimal is the only slack. The known
+# wrong answers are at least 0.029 away.
+ROUNDING = 5e-4
+
+
+# ------------------------------------------------------ required sample sizes
+RANDOM_CHECKS = 5  # test_scm_a: 3 GOF tests; test_do_samples: 1; test_posterior: 1
+ALPHA = DEFAULT_BUDGET / RANDOM_CHECKS
+
+# Below this size a GOF test misses even sizeable slips (MC_CHECKS.md power table:
+# n = 1000 detects a 0.2 sd shift of a normal at alpha = 1e-3).
+MIN_GOF_N = 1000
+
+# Draws of X given Y=2 from importance resampling repeat values when the effective
+# sample size is low; the question asks for at least this share of distinct values.
+MIN_DISTINCT_FRACTION = 0.9
+
+
+def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
+    """Smallest n at which a KS test of draws from `wrong` against `truth` rejects with
+    probability >= power.
+
+    Let d = sup_t |F(t) - G(t)|, attained at t*, and s = sqrt(G(t*)(1 - G(t*))).
+    Under `wrong`, F_n(t*) ~ Binomial(n, G(t*)) / n, and D_n >= d - |F_n(t*) - G(t*)|.
+    By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) the KS test at
+    level alpha rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2). So it
+    rejects with probability >= power once (c + z_power s) / sqrt(n) <= d, i.e. with
+    required_n's condition (z(alpha) + z_power) sigma / sqrt(n) <= d for
+    sigma = (c + z_power s) / (z(alpha) + z_power).
+    """
+    lo = min(truth.ppf(1e-9), wrong.ppf(1e-9))
+    hi = max(truth.isf(1e-9), wrong.isf(1e-9))
+    t = np.linspace(lo, hi, 200_001)
+    diff = np.abs(truth.cdf(t) - wrong.cdf(t))
+    i = int(diff.argmax())
+    d, g = float(diff[i]), float(wrong.cdf(t[i]))
+    c = math.sqrt(math.log(2 / alpha) / 2)
+    z_power = float(stats.norm.ppf(power))
+    sigma = (c + z_power * math.sqrt(g * (1 - g))) / (z_critical(alpha) + z_power)
+    return required_n(sigma, d, alpha, power=power)
+
+
+# Known wrong answers, as the distribution the student's draws would follow.
+def _wrong_laws() -> dict[str, dict[str, stats.rv_continuous]]:
+    return {
+        # brief, section 5: "N(0.5, 1)" for P_X given Y=2
+        "test_posterior": {"N(0.5, 1)": normal((Fraction(1, 2), 1))},
+        # P_Y instead of P_Y under do(X=2): the intervention was not applied
+        "test_do_samples": {"no intervention": normal(TRUTHS["p_y"])},
+        # SCM A with one noise term used twice (Y := X^2 + N_X): X and the residual are
+        # then the same variable, and the "mix" is sqrt(2) X ~ N(0, 2)
+        "test_scm_a": {"shared noise": stats.norm(0, math.sqrt(2))},
+    }
+
+
+TARGETS = {"test_posterior": normal(TRUTHS["p_x_given_y2"]),
+           "test_do_samples": normal(TRUTHS["p_y_do_x2"]),
+           "test_scm_a": normal(SCM_A_LAWS["mix"])}
+
+
+def design_sample_sizes(alpha: float = ALPHA) -> dict[str, int]:
+    """Per sampling question: max(MIN_GOF_N, KS power 0.999 against each wrong answer),
+    rounded up to a thousand."""
+    out = {}
+    for gid, wrongs in _wrong_laws().items():
+        need = max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha) for w in wrongs.values()])
+        out[gid] = int(math.ceil(need / 1000) * 1000)
+    return out
+
+
+SAMPLE_SIZES = design_sample_sizes()
+N_SCM_A = SAMPLE_SIZES["test_scm_a"]            # stated in the question text
+N_DO = SAMPLE_SIZES["test_do_samples"]          # stated in the question text
+N_POSTERIOR = SAMPLE_SIZES["test_posterior"]    # stated in the question text
+MIN_DISTINCT = math.ceil(MIN_DISTINCT_FRACTION * N_POSTERIOR)
+
+
+# ------------------------------------------------------------------ helpers
+def _mean_var(value, name: str) -> tuple[float, float]:
+    if isinstance(value, dict) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise AnswerError(f"`{name}` should be a tuple (mean, variance), but it is a "
+                          f"{type(value).__name__}.")
+    if len(value) != 2:
+        raise AnswerError(f"`{name}` should be a tuple of two numbers (mean, variance), but it "
+                          f"has {len(value)} entries.")
+    mean = as_float(value[0], f"{name}[0] (the mean)")
+    var = as_float(value[1], f"{name}[1] (the variance)")
+    if var < 0:
+        raise AnswerError(f"`{name}[1]` is a variance, so it cannot be negative.")
+    return mean, var
+
+
+def _exact_normal(values, name: str, hint: str):
+    mean, var = _mean_var(values[name], name)
+    t_mean, t_var = (float(v) for v in TRUTHS[name])
+    ok_mean, ok_var = abs(mean - t_mean) <= ROUNDING, abs(var - t_var) <= ROUNDING
+    detail = dict(mean=mean, var=var, truth=(t_mean, t_var), delta=ROUNDING)
+    if ok_mean and ok_var:
+        return passed(f"`{name}` is correct.", **detail)
+    if ok_mean:
+        extra = (" It looks like a standard deviation: the question asks for the variance."
+                 if abs(var ** 2 - t_var) <= ROUNDING else "")
+        return failed(f"The mean in `{name}` is right but the variance is not.{extra} {hint}",
+                      score=0.5, **detail)
+    if ok_var:
+        return failed(f"The variance in `{name}` is right but the mean is not. {hint}",
+                      score=0.5, **detail)
+    return failed(f"`{name}` is not correct. {hint}", **detail)
+
+
+def _samples(value, name: str, n: int) -> np.ndarray:
+    return as_array(value, name, shape=(n,))
+
+
+# ------------------------------------------------------------------ checks
+@hw.question("test_scm_a", n_checks=3,
+             calls=lambda ctx: {"samples": ("sample_scm_a", {"num_samples": N_SCM_A,
+                                                              "seed": ctx.seed_for("scm_a")})})
+def check_scm_a(values, ctx):
+    name = f"sample_scm_a({N_SCM_A}, seed)"
+    pair = values["samples"]
+    if isinstance(pair, dict) or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        raise AnswerError(f"`{name}` should return a tuple (x, y) of two arrays.")
+    x = _samples(pair[0], f"{name}[0] (the draws of X)", N_SCM_A)
+    y = _samples(pair[1], f"{name}[1] (the draws of Y)", N_SCM_A)
+    residual = scm_a_residual(x, y)
+    return [
+        gof(x, normal(SCM_A_LAWS["x"]), ctx.alpha, name=f"{name}: X", method="ks",
+            hint="X is its own noise term."),
+        gof(residual, normal(SCM_A_LAWS["residual"]), ctx.alpha, name=f"{name}: Y - X**2",
+            method="ks", hint="Check Y's structural equation and its noise."),
+        gof((x + residual) / math.sqrt(2), normal(SCM_A_LAWS["mix"]), ctx.alpha,
+            name=f"{name}: the noise terms together", method="ks",
+            hint="N_X and N_Y must be two independent draws; do not reuse one noise for both."),
+    ]
+
+
+@hw.question("test_p_y", answers=["p_y"], n_checks=0)
+def check_p_y(values, ctx):
+    return _exact_normal(values, "p_y", "Y is a sum of independent normal terms; add their "
+                                        "variances, remembering that Var(aX) = a² Var(X).")
+
+
+@hw.question("test_do_x", answers=["p_y_do_x2"], n_checks=0)
+def check_do_x(values, ctx):
+    return _exact_normal(values, "p_y_do_x2", "Replace X's equation by X := 2 and read off Y's "
+                                              "distribution from its equation.")
+
+
+@hw.question("test_given_x", answers=["p_y_given_x2"], n_checks=0)
+def check_given_x(values, ctx):
+    return _exact_normal(values, "p_y_given_x2", "Given X = 2, only Y's noise term is still "
+                                                 "random.")
+
+
+@hw.question("test_given_y", answers=["p_x_given_y2"], n_checks=0)
+def check_given_y(values, ctx):
+    return _exact_normal(values, "p_x_given_y2",
+                         "Observing Y is evidence about X: combine X's prior with the "
+                         "likelihood of Y = 2 (Bayes' rule for two normals, or the formula for "
+                         "a conditional of a bivariate normal). Inverting Y's equation alone "
+                         "ignores X's own distribution.")
+
+
+@hw.question("test_do_y", answers=["p_x_do_y2"], n_checks=0)
+def check_do_y(values, ctx):
+    return _exact_normal(values, "p_x_do_y2", "Setting Y changes Y's equation only. Which "
+                                              "equations does X depend on?")
+
+
+@hw.question("test_do_samples", n_checks=1,
+             calls=lambda ctx: {"draws": ("sample_y_do_x2", {"num_samples": N_DO,
+                                                              "seed": ctx.seed_for("do_x2")})})
+def check_do_samples(values, ctx):
+    name = f"sample_y_do_x2({N_DO}, seed)"
+    return gof(_samples(values["draws"], name, N_DO), normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
+               name=name, method="ks",
+               hint="Sample Y from the model intervened with pyro.do, not from the original model.")
+
+
+@hw.question("test_posterior", n_checks=1,
+             calls=lambda ctx: {"draws": ("sample_x_given_y2",
+                                          {"num_samples": N_POSTERIOR,
+                                           "seed": ctx.seed_for("x_given_y2")})})
+def check_posterior(values, ctx):
+    name = f"sample_x_given_y2({N_POSTERIOR}, seed)"
+    draws = _samples(values["draws"], name, N_POSTERIOR)
+    min_distinct(draws, name, MIN_DISTINCT)
+    return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
+               hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
+                    "importance weights (and a large enough proposal pool), or MCMC warm-up "
+                    "and thinning.")
+
+
+assert hw.total_checks == RANDOM_CHECKS
+
+
+# ------------------------------------------- known wrong answers (brief, §5)
+def _normal_draws(rng, law, n):
+    return law.rvs(size=n, random_state=rng)
+
+
+@hw.wrong_answer("P_X given Y=2 taken as N(0.5, 1)")
+def wrong_half_one(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
+            "test_posterior": {"draws": _normal_draws(rng, _wrong_laws()["test_posterior"]
+                                                      ["N(0.5, 1)"], N_POSTERIOR)}}
+
+
+@hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)")
+def wrong_inverted(values, ctx):
+    return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1 / 16)}}
+
+
+@hw.wrong_answer("importance resampling with a low effective sample size")
+def wrong_low_ess(values, ctx):
+    """Prior proposal, 1000 draws, resampled to N_POSTERIOR: the pool's ESS is about 300."""
+    rng = np.random.default_rng(ctx.seed)
+    pool = rng.standard_normal(1000)
+    logw = stats.norm(4 * pool, 1).logpdf(2.0)
+    w = np.exp(logw - logw.max())
+    return {**values, "test_posterior": {"draws": rng.choice(pool, N_POSTERIOR, p=w / w.sum())}}
+
+
+@hw.wrong_answer("no intervention: samples of P_Y instead of P_Y under do(X=2)")
+def wrong_no_do(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    return {**values, "test_do_samples": {"draws": _normal_draws(
+        rng, _wrong_laws()["test_do_samples"]["no intervention"], N_DO)}}
+
+
+@hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)")
+def wrong_shared_noise(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    x = rng.standard_normal(N_SCM_A)
+    return {**values, "test_scm_a": {"samples": [x, x ** 2 + x]}}
+
+
+@hw.wrong_answer("standard deviation given instead of variance")
+def wrong_sd(values, ctx):
+    m, v = TRUTHS["p_y"]
+    return {**values, "test_p_y": {"p_y": (float(m), math.sqrt(float(v)))}}

@@ -1,0 +1,217 @@
+"""Homework 3 (front-door adjustment): the truths follow from the table, the latent
+model of part (b) reproduces the table and agrees with the front-door formula,
+right answers pass whatever the seed, the known wrong answers fail. Notebooks run
+in a real kernel."""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.checks import detection_probability
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from conftest import REPO, full_marks, grade, no_marks
+
+HW = "frontdoor"
+
+
+@pytest.fixture(scope="module")
+def checks(course):
+    load_homework(course.assignment(HW).checks)
+    return sys.modules[f"course_checks_{HW}"]
+
+
+@pytest.fixture(scope="module")
+def hw(course):
+    return load_homework(course.assignment(HW).checks)
+
+
+def right_answers(checks) -> dict:
+    fd = {label: checks.ace(checks.frontdoor(c)) for label, c in checks.PROBE_TABLES.items()}
+    return {"test_cpts": {"cpts": checks.TRUE_CPTS},
+            "test_naive": {"naive_difference": checks.ace(checks.observational(checks.TRUE_CPTS))},
+            "test_frontdoor": fd,
+            "test_latent_y": {label: checks.latent_y(c) for label, c in checks.PROBE_TABLES.items()},
+            "test_do": dict(fd)}
+
+
+def score(course, hw, gid, values, seed=1):
+    a = course.assignment(HW)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])
+
+
+# ------------------------------------------------------------ derived facts
+def test_truths_are_derived_from_the_table(checks):
+    """The brief's numbers, typed here only to cross-check what the checks derive."""
+    cpts = checks.TRUE_CPTS
+    assert cpts["p_x1"] == 0.5
+    assert checks.frontdoor(cpts) == pytest.approx([0.5025, 0.5475], abs=1e-12)
+    assert checks.ace(checks.frontdoor(cpts)) == pytest.approx(-0.0450, abs=1e-12)
+    assert checks.latent_y(cpts).ravel() == pytest.approx(
+        [0.94444444, 0.05555556, 0.99444444, 0.10555556], abs=1e-8)
+    # the brief's "about 0.61": the latent-free model's ACE is exactly 0.9 x 0.67
+    assert checks.ace(checks.latent_free(cpts)) == pytest.approx(0.603, abs=1e-12)
+    assert checks.ace(checks.observational(cpts)) == pytest.approx(0.755, abs=1e-12)
+
+
+@pytest.mark.parametrize("label", ["study", "second-study"])
+def test_latent_model_fits_its_table_and_agrees_with_the_front_door_formula(checks, label):
+    cpts = checks.PROBE_TABLES[label]
+    a = checks.latent_y(cpts)
+    refit = checks.cpts_from_latent({"p_z1_given_x": cpts["p_z1_given_x"], "p_y1_given_zu": a})
+    assert refit["p_x1"] == pytest.approx(cpts["p_x1"], abs=1e-12)
+    assert np.allclose(refit["p_y1_given_xz"], cpts["p_y1_given_xz"], atol=1e-12)
+    assert np.allclose(checks.latent_do(cpts), checks.frontdoor(cpts), atol=1e-12)
+    # and by brute force: the full joint of the latent model under do(X=x)
+    p_u = np.array([1 - checks.P_U1, checks.P_U1])
+    p_z1 = np.asarray(cpts["p_z1_given_x"])
+    for x in (0, 1):
+        p = sum(p_u[u] * (p_z1[x] if z else 1 - p_z1[x]) * a[z, u]
+                for u in (0, 1) for z in (0, 1))
+        assert p == pytest.approx(checks.frontdoor(cpts)[x], abs=1e-12)
+    # the two probes disagree in sign, so no single number passes both
+    assert np.sign(checks.ace(checks.frontdoor(checks.PROBE_TABLES["study"]))) != \
+        np.sign(checks.ace(checks.frontdoor(checks.PROBE_TABLES["second-study"])))
+
+
+def test_dataset_is_what_its_generator_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("fd_generate",
+                                                  REPO / "datasets" / "frontdoor" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    out = gen.ads(tmp_path / "ads.csv")
+    assert out.read_bytes() == (REPO / "datasets" / "frontdoor" / "ads.csv").read_bytes()
+
+
+def test_notebook_states_the_same_latent_model_as_the_checks(course, checks):
+    nb = nbformat.read(course.assignment(HW).notebook, as_version=4)
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    facts = {node.targets[0].id: ast.literal_eval(node.value)
+             for node in ast.parse(setup.source).body
+             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+             and node.targets[0].id in {"P_U1", "P_X1_GIVEN_U"}}
+    assert facts == {"P_U1": checks.P_U1, "P_X1_GIVEN_U": list(checks.P_X1_GIVEN_U)}
+
+
+def test_required_sample_size_is_the_one_the_question_states(course, checks, hw):
+    a = course.assignment(HW)
+    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    assert text.count(f"num_samples={checks.NUM_SAMPLES}") == 2     # questions 3 and 5
+    assert checks.NUM_SAMPLES == checks.design_sample_size(a.false_fail_budget)
+    assert hw.total_checks == checks.RANDOM_CHECKS
+
+
+def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    a = course.assignment(HW)
+    alpha = a.false_fail_budget / hw.total_checks
+    n = checks.NUM_SAMPLES
+    for cpts in checks.PROBE_TABLES.values():
+        truth = checks.frontdoor(cpts)
+        for label, wrong in checks.wrong_interventionals(cpts).items():
+            for spread in (checks.ace_se(cpts, n), checks.sd(wrong) / n ** 0.5):
+                power = detection_probability(checks.ace(truth), checks.ace(wrong), spread, alpha,
+                                              checks.FLOAT32_FLOOR)
+                assert power >= 0.999, label
+
+
+def test_the_band_bounds_the_front_door_plug_in_estimator(checks):
+    """Plugging separately estimated P(z|x) and P(y|x',z) (n draws each) into the
+    formula is much less noisy than the SE the band uses."""
+    rng = np.random.default_rng(0)
+    n = checks.NUM_SAMPLES
+    for cpts in checks.PROBE_TABLES.values():
+        z1, y1 = np.asarray(cpts["p_z1_given_x"]), np.asarray(cpts["p_y1_given_xz"])
+        draws = []
+        for _ in range(2000):
+            noisy = {"p_x1": cpts["p_x1"], "p_z1_given_x": rng.binomial(n, z1) / n,
+                     "p_y1_given_xz": rng.binomial(n, y1) / n}
+            draws.append(checks.ace(checks.frontdoor(noisy)))
+        assert np.std(draws) < checks.ace_se(cpts, n)
+        assert np.mean(draws) == pytest.approx(checks.ace(checks.frontdoor(cpts)), abs=0.002)
+
+
+# ----------------------------------------------------- the checks on plain data
+def test_right_answers_get_full_marks_and_rounding_is_allowed(course, checks, hw):
+    for gid, values in right_answers(checks).items():
+        res = score(course, hw, gid, values)
+        assert res.points == res.max_points, (gid, res.messages)
+    rounded = {k: np.round(np.asarray(v), 3).tolist() for k, v in checks.TRUE_CPTS.items()}
+    assert score(course, hw, "test_cpts", {"cpts": rounded}).points == 2
+
+
+def test_simulated_wrong_answers_are_rejected(course, checks, hw):
+    a = course.assignment(HW)
+    base = right_answers(checks)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in range(300):
+            ctx = hw.context(seed, a.false_fail_budget)
+            wrong = mistake(base, ctx)
+            for gid in ("test_frontdoor", "test_do"):
+                res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
+                assert res.points == 0, (label, seed, gid)
+
+
+def test_table_mistakes_are_named(course, checks, hw):
+    cpts = dict(checks.TRUE_CPTS, p_y1_given_xz=np.asarray(checks.TRUE_CPTS["p_y1_given_xz"]).T)
+    res = score(course, hw, "test_cpts", {"cpts": cpts})
+    assert "looks transposed" in " ".join(res.messages)
+    res = score(course, hw, "test_latent_y",
+                {label: checks.latent_y(c).T for label, c in checks.PROBE_TABLES.items()})
+    assert res.points == 0 and "looks transposed" in res.messages[0]
+    res = score(course, hw, "test_cpts", {"cpts": {"p_x1": 0.5}})
+    assert res.points == 0 and "missing the key" in res.messages[0]
+
+
+def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
+    res = score(course, hw, "test_frontdoor", {"study": 0.603, "second-study": -0.0159})
+    text = " ".join(res.messages)
+    assert res.points == 0
+    for secret in ("0.045", "-0.04", "0.5475", "0.5025", "0.1", "3000", "band", "toleran"):
+        assert secret not in text
+
+
+# ------------------------------------------------- real notebooks, real kernel
+@pytest.mark.parametrize("seed", [13, 3303])
+def test_reference_solution_gets_full_marks(course, seed):
+    outcome, results = grade(course, HW, seed)
+    assert outcome.stopped is None
+    assert outcome.seconds < 40
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_exact_enumeration_is_also_accepted(course):
+    outcome, results = grade(course, HW, 5, "alternatives/enumeration.py")
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_latent_free_model_fails(course):
+    _, results = grade(course, HW, 6, "mistakes/latent_free.py")
+    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
+    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
+
+
+def test_naive_contrast_fails(course):
+    _, results = grade(course, HW, 7, "mistakes/naive.py")
+    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
+    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
+
+
+def test_reversed_contrast_fails(course):
+    _, results = grade(course, HW, 8, "mistakes/reversed.py")
+    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
+
+
+def test_typed_in_constants_fail_on_the_graders_second_table(course):
+    _, results = grade(course, HW, 9, "mistakes/constant.py")
+    for gid in ("test_frontdoor", "test_latent_y", "test_do"):
+        r = results[gid]
+        assert r.points == pytest.approx(r.max_points / 2), gid     # right on the study only
+        assert "✘" in " ".join(m for m in r.messages if "second-study" in m), gid
+    assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]

@@ -1,0 +1,204 @@
+"""Homework 3 (inverse probability weighting): the truths follow from homework 2's CPTs,
+right answers pass whatever the seed or the method, the known wrong answers of the
+content brief fail. Notebooks run in a real kernel."""
+from __future__ import annotations
+
+import math
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.checks import detection_probability
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from conftest import full_marks, grade, no_marks
+
+HW = "ipw"
+
+
+@pytest.fixture(scope="module")
+def hw(course):
+    return load_homework(course.assignment(HW).checks)
+
+
+@pytest.fixture(scope="module")
+def checks(hw):
+    return sys.modules[f"course_checks_{HW}"]
+
+
+def score(course, hw, gid, values, seed=1):
+    a = course.assignment(HW)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])
+
+
+def right_answers(checks, rng) -> dict:
+    """What a correct submission hands the checks, with its own sampling noise."""
+    n = checks.NUM_SAMPLES
+
+    def traces(cpts):
+        table = checks.joint(cpts)
+        idx = rng.choice(8, size=n, p=table.ravel())
+        cells = np.array(checks.CELLS)[idx]
+        return np.column_stack([cells, table.ravel()[idx]]).astype(np.float32)
+
+    def draws(table):
+        return np.array(checks.CELLS)[rng.choice(8, size=n, p=np.asarray(table).ravel())]
+
+    probes = checks.PROBE_TABLES
+    return {
+        "test_propensity": {f"{label}:x={x},z={z}": checks.propensity(c, x, z)
+                            for label, c in probes.items() for x in (0, 1) for z in (0, 1)},
+        "test_traces": {label: traces(c) for label, c in probes.items()},
+        "test_weighted_joint": {label: {cell: float(np.float32(checks.weighted_joint(c)[cell]))
+                                        for cell in checks.CELLS}
+                                for label, c in probes.items()},
+        "test_resample": {label: draws(t) for label, t in checks.RESAMPLE_PROBES.items()},
+        "test_ipw_ace": {label: checks.contrast(np.bincount(
+            rng.choice(8, size=n, p=checks.weighted_joint(c).ravel()), minlength=8).reshape(2, 2, 2))
+            for label, c in probes.items()},
+    }
+
+
+# ------------------------------------------------------------ derived facts
+def test_truths_are_derived_from_homework_2s_cpts(checks):
+    for cpts in checks.PROBE_TABLES.values():
+        q = checks.weighted_joint(cpts)
+        p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+        assert q.sum() == pytest.approx(1.0, abs=1e-15)
+        assert q.sum(axis=(0, 2)) == pytest.approx([0.5, 0.5], abs=1e-15)    # Q(x) = 1/2
+        assert q.sum(axis=2) == pytest.approx(np.outer(p_z, [0.5, 0.5]), abs=1e-15)  # X indep. of Z
+        # the resampled contrast of the weighted joint is the back-door ACE
+        assert checks.contrast(q) == pytest.approx(checks.ace(cpts), abs=1e-15)
+    observed = checks.TRUE_CPTS
+    assert checks.ace(observed) == pytest.approx(0.0550, abs=5e-5)               # brief: 0.0550
+    wrong = checks.wrong_aces(observed)
+    assert wrong["naive contrast (data file)"][0] == pytest.approx(-0.0434, abs=5e-5)
+    assert wrong["naive contrast (brief's Overall row)"][0] == pytest.approx(-0.0466, abs=5e-5)
+
+
+def test_required_sample_size_is_the_one_the_question_states(course, checks, hw):
+    a = course.assignment(HW)
+    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    assert f"num_samples={checks.NUM_SAMPLES}" in text
+    assert checks.NUM_SAMPLES == checks.design_sample_size(a.false_fail_budget)
+    assert hw.total_checks == checks.RANDOM_CHECKS
+
+
+def test_every_wrong_ace_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    a = course.assignment(HW)
+    alpha = a.false_fail_budget / hw.total_checks
+    for (label, probe), power in checks.detection_table(a.false_fail_budget).items():
+        assert power >= 0.999, (label, probe)
+    # ... which 1000 resamples could not promise (the brief's point)
+    c = checks.TRUE_CPTS
+    value, var = checks.wrong_aces(c)["naive contrast (data file)"]
+    assert detection_probability(checks.ace(c), value, math.sqrt(var / 1000), alpha) < 0.999
+    assert checks.ace_se(c, 1000) > 0.025 / 2
+
+
+def test_the_band_covers_resampling_from_the_table_and_from_a_pool_of_traces(checks):
+    """The SE used in the band (delta method) against simulation of both readings of
+    the question: resample the exact 8-cell table, or resample n weighted traces."""
+    rng = np.random.default_rng(0)
+    c, n = checks.TRUE_CPTS, checks.NUM_SAMPLES
+    p, q = checks.joint(c).ravel(), checks.weighted_joint(c).ravel()
+    inv = np.array([1 / checks.propensity(c, x, z) for z, x, _ in checks.CELLS])
+    table, pool = [], []
+    for _ in range(3000):
+        table.append(checks.contrast(rng.multinomial(n, q).reshape(2, 2, 2)))
+        w = rng.multinomial(n, p) * inv
+        pool.append(checks.contrast(rng.multinomial(n, w / w.sum()).reshape(2, 2, 2)))
+    se = checks.ace_se(c, n)
+    assert np.std(pool) == pytest.approx(se, rel=0.06)
+    assert np.std(table) < se
+    assert np.mean(pool) == pytest.approx(checks.ace(c), abs=3 * se / math.sqrt(3000))
+
+
+def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, checks, hw):
+    rng = np.random.default_rng(1)
+    for seed in range(20):
+        base = right_answers(checks, rng)
+        for gid, values in base.items():
+            res = score(course, hw, gid, values, seed)
+            assert res.points == res.max_points, (gid, seed, res.messages)
+    base = right_answers(checks, rng)
+    touched = {"unnormalised IPW weights": ["test_weighted_joint"],
+               "naive contrast (no weighting, data file)": ["test_weighted_joint", "test_ipw_ace"],
+               "naive contrast (brief's Overall row)": ["test_ipw_ace"],
+               "ACE typed in as a constant": ["test_ipw_ace"]}
+    assert sorted(touched) == sorted(hw.wrong_answers)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in range(200):
+            ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
+            wrong = mistake(base, ctx)
+            for gid in touched[label]:
+                res = grade_values(hw.questions[gid], wrong[gid], ctx,
+                                   course.assignment(HW).questions[gid])
+                assert res.points == 0, (label, seed, gid)
+
+
+def test_malformed_answers_explain_themselves(course, checks, hw):
+    res = score(course, hw, "test_weighted_joint",
+                {"observed": {"(0,0,0)": 0.1}, "relabelled": {}})
+    assert res.points == 0 and "tuple (z, x, y)" in res.messages[0]
+    rng = np.random.default_rng(2)
+    traces = right_answers(checks, rng)["test_traces"]
+    logged = {k: np.column_stack([v[:, :3], np.log(v[:, 3])]) for k, v in traces.items()}
+    res = score(course, hw, "test_traces", logged)
+    assert res.points == 0.5 * res.max_points and "log-probabilities" in " ".join(res.messages)
+    swapped = {f"{label}:x={x},z={z}": checks.propensity(c, z, x)
+               for label, c in checks.PROBE_TABLES.items() for x in (0, 1) for z in (0, 1)}
+    res = score(course, hw, "test_propensity", swapped)
+    assert res.points == 0 and "swaps x and z" in res.messages[0]
+
+
+def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
+    res = score(course, hw, "test_ipw_ace", {"observed": -0.0434, "relabelled": 0.0434})
+    text = " ".join(res.messages)
+    assert res.points == 0
+    for secret in ("0.055", "0.0550", "5.5", "0.013", "0.05", "band", "toleran", "±"):
+        assert secret not in text
+
+
+# ------------------------------------------------- real notebooks, real kernel
+@pytest.mark.parametrize("seed", [11, 2027])
+def test_reference_solution_gets_full_marks(course, seed):
+    outcome, results = grade(course, HW, seed)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_exact_enumeration_and_numpy_resampling_are_also_accepted(course):
+    outcome, results = grade(course, HW, 5, "alternatives/enumeration.py")
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_one_trace_per_draw_and_resampling_the_pool_are_also_accepted(course):
+    outcome, results = grade(course, HW, 6, "alternatives/trace_loop.py")
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_unnormalised_weights_fail(course):
+    _, results = grade(course, HW, 7, "mistakes/unnormalised.py")
+    assert no_marks(results) == ["test_weighted_joint"]
+    assert "do not sum to one" in results["test_weighted_joint"].messages[0]
+
+
+def test_naive_contrast_without_weights_fails(course):
+    _, results = grade(course, HW, 8, "mistakes/naive.py")
+    assert sorted(no_marks(results)) == ["test_ipw_ace", "test_weighted_joint"]
+    assert "unweighted" in results["test_weighted_joint"].messages[0]
+
+
+def test_the_briefs_overall_row_contrast_fails(course):
+    _, results = grade(course, HW, 9, "mistakes/overall_row.py")
+    assert no_marks(results) == ["test_ipw_ace"]
+
+
+def test_typed_in_constant_fails_on_the_graders_own_table(course):
+    _, results = grade(course, HW, 10, "mistakes/constant.py")
+    assert no_marks(results) == ["test_ipw_ace"]
+    assert "relabelled" in " ".join(results["test_ipw_ace"].messages)

@@ -1,0 +1,213 @@
+"""Homework 4 (structural causal models): the distributions follow from the structural
+equations, right answers pass whatever the seed, the notation or the inference method,
+the known wrong answers of the content brief fail. Notebooks run in a real kernel."""
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+
+import nbformat
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from autograder.checks import gof
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from conftest import full_marks, grade, no_marks
+
+HW = "scm"
+
+
+@pytest.fixture(scope="module")
+def hw(course):
+    return load_homework(course.assignment(HW).checks)
+
+
+@pytest.fixture(scope="module")
+def checks(hw):
+    return sys.modules[f"course_checks_{HW}"]
+
+
+def score(course, hw, gid, values, seed=1):
+    a = course.assignment(HW)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])
+
+
+def right_answers(checks, rng) -> dict:
+    """What a correct submission hands the checks, drawn straight from the SCMs."""
+    x = rng.standard_normal(checks.N_SCM_A)
+    y = x ** 2 + rng.standard_normal(checks.N_SCM_A)
+    post_mean, post_var = (float(v) for v in checks.TRUTHS["p_x_given_y2"])
+    out = {"test_scm_a": {"samples": [x, y]},
+           "test_do_samples": {"draws": 8.0 + rng.standard_normal(checks.N_DO)},
+           "test_posterior": {"draws": post_mean + math.sqrt(post_var)
+                              * rng.standard_normal(checks.N_POSTERIOR)}}
+    for gid, name in [("test_p_y", "p_y"), ("test_do_x", "p_y_do_x2"),
+                      ("test_given_x", "p_y_given_x2"), ("test_given_y", "p_x_given_y2"),
+                      ("test_do_y", "p_x_do_y2")]:
+        out[gid] = {name: checks.TRUTHS[name]}
+    return out
+
+
+# ------------------------------------------------------------ derived facts
+def test_distributions_are_derived_from_the_structural_equations(checks):
+    t = checks.TRUTHS
+    assert t["p_y"] == (0, 17)
+    assert t["p_y_do_x2"] == (8, 1)
+    assert t["p_y_given_x2"] == (8, 1)
+    assert t["p_x_given_y2"] == (Fraction(8, 17), Fraction(1, 17))
+    assert t["p_x_do_y2"] == (0, 1)
+    assert all(isinstance(v, Fraction) for pair in t.values() for v in pair)   # exact algebra
+
+
+def test_conditioning_agrees_with_bayes_rule_by_quadrature(checks):
+    """P(x | Y=2) ∝ N(x; 0, 1) N(2; 4x, 1), integrated numerically."""
+    def post(x):
+        return stats.norm.pdf(x) * stats.norm.pdf(2.0, 4 * x, 1.0)
+    z = integrate.quad(post, -10, 10)[0]
+    mean = integrate.quad(lambda x: x * post(x), -10, 10)[0] / z
+    var = integrate.quad(lambda x: (x - mean) ** 2 * post(x), -10, 10)[0] / z
+    assert mean == pytest.approx(float(checks.TRUTHS["p_x_given_y2"][0]), abs=1e-9)
+    assert var == pytest.approx(float(checks.TRUTHS["p_x_given_y2"][1]), abs=1e-9)
+
+
+def test_required_sample_sizes_are_the_ones_the_questions_state(course, checks, hw):
+    a = course.assignment(HW)
+    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    assert checks.SAMPLE_SIZES == checks.design_sample_sizes(a.false_fail_budget / hw.total_checks)
+    for n in (checks.N_SCM_A, checks.N_DO, checks.N_POSTERIOR):
+        assert f"num_samples={n}" in text
+    assert f"{round(100 * checks.MIN_DISTINCT_FRACTION)}% of the returned values" in text
+    assert hw.total_checks == checks.RANDOM_CHECKS
+    assert min(checks.SAMPLE_SIZES.values()) >= checks.MIN_GOF_N
+
+
+def test_every_wrong_sampler_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    """Simulated power of the KS test at the stated sizes; the DKW bound behind
+    ks_required_n is conservative, so every one of 2000 wrong samples is rejected."""
+    a = course.assignment(HW)
+    alpha = a.false_fail_budget / hw.total_checks
+    rng = np.random.default_rng(0)
+    for gid, wrongs in checks._wrong_laws().items():
+        n = checks.SAMPLE_SIZES[gid]
+        for label, law in wrongs.items():
+            draws = law.rvs(size=(2000, n), random_state=rng)
+            p = np.array([stats.kstest(d, checks.TARGETS[gid].cdf).pvalue for d in draws])
+            assert np.mean(p < alpha) >= 0.999, (gid, label)
+    # the bound itself: at the un-rounded size for the shared-noise slip, power >= 0.999
+    n = checks.ks_required_n(checks.TARGETS["test_scm_a"], stats.norm(0, math.sqrt(2)), alpha)
+    draws = stats.norm(0, math.sqrt(2)).rvs(size=(2000, n), random_state=rng)
+    p = np.array([stats.kstest(d, stats.norm(0, 1).cdf).pvalue for d in draws])
+    assert np.mean(p < alpha) >= 0.999
+
+
+def test_correct_draws_pass_at_the_per_check_level(course, checks, hw):
+    """False-fail rate of one GOF check on correct draws stays near alpha (0 of 2000)."""
+    a = course.assignment(HW)
+    alpha = a.false_fail_budget / hw.total_checks
+    rng = np.random.default_rng(1)
+    target = checks.TARGETS["test_posterior"]
+    fails = sum(not gof(target.rvs(size=checks.N_POSTERIOR, random_state=rng), target, alpha).passed
+                for _ in range(2000))
+    assert fails <= 2
+
+
+def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, checks, hw):
+    rng = np.random.default_rng(2)
+    for seed in range(20):
+        for gid, values in right_answers(checks, rng).items():
+            res = score(course, hw, gid, values, seed)
+            assert res.points == res.max_points, (gid, seed, res.messages)
+    base = right_answers(checks, rng)
+    touched = {"P_X given Y=2 taken as N(0.5, 1)": ["test_given_y", "test_posterior"],
+               "P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)": ["test_given_y"],
+               "importance resampling with a low effective sample size": ["test_posterior"],
+               "no intervention: samples of P_Y instead of P_Y under do(X=2)": ["test_do_samples"],
+               "SCM A with a shared noise term (Y := X**2 + N_X)": ["test_scm_a"],
+               "standard deviation given instead of variance": ["test_p_y"]}
+    assert sorted(touched) == sorted(hw.wrong_answers)
+    a = course.assignment(HW)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in range(200):
+            ctx = hw.context(seed, a.false_fail_budget)
+            wrong = mistake(base, ctx)
+            for gid in touched[label]:
+                res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
+                assert res.points < res.max_points, (label, seed, gid)
+
+
+def test_low_ess_resampling_is_caught_by_the_distinct_count(course, checks, hw):
+    a = course.assignment(HW)
+    base = right_answers(checks, np.random.default_rng(3))
+    mistake = hw.wrong_answers["importance resampling with a low effective sample size"]
+    for seed in range(50):
+        ctx = hw.context(seed, a.false_fail_budget)
+        res = grade_values(hw.questions["test_posterior"], mistake(base, ctx)["test_posterior"],
+                           ctx, a.questions["test_posterior"])
+        assert res.points == 0 and "too few distinct" in res.messages[0]
+
+
+@pytest.mark.parametrize("answer", [
+    (Fraction(8, 17), Fraction(1, 17)), ("8/17", "1/17"), (" 8 / 17", 1 / 17),
+    [0.4706, 0.0588], (0.471, 0.059), np.array([8 / 17, 1 / 17])])
+def test_exact_answers_are_accepted_in_any_notation(course, hw, answer):
+    res = score(course, hw, "test_given_y", {"p_x_given_y2": answer})
+    assert res.points == res.max_points, res.messages
+
+
+def test_partial_credit_and_hints(course, hw):
+    res = score(course, hw, "test_p_y", {"p_y": (0, math.sqrt(17))})
+    assert res.points == 0.5 * res.max_points and "standard deviation" in res.messages[0]
+    res = score(course, hw, "test_given_y", {"p_x_given_y2": (0.5, 1)})
+    assert res.points == 0
+    res = score(course, hw, "test_p_y", {"p_y": 17})
+    assert res.points == 0 and "tuple (mean, variance)" in res.messages[0]
+    res = score(course, hw, "test_p_y", {"p_y": ("zero", 17)})
+    assert res.points == 0 and "not a number" in res.messages[0]
+
+
+def test_failure_messages_never_reveal_the_truth(course, checks, hw):
+    base = right_answers(checks, np.random.default_rng(4))
+    wrong = hw.wrong_answers["P_X given Y=2 taken as N(0.5, 1)"](base, hw.context(1, 1e-3))
+    for gid in ("test_given_y", "test_posterior"):
+        text = " ".join(score(course, hw, gid, wrong[gid]).messages)
+        for secret in ("8/17", "1/17", "0.47", "0.058", "0.059", "17", "0.24", "toleran", "band"):
+            assert secret not in text, (gid, secret)
+
+
+# ------------------------------------------------- real notebooks, real kernel
+@pytest.mark.parametrize("seed", [11, 2027])
+def test_reference_solution_gets_full_marks(course, seed):
+    outcome, results = grade(course, HW, seed)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_mcmc_transformed_sites_and_fraction_strings_are_also_accepted(course):
+    outcome, results = grade(course, HW, 5, "alternatives/mcmc.py")
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_the_briefs_wrong_posterior_fails(course):
+    _, results = grade(course, HW, 6, "mistakes/half_one.py")
+    assert sorted(no_marks(results)) == ["test_given_y", "test_posterior"]
+
+
+def test_low_ess_importance_resampling_fails(course):
+    _, results = grade(course, HW, 7, "mistakes/low_ess.py")
+    assert no_marks(results) == ["test_posterior"]
+    assert "too few distinct" in results["test_posterior"].messages[0]
+
+
+def test_shared_noise_in_scm_a_loses_points(course):
+    _, results = grade(course, HW, 8, "mistakes/shared_noise.py")
+    assert [g for g, r in results.items() if r.points < r.max_points] == ["test_scm_a"]
+    assert "independent" in " ".join(results["test_scm_a"].messages)
+
+
+def test_forgetting_the_intervention_fails(course):
+    _, results = grade(course, HW, 9, "mistakes/no_do.py")
+    assert sorted(no_marks(results)) == ["test_do_samples", "test_do_y"]
