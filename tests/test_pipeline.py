@@ -230,3 +230,25 @@ def test_students_fetch_only_their_own_feedback(graded):
     expected = (course.course_dir / "feedback" / "alice" / HW / f"{HW}.html").read_text()
     assert mine[0].read_text() == expected
     assert "bob" not in str(student_workspace(course, "alice").rglob("*"))
+
+
+def test_validate_says_what_is_wrong_without_revealing_answers(graded, tmp_path):
+    course, _, _, _ = graded
+    src = notebook_path(course, "alice")
+    work = tmp_path / "backdoor"
+    work.mkdir()
+    shutil.copy(src.parent / "promotions.csv", work)
+    nb = nbformat.read(src, 4)
+    for cell in nb.cells:
+        if grade_id(cell) == "cpts_answer":
+            cell.source += '\ncpts["p_y_given_xz"] = [0.9, 0.7, 0.8]\n'
+        if grade_id(cell) == "test_naive":
+            cell.source = "pass"
+    nbformat.write(nb, work / "backdoor.ipynb")
+    report = validate(course, work / "backdoor.ipynb")
+    assert not report.ok
+    failed = dict(report.failed)
+    assert "shape (2, 2)" in failed["test_cpts"]
+    assert any("test_naive" in p and "changed" in p for p in report.problems)
+    text = " ".join(failed.values())
+    assert "0.932" not in text and "0.055" not in text
