@@ -17,7 +17,7 @@ MAX_PAYLOAD = 64 * 2**20  # bytes; far above any answer the homework asks for
 
 @dataclass(frozen=True)
 class Unavailable:
-    """An answer that could not be read; `reason` is student-facing."""
+    """An answer that could not be read; `reason` is a student-facing sentence."""
     reason: str
 
 
@@ -43,8 +43,8 @@ def _decode(x):
     if "__dict__" in x:
         return {_hashable(_decode(k)): _decode(v) for k, v in x["__dict__"]}
     if "__unsupported__" in x:
-        return Unavailable(f"has type {x['__unsupported__']}, which the grader cannot read; "
-                           "use numbers, strings, lists, sets, dicts, numpy arrays or tensors")
+        raise ValueError(f"it contains a value of type {x['__unsupported__']}; use numbers, "
+                         "strings, lists, sets, dicts, numpy arrays or tensors")
     raise ValueError("unknown tag in answer payload")
 
 
@@ -52,7 +52,7 @@ def _hashable(v):
     if isinstance(v, list):
         return tuple(_hashable(i) for i in v)
     if isinstance(v, np.ndarray):
-        return tuple(v.tolist())
+        return _hashable(v.tolist())  # 0-d arrays become scalars, others nested tuples
     return v
 
 
@@ -67,10 +67,10 @@ def decode_payload(text: str) -> dict[str, object]:
             out[key] = Unavailable(f"`{entry['__missing__']}` is not defined when this question is "
                                    "graded; run the cell that defines it and check the name")
         elif "__error__" in entry:
-            out[key] = Unavailable(f"calling or reading it raised {entry['__error__']}")
+            out[key] = Unavailable(f"`{entry.get('what', key)}` raised {entry['__error__']}")
         else:
             try:
                 out[key] = _decode(entry["value"])
             except (KeyError, TypeError, ValueError) as exc:
-                out[key] = Unavailable(f"could not be read ({exc})")
+                out[key] = Unavailable(f"`{key}` could not be graded: {exc}")
     return out

@@ -41,6 +41,7 @@ class Calibration:
     false_fail_runs: int = 0
     lost: dict = field(default_factory=lambda: defaultdict(int))       # grade_id -> runs
     z_ratio: dict = field(default_factory=lambda: defaultdict(list))    # grade_id -> |z| / z_crit
+    p_ratio: dict = field(default_factory=lambda: defaultdict(list))    # grade_id -> p / alpha (GOF)
     detection: dict = field(default_factory=dict)                       # label -> {grade_id: rate}
     stopped: list = field(default_factory=list)
 
@@ -64,6 +65,8 @@ def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
             for d in r.detail:
                 if d.get("se") and d.get("z"):
                     cal.z_ratio[r.grade_id].append(abs(d["value"] - d["truth"]) / (d["z"] * d["se"]))
+                if d.get("pvalue") is not None and d.get("alpha"):
+                    cal.p_ratio[r.grade_id].append(d["pvalue"] / d["alpha"])
         if base is None and not outcome.stopped:
             base = {gid: decode_payload(text) for gid, text in outcome.payloads.items()}
         progress.advance(task)
@@ -137,6 +140,10 @@ def render(cal: Calibration, command: str, image: str) -> str:
     if cal.z_ratio:
         lines += ["", "| check | runs | largest \\|est − truth\\| / band half-width |", "|---|---|---|"]
         lines += [f"| {g} | {len(v)} | {max(v):.2f} |" for g, v in cal.z_ratio.items() if v]
+    if cal.p_ratio:
+        lines += ["", "| goodness-of-fit check | tests | smallest p-value / α (fails below 1) |",
+                  "|---|---|---|"]
+        lines += [f"| {g} | {len(v)} | {min(v):.3g} |" for g, v in cal.p_ratio.items() if v]
     lines += ["", f"Known wrong answers, {cal.wrong_runs} simulated submissions each:", "",
               "| wrong answer | check | detection rate |", "|---|---|---|"]
     for label, per_q in cal.detection.items():
@@ -166,6 +173,7 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
         base = _reference_runs(course, a, hw, cal, progress)
         _detection(a, hw, cal, base, progress)
     doc = doc or course.repo / "docs" / "calibration.md"
+    doc.parent.mkdir(parents=True, exist_ok=True)
     image = plot(cal, doc.parent / f"calibration_{a.id}.png")
     command = f"course calibrate {a.id} --runs {runs} --wrong-runs {wrong_runs}"
     update_doc(doc, a.id, render(cal, command, image.name))

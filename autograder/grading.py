@@ -51,9 +51,9 @@ def grade_question(question: Question, payload: str | None, ctx: Context,
 
 def grade_values(question: Question, values: dict, ctx: Context, max_points: float) -> QuestionResult:
     """Run a question's hidden checks on decoded answers."""
-    for key, value in values.items():
+    for value in values.values():
         if isinstance(value, Unavailable):
-            return _zero(question, max_points, "graded", f"`{key}` {value.reason}.")
+            return _zero(question, max_points, "graded", f"{value.reason}.")
     try:
         results = question.check(values, ctx)
     except AnswerError as exc:

@@ -83,17 +83,20 @@ class Homework:
         return Context(seed=seed, alpha=budget / max(1, self.total_checks), budget=budget)
 
 
-def load_homework(path: Path) -> Homework:
-    """Import an assignment's checks.py by path and return its `hw`."""
+def load_checks(path: Path):
+    """Import an assignment's checks.py by path (once) and return the module."""
     path = Path(path)
     name = f"course_checks_{path.parent.name}"
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
-        return sys.modules[name].hw
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    hw = getattr(module, "hw", None)
-    if not isinstance(hw, Homework):
+    module = sys.modules.get(name)
+    if module is None or getattr(module, "__file__", None) != str(path):
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    if not isinstance(getattr(module, "hw", None), Homework):
         raise CourseError(f"{path}: defines no `hw = Homework()`")
-    return hw
+    return module
+
+
+def load_homework(path: Path) -> Homework:
+    return load_checks(path).hw

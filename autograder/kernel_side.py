@@ -80,7 +80,7 @@ def __course_extract(names, calls, mime):
         try:
             out[name] = {"value": plain(g[name])}
         except Exception as exc:
-            out[name] = {"__error__": f"{type(exc).__name__}: {exc}"}
+            out[name] = {"__error__": f"{type(exc).__name__}: {exc}", "what": name}
     for key, (func, kwargs) in calls.items():
         if func not in g or not callable(g[func]):
             out[key] = {"__missing__": func}
@@ -93,7 +93,7 @@ def __course_extract(names, calls, mime):
             where = [f"line {f.lineno} in {f.name}" for f in tb if f.filename.startswith("<ipython-input")
                      or "/ipykernel_" in f.filename]
             out[key] = {"__error__": f"{type(exc).__name__}: {exc}" +
-                        (f" ({where[-1]})" if where else "")}
+                        (f" ({where[-1]})" if where else ""), "what": f"{func}(...)"}
     display({mime: json.dumps(out)}, raw=True)
 
 __course_extract({names!r}, {calls!r}, {mime!r})

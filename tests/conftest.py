@@ -30,11 +30,12 @@ def grade(course, assignment_id: str, seed: int, variant: str | Path | None = No
         path = Path(variant)
         path = path if path.is_absolute() else a.solution.parent / path
         sections = solution_variant(a, path)
-        for cell in nb.cells:  # put the variant's code where the reference code was
-            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if gid in sections and cell.metadata.nbgrader.get("solution"):
-                kind, text = sections[gid]
-                cell.source = text
+        answer_cells = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells
+                        if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+        unknown = set(sections) - set(answer_cells)
+        assert not unknown, f"{path.name}: sections match no answer cell: {sorted(unknown)}"
+        for gid, (kind, text) in sections.items():  # the variant's code where the reference was
+            answer_cells[gid].source = text
     outcome, results = grade_notebook(a, load_homework(a.checks), nb, seed)
     return outcome, {r.grade_id: r for r in results}
 
@@ -45,3 +46,9 @@ def full_marks(results) -> list[str]:
 
 def no_marks(results) -> list[str]:
     return [gid for gid, r in results.items() if r.points == 0]
+
+
+def checks_of(course, assignment_id: str):
+    """The hidden-checks module of a homework (its truths, tables and `hw`)."""
+    from autograder.homework import load_checks
+    return load_checks(course.assignment(assignment_id).checks)

@@ -2,23 +2,20 @@
 known wrong answers of the content brief fail. Notebooks run in a real kernel."""
 from __future__ import annotations
 
-import sys
-
 import nbformat
 import numpy as np
 import pytest
 
 from autograder.checks import detection_probability
 from autograder.homework import load_homework
-from conftest import full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks
 
 HW = "backdoor"
 
 
 @pytest.fixture(scope="module")
 def checks(course):
-    load_homework(course.assignment(HW).checks)
-    return sys.modules[f"course_checks_{HW}"]
+    return checks_of(course, HW)
 
 
 # ------------------------------------------------------------ derived facts

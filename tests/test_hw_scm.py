@@ -81,6 +81,7 @@ def test_required_sample_sizes_are_the_ones_the_questions_state(course, checks, 
     for n in (checks.N_SCM_A, checks.N_DO, checks.N_POSTERIOR):
         assert f"num_samples={n}" in text
     assert f"{round(100 * checks.MIN_DISTINCT_FRACTION)}% of the returned values" in text
+    assert f"at least {checks.POOL_ESS_FACTOR} × `num_samples`" in text
     assert hw.total_checks == checks.RANDOM_CHECKS
     assert min(checks.SAMPLE_SIZES.values()) >= checks.MIN_GOF_N
 

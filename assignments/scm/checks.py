@@ -125,6 +125,13 @@ MIN_GOF_N = 1000
 # sample size is low; the question asks for at least this share of distinct values.
 MIN_DISTINCT_FRACTION = 0.9
 
+# Resampled draws follow the pool's weighted empirical distribution, not the posterior
+# itself: the KS statistic's variance grows by about (1 + n / ESS_pool), which raises a
+# false-fail rate alpha to about alpha ** (1 / (1 + n / ESS_pool)). The question asks for a
+# pool with ESS >= POOL_ESS_FACTOR x n; at 100 that is alpha x 1.09 at our alpha (at 20 it
+# would be alpha x 1.5).
+POOL_ESS_FACTOR = 100
+
 
 def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
     """Smallest n at which a KS test of draws from `wrong` against `truth` rejects with
