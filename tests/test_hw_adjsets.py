@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import sys
 
 import nbformat
 import pytest
@@ -14,15 +13,14 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks
 
 HW = "adjsets"
 
 
 @pytest.fixture(scope="module")
 def checks(course):
-    load_homework(course.assignment(HW).checks)
-    return sys.modules[f"course_checks_{HW}"]
+    return checks_of(course, HW)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import sys
 
 import nbformat
 import numpy as np
@@ -15,15 +14,14 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import REPO, full_marks, grade, no_marks
+from conftest import REPO, checks_of, full_marks, grade, no_marks
 
 HW = "frontdoor"
 
 
 @pytest.fixture(scope="module")
 def checks(course):
-    load_homework(course.assignment(HW).checks)
-    return sys.modules[f"course_checks_{HW}"]
+    return checks_of(course, HW)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ content brief fail. Notebooks run in a real kernel."""
 from __future__ import annotations
 
 import math
-import sys
 
 import nbformat
 import numpy as np
@@ -13,7 +12,7 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks
 
 HW = "ipw"
 
@@ -24,8 +23,8 @@ def hw(course):
 
 
 @pytest.fixture(scope="module")
-def checks(hw):
-    return sys.modules[f"course_checks_{HW}"]
+def checks(course):
+    return checks_of(course, HW)
 
 
 def score(course, hw, gid, values, seed=1):

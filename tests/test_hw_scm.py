@@ -4,7 +4,6 @@ the known wrong answers of the content brief fail. Notebooks run in a real kerne
 from __future__ import annotations
 
 import math
-import sys
 from fractions import Fraction
 
 import nbformat
@@ -15,7 +14,7 @@ from scipy import integrate, stats
 from autograder.checks import gof
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks
 
 HW = "scm"
 
@@ -26,8 +25,8 @@ def hw(course):
 
 
 @pytest.fixture(scope="module")
-def checks(hw):
-    return sys.modules[f"course_checks_{HW}"]
+def checks(course):
+    return checks_of(course, HW)
 
 
 def score(course, hw, gid, values, seed=1):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, as_float, close_to, failed, passed,
+from autograder.checks import (AnswerError, as_array, close_to, failed, passed,
                                required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
