@@ -210,6 +210,6 @@ def test_typed_in_constants_fail_on_the_graders_second_table(course):
     _, results = grade(course, HW, 9, "mistakes/constant.py")
     for gid in ("test_frontdoor", "test_latent_y", "test_do"):
         r = results[gid]
-        assert r.points == pytest.approx(r.max_points / 2), gid     # right on the study only
-        assert "✘" in " ".join(m for m in r.messages if "second-study" in m), gid
+        assert r.points == 0, gid     # right on the study only: all or nothing
+        assert "counts only when it is right on every input" in " ".join(r.messages), gid
     assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]

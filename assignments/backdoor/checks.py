@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, as_float, close_to, failed, passed,
-                               required_n)
+from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
+                               passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -181,18 +181,10 @@ def _probe_calls(func):
 
 
 def _check_ace_probes(values, ctx, func, hint):
-    """All or nothing: a function that is right on one table and wrong on the
-    other is wrong (e.g. a typed-in constant)."""
-    results = []
-    for label, cpts in PROBE_TABLES.items():
-        name = f"{func}(...) on the {label} table"
-        results.append(close_to(as_float(values[label], name), ace(cpts),
-                                ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR,
-                                name=name, hint=hint))
-    failures = [r for r in results if not r.passed]
-    if failures:
-        return failed(failures[0].message, probes=[r.detail for r in results])
-    return results
+    return all_of([close_to(as_float(values[label], f"{func}(...) on the {label} table"), ace(cpts),
+                            ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR,
+                            name=f"{func}(...) on the {label} table", hint=hint)
+                   for label, cpts in PROBE_TABLES.items()], func)
 
 
 @hw.question("test_backdoor", calls=_probe_calls("backdoor_ace"), n_checks=2)

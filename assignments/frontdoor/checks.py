@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, close_to, failed, passed,
+from autograder.checks import (AnswerError, all_of, as_array, close_to, failed, passed,
                                required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
@@ -240,9 +240,10 @@ def _probe_calls(func, with_samples=True):
 
 
 def _check_ace_probes(values, ctx, func, hint):
-    return [close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
-                     FLOAT32_FLOOR, name=f"{func}(...) on the {label} table", hint=hint)
-            for label, cpts in PROBE_TABLES.items()]
+    return all_of([close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, NUM_SAMPLES),
+                            ctx.alpha, FLOAT32_FLOOR, name=f"{func}(...) on the {label} table",
+                            hint=hint)
+                   for label, cpts in PROBE_TABLES.items()], func)
 
 
 @hw.question("test_frontdoor", calls=_probe_calls("frontdoor_ace"), n_checks=2)
@@ -266,7 +267,7 @@ def check_latent_y(values, ctx):
         else:
             results.append(failed(f"`{name}` is not correct. For each z, both equations (one "
                                   "per value of X) must hold with P(U=1 | X=x) from Bayes' rule."))
-    return results
+    return all_of(results, "latent_y")
 
 
 @hw.question("test_do", calls=_probe_calls("do_ace"), n_checks=2)

@@ -8,35 +8,23 @@ the sample size the question requires, and the false-fail budget.
 """
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, as_float, close_to, close_to_each,
+from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, close_to_each,
                                detection_probability, failed, passed, proportion_se,
                                required_n)
 from autograder.config import DEFAULT_BUDGET
-from autograder.homework import Homework
+from autograder.homework import Homework, load_checks
 
 BACKDOOR_CHECKS = Path(__file__).resolve().parents[1] / "backdoor" / "checks.py"
 
 
-def _load_backdoor():
-    """Homework 2's checks module (data loading, CPTs, adjustment formulas)."""
-    name = "course_checks_ipw__backdoor_facts"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BACKDOOR_CHECKS)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-backdoor = _load_backdoor()
+# Homework 2's checks: data loading, CPTs and adjustment formulas of the same model.
+backdoor = load_checks(BACKDOOR_CHECKS)
 
 # The grader hands the exact CPTs to the student's functions; the student's code
 # works in float32 (torch), whose relative rounding error is ~6e-8 per operation.
@@ -371,12 +359,7 @@ def check_ipw_ace(values, ctx):
                                 hint="Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "
                                      "set, which must come from the weighted (not the plain) "
                                      "joint, and use the function's `cpts` argument."))
-    if all(r.passed for r in results):
-        return results
-    return [r if not r.passed else
-            failed(f"`ipw_ace` agrees with the {label} table, but that only counts when it is "
-                   "right on the other table too.", score=0.0, **r.detail)
-            for label, r in zip(PROBE_TABLES, results)]
+    return all_of(results, "ipw_ace")
 
 
 assert hw.total_checks == RANDOM_CHECKS

@@ -9,11 +9,11 @@ from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se,
 from .guards import as_array, as_float, as_int, as_probability, as_probability_table, min_distinct
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
-from .result import AnswerError, CheckResult, failed, passed
+from .result import AnswerError, CheckResult, all_of, failed, passed
 from .sets import compare_sets, compare_structure, normalise_sets
 
 __all__ = [
-    "AnswerError", "CheckResult", "passed", "failed",
+    "AnswerError", "CheckResult", "passed", "failed", "all_of",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
     "as_float", "as_probability", "as_int", "as_array", "as_probability_table", "min_distinct",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",

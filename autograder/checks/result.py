@@ -52,3 +52,16 @@ def passed(message: str, **detail) -> CheckResult:
 def failed(message: str, *, score: float = None, **detail) -> CheckResult:
     """A failing result; `score` gives partial credit (default 0)."""
     return CheckResult(False, message, score, dict(detail))
+
+
+def all_of(results, name: str) -> list[CheckResult]:
+    """All or nothing across the inputs the grader tried on one function (e.g. the
+    study's table and a second one): a function that is right on some inputs and
+    wrong on others is wrong, and a typed-in constant earns nothing."""
+    results = list(results)
+    if all(r.passed for r in results):
+        return results
+    return [r if not r.passed else
+            failed(f"`{name}` gives the right value here, but that counts only when it is right "
+                   "on every input the grader tries.", score=0.0, **r.detail)
+            for r in results]
