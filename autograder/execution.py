@@ -51,6 +51,7 @@ def run_submission(nb: nbformat.NotebookNode, *, cwd: Path, seed: int,
     client.km.transport = "ipc"
     client.km.ip = str(Path(cwd) / ".kernel-ipc")
     start = time.monotonic()
+    index = None  # the cell running when execution stops early
     try:
         with client.setup_kernel():
             # nbclient writes each executed cell back into nb.cells[index], so the
@@ -84,12 +85,12 @@ def run_submission(nb: nbformat.NotebookNode, *, cwd: Path, seed: int,
                     client.execute_cell(cell, index)
     except DeadKernelError:
         outcome.stopped = "the Python kernel died (a crash, os._exit, or running out of memory)"
-        outcome.stopped_at = index if "index" in locals() else None
+        outcome.stopped_at = index
     except CellTimeoutError:
         outcome.stopped = "a cell ran past its time limit and could not be interrupted"
-        outcome.stopped_at = index if "index" in locals() else None
+        outcome.stopped_at = index
     except RuntimeError as exc:  # kernel failed to start or reply
         outcome.stopped = f"the Python kernel stopped responding ({type(exc).__name__})"
-        outcome.stopped_at = index if "index" in locals() else None
+        outcome.stopped_at = index
     outcome.seconds = time.monotonic() - start
     return outcome

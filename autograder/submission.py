@@ -37,8 +37,8 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
         gid = grade_id(cell)
         if not is_test_cell(cell) or gid not in hw.questions:
             continue
-        reason = outcome.stopped if (outcome.stopped_at is not None
-                                     and index >= outcome.stopped_at) else None
+        reached = outcome.stopped_at is None or index >= outcome.stopped_at
+        reason = outcome.stopped if outcome.stopped and reached else None
         result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx,
                                 float(cell.metadata.nbgrader["points"]), reason)
         results.append(result)
