@@ -43,8 +43,10 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                     row[q] = round(grade.score, 4)
             penalty = sub.late_submission_penalty or 0.0
             notes = [report.get("stopped") or ""] + report.get("tampering", [])
-            if sub.total_seconds_late > 0:
-                notes.append(f"late by {sub.total_seconds_late / 3600:.1f} h")
+            late = sub.total_seconds_late
+            if late > 0:
+                notes.append(f"late by {late / 3600:.1f} h" if late >= 3600
+                             else f"late by {max(1, round(late / 60))} min")
             if pending:
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
