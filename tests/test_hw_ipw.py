@@ -1,4 +1,4 @@
-"""Homework 3 (inverse probability weighting): the truths follow from homework 2's CPTs,
+"""Homework 4 (inverse probability weighting): the truths follow from homework 2's CPTs,
 right answers pass whatever the seed or the method, the known wrong answers of the
 content brief fail. Notebooks run in a real kernel."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Homework 4 (structural causal models): the distributions follow from the structural
+"""Homework 5 (structural causal models): the distributions follow from the structural
 equations, right answers pass whatever the seed, the notation or the inference method,
 the known wrong answers of the content brief fail. Notebooks run in a real kernel."""
 from __future__ import annotations
