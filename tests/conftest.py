@@ -52,3 +52,13 @@ def checks_of(course, assignment_id: str):
     """The hidden-checks module of a homework (its truths, tables and `hw`)."""
     from autograder.homework import load_checks
     return load_checks(course.assignment(assignment_id).checks)
+
+
+def score(course, assignment_id: str, gid: str, values: dict, seed: int = 1):
+    """Run one question's hidden checks on plain values, as the grader would (no kernel)."""
+    from autograder.grading import grade_values
+    from autograder.homework import load_homework
+    a = course.assignment(assignment_id)
+    hw = load_homework(a.checks)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])

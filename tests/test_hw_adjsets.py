@@ -13,7 +13,7 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks, score
 
 HW = "adjsets"
 
@@ -46,12 +46,6 @@ def right_answers(checks) -> dict:
         "test_minimal_d_13": {"minimal_sets_d_13": checks.MINIMAL_D_13},
         "test_minimal_dw_13": {"minimal_sets_dw_13": checks.MINIMAL_DW_13},
     }
-
-
-def score(course, hw, gid, values, seed=1):
-    a = course.assignment(HW)
-    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
-                        a.questions[gid])
 
 
 # ------------------------------------------------------------ derived facts
@@ -133,53 +127,53 @@ def test_the_delta_method_sds_match_simulation(checks):
 # ----------------------------------------------------- the checks on plain data
 def test_right_answers_get_full_marks_in_any_notation(course, checks, hw):
     for gid, values in right_answers(checks).items():
-        res = score(course, hw, gid, values)
+        res = score(course, HW, gid, values)
         assert res.points == res.max_points, (gid, res.messages)
     # lists, tuples, lower case, stray spaces; an irrelevant W in the Y factor
-    res = score(course, hw, "test_sets_11", {"valid_sets_11": [(), [" u "]],
+    res = score(course, HW, "test_sets_11", {"valid_sets_11": [(), [" u "]],
                                              "usable_sets_11": [[]]})
     assert res.points == res.max_points, res.messages
-    res = score(course, hw, "test_formula_11", {"formula_11": {
+    res = score(course, HW, "test_formula_11", {"formula_11": {
         "sum_over": ["u"], "y_given": ("W", "x", "U"), "u_given": {"w", "X"}}})
     assert res.points == res.max_points, res.messages
 
 
 def test_partial_credit_follows_the_documented_rule(course, checks, hw):
     """share = max(0, (right listed - wrong listed) / number right), as the notebook says."""
-    res = score(course, hw, "test_sets_12",
+    res = score(course, HW, "test_sets_12",
                 {"backdoor_sets_12": checks.VALID_12 | fs({"Z"})})
     assert res.points == pytest.approx(2 * (3 - 1) / 3)
     half = set(itertools.islice(sorted(checks.VALID_13, key=sorted), 10))
-    res = score(course, hw, "test_sets_13", {"backdoor_sets_13": half | {frozenset({"Z"})}})
+    res = score(course, HW, "test_sets_13", {"backdoor_sets_13": half | {frozenset({"Z"})}})
     assert res.points == pytest.approx(2 * (10 - 1) / 15)
     every_subset = {frozenset(c) for r in range(6) for c in itertools.combinations("ABCDZ", r)}
-    assert score(course, hw, "test_sets_13", {"backdoor_sets_13": every_subset}).points == 0
-    res = score(course, hw, "test_minimal_dw_13", {"minimal_sets_dw_13": [{"Z"}]})
+    assert score(course, HW, "test_sets_13", {"backdoor_sets_13": every_subset}).points == 0
+    res = score(course, HW, "test_minimal_dw_13", {"minimal_sets_dw_13": [{"Z"}]})
     assert res.points == pytest.approx(1.0)
     # two answers in one question are averaged
-    res = score(course, hw, "test_cheapest_12", {"cheapest_set_12": {"Z", "E"},
+    res = score(course, HW, "test_cheapest_12", {"cheapest_set_12": {"Z", "E"},
                                                  "cheapest_cost_12": 5})
     assert res.points == pytest.approx(1.0)
 
 
 def test_formula_parts_are_graded_separately(course, checks, hw):
     population_weight = {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": set()}
-    res = score(course, hw, "test_formula_11", {"formula_11": population_weight})
+    res = score(course, HW, "test_formula_11", {"formula_11": population_weight})
     assert res.points == pytest.approx(2 * 2 / 3)
     assert "'u_given'" in res.messages[0]
     forgot_x = {"sum_over": {"U"}, "y_given": {"X", "U"}, "u_given": {"W"}}
-    assert score(course, hw, "test_formula_11", {"formula_11": forgot_x}).points < 2
-    assert score(course, hw, "test_formula_11", {"formula_11": "sum over u"}).points == 0
-    res = score(course, hw, "test_formula_11", {"formula_11": {"sum_over": {"U"}}})
+    assert score(course, HW, "test_formula_11", {"formula_11": forgot_x}).points < 2
+    assert score(course, HW, "test_formula_11", {"formula_11": "sum over u"}).points == 0
+    res = score(course, HW, "test_formula_11", {"formula_11": {"sum_over": {"U"}}})
     assert "Missing key" in res.messages[0]
 
 
 def test_malformed_answers_explain_themselves(course, hw):
-    res = score(course, hw, "test_sets_12", {"backdoor_sets_12": ["ZA", "ZE"]})
+    res = score(course, HW, "test_sets_12", {"backdoor_sets_12": ["ZA", "ZE"]})
     assert res.points == 0 and "bare string" in res.messages[0]
-    res = score(course, hw, "test_z_alone_12", {"z_alone_valid_12": "no"})
+    res = score(course, HW, "test_z_alone_12", {"z_alone_valid_12": "no"})
     assert res.points == 0 and "True or False" in res.messages[0]
-    res = score(course, hw, "test_cheapest_12", {"cheapest_set_12": "ZA", "cheapest_cost_12": 5})
+    res = score(course, HW, "test_cheapest_12", {"cheapest_set_12": "ZA", "cheapest_cost_12": 5})
     assert "single string" in res.messages[0]
 
 
@@ -202,12 +196,12 @@ def test_simulated_wrong_answers_lose_points(course, checks, hw):
 
 
 def test_failure_messages_never_reveal_the_truth(course, checks, hw):
-    res = score(course, hw, "test_ace_11", {"study": 0.0, "relabelled": 0.0})
+    res = score(course, HW, "test_ace_11", {"study": 0.0, "relabelled": 0.0})
     text = " ".join(res.messages)
     assert res.points == 0
     for secret in ("0.1", "0.10", "4000", "band", "toleran"):
         assert secret not in text
-    res = score(course, hw, "test_minimal_d_13", {"minimal_sets_d_13": [{"C"}, {"D"}]})
+    res = score(course, HW, "test_minimal_d_13", {"minimal_sets_d_13": [{"C"}, {"D"}]})
     text = " ".join(res.messages)
     for name in ("'A'", "'B'", "'W'", "'X'", "{"):
         assert name not in text

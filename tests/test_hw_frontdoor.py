@@ -14,7 +14,7 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import REPO, checks_of, full_marks, grade, no_marks
+from conftest import REPO, checks_of, full_marks, grade, no_marks, score
 
 HW = "frontdoor"
 
@@ -36,12 +36,6 @@ def right_answers(checks) -> dict:
             "test_frontdoor": fd,
             "test_latent_y": {label: checks.latent_y(c) for label, c in checks.PROBE_TABLES.items()},
             "test_do": dict(fd)}
-
-
-def score(course, hw, gid, values, seed=1):
-    a = course.assignment(HW)
-    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
-                        a.questions[gid])
 
 
 # ------------------------------------------------------------ derived facts
@@ -137,10 +131,10 @@ def test_the_band_bounds_the_front_door_plug_in_estimator(checks):
 # ----------------------------------------------------- the checks on plain data
 def test_right_answers_get_full_marks_and_rounding_is_allowed(course, checks, hw):
     for gid, values in right_answers(checks).items():
-        res = score(course, hw, gid, values)
+        res = score(course, HW, gid, values)
         assert res.points == res.max_points, (gid, res.messages)
     rounded = {k: np.round(np.asarray(v), 3).tolist() for k, v in checks.TRUE_CPTS.items()}
-    assert score(course, hw, "test_cpts", {"cpts": rounded}).points == 2
+    assert score(course, HW, "test_cpts", {"cpts": rounded}).points == 2
 
 
 def test_simulated_wrong_answers_are_rejected(course, checks, hw):
@@ -157,17 +151,17 @@ def test_simulated_wrong_answers_are_rejected(course, checks, hw):
 
 def test_table_mistakes_are_named(course, checks, hw):
     cpts = dict(checks.TRUE_CPTS, p_y1_given_xz=np.asarray(checks.TRUE_CPTS["p_y1_given_xz"]).T)
-    res = score(course, hw, "test_cpts", {"cpts": cpts})
+    res = score(course, HW, "test_cpts", {"cpts": cpts})
     assert "looks transposed" in " ".join(res.messages)
-    res = score(course, hw, "test_latent_y",
+    res = score(course, HW, "test_latent_y",
                 {label: checks.latent_y(c).T for label, c in checks.PROBE_TABLES.items()})
     assert res.points == 0 and "looks transposed" in res.messages[0]
-    res = score(course, hw, "test_cpts", {"cpts": {"p_x1": 0.5}})
+    res = score(course, HW, "test_cpts", {"cpts": {"p_x1": 0.5}})
     assert res.points == 0 and "missing the key" in res.messages[0]
 
 
 def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
-    res = score(course, hw, "test_frontdoor", {"study": 0.603, "second-study": -0.0159})
+    res = score(course, HW, "test_frontdoor", {"study": 0.603, "second-study": -0.0159})
     text = " ".join(res.messages)
     assert res.points == 0
     for secret in ("0.045", "-0.04", "0.5475", "0.5025", "0.1", "3000", "band", "toleran"):

@@ -12,7 +12,7 @@ import pytest
 from autograder.checks import detection_probability
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks, score
 
 HW = "ipw"
 
@@ -25,12 +25,6 @@ def hw(course):
 @pytest.fixture(scope="module")
 def checks(course):
     return checks_of(course, HW)
-
-
-def score(course, hw, gid, values, seed=1):
-    a = course.assignment(HW)
-    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
-                        a.questions[gid])
 
 
 def right_answers(checks, rng) -> dict:
@@ -121,7 +115,7 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
     for seed in range(20):
         base = right_answers(checks, rng)
         for gid, values in base.items():
-            res = score(course, hw, gid, values, seed)
+            res = score(course, HW, gid, values, seed)
             assert res.points == res.max_points, (gid, seed, res.messages)
     base = right_answers(checks, rng)
     touched = {"unnormalised IPW weights": ["test_weighted_joint"],
@@ -140,22 +134,22 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
 
 
 def test_malformed_answers_explain_themselves(course, checks, hw):
-    res = score(course, hw, "test_weighted_joint",
+    res = score(course, HW, "test_weighted_joint",
                 {"observed": {"(0,0,0)": 0.1}, "relabelled": {}})
     assert res.points == 0 and "tuple (z, x, y)" in res.messages[0]
     rng = np.random.default_rng(2)
     traces = right_answers(checks, rng)["test_traces"]
     logged = {k: np.column_stack([v[:, :3], np.log(v[:, 3])]) for k, v in traces.items()}
-    res = score(course, hw, "test_traces", logged)
+    res = score(course, HW, "test_traces", logged)
     assert res.points == 0.5 * res.max_points and "log-probabilities" in " ".join(res.messages)
     swapped = {f"{label}:x={x},z={z}": checks.propensity(c, z, x)
                for label, c in checks.PROBE_TABLES.items() for x in (0, 1) for z in (0, 1)}
-    res = score(course, hw, "test_propensity", swapped)
+    res = score(course, HW, "test_propensity", swapped)
     assert res.points == 0 and "swaps x and z" in res.messages[0]
 
 
 def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
-    res = score(course, hw, "test_ipw_ace", {"observed": -0.0434, "relabelled": 0.0434})
+    res = score(course, HW, "test_ipw_ace", {"observed": -0.0434, "relabelled": 0.0434})
     text = " ".join(res.messages)
     assert res.points == 0
     for secret in ("0.055", "0.0550", "5.5", "0.013", "0.05", "band", "toleran", "±"):

@@ -14,7 +14,7 @@ from scipy import integrate, stats
 from autograder.checks import gof
 from autograder.grading import grade_values
 from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks
+from conftest import checks_of, full_marks, grade, no_marks, score
 
 HW = "scm"
 
@@ -27,12 +27,6 @@ def hw(course):
 @pytest.fixture(scope="module")
 def checks(course):
     return checks_of(course, HW)
-
-
-def score(course, hw, gid, values, seed=1):
-    a = course.assignment(HW)
-    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
-                        a.questions[gid])
 
 
 def right_answers(checks, rng) -> dict:
@@ -119,7 +113,7 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
     rng = np.random.default_rng(2)
     for seed in range(20):
         for gid, values in right_answers(checks, rng).items():
-            res = score(course, hw, gid, values, seed)
+            res = score(course, HW, gid, values, seed)
             assert res.points == res.max_points, (gid, seed, res.messages)
     base = right_answers(checks, rng)
     touched = {"P_X given Y=2 taken as N(0.5, 1)": ["test_given_y", "test_posterior"],
@@ -154,18 +148,18 @@ def test_low_ess_resampling_is_caught_by_the_distinct_count(course, checks, hw):
     (Fraction(8, 17), Fraction(1, 17)), ("8/17", "1/17"), (" 8 / 17", 1 / 17),
     [0.4706, 0.0588], (0.471, 0.059), np.array([8 / 17, 1 / 17])])
 def test_exact_answers_are_accepted_in_any_notation(course, hw, answer):
-    res = score(course, hw, "test_given_y", {"p_x_given_y2": answer})
+    res = score(course, HW, "test_given_y", {"p_x_given_y2": answer})
     assert res.points == res.max_points, res.messages
 
 
 def test_partial_credit_and_hints(course, hw):
-    res = score(course, hw, "test_p_y", {"p_y": (0, math.sqrt(17))})
+    res = score(course, HW, "test_p_y", {"p_y": (0, math.sqrt(17))})
     assert res.points == 0.5 * res.max_points and "standard deviation" in res.messages[0]
-    res = score(course, hw, "test_given_y", {"p_x_given_y2": (0.5, 1)})
+    res = score(course, HW, "test_given_y", {"p_x_given_y2": (0.5, 1)})
     assert res.points == 0
-    res = score(course, hw, "test_p_y", {"p_y": 17})
+    res = score(course, HW, "test_p_y", {"p_y": 17})
     assert res.points == 0 and "tuple (mean, variance)" in res.messages[0]
-    res = score(course, hw, "test_p_y", {"p_y": ("zero", 17)})
+    res = score(course, HW, "test_p_y", {"p_y": ("zero", 17)})
     assert res.points == 0 and "not a number" in res.messages[0]
 
 
@@ -173,7 +167,7 @@ def test_failure_messages_never_reveal_the_truth(course, checks, hw):
     base = right_answers(checks, np.random.default_rng(4))
     wrong = hw.wrong_answers["P_X given Y=2 taken as N(0.5, 1)"](base, hw.context(1, 1e-3))
     for gid in ("test_given_y", "test_posterior"):
-        text = " ".join(score(course, hw, gid, wrong[gid]).messages)
+        text = " ".join(score(course, HW, gid, wrong[gid]).messages)
         for secret in ("8/17", "1/17", "0.47", "0.058", "0.059", "17", "0.24", "toleran", "band"):
             assert secret not in text, (gid, secret)
 
