@@ -1,26 +1,45 @@
-"""TA: autograde collected submissions, one student at a time, with progress.
+"""TA: autograde collected submissions as a batch.
 
-Each submission goes through nbgrader's Autograde converter with our steps in
-its chain (see preprocessors.py). Problems nbgrader would trip over (damaged
-JSON, a notebook from another assignment, an unknown student) are caught first
-and recorded as a report with a reason; the batch always goes on."""
+The batch is a small pipeline:
+
+    plan      which submissions need grading (a fingerprint of the submission,
+              the hidden checks and the settings; unchanged work is skipped)
+    sanitize  nbgrader's own sanitize steps, as its autograde would run them
+    execute   each submission in a sandbox, in parallel on a local pool or a
+              Dask cluster (jobs.py, pool.py); results are saved atomically
+    record    nbgrader's autograde chain, one submission at a time in this
+              process, reusing the saved execution: the gradebook has a single
+              writer, and formgrader, feedback and export keep working
+
+A batch killed at any point and started again with the same command skips what
+was recorded, records what was executed but not recorded, and runs the rest.
+Problems nbgrader would trip over (damaged JSON, a notebook from another
+assignment, an unknown student) are caught first and recorded with a reason;
+the batch always goes on.
+"""
 from __future__ import annotations
 
 import json
+import time
 import warnings
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import SAWarning
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import SAWarning
 
-from . import nbconfig
+from . import jobs, nbconfig
 from .collect import submitted_students
-from .config import Course
+from .config import Assignment, Course
 from .errors import CourseError
+from .homework import load_homework
+from .pool import executor
 from .preprocessors import REPORT
 from .release import is_released
+from .seeds import submission_seed
 from .student import read_notebook
+from .submission import extraction_for, read_data
 
 
 @dataclass
@@ -28,6 +47,8 @@ class GradedSubmission:
     student: str
     status: str
     reason: str = ""
+    skipped: bool = False  # graded by an earlier run of the same batch
+    assignment: str = ""
 
 
 def report_path(course: Course, assignment_id: str, student_id: str) -> Path:
@@ -35,22 +56,27 @@ def report_path(course: Course, assignment_id: str, student_id: str) -> Path:
 
 
 def read_report(course: Course, assignment_id: str, student_id: str) -> dict | None:
-    path = report_path(course, assignment_id, student_id)
-    return json.loads(path.read_text()) if path.is_file() else None
+    try:
+        return json.loads(report_path(course, assignment_id, student_id).read_text())
+    except (OSError, ValueError):
+        return None
 
 
-def _write_failure(course, assignment_id, student_id, status, reason) -> GradedSubmission:
-    path = report_path(course, assignment_id, student_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"student": student_id, "assignment": assignment_id,
-                                "status": status, "stopped": reason, "questions": []}, indent=2))
+def _write_failure(course, assignment_id, student_id, status, reason, fp="") -> GradedSubmission:
+    jobs.write_json_atomic(report_path(course, assignment_id, student_id), {
+        "student": student_id, "assignment": assignment_id, "status": status,
+        "stopped": reason, "questions": [], "fingerprint": fp})
     return GradedSubmission(student_id, status, reason)
 
 
-def _preflight(course: Course, a, student_id: str) -> tuple[str, str] | None:
+def _submitted(course: Course, a: Assignment, student_id: str) -> Path:
+    return course.course_dir / "submitted" / student_id / a.id
+
+
+def _preflight(course: Course, a: Assignment, student_id: str) -> tuple[str, str] | None:
     if student_id not in {s.id for s in course.roster}:
         return "unknown_student", f"'{student_id}' is not on the roster; files left in submitted/"
-    folder = course.course_dir / "submitted" / student_id / a.id
+    folder = _submitted(course, a, student_id)
     path = folder / f"{a.notebook_name}.ipynb"
     if not path.is_file():
         found = ", ".join(sorted(p.name for p in folder.glob("*.ipynb"))) or "no notebook"
@@ -62,11 +88,50 @@ def _preflight(course: Course, a, student_id: str) -> tuple[str, str] | None:
     return None
 
 
-def grade_one(course: Course, assignment_id: str, student_id: str) -> GradedSubmission:
-    a = course.assignment(assignment_id)
-    problem = _preflight(course, a, student_id)
-    if problem:
-        return _write_failure(course, a.id, student_id, *problem)
+def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
+    """Everything that decides this submission's grade: its files, the hidden
+    checks, the released notebook, the data and the settings."""
+    folder = _submitted(course, a, student_id)
+    parts: list[bytes | str] = []
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts += [str(f.relative_to(folder)), f.read_bytes()]
+    source = course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb"
+    parts += [a.checks.read_bytes(), source.read_bytes() if source.is_file() else b""]
+    parts += [d.read_bytes() for d in a.datasets]
+    parts.append(json.dumps([a.questions, a.cell_timeout, a.notebook_timeout, a.limits.to_dict(),
+                             a.false_fail_budget, submission_seed(a, student_id),
+                             a.late_policy.__dict__], sort_keys=True, default=str))
+    return jobs.fingerprint(*parts)
+
+
+def sanitized_notebook(course: Course, a: Assignment, student_id: str):
+    """The notebook nbgrader's autograde will execute: its sanitize steps
+    (clear outputs, restore locked and test cells, ...) applied in memory."""
+    cfg = nbconfig.nbgrader_config(course, a)
+    folder = _submitted(course, a, student_id)
+    nb = read_notebook(folder / f"{a.notebook_name}.ipynb")
+    resources = {"nbgrader": {"db_url": course.db_url, "assignment": a.id,
+                              "notebook": a.notebook_name, "student": student_id},
+                 "metadata": {"path": str(folder)}}
+    for cls in cfg.Autograde.sanitize_preprocessors:
+        nb, resources = cls(config=cfg)(nb, resources)
+    return nb
+
+
+def make_job(course: Course, a: Assignment, hw, student_id: str, fp: str) -> jobs.Job:
+    seed = submission_seed(a, student_id)
+    return jobs.Job(
+        assignment=a.id, student=student_id, fingerprint=fp,
+        notebook=sanitized_notebook(course, a, student_id), seed=seed,
+        extraction=extraction_for(hw, hw.context(seed, a.false_fail_budget)),
+        data=read_data(a.datasets), cell_timeout=a.cell_timeout,
+        notebook_timeout=a.notebook_timeout, limits=a.limits.to_dict())
+
+
+def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSubmission:
+    """Run nbgrader's autograde for one submission (it reuses the saved
+    execution), then stamp the report: only a stamped report counts as done."""
+    began = time.monotonic()
     with warnings.catch_warnings():
         # nbgrader 0.9.6 trips SQLAlchemy's autoflush warning on every regrade; harmless
         warnings.filterwarnings("ignore", category=SAWarning)
@@ -76,28 +141,110 @@ def grade_one(course: Course, assignment_id: str, student_id: str) -> GradedSubm
         log = [ln for ln in ((result.get("log") or "") + (result.get("error") or "")).splitlines()
                if ln.strip()]
         return _write_failure(course, a.id, student_id, "grading_failed",
-                              log[-1] if log else "nbgrader autograde failed")
+                              log[-1] if log else "nbgrader autograde failed", fp)
+    report["fingerprint"] = fp
+    report["record_seconds"] = round(time.monotonic() - began, 2)
+    jobs.write_json_atomic(report_path(course, a.id, student_id), report)
     return GradedSubmission(student_id, report["status"], report.get("stopped") or "")
 
 
+MAX_ATTEMPTS = 3  # a worker process that dies takes its pool's other jobs with it
+
+
 def autograde(course: Course, assignment_id: str, students: list[str] | None = None,
-              show_progress: bool = True) -> list[GradedSubmission]:
-    a = course.assignment(assignment_id)
-    if not is_released(course, a.id):
-        raise CourseError(f"assignment '{a.id}' has not been released yet")
-    available = submitted_students(course, a.id)
-    if students:
-        missing = [s for s in students if s not in available]
-        if missing:
-            raise CourseError(f"no collected submission of {a.id} for: {', '.join(missing)}")
-        available = students
-    done = []
+              **options) -> list[GradedSubmission]:
+    """Grade the collected submissions of one homework (see autograde_batch)."""
+    return autograde_batch(course, [assignment_id], students, **options)
+
+
+def _batch(course: Course, assignment_ids: list[str], students) -> list[tuple[Assignment, str]]:
+    batch = []
+    for aid in assignment_ids:
+        a = course.assignment(aid)
+        if not is_released(course, a.id):
+            raise CourseError(f"assignment '{a.id}' has not been released yet")
+        available = submitted_students(course, a.id)
+        if students:
+            missing = [s for s in students if s not in available]
+            if missing:
+                raise CourseError(f"no collected submission of {a.id} for: {', '.join(missing)}")
+            available = list(students)
+        batch += [(a, s) for s in available]
+    return batch
+
+
+def autograde_batch(course: Course, assignment_ids: list[str], students: list[str] | None = None,
+                    show_progress: bool = True, workers: int | None = None,
+                    dask_scheduler: str | None = None,
+                    regrade: bool = False) -> list[GradedSubmission]:
+    """Grade every collected submission of several homeworks in one pool, so
+    workers stay busy across homeworks. `workers=0` runs in this process."""
+    batch = _batch(course, assignment_ids, students)
+    homeworks = {a.id: load_homework(a.checks) for a, _ in batch}
+    dask_scheduler = dask_scheduler or course.dask_scheduler
+    workers = course.workers if workers is None else workers
+    done: dict[tuple[str, str], GradedSubmission] = {}
+    label = ", ".join(assignment_ids)
+
+    def finish(a: Assignment, g: GradedSubmission):
+        g.assignment = a.id
+        done[a.id, g.student] = g
+        progress.advance(task)
+
+    def job(a: Assignment, s: str, fp: str) -> jobs.Job:
+        return make_job(course, a, homeworks[a.id], s, fp)
+
     columns = [TextColumn("autograde {task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn()]
+               TextColumn("ETA"), TimeRemainingColumn()]
     with Progress(*columns, disable=not show_progress, transient=False) as progress:
-        task = progress.add_task(a.id, total=len(available))
-        for student_id in available:
-            progress.update(task, description=f"{a.id}: {student_id}")
-            done.append(grade_one(course, a.id, student_id))
-            progress.advance(task)
-    return done
+        task = progress.add_task(label, total=len(batch))
+        todo: list[tuple[Assignment, str, str]] = []
+        for a, s in batch:  # plan
+            problem = _preflight(course, a, s)
+            if problem:
+                finish(a, _write_failure(course, a.id, s, *problem))
+                continue
+            fp = fingerprint(course, a, s)
+            report = read_report(course, a.id, s)
+            if not regrade and report and report.get("fingerprint") == fp:
+                finish(a, GradedSubmission(s, report["status"], report.get("stopped") or "", True))
+                continue
+            saved = jobs.load_result(course.course_dir, a.id, s)
+            if saved and saved.get("fingerprint") == fp and not regrade:
+                finish(a, record(course, a, s, fp))  # executed before an interruption
+                continue
+            todo.append((a, s, fp))
+
+        if todo and workers == 0:
+            for a, s, fp in todo:
+                progress.update(task, description=f"{a.id}: {s}")
+                jobs.save_result(course.course_dir, json.loads(jobs.run_job(job(a, s, fp))))
+                finish(a, record(course, a, s, fp))
+            todo = []
+
+        attempts = {(a.id, s): 0 for a, s, _ in todo}
+        while todo:
+            with executor(workers, dask_scheduler) as (ex, where):
+                progress.update(task, description=f"{label} on {where}")
+                futures = {}
+                for a, s, fp in todo:
+                    attempts[a.id, s] += 1
+                    futures[ex.submit(jobs.run_job, job(a, s, fp))] = (a, s, fp)
+                todo = []
+                for future in as_completed(futures):
+                    a, s, fp = futures[future]
+                    try:
+                        result = json.loads(future.result())
+                    except Exception as exc:  # the worker itself failed, not the notebook
+                        if attempts[a.id, s] < MAX_ATTEMPTS:
+                            todo.append((a, s, fp))
+                        else:
+                            finish(a, _write_failure(
+                                course, a.id, s, "worker_error",
+                                f"the grading worker failed: {type(exc).__name__}: {exc}", fp))
+                        continue
+                    jobs.save_result(course.course_dir, result)
+                    finish(a, record(course, a, s, fp))
+            if todo:
+                time.sleep(1)
+    return [done[a.id, s] for a, s in batch]

@@ -65,6 +65,8 @@ def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
             for d in r.detail:
                 if d.get("se") and d.get("z"):
                     cal.z_ratio[r.grade_id].append(abs(d["value"] - d["truth"]) / (d["z"] * d["se"]))
+                elif d.get("z_crit") and d.get("z") is not None:  # posterior vs reference posterior
+                    cal.z_ratio[r.grade_id].append(abs(d["z"]) / d["z_crit"])
                 if d.get("pvalue") is not None and d.get("alpha"):
                     cal.p_ratio[r.grade_id].append(d["pvalue"] / d["alpha"])
         if base is None and not outcome.stopped:

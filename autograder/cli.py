@@ -99,14 +99,21 @@ def cmd_collect(course, args):
 
 
 def cmd_autograde(course, args):
-    from collections import Counter
-    from .autograde import autograde
-    done = autograde(course, args.assignment, args.student or None)
-    counts = Counter(d.status for d in done)
-    console.print("summary: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    from collections import defaultdict
+    from .autograde import autograde_batch
+    done = autograde_batch(course, args.assignments, args.student or None, workers=args.workers,
+                           dask_scheduler=args.dask_scheduler, regrade=args.regrade)
+    skipped = sum(d.skipped for d in done)
+    ok = sum(d.status == "ok" for d in done)
+    console.print(f"summary: {len(done)} submission(s), {ok} ok, {len(done) - ok} with problems"
+                  + (f"; {skipped} already graded by an earlier run (--regrade to redo)" if skipped else ""))
+    by_reason = defaultdict(list)
     for d in done:
         if d.status != "ok":
-            console.print(f"  {d.student}: {d.status} — {d.reason}")
+            who = d.student if len(args.assignments) == 1 else f"{d.student} ({d.assignment})"
+            by_reason[(d.status, d.reason)].append(who)
+    for (status, reason), who in sorted(by_reason.items()):
+        console.print(f"  {status}: {reason or 'see the report'} — {', '.join(who)}", highlight=False)
 
 
 def cmd_feedback(course, args):
@@ -167,9 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--student", required=True)
     add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument("notebook")
     add("collect", cmd_collect, "TA: collect submissions").add_argument("assignment", metavar="HW")
-    sp = add("autograde", cmd_autograde, "TA: autograde collected submissions")
-    sp.add_argument("assignment", metavar="HW")
+    sp = add("autograde", cmd_autograde, "TA: autograde collected submissions (several HWs share one pool)")
+    sp.add_argument("assignments", metavar="HW", nargs="+")
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
+    sp.add_argument("--workers", type=int, help="local grading processes (default: course.yml "
+                    "`workers`, else one per CPU core; 0 = in this process)")
+    sp.add_argument("--dask-scheduler", metavar="ADDRESS",
+                    help="grade on this Dask cluster, e.g. tcp://10.0.0.5:8786 (or course.yml `dask_scheduler`)")
+    sp.add_argument("--regrade", action="store_true",
+                    help="grade again even submissions already graded with the same checks")
     add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
     sp = add("export", cmd_export, "TA: export grades as CSV")
     sp.add_argument("assignment", metavar="HW")

@@ -15,6 +15,7 @@ import jsonschema
 import yaml
 
 from .errors import CourseError
+from .sandbox import Limits
 
 _ID = r"^[A-Za-z0-9_-]+$"
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
@@ -28,6 +29,19 @@ SCHEMA = {
         "course_dir": {"type": "string"},
         "exchange": {"type": "string"},
         "workers": {"type": "integer", "minimum": 1},
+        "dask_scheduler": {"type": "string"},
+        "sandbox": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "memory_mb": {"type": "integer", "minimum": 256},
+                "cpu_seconds": {"type": "integer", "minimum": 1},
+                "processes": {"type": "integer", "minimum": 16},
+                "file_mb": {"type": "integer", "minimum": 1},
+                "threads": {"type": "integer", "minimum": 1},
+                "output_mb": {"type": "integer", "minimum": 1},
+            },
+        },
         "roster": {
             "type": "array",
             "items": {
@@ -140,6 +154,7 @@ class Assignment:
     seed_base: int = 0
     datasets: tuple[Path, ...] = ()
     false_fail_budget: float = DEFAULT_BUDGET
+    limits: Limits = Limits()  # the sandbox each submission's kernel runs in
 
     @property
     def notebook_name(self) -> str:
@@ -154,7 +169,8 @@ class Course:
     exchange: Path
     roster: tuple[Student, ...]
     assignments: dict[str, Assignment] = field(default_factory=dict)
-    workers: int | None = None
+    workers: int | None = None          # local grading processes (default: CPU cores)
+    dask_scheduler: str | None = None   # grade on this Dask cluster instead
 
     @property
     def repo(self) -> Path:
@@ -286,6 +302,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
     exchange = data.get("exchange")
     exchange = (base / exchange).resolve() if exchange else cdir / "exchange"
     budget = data.get("false_fail_budget", DEFAULT_BUDGET)
+    limits = Limits(**data.get("sandbox", {}))
 
     assignments: dict[str, Assignment] = {}
     for i, a in enumerate(data["assignments"]):
@@ -314,8 +331,10 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             seed_base=seeds.get("base", 0),
             datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
             false_fail_budget=a.get("false_fail_budget", budget),
+            limits=limits,
         )
 
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
                   roster=_read_roster(data, base, source, root_node),
-                  assignments=assignments, workers=data.get("workers"))
+                  assignments=assignments, workers=data.get("workers"),
+                  dask_scheduler=data.get("dask_scheduler"))

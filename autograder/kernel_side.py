@@ -19,16 +19,63 @@ def __course_seed(seed):
         numpy.random.seed(seed)
     except ImportError:
         pass
+    # torch and pyro are seeded when the student imports them (importing them
+    # here would cost seconds in notebooks that never use them). Samplers that
+    # draw fresh entropy when given no seed (PyMC, nutpie, numpy's default_rng)
+    # get one from a per-submission sequence instead, so a regrade reproduces
+    # the run.
+    import functools, importlib.abc, importlib.util, itertools, sys
+    counter = itertools.count(1)
+
+    def next_seed():
+        return (seed * 1000003 + next(counter)) % (2**31 - 1)
+
+    def seeded(f, key):
+        @functools.wraps(f)
+        def call(*args, **kwargs):
+            if kwargs.get(key) is None:
+                kwargs[key] = next_seed()
+            return f(*args, **kwargs)
+        return call
+
     try:
-        import torch
-        torch.manual_seed(seed)
+        import numpy
+        make_rng = numpy.random.default_rng
+
+        def default_rng(seed=None):
+            return make_rng(next_seed() if seed is None else seed)
+        numpy.random.default_rng = default_rng
     except ImportError:
         pass
-    try:
-        import pyro
-        pyro.set_rng_seed(seed)
-    except ImportError:
-        pass
+    patches = {"pymc": [("sample", "random_seed"), ("sample_prior_predictive", "random_seed"),
+                        ("sample_posterior_predictive", "random_seed"), ("draw", "random_seed")],
+               "nutpie": [("sample", "seed")], "torch": [], "pyro": []}
+    on_import = {"torch": lambda m: m.manual_seed(seed), "pyro": lambda m: m.set_rng_seed(seed)}
+
+    class SeedOnImport(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name not in patches:
+                return None
+            sys.meta_path.remove(self)
+            try:
+                spec = importlib.util.find_spec(name)
+            finally:
+                sys.meta_path.insert(0, self)
+            if spec is None or spec.loader is None:
+                return spec
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                if name in on_import:
+                    on_import[name](module)
+                for attr, key in patches[name]:
+                    if callable(getattr(module, attr, None)):
+                        setattr(module, attr, seeded(getattr(module, attr), key))
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, SeedOnImport())
 import matplotlib
 matplotlib.use("Agg")
 __course_seed({seed})
@@ -37,8 +84,16 @@ del __course_seed
 
 EXTRACT = r'''
 def __course_extract(names, calls, mime):
-    import json, math, traceback
+    import builtins, json, math, traceback
     from IPython.display import display
+    # the student's variables live in these globals; a `list = [...]` of theirs
+    # must not change how their answers are read
+    bool, callable, dict, float, frozenset, int, isinstance, list, repr, set, str, tuple, type = (
+        builtins.bool, builtins.callable, builtins.dict, builtins.float, builtins.frozenset,
+        builtins.int, builtins.isinstance, builtins.list, builtins.repr, builtins.set,
+        builtins.str, builtins.tuple, builtins.type)
+    Exception, TypeError, hasattr, globals = (builtins.Exception, builtins.TypeError,
+                                             builtins.hasattr, builtins.globals)
 
     def plain(x, depth=0):
         if depth > 20:

@@ -25,6 +25,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Enum, Float, Unicode
 
+from . import jobs
 from .config import load_course
 from .execution import RunOutcome
 from .grading import QuestionResult
@@ -68,15 +69,23 @@ class RecordTampering(CoursePreprocessor):
 
 
 class ExecuteAndExtract(CoursePreprocessor):
-    """Run the notebook in a kernel and keep the extracted answers in resources."""
+    """Use the batch engine's saved execution of this notebook (see autograde.py);
+    when there is none, or it was made from different cells, execute here."""
 
     def preprocess(self, nb, resources):
-        a = self.assignment(resources)
-        seed = submission_seed(a, resources["nbgrader"]["student"])
-        here = Path(resources["metadata"]["path"])
-        # data files only (nbgrader copied the master versions here); never sources or the gradebook
-        data = [f for f in here.iterdir() if f.is_file() and f.suffix != ".ipynb" and f.name != REPORT]
-        outcome, ctx = execute(a, load_homework(a.checks), nb, seed, data)
+        course = load_course(self.course_file, self.course_dir or None)
+        a = course.assignment(resources["nbgrader"]["assignment"])
+        student = resources["nbgrader"]["student"]
+        seed = submission_seed(a, student)
+        hw = load_homework(a.checks)
+        saved = jobs.load_result(course.course_dir, a.id, student)
+        if saved and saved["nb_hash"] == jobs.notebook_hash(nb):
+            nb.cells = [nbformat.from_dict(c) for c in saved["cells"]]
+            outcome = RunOutcome.from_dict(saved["outcome"])
+            ctx = hw.context(seed, a.false_fail_budget)
+        else:
+            outcome, ctx = execute(a, hw, nb, seed, a.datasets)
+            self.log.warning("no saved execution matched %s; executed in the grader", student)
         resources["course"] = {"outcome": outcome, "ctx": ctx, "seed": seed}
         self.log.info("executed in %.1fs%s", outcome.seconds,
                       f"; stopped: {outcome.stopped}" if outcome.stopped else "")
@@ -111,6 +120,9 @@ class WriteGradingReport(CoursePreprocessor):
             "status": status,
             "stopped": outcome.stopped,
             "seconds": round(outcome.seconds, 2),
+            "extract_seconds": round(outcome.extract_seconds, 2),
+            "truncated_cells": outcome.truncated,
+            "kernel_log": outcome.kernel_log,
             "tampering": nb.metadata.get("course", {}).get("tampering", []),
             "questions": [r.to_dict() for r in results],
         }
@@ -118,7 +130,9 @@ class WriteGradingReport(CoursePreprocessor):
         path.write_text(json.dumps(report, indent=2))
         nb.metadata.setdefault("course", {})["status"] = status
         notes = ([f"Execution stopped early: {outcome.stopped}."] if outcome.stopped else []) \
-            + [n[0].upper() + n[1:] + "." for n in report["tampering"]]
+            + [n[0].upper() + n[1:] + "." for n in report["tampering"]] \
+            + [f"Cell {i + 1} printed too much output; the rest of it was dropped."
+               for i in outcome.truncated]
         if notes:  # shown at the top of the feedback, for the student and the TA
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes)))

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from nbgrader.utils import capture_log, compute_checksum
 from . import nbconfig
 from .config import Course
 from .errors import CourseError
-from .execution import run_submission
+from .execution import execute_sandboxed
 from .nbcells import grade_id, is_test_cell, meta
 from .release import _nbgrader, is_released
 
@@ -98,15 +96,11 @@ def validate(course: Course, notebook: Path, seed: int = 0) -> Validation:
         raise CourseError(f"{notebook.name} is not a notebook of any assignment in course.yml")
     a = matches[0]
     report = Validation(problems=tampered_cells(course, a.id, nb))
-    work = Path(tempfile.mkdtemp(prefix="course-validate-"))
-    try:
-        for f in notebook.parent.iterdir():
-            if f.is_file() and f.suffix != ".ipynb":
-                shutil.copy(f, work / f.name)
-        outcome = run_submission(nb, cwd=work, seed=seed, extraction={},
-                                 cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    data = {f.name: f.read_bytes() for f in notebook.parent.iterdir()
+            if f.is_file() and f.suffix != ".ipynb"}
+    outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
+                                cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
+                                limits=a.limits)
     if outcome.stopped:
         report.problems.append(f"execution stopped: {outcome.stopped}")
     for index, cell in enumerate(nb.cells):

@@ -2,31 +2,34 @@
 autograde chain, `course check-solutions`, calibration and the tests."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
 
 from .config import Assignment
-from .execution import RunOutcome, run_submission
+from .execution import RunOutcome, execute_sandboxed
 from .grading import QuestionResult, extraction_code, grade_question
 from .homework import Context, Homework
 from .nbcells import grade_id, is_test_cell
 
 
-def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=()) -> tuple[RunOutcome, Context]:
-    """Run `nb` in place in a fresh private folder holding only `data_files`."""
+def extraction_for(hw: Homework, ctx: Context) -> dict[str, str]:
+    """Kernel code per test cell: what the grader asks the student's kernel for."""
+    return {gid: extraction_code(q, ctx) for gid, q in hw.questions.items()}
+
+
+def read_data(files) -> dict[str, bytes]:
+    return {Path(f).name: Path(f).read_bytes() for f in files}
+
+
+def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
+            trusted: bool = False) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only `data_files`."""
     ctx = hw.context(seed, a.false_fail_budget)
-    extraction = {gid: extraction_code(q, ctx) for gid, q in hw.questions.items()}
-    workdir = Path(tempfile.mkdtemp(prefix="course-kernel-"))
-    try:
-        for f in data_files:
-            shutil.copy(f, workdir / Path(f).name)
-        outcome = run_submission(nb, cwd=workdir, seed=seed, extraction=extraction,
-                                 cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    outcome = execute_sandboxed(nb, seed=seed, extraction=extraction_for(hw, ctx),
+                                data=read_data(data_files), cell_timeout=a.cell_timeout,
+                                notebook_timeout=a.notebook_timeout, limits=a.limits,
+                                trusted=trusted)
     return outcome, ctx
 
 
@@ -38,7 +41,7 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
         if not is_test_cell(cell) or gid not in hw.questions:
             continue
         reached = outcome.stopped_at is None or index >= outcome.stopped_at
-        reason = outcome.stopped if outcome.stopped and reached else None
+        reason = outcome.stopped if outcome.stopped and reached else outcome.unanswered.get(gid)
         result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx,
                                 float(cell.metadata.nbgrader["points"]), reason)
         results.append(result)
@@ -50,6 +53,8 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
     return results
 
 
-def grade_notebook(a: Assignment, hw: Homework, nb, seed: int) -> tuple[RunOutcome, list[QuestionResult]]:
-    outcome, ctx = execute(a, hw, nb, seed, a.datasets)
+def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
+                   trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
+    """Execute and score; reference and test runs are trusted (shared compile cache)."""
+    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted)
     return outcome, score(hw, nb, outcome, ctx)

@@ -130,3 +130,13 @@ def test_cli_reports_config_errors_in_one_line(tmp_path):
                            "backdoor"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "course.yml:12:" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_sandbox_and_engine_settings(tmp_path):
+    course = load_course(write(tmp_path, GOOD + "sandbox: {memory_mb: 2048, processes: 64}\n"
+                                               "workers: 3\ndask_scheduler: tcp://10.0.0.5:8786\n"))
+    limits = course.assignment("backdoor").limits
+    assert (limits.memory_mb, limits.processes, limits.threads) == (2048, 64, 1)
+    assert course.workers == 3 and course.dask_scheduler == "tcp://10.0.0.5:8786"
+    msg = error_of(tmp_path, GOOD + "sandbox: {memory: 2048}\n")
+    assert msg.startswith("course.yml:13:") and "'memory'" in msg

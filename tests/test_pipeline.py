@@ -182,7 +182,7 @@ def test_dead_kernel_keeps_earlier_answers_and_is_flagged(graded):
     assert done["erin"].status == "incomplete"
     assert (float(row["test_cpts"]), float(row["test_backdoor"])) == (2.0, 3.0)
     assert (float(row["test_do"]), float(row["test_naive"])) == (0.0, 0.0)
-    assert row["status"].startswith("incomplete") and "kernel died" in row["notes"]
+    assert row["status"].startswith("incomplete") and "kernel exited with status 1" in row["notes"]
     with Gradebook(course.db_url, course.id) as gb:
         assert gb.find_submission_notebook(HW, HW, "erin").flagged
         assert not gb.find_submission_notebook(HW, HW, "alice").flagged

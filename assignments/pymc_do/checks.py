@@ -1,0 +1,385 @@
+"""Hidden checks for the Bayesian ATE homework with pm.do and pm.observe (brief, section 7).
+
+Never released to students. The facts are the structural model H -> D, H -> C,
+D -> C with the brief's true parameter values (TRUE below, also given to the
+students). Every truth and every band is derived here from them:
+
+- ATE = E[C | do(D=1)] - E[C | do(D=0)] = beta_dc (C is linear in D).
+- The naive contrast E[C | D=1] - E[C | D=0] and its sampling sd, by
+  Gauss-Hermite quadrature over H ~ N(0, 1).
+- The sampling sd of a posterior mean of the ATE across data sets of N units,
+  from the Fisher information of the linear-Gaussian outcome model.
+- For data the grader generates itself, the *exact* posterior mean of beta_dc
+  under the stated priors, by one-dimensional quadrature over sigma_c (the
+  regression coefficients are conjugate given sigma_c).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.polynomial.hermite_e import hermegauss
+from scipy import stats
+from scipy.special import expit
+
+from autograder.checks import (AnswerError, CheckResult, as_array, as_float, close_to, convergence,
+                               failed, gof, mcse_mean, passed)
+from autograder.config import DEFAULT_BUDGET
+from autograder.homework import Homework
+
+# The brief's true values (section 7); the students get the same table.
+TRUE = {"beta_d0": 0.4893, "beta_c0": 0.5128, "beta_hd": -0.39, "beta_dc": -0.421,
+        "beta_hc": -0.54, "sigma_c": 0.2}
+N_UNITS = 1000          # units per data set (the brief)
+PRIOR_SD_BETA = 1.0     # beta_* ~ Normal(0, 1)       (stated in the question)
+PRIOR_SD_SIGMA = 1.0    # sigma_c ~ HalfNormal(1)     (stated in the question)
+CHAINS, DRAWS = 4, 1000
+MIN_ESS = 400           # 100 per chain (Vehtari et al. 2021)
+POWER = 0.999
+
+hw = Homework()
+
+
+# ------------------------------------------------------ population facts
+def _gauss_h(n_nodes: int = 160):
+    """Nodes and weights for E[f(H)], H ~ N(0, 1) (probabilists' Hermite)."""
+    x, w = hermegauss(n_nodes)
+    return x, w / math.sqrt(2 * math.pi)
+
+
+def moments(theta: dict = TRUE) -> dict:
+    """Population moments of (H, D) under the structural model."""
+    h, w = _gauss_h()
+    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
+    pi = float(w @ p)                          # P(D = 1)
+    e_hp, e_h2p = float(w @ (h * p)), float(w @ (h * h * p))
+    mean_h1, mean_h0 = e_hp / pi, -e_hp / (1 - pi)            # E[H | D = d]
+    var_h1 = e_h2p / pi - mean_h1 ** 2
+    var_h0 = (1 - e_h2p) / (1 - pi) - mean_h0 ** 2
+    return dict(pi=pi, e_hp=e_hp, e_pq=float(w @ (p * (1 - p))), e_h2pq=float(w @ (h * h * p * (1 - p))),
+                e_hpq=float(w @ (h * p * (1 - p))), mean_h1=mean_h1, mean_h0=mean_h0,
+                var_h1=var_h1, var_h0=var_h0)
+
+
+def true_ate(theta: dict = TRUE) -> float:
+    """E[C | do(D=1)] - E[C | do(D=0)]: H keeps its N(0, 1) law under either
+    intervention, so the H terms cancel and the ATE is the coefficient of D."""
+    h, w = _gauss_h()
+    mean_c = {d: float(w @ (theta["beta_c0"] + theta["beta_dc"] * d + theta["beta_hc"] * h))
+              for d in (0, 1)}
+    return mean_c[1] - mean_c[0]
+
+
+def naive_contrast(theta: dict = TRUE) -> float:
+    """E[C | D=1] - E[C | D=0] = beta_dc + beta_hc (E[H | D=1] - E[H | D=0])."""
+    m = moments(theta)
+    return theta["beta_dc"] + theta["beta_hc"] * (m["mean_h1"] - m["mean_h0"])
+
+
+def naive_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
+    """Sampling sd of the difference in group means from n units.
+
+    Given the group sizes, the means are independent with variances
+    Var(C | D=d) / n_d, Var(C | D=d) = sigma_c^2 + beta_hc^2 Var(H | D=d); averaging
+    over n_1 ~ Binomial(n, pi) uses E[1/n_1] ~ (1 + (1-pi)/(n pi)) / (n pi).
+    """
+    m = moments(theta)
+    out = 0.0
+    for share, var_h in ((m["pi"], m["var_h1"]), (1 - m["pi"], m["var_h0"])):
+        var_c = theta["sigma_c"] ** 2 + theta["beta_hc"] ** 2 * var_h
+        out += var_c * (1 + (1 - share) / (n * share)) / (n * share)
+    return math.sqrt(out)
+
+
+def ate_sampling_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
+    """Sampling sd, across data sets of n units, of the posterior mean of beta_dc.
+
+    With weak priors the posterior mean is the least-squares coefficient up to
+    O(1/n); its variance is sigma_c^2 [(X'X)^-1]_DD with X = (1, D, H). Its
+    expectation is sigma_c^2 [M^-1]_DD / n, M = E[x x'] the per-unit Fisher
+    information (divided by sigma_c^2), times the inverse-Wishart factor
+    n / (n - k - 1) for k = 3 columns. tests/test_hw_pymc_do.py checks this
+    against a simulation of exact posterior means.
+    """
+    m = moments(theta)
+    fisher = np.array([[1.0, m["pi"], 0.0],
+                       [m["pi"], m["pi"], m["e_hp"]],
+                       [0.0, m["e_hp"], 1.0]])
+    var = theta["sigma_c"] ** 2 * np.linalg.inv(fisher)[1, 1] / (n - 3 - 1)
+    return math.sqrt(var)
+
+
+# ------------------------------------ data sets and their exact posteriors
+def simulate_numpy(n: int, seed: int, theta: dict = TRUE) -> dict[str, np.ndarray]:
+    """The structural model in numpy (the grader's own data sets)."""
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal(n)
+    d = rng.binomial(1, expit(theta["beta_d0"] + theta["beta_hd"] * h))
+    c = rng.normal(theta["beta_c0"] + theta["beta_dc"] * d + theta["beta_hc"] * h, theta["sigma_c"])
+    return {"H": h, "D": d.astype(np.int64), "C": c}
+
+
+def posterior_beta(data: dict, columns=("D", "H"), coef: str = "D",
+                   prior_sd: float = PRIOR_SD_BETA, sigma_prior_sd: float = PRIOR_SD_SIGMA,
+                   grid: int = 4001) -> tuple[float, float]:
+    """Exact posterior mean and sd of one coefficient of C ~ 1 + columns.
+
+    beta ~ N(0, prior_sd^2 I), sigma ~ HalfNormal(sigma_prior_sd). Given sigma the
+    coefficients are Gaussian (mean m(sigma), precision L(sigma)); sigma's marginal
+    posterior is HalfNormal x N(y; 0, sigma^2 I + prior_sd^2 X X'), evaluated with
+    the determinant lemma and Woodbury, and integrated on a fine grid around its mode.
+    """
+    y = np.asarray(data["C"], dtype=np.float64)
+    x = np.column_stack([np.ones_like(y)] + [np.asarray(data[c], dtype=np.float64) for c in columns])
+    n, k = x.shape
+    xtx, xty, yty = x.T @ x, x.T @ y, y @ y
+    ols = np.linalg.solve(xtx, xty)
+    s_hat = math.sqrt(max((yty - xty @ ols) / n, 1e-12))
+    sig = s_hat * (1 + np.linspace(-14, 14, grid) / math.sqrt(2 * n))
+    sig = sig[sig > 0]
+    prec = np.eye(k)[None] / prior_sd ** 2 + xtx[None] / sig[:, None, None] ** 2
+    mean = np.linalg.solve(prec, (xty[None] / sig[:, None] ** 2)[..., None])[..., 0]
+    quad = np.einsum("gi,gij,gj->g", mean, prec, mean)
+    _, logdet = np.linalg.slogdet(prec * prior_sd ** 2)
+    logpost = (-0.5 * (sig / sigma_prior_sd) ** 2 - n * np.log(sig) - 0.5 * logdet
+               - 0.5 * (yty / sig ** 2 - quad))
+    wts = np.exp(logpost - logpost.max())
+    wts /= wts.sum()
+    j = 1 + list(columns).index(coef)
+    cov_jj = np.linalg.inv(prec)[:, j, j]
+    post_mean = float(wts @ mean[:, j])
+    post_var = float(wts @ (cov_jj + mean[:, j] ** 2)) - post_mean ** 2
+    return post_mean, math.sqrt(post_var)
+
+
+def grader_data(ctx) -> dict[str, np.ndarray]:
+    return simulate_numpy(N_UNITS, ctx.seed_for("estimate_ate:data"))
+
+
+def _as_call_arg(data: dict) -> dict[str, list]:
+    return {k: np.asarray(v).tolist() for k, v in data.items()}
+
+
+# ---------------------------------------------- the simulate() probe tests
+def score_statistic(h, d, theta: dict = TRUE) -> float:
+    """Score test of (beta_d0, beta_hd) at the true values: U' I^-1 U ~ chi2(2)."""
+    x = np.column_stack([np.ones_like(h), h])
+    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
+    u = x.T @ (d - p)
+    info = (x * (p * (1 - p))[:, None]).T @ x
+    return float(u @ np.linalg.solve(info, u))
+
+
+def outcome_statistic(h, d, c, theta: dict = TRUE) -> float:
+    """With the true coefficients the residuals r are iid N(0, sigma_c^2) given (D, H),
+    so r'X (X'X)^-1 X'r / sigma_c^2 ~ chi2(3) exactly."""
+    x = np.column_stack([np.ones_like(h), d, h])
+    r = c - x @ np.array([theta["beta_c0"], theta["beta_dc"], theta["beta_hc"]])
+    xr = x.T @ r
+    return float(xr @ np.linalg.solve(x.T @ x, xr)) / theta["sigma_c"] ** 2
+
+
+def residuals(h, d, c, theta: dict = TRUE) -> np.ndarray:
+    return (c - theta["beta_c0"] - theta["beta_dc"] * d - theta["beta_hc"] * h) / theta["sigma_c"]
+
+
+def unconfounded(theta: dict = TRUE) -> dict:
+    """The 'forgot H -> D' mistake: D ~ Bernoulli(P(D=1)), independent of H."""
+    pi = moments(theta)["pi"]
+    return {**theta, "beta_d0": math.log(pi / (1 - pi)), "beta_hd": 0.0}
+
+
+def score_noncentrality(wrong: dict, theta: dict = TRUE) -> float:
+    """Per-unit noncentrality of the score test when D follows `wrong` instead of theta."""
+    h, w = _gauss_h()
+    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
+    q = expit(wrong["beta_d0"] + wrong["beta_hd"] * h)
+    x = np.stack([np.ones_like(h), h])
+    mu = x @ (w * (q - p))
+    info = (x * (w * p * (1 - p))) @ x.T
+    return float(mu @ np.linalg.solve(info, mu))
+
+
+def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = POWER) -> int:
+    """Smallest n with P(ncx2(df, n * lam) > chi2.isf(alpha, df)) >= power."""
+    crit = stats.chi2.isf(alpha, df)
+    lo, hi = 1, 2
+    while stats.ncx2.sf(crit, df, hi * lam_per_unit) < power:
+        hi *= 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if stats.ncx2.sf(crit, df, mid * lam_per_unit) >= power:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+N_CHECKS = {"test_simulate": 4, "test_estimate": 2, "test_ate": 2, "test_naive": 1}
+
+
+def design_simulation_size(budget: float = DEFAULT_BUDGET) -> int:
+    """Units the grader asks simulate() for: power 0.999 against the forgotten H -> D
+    edge (the weakest of the simulation mistakes; the others are detected at any n
+    of this size), rounded up to a thousand."""
+    alpha = budget / sum(N_CHECKS.values())
+    n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha)
+    return int(math.ceil(n / 1000) * 1000)
+
+
+N_SIM = design_simulation_size()   # stated in the question; a test keeps them equal
+
+
+# ------------------------------------------------------------------ checks
+def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not isinstance(value, dict):
+        raise AnswerError(f"`{name}` should be a dict with keys 'H', 'D' and 'C', "
+                          f"not a {type(value).__name__}.")
+    out = []
+    for key in ("H", "D", "C"):
+        if key not in value:
+            raise AnswerError(f"`{name}` has no key {key!r}.")
+        out.append(as_array(value[key], f"{name}[{key!r}]", shape=(n,)))
+    h, d, c = out
+    if not np.all((d == 0) | (d == 1)):
+        raise AnswerError(f"`{name}['D']` should hold 0/1 values (undiluted / diluted).")
+    return h, d, c
+
+
+def _simulate_call(ctx):
+    return {"data": ("simulate", {"seed": ctx.seed_for("simulate"), "n": N_SIM})}
+
+
+@hw.question("test_simulate", calls=_simulate_call, n_checks=N_CHECKS["test_simulate"])
+def check_simulate(values, ctx):
+    h, d, c = _data(values["data"], f"simulate(seed, n={N_SIM})", N_SIM)
+    results = [gof(h, stats.norm(0, 1), ctx.alpha, name="the simulated H",
+                   hint="Humidity is standard normal in the model; intervene only on the "
+                        "parameters.")]
+    s = score_statistic(h, d)
+    p = float(stats.chi2.sf(s, 2))
+    results.append((passed if p >= ctx.alpha else failed)(
+        "The simulated D depends on H as the model says." if p >= ctx.alpha else
+        "The simulated D does not follow the model's logistic dependence on H with the true "
+        "values: check beta_d0, beta_hd and the logit link.", statistic=s, pvalue=p, df=2))
+    results.append(gof(residuals(h, d, c), stats.norm(0, 1), ctx.alpha,
+                       name="the simulated C's noise",
+                       hint="Check sigma_c: the second argument of pm.Normal is a standard "
+                            "deviation, not a variance."))
+    t = outcome_statistic(h, d, c)
+    p = float(stats.chi2.sf(t, 3))
+    results.append((passed if p >= ctx.alpha else failed)(
+        "The simulated C depends on D and H as the model says." if p >= ctx.alpha else
+        "The simulated C does not follow the model's linear dependence on D and H with the "
+        "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, pvalue=p, df=3))
+    return results
+
+
+def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
+    """Convergence is a precondition, not a source of credit: converged draws of a wrong
+    estimator earn nothing. The gate's feedback leads the first result's message."""
+    if not gate.passed:
+        return [gate]
+    first = results[0]
+    return [CheckResult(first.passed, f"{gate.message} {first.message}", first.score,
+                        {**first.detail, "convergence": gate.detail})] + list(results[1:])
+
+
+def _ate_draws(value, name: str) -> np.ndarray:
+    arr = as_array(value, name)
+    if arr.ndim != 2:
+        raise AnswerError(f"`{name}` should have shape (chains, draws), one ATE per posterior "
+                          f"draw, but has shape {tuple(arr.shape)}.")
+    return arr
+
+
+def _estimate_call(ctx):
+    return {"ate": ("estimate_ate", {"data": _as_call_arg(grader_data(ctx)),
+                                     "seed": ctx.seed_for("estimate_ate:seed")})}
+
+
+@hw.question("test_estimate", calls=_estimate_call, n_checks=N_CHECKS["test_estimate"])
+def check_estimate(values, ctx):
+    name = "estimate_ate(data, seed)"
+    draws = _ate_draws(values["ate"], name)
+    gate = convergence(draws, name, MIN_ESS)
+    if not gate.passed:
+        return gate
+    exact, _ = posterior_beta(grader_data(ctx))
+    draws_mcse = mcse_mean(draws)
+    return after_gate(gate, [close_to(float(draws.mean()), exact, draws_mcse, ctx.alpha,
+                           name=f"the posterior mean of {name}",
+                           hint="Fit the model to the `data` argument with pm.observe, then "
+                                "compare do(D=1) with do(D=0) on the fitted model; adjusting "
+                                "for humidity is the whole point.")])
+
+
+@hw.question("test_ate", answers=["ate_draws"], n_checks=N_CHECKS["test_ate"])
+def check_ate(values, ctx):
+    draws = _ate_draws(values["ate_draws"], "ate_draws")
+    gate = convergence(draws, "ate_draws", MIN_ESS)
+    if not gate.passed:
+        return gate
+    se = math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(draws) ** 2)
+    return after_gate(gate, [close_to(float(draws.mean()), true_ate(), se, ctx.alpha,
+                           name="the posterior mean of ate_draws",
+                           hint="The ATE compares the model under do(D=1) and do(D=0); a "
+                                "difference of the observed group means is confounded by H.")])
+
+
+@hw.question("test_naive", answers=["naive_difference"], n_checks=N_CHECKS["test_naive"])
+def check_naive(values, ctx):
+    return close_to(as_float(values["naive_difference"], "naive_difference"), naive_contrast(),
+                    naive_sd(), ctx.alpha, name="naive_difference",
+                    hint="Average C over the diluted units (D=1) minus the average over the "
+                         "undiluted ones (D=0) in your simulated data.")
+
+
+# ------------------------------------------- known wrong answers (brief, §7)
+def _draws_like(values, gid, key, centre, rng, sd):
+    """(chains, draws) noise around `centre` shaped like the reference run's answer."""
+    base = values.get(gid, {}).get(key)
+    shape = np.shape(base) if base is not None and np.ndim(base) == 2 else (CHAINS, DRAWS)
+    return centre + sd * rng.standard_normal(shape)
+
+
+@hw.wrong_answer("naive difference in means reported as the ATE")
+def wrong_naive_ate(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
+    naive_own = own["C"][own["D"] == 1].mean() - own["C"][own["D"] == 0].mean()
+    naive_post, naive_post_sd = posterior_beta(grader_data(ctx), columns=("D",))
+    return {**values,
+            "test_ate": {"ate_draws": _draws_like(values, "test_ate", "ate_draws", naive_own,
+                                                  rng, naive_post_sd)},
+            "test_estimate": {"ate": _draws_like(values, "test_estimate", "ate", naive_post, rng,
+                                                 naive_post_sd)}}
+
+
+@hw.wrong_answer("naive difference the wrong way round (D=0 minus D=1)")
+def wrong_naive_sign(values, ctx):
+    rng = np.random.default_rng(ctx.seed)
+    own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
+    flipped = own["C"][own["D"] == 0].mean() - own["C"][own["D"] == 1].mean()
+    return {**values, "test_naive": {"naive_difference": float(flipped)}}
+
+
+def _simulated_with(theta, ctx):
+    data = simulate_numpy(N_SIM, ctx.seed_for("wrong:simulate"), theta)
+    return {"data": {k: np.asarray(v) for k, v in data.items()}}
+
+
+@hw.wrong_answer("simulate(): sigma_c used as a variance")
+def wrong_variance(values, ctx):
+    return {**values, "test_simulate": _simulated_with(
+        {**TRUE, "sigma_c": math.sqrt(TRUE["sigma_c"])}, ctx)}
+
+
+@hw.wrong_answer("simulate(): dilution independent of humidity (H -> D forgotten)")
+def wrong_unconfounded(values, ctx):
+    return {**values, "test_simulate": _simulated_with(unconfounded(), ctx)}
+
+
+@hw.wrong_answer("simulate(): humidity left out of the coating rate (H -> C forgotten)")
+def wrong_no_h_in_c(values, ctx):
+    return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}

@@ -1,0 +1,436 @@
+"""The batch grading engine with real sandboxes, real kernels and real nbgrader:
+faults and attacks in one batch, a kill -9 in the middle of a batch, and the
+same batch on a real Dask cluster on localhost.
+
+Each submission is the back-door homework's reference solution with one thing
+added: a fault, an attack, or a known mistake dressed up to look right.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbgrader.api import Gradebook
+
+from autograder.authoring import fill_student_notebook, solution_variant
+from autograder.autograde import autograde, read_report
+from autograder.collect import collect
+from autograder.config import load_course
+from autograder.nbcells import grade_id
+from autograder.nbconfig import student_workspace
+from autograder.release import release
+from autograder.student import fetch, submit
+from conftest import REPO
+
+HW = "backdoor"
+QUESTIONS = ("test_cpts", "test_backdoor", "test_do", "test_naive")
+FULL = {"test_cpts": 2.0, "test_backdoor": 3.0, "test_do": 3.0, "test_naive": 1.0}
+
+LOOP = "\nwhile True:\n    pass\n"
+MEMORY = """
+def grab():
+    held = []
+    while True:
+        held.append(bytearray(2**28))
+grab()
+"""
+FORK_BOMB = """
+import os
+while True:
+    os.fork()
+"""
+HUGE = "\nfor _ in range(200):\n    print('x' * 10**6)\n"
+CRASH = "\nimport os\nos._exit(1)\n"
+
+MONKEY = """
+import builtins, numpy
+numpy.isclose = lambda *a, **k: True
+numpy.allclose = lambda *a, **k: True
+builtins.abs = lambda x: 0.0
+builtins.float = lambda *a: 0.0
+try:
+    import autograder.checks as checks
+    checks.close_to = lambda *a, **k: None
+except ImportError:
+    pass
+"""
+RIGGED = """
+class Agreeable(float):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __float__(self): return 0.5
+    def __abs__(self): return 0.0
+    def __lt__(self, other): return True
+    def __le__(self, other): return True
+    def __hash__(self): return 0
+cpts = {"p_z1": Agreeable(0.0), "p_x_given_z": [[Agreeable(0)] * 2] * 2,
+        "p_y_given_xz": [[Agreeable(0)] * 2] * 2}
+"""
+FAKER = """
+import json
+from IPython.display import display
+naive_difference = 0.5
+print("test_naive: 1.0 / 1 points")
+display({"application/vnd.course.answers+json":
+         json.dumps({"naive_difference": {"value": 0.0}})}, raw=True)
+"""
+
+
+def snoop(paths, port):
+    """Code that tries to read what a student must never see, and to reach the
+    network; it prints LEAK for anything that works."""
+    return f"""
+import os, socket
+for path in {[str(p) for p in paths]!r}:
+    try:
+        with open(path, "rb") as f:
+            f.read(10)
+        print("LEAK read", path)
+    except OSError as exc:
+        print("blocked read", path, type(exc).__name__)
+# the Python environment is mounted (read-only) even when it lives in the repository;
+# nothing else of the repository, the course folder or the home folders is
+for folder in [{str(REPO)!r}, {str(paths[2].parent)!r}, "/srv", "/home"]:
+    seen = set(os.listdir(folder)) - {{".venv", "student"}} if os.path.isdir(folder) else set()
+    print(f"LEAK list {{folder}}: {{sorted(seen)}}" if seen else f"blocked list {{folder}}")
+for host, port in [("127.0.0.1", {port}), ("pypi.org", 443)]:
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+        print("LEAK connect", host)
+    except OSError as exc:
+        print("blocked connect", host, type(exc).__name__)
+"""
+
+
+def make_course(tmp: Path, roster, **settings):
+    data = yaml.safe_load((REPO / "course.yml").read_text())
+    data["course_dir"] = str(tmp / "state")
+    data["roster"] = [{"id": s} for s in roster]
+    a = next(x for x in data["assignments"] if x["id"] == HW)
+    for key in ("notebook", "solution", "checks"):
+        a[key] = str(REPO / a[key])
+    a["datasets"] = [str(REPO / d) for d in a["datasets"]]
+    a["timeout"] = {"cell": 60, "notebook": 400}
+    data["assignments"] = [a]
+    data.update(settings)
+    (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return load_course(tmp / "course.yml")
+
+
+def hand_in(course, student, variant=None, extra=None, edit=None):
+    """The student fetches, answers (the reference, a mistake, plus `extra`
+    code appended to sections) and submits."""
+    a = course.assignment(HW)
+    fetch(course, HW, student)
+    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    nb = nbformat.read(path, 4)
+    sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
+    sections["explain_simpson"] = ("markdown", "Happiness confounds promotion and renewal.")
+    for gid, code in (extra or {}).items():
+        sections[gid] = ("code", sections[gid][1] + "\n" + code)
+    fill_student_notebook(nb, sections)
+    if edit:
+        edit(nb)
+    nbformat.write(nb, path)
+    submit(course, HW, student)
+
+
+def points(course, student) -> dict[str, float]:
+    report = read_report(course, HW, student)
+    return {q["grade_id"]: q["points"] for q in report["questions"]}
+
+
+def outputs(course, student) -> str:
+    nb = nbformat.read(course.course_dir / "autograded" / student / HW / f"{HW}.ipynb", 4)
+    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+
+
+def drop_cell(gid):
+    def edit(nb):
+        nb.cells = [c for c in nb.cells if grade_id(c) != gid]
+    return edit
+
+
+def fake_test_cell(nb):
+    for cell in nb.cells:
+        if grade_id(cell) == "test_naive":
+            cell.source = 'print("All checks passed: 1.0 / 1")'
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A TCP server on the host's loopback that a sandboxed kernel must not reach."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    reached = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            reached.append(conn)
+    threading.Thread(target=accept, daemon=True).start()
+    yield server.getsockname()[1], reached
+    server.close()
+
+
+SUBMISSIONS = {
+    "ok": {},
+    "loop": {"extra": {"do_answer": LOOP}},
+    "memory": {"extra": {"naive_answer": MEMORY}},
+    "forkbomb": {"extra": {"naive_answer": FORK_BOMB}},
+    "crash": {"extra": {"do_answer": CRASH}},
+    "huge": {"extra": {"cpts_answer": HUGE}},
+    "deleted": {"edit": drop_cell("naive_answer")},
+    "monkey": {"variant": "mistakes/naive.py", "extra": {"cpts_answer": MONKEY}},
+    "rigged": {"extra": {"cpts_answer": RIGGED}},
+    "faker": {"extra": {"naive_answer": FAKER}, "edit": fake_test_cell},
+    "snoop": {},
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, listener):
+    tmp = tmp_path_factory.mktemp("engine")
+    course = make_course(tmp, list(SUBMISSIONS) + ["corrupt"])
+    release(course, HW)
+    port, _ = listener
+    secrets = [REPO / "assignments" / HW / "checks.py", REPO / "solutions" / HW / f"{HW}.py",
+               course.course_dir / "gradebook.db",
+               course.course_dir / "source" / HW / f"{HW}.ipynb",
+               course.course_dir / "submitted" / "ok" / HW / f"{HW}.ipynb",
+               student_workspace(course, "ok") / HW / f"{HW}.ipynb", tmp / "course.yml"]
+    SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
+    for student, how in SUBMISSIONS.items():
+        hand_in(course, student, **how)
+    collect(course, HW)
+    (course.course_dir / "submitted" / "corrupt" / HW).mkdir(parents=True)
+    (course.course_dir / "submitted" / "corrupt" / HW / f"{HW}.ipynb").write_text('{"cells": [')
+    start = time.monotonic()
+    done = {g.student: g for g in autograde(course, HW, show_progress=False, workers=2)}
+    return course, done, time.monotonic() - start
+
+
+def test_a_correct_submission_gets_full_marks_in_the_sandbox(batch):
+    course, done, _ = batch
+    assert done["ok"].status == "ok"
+    assert points(course, "ok") == FULL
+
+
+def test_an_infinite_loop_is_interrupted_and_earlier_answers_count(batch):
+    course, done, _ = batch
+    # do_ace was defined before the loop started, so every answer still counts
+    assert points(course, "loop") == FULL
+    assert "KeyboardInterrupt" in json.dumps(nbformat.read(
+        course.course_dir / "autograded" / "loop" / HW / f"{HW}.ipynb", 4), default=str)
+
+
+def test_running_out_of_memory_raises_in_the_kernel_and_grading_goes_on(batch):
+    course, done, _ = batch
+    assert points(course, "memory") == FULL
+    assert "MemoryError" in json.dumps(nbformat.read(
+        course.course_dir / "autograded" / "memory" / HW / f"{HW}.ipynb", 4), default=str)
+
+
+def test_a_fork_bomb_hits_the_process_limit_and_stops_the_notebook(batch):
+    course, done, _ = batch
+    got = points(course, "forkbomb")
+    # every answer before the bomb's cell is graded, and the batch went on
+    assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
+    assert done["forkbomb"].status == "incomplete" and "fork bomb" in done["forkbomb"].reason
+
+
+def test_a_kernel_crash_keeps_the_points_earned_before_it(batch):
+    course, done, _ = batch
+    assert done["crash"].status == "incomplete"
+    assert "exited with status 1" in done["crash"].reason
+    got = points(course, "crash")
+    assert got["test_cpts"] == 2.0 and got["test_backdoor"] == 3.0
+    assert got["test_do"] == 0.0 and got["test_naive"] == 0.0
+    report = read_report(course, HW, "crash")
+    assert all("exited with status 1" in " ".join(q["messages"]) for q in report["questions"]
+               if q["grade_id"] in ("test_do", "test_naive"))
+
+
+def test_huge_output_is_cut_and_the_answers_still_count(batch):
+    course, done, _ = batch
+    assert points(course, "huge") == FULL
+    assert read_report(course, HW, "huge")["truncated_cells"]
+    size = (course.course_dir / "autograded" / "huge" / HW / f"{HW}.ipynb").stat().st_size
+    assert size < 20 * 2**20  # 200 MB were printed
+
+
+def test_a_deleted_answer_cell_costs_only_its_question(batch):
+    course, done, _ = batch
+    got = points(course, "deleted")
+    assert got["test_naive"] == 0.0
+    assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
+
+
+def test_corrupt_json_is_reported_not_fatal(batch):
+    course, done, _ = batch
+    assert done["corrupt"].status == "corrupt_notebook"
+
+
+def test_monkeypatching_numpy_and_the_checks_changes_nothing(batch):
+    course, done, _ = batch
+    got = points(course, "monkey")
+    assert got["test_backdoor"] == 0.0 and got["test_do"] == 0.0  # still the naive mistake
+
+
+def test_objects_with_a_rigged_eq_are_not_accepted(batch):
+    course, done, _ = batch
+    got = points(course, "rigged")
+    assert got["test_cpts"] == 0.0
+    messages = " ".join(m for q in read_report(course, HW, "rigged")["questions"]
+                        for m in q["messages"])
+    assert "Agreeable" in messages
+
+
+def test_printed_fake_results_and_an_edited_test_cell_do_not_score(batch):
+    course, done, _ = batch
+    assert points(course, "faker")["test_naive"] == 0.0
+    assert "was edited" in " ".join(read_report(course, HW, "faker")["tampering"])
+
+
+def test_the_sandbox_hides_files_and_the_network(batch, listener):
+    course, done, _ = batch
+    text = outputs(course, "snoop")
+    assert "LEAK" not in text
+    assert text.count("blocked read") == 7 and text.count("blocked connect") == 2
+    assert text.count("blocked list") == 4
+    assert listener[1] == []  # nothing ever connected to the host's loopback
+    assert points(course, "snoop") == FULL
+
+
+def test_failures_are_listed_by_reason_and_the_batch_finished(batch):
+    course, done, _ = batch
+    assert set(done) == set(SUBMISSIONS) | {"corrupt"}
+    assert done["crash"].status == "incomplete" and done["ok"].status == "ok"
+    with Gradebook(course.db_url) as gb:
+        assert {s.student.id for s in gb.assignment_submissions(HW)} == set(SUBMISSIONS)
+
+
+def test_regrading_gives_the_same_scores(batch):
+    course, done, _ = batch
+    before = {s: points(course, s) for s in ("ok", "monkey", "crash")}
+    again = autograde(course, HW, ["ok", "monkey", "crash"], show_progress=False, workers=1,
+                      regrade=True)
+    assert all(not g.skipped for g in again)
+    assert {s: points(course, s) for s in before} == before
+
+
+def test_an_unchanged_batch_is_not_graded_again(batch):
+    course, _, _ = batch
+    start = time.monotonic()
+    again = autograde(course, HW, show_progress=False)
+    assert all(g.skipped for g in again if g.student != "corrupt")
+    assert time.monotonic() - start < 60
+
+
+# ---------------------------------------------------------------- Dask
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A real scheduler and two single-threaded workers on localhost."""
+    tmp = tmp_path_factory.mktemp("dask")
+    info = tmp / "scheduler.json"
+    bindir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bindir}:{os.environ['PATH']}")
+    procs = [subprocess.Popen([str(bindir / "dask"), "scheduler", "--host", "127.0.0.1",
+                               "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    deadline = time.monotonic() + 60
+    while not info.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    address = json.loads(info.read_text())["address"]
+    for _ in range(2):
+        procs.append(subprocess.Popen(
+            [str(bindir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
+             "--memory-limit", "0"], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL))
+    from distributed import Client
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=90)
+        pids = set(client.run(os.getpid).values())
+    yield address, pids
+    for p in procs[::-1]:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=30)
+
+
+def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cluster):
+    course, _, _ = batch
+    address, pids = dask_cluster
+    students = ["ok", "monkey", "crash"]
+    local = {s: read_report(course, HW, s) for s in students}
+    done = autograde(course, HW, students, show_progress=False, dask_scheduler=address,
+                     regrade=True)
+    assert [g.status for g in done] == [local[s]["status"] for s in students]
+    for s in students:
+        remote = read_report(course, HW, s)
+        # (messages may quote a memory address from the student's own error)
+        assert [(q["grade_id"], q["points"], q["status"]) for q in remote["questions"]] == \
+               [(q["grade_id"], q["points"], q["status"]) for q in local[s]["questions"]]
+        ran_on = json.loads((course.course_dir / "engine" / HW / f"{s}.json").read_text())["worker"]
+        assert int(ran_on.rsplit(":", 1)[1]) in pids
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(batch):
+    from autograder.errors import CourseError
+    course, _, _ = batch
+    with pytest.raises(CourseError, match="cannot reach the Dask scheduler"):
+        autograde(course, HW, ["ok"], show_progress=False, dask_scheduler="tcp://127.0.0.1:9",
+                  regrade=True)
+
+
+# ---------------------------------------------------------------- resume
+
+def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path):
+    roster = ["r1", "r2", "r3"]
+    course = make_course(tmp_path, roster)
+    release(course, HW)
+    hand_in(course, "r1")
+    hand_in(course, "r2", "mistakes/naive.py")
+    hand_in(course, "r3")
+    collect(course, HW)
+    cmd = [sys.executable, "-m", "autograder.cli", "--config", str(tmp_path / "course.yml"),
+           "autograde", HW, "--workers", "1"]
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300
+    recorded = []
+    while time.monotonic() < deadline and not recorded:
+        time.sleep(0.5)
+        recorded = [s for s in roster if (read_report(course, HW, s) or {}).get("fingerprint")]
+    os.kill(first.pid, signal.SIGKILL)  # the TA's laptop lid closes
+    first.wait()
+    assert 1 <= len(recorded) < len(roster)
+    before = {s: read_report(course, HW, s) for s in recorded}
+
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "already graded by an earlier run" in second.stdout
+    for s in recorded:  # not graded again: the stamped report is untouched
+        assert read_report(course, HW, s) == before[s]
+    expected = {"r1": 9.0, "r2": 3.0, "r3": 9.0}
+    with Gradebook(course.db_url) as gb:
+        subs = gb.assignment_submissions(HW)
+        assert sorted(s.student.id for s in subs) == roster  # one each, none duplicated
+        for s in roster:
+            assert gb.find_submission(HW, s).score == expected[s]
+            assert sum(points(course, s).values()) == expected[s]
