@@ -179,8 +179,10 @@ class Sandbox:
         cpu = lim.cpu_seconds or 2 * self.notebook_timeout
         argv = [bwrap_path(), "--die-with-parent", "--unshare-pid", "--unshare-ipc",
                 "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
+        # /tmp first: the environment itself may live under /tmp (a CI checkout)
+        argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
         binds = _ro_roots()
-        made = set()
+        made = {"/tmp"}
         for root in binds:  # parents as world-readable folders (bwrap makes them 0700)
             for parent in _parents(root):
                 if parent not in made and parent not in binds:
@@ -193,7 +195,6 @@ class Sandbox:
                 argv += ["--symlink", target, link]
             elif os.path.isdir(link):
                 argv += ["--ro-bind", link, link]
-        argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
         if self.cache_inside and self.trusted:
             argv += ["--bind", self.cache_inside, self.cache_inside]
         for parent in _parents(str(self.ipc) + "/x"):
