@@ -1,6 +1,6 @@
 """Benchmark of the batch grading engine, all figures from one run.
 
-    ./run course ... is not needed; run:  .venv/bin/python benchmarks/engine.py [--n 20]
+    .venv/bin/python benchmarks/engine.py [--n 20] [--threads 2 --out engine-results-threads2.json]
 
 1. Throughput: the same batch of N submissions (correct, wrong and faulty, over
    several homeworks) graded by plain sequential `nbgrader autograde` (its own
@@ -11,8 +11,8 @@
    and 2 single-threaded workers.
 
 Figures are ratios against the baseline measured in the same run; the machine
-is shared and noisy. Results go to stdout as Markdown and to
-benchmarks/engine-results.json.
+is shared and noisy. Results go to stdout and to benchmarks/engine-results.json;
+docs/benchmarks.md explains them.
 """
 from __future__ import annotations
 
@@ -58,8 +58,9 @@ def kinds(hw: str) -> list[tuple[str, str | None, dict]]:
             ("wrong", f"mistakes/{mistakes[-1]}", {})]
 
 
-def build_batch(tmp: Path, n: int):
+def build_batch(tmp: Path, n: int, threads: int | None = None):
     """One course per homework, each released and holding its share of the N submissions."""
+    tmp.mkdir(parents=True, exist_ok=True)
     data = yaml.safe_load((REPO / "course.yml").read_text())
     per_hw = -(-n // len(HOMEWORKS))
     roster = [f"s{i:02d}" for i in range(per_hw)]
@@ -70,6 +71,8 @@ def build_batch(tmp: Path, n: int):
             a[key] = str(REPO / a[key])
         a["datasets"] = [str(REPO / d) for d in a.get("datasets", [])]
     data["assignments"] = [a for a in data["assignments"] if a["id"] in HOMEWORKS]
+    if threads:
+        data["sandbox"] = {**data.get("sandbox", {}), "threads": threads}
     (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
     course = load_course(tmp / "course.yml")
     plan = []
@@ -189,12 +192,15 @@ def dask_scaling(course, plan, workers_list) -> dict:
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=20, help="submissions in the batch (>= 20)")
-    p.add_argument("--scaling-n", type=int, default=8, help="submissions for the Dask scaling runs")
+    p.add_argument("--threads", type=int, help="course.yml sandbox.threads (default: its default, 1)")
+    p.add_argument("--out", default="engine-results.json", help="file name under benchmarks/")
+    p.add_argument("--scaling-hws", type=int, default=2,
+                   help="homeworks (all their submissions) in the Dask scaling runs")
     args = p.parse_args()
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={REPO / '.cache' / 'pytensor'}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-engine-"))
     print(f"building a batch of {args.n} submissions in {tmp}", flush=True)
-    course, plan = build_batch(tmp / "engine", args.n)
+    course, plan = build_batch(tmp / "engine", args.n, args.threads)
     shutil.copytree(tmp / "engine", tmp / "plain")
     plain_course = load_course(tmp / "engine" / "course.yml", course_dir=tmp / "plain" / "state")
 
@@ -208,7 +214,7 @@ def main():
     record = [r["record_seconds"] for r in reports if r and "record_seconds" in r]
     extract = [r["extract_seconds"] for r in reports if r and "extract_seconds" in r]
     print("Dask scaling ...", flush=True)
-    sub = plan[:args.scaling_n]
+    sub = [p for p in plan if p[0] in HOMEWORKS[:args.scaling_hws]]
     scaling = dask_scaling(course, sub, [1, 2])
 
     n = len(plan)
@@ -228,7 +234,8 @@ def main():
         "dask_n": len(sub), "dask_s": scaling,
         "dask_speedup_2_vs_1": scaling[1] / scaling[2],
     }
-    (REPO / "benchmarks" / "engine-results.json").write_text(json.dumps(results, indent=2))
+    results["threads"] = course.assignment(HOMEWORKS[0]).limits.threads
+    (REPO / "benchmarks" / args.out).write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
 
