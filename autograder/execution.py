@@ -45,17 +45,16 @@ class RunOutcome:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel command runs inside `self.sandbox`."""
-    sandbox: Sandbox | None = None
+    """A kernel manager whose kernel runs inside `self.sandbox` (set before start)."""
+    sandbox: Sandbox
 
     def format_kernel_cmd(self, extra_arguments=None):
-        cmd = super().format_kernel_cmd(extra_arguments)
-        return self.sandbox.command(cmd) if self.sandbox else cmd
+        return self.sandbox.command(super().format_kernel_cmd(extra_arguments))
 
     async def _async_interrupt_kernel(self):
         # A SIGINT to the process group would also hit bwrap and end the whole
         # sandbox; ask the kernel to interrupt itself over its control channel.
-        if self.sandbox and self.kernel_spec is not None:
+        if self.kernel_spec is not None:
             self.kernel_spec.interrupt_mode = "message"
         return await super()._async_interrupt_kernel()
 
@@ -64,11 +63,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # the kernel's own stdout/stderr (not the notebook's) go to a log file,
         # whose tail explains a crash, instead of the grader's terminal
-        if self.sandbox:
-            with open(self.sandbox.kernel_log, "ab") as log:
-                kw["stdout"] = kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        with open(self.sandbox.kernel_log, "ab") as log:
+            kw["stdout"] = kw["stderr"] = log
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     _launch_kernel = _async_launch_kernel
 
@@ -88,8 +85,10 @@ def _death_reason(km: SandboxedKernelManager) -> str:
     if code in (128 + signal.SIGXFSZ, -signal.SIGXFSZ):
         return "the Python kernel wrote a file larger than the limit"
     if code is not None and code > 128:
-        return f"the Python kernel crashed ({signal.Signals(code - 128).name})" \
-            if code - 128 in signal.Signals._value2member_map_ else f"the Python kernel crashed (status {code})"
+        try:
+            return f"the Python kernel crashed ({signal.Signals(code - 128).name})"
+        except ValueError:
+            return f"the Python kernel crashed (status {code})"
     if code is not None:
         return f"the Python kernel exited with status {code} (os._exit, exit() or a crash)"
     return "the Python kernel died (a crash, os._exit, or running out of memory)"
@@ -172,7 +171,7 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
             cell.outputs = []
         else:
             client.execute_cell(cell, index)
-        crowd = client.km.sandbox.leftover_processes() if client.km.sandbox else 0
+        crowd = client.km.sandbox.leftover_processes()
         if crowd:
             outcome.stopped = (f"the notebook left {crowd} processes running after a cell "
                                "(a fork bomb?); it was stopped")

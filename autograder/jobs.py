@@ -73,15 +73,8 @@ def _results_dir(course_dir: Path, assignment_id: str) -> Path:
 
 
 def save_result(course_dir: Path, result: dict) -> None:
-    """Write atomically: a kill leaves either the old file or the new one."""
-    folder = _results_dir(course_dir, result["assignment"])
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(result, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, folder / f"{result['student']}.json")
+    write_json_atomic(_results_dir(course_dir, result["assignment"]) / f"{result['student']}.json",
+                      result, indent=None)
 
 
 def load_result(course_dir: Path, assignment_id: str, student_id: str) -> dict | None:
@@ -92,11 +85,12 @@ def load_result(course_dir: Path, assignment_id: str, student_id: str) -> dict |
         return None
 
 
-def write_json_atomic(path: Path, data: dict) -> None:
+def write_json_atomic(path: Path, data: dict, indent: int | None = 2) -> None:
+    """A kill leaves either the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=2)
+        json.dump(data, f, indent=indent)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)

@@ -18,7 +18,7 @@ def __course_seed(seed):
         import numpy
         numpy.random.seed(seed)
     except ImportError:
-        pass
+        numpy = None
     # torch and pyro are seeded when the student imports them (importing them
     # here would cost seconds in notebooks that never use them). Samplers that
     # draw fresh entropy when given no seed (PyMC, nutpie, numpy's default_rng)
@@ -38,15 +38,12 @@ def __course_seed(seed):
             return f(*args, **kwargs)
         return call
 
-    try:
-        import numpy
+    if numpy is not None:
         make_rng = numpy.random.default_rng
 
         def default_rng(seed=None):
             return make_rng(next_seed() if seed is None else seed)
         numpy.random.default_rng = default_rng
-    except ImportError:
-        pass
     patches = {"pymc": [("sample", "random_seed"), ("sample_prior_predictive", "random_seed"),
                         ("sample_posterior_predictive", "random_seed"), ("draw", "random_seed")],
                "nutpie": [("sample", "seed")], "torch": [], "pyro": []}

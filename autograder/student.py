@@ -14,6 +14,7 @@ from .errors import CourseError
 from .execution import execute_sandboxed
 from .nbcells import grade_id, is_test_cell, meta
 from .release import _nbgrader, is_released
+from .submission import read_data
 
 
 def _exchange_app(course: Course, assignment_id: str, student_id: str, kind: str):
@@ -96,8 +97,7 @@ def validate(course: Course, notebook: Path, seed: int = 0) -> Validation:
         raise CourseError(f"{notebook.name} is not a notebook of any assignment in course.yml")
     a = matches[0]
     report = Validation(problems=tampered_cells(course, a.id, nb))
-    data = {f.name: f.read_bytes() for f in notebook.parent.iterdir()
-            if f.is_file() and f.suffix != ".ipynb"}
+    data = read_data(f for f in notebook.parent.iterdir() if f.is_file() and f.suffix != ".ipynb")
     outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
                                 cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
                                 limits=a.limits)
