@@ -22,29 +22,37 @@ class Unavailable:
 
 
 _DTYPES = {"float": np.float64, "int": np.int64, "bool": np.bool_}
+MAX_DEPTH = 40  # the kernel side refuses values nested deeper than 20
 
 
-def _decode(x):
+def _decode(x, depth=0):
+    if depth > MAX_DEPTH:
+        raise ValueError("it is nested too deeply")
     if isinstance(x, list):
-        return [_decode(v) for v in x]
+        return [_decode(v, depth + 1) for v in x]
     if not isinstance(x, dict):
-        return x
+        if x is None or isinstance(x, (bool, int, float, str)):
+            return x
+        raise ValueError("it holds a value of an unknown kind")
     if "__float__" in x:
-        return float(x["__float__"])
+        return float(str(x["__float__"]))
     if "__array__" in x:
         dtype = _DTYPES[x["dtype"]]
-        flat = [float(v) if isinstance(v, str) else v for v in x["__array__"]]
-        return np.asarray(flat, dtype=dtype).reshape(x["shape"])
+        flat = x["__array__"]
+        if not isinstance(flat, list) or not all(isinstance(v, (int, float, str)) for v in flat):
+            raise ValueError("an array in it is damaged")
+        flat = [float(v) if isinstance(v, str) else v for v in flat]
+        return np.asarray(flat, dtype=dtype).reshape([int(n) for n in x["shape"]])
     if "__fraction__" in x:
         num, den = x["__fraction__"]
         return Fraction(int(num), int(den))
     if "__set__" in x:
-        return frozenset(_hashable(_decode(v)) for v in x["__set__"])
+        return frozenset(_hashable(_decode(v, depth + 1)) for v in x["__set__"])
     if "__dict__" in x:
-        return {_hashable(_decode(k)): _decode(v) for k, v in x["__dict__"]}
+        return {_hashable(_decode(k, depth + 1)): _decode(v, depth + 1) for k, v in x["__dict__"]}
     if "__unsupported__" in x:
-        raise ValueError(f"it contains a value of type {x['__unsupported__']}; use numbers, "
-                         "strings, lists, sets, dicts, numpy arrays or tensors")
+        raise ValueError(f"it contains a value of type {str(x['__unsupported__'])[:60]}; use "
+                         "numbers, strings, lists, sets, dicts, numpy arrays or tensors")
     raise ValueError("unknown tag in answer payload")
 
 
@@ -56,21 +64,38 @@ def _hashable(v):
     return v
 
 
+def _text(value, limit=200) -> str:
+    return str(value)[:limit]
+
+
 def decode_payload(text: str) -> dict[str, object]:
-    """Map each requested name to its value or an `Unavailable` with the reason."""
-    if len(text) > MAX_PAYLOAD:
+    """Map each requested name to its value or an `Unavailable` with the reason.
+
+    The kernel is untrusted: any shape of JSON is validated here, and nothing
+    in it can make this raise anything but ValueError."""
+    if not isinstance(text, str) or len(text) > MAX_PAYLOAD:
         raise ValueError("answer payload too large")
-    raw = json.loads(text)
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("the answers were not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise ValueError("the answers were not in the expected form")
     out: dict[str, object] = {}
     for key, entry in raw.items():
-        if "__missing__" in entry:
-            out[key] = Unavailable(f"`{entry['__missing__']}` is not defined when this question is "
-                                   "graded; run the cell that defines it and check the name")
+        if not isinstance(entry, dict):
+            out[key] = Unavailable(f"`{_text(key, 60)}` could not be read")
+        elif "__missing__" in entry:
+            out[key] = Unavailable(f"`{_text(entry['__missing__'], 60)}` is not defined when this "
+                                   "question is graded; run the cell that defines it and check the "
+                                   "name")
         elif "__error__" in entry:
-            out[key] = Unavailable(f"`{entry.get('what', key)}` raised {entry['__error__']}")
+            out[key] = Unavailable(f"`{_text(entry.get('what', key), 60)}` raised "
+                                   f"{_text(entry['__error__'], 500)}")
         else:
             try:
                 out[key] = _decode(entry["value"])
-            except (KeyError, TypeError, ValueError) as exc:
-                out[key] = Unavailable(f"`{key}` could not be graded: {exc}")
+            except Exception as exc:  # noqa: BLE001 - ZeroDivisionError, RecursionError, ...
+                why = str(exc) if isinstance(exc, ValueError) else "it is not a plain value"
+                out[key] = Unavailable(f"`{_text(key, 60)}` could not be graded: {why}")
     return out

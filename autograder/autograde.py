@@ -26,6 +26,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import SAWarning
 
@@ -39,7 +40,8 @@ from .preprocessors import REPORT
 from .release import is_released
 from .seeds import submission_seed
 from .student import read_notebook
-from .submission import extraction_for, read_data
+from .execution import RunOutcome
+from .submission import extraction_for, read_data, score
 
 
 @dataclass
@@ -93,7 +95,7 @@ def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
     checks, the released notebook, the data and the settings."""
     folder = _submitted(course, a, student_id)
     parts: list[bytes | str] = []
-    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for f in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         parts += [str(f.relative_to(folder)), f.read_bytes()]
     source = course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb"
     parts += [a.checks.read_bytes(), source.read_bytes() if source.is_file() else b""]
@@ -128,24 +130,56 @@ def make_job(course: Course, a: Assignment, hw, student_id: str, fp: str) -> job
         notebook_timeout=a.notebook_timeout, limits=a.limits.to_dict())
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
 def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSubmission:
     """Run nbgrader's autograde for one submission (it reuses the saved
-    execution), then stamp the report: only a stamped report counts as done."""
+    execution), then stamp the report: only a stamped report counts as done.
+    When nbgrader fails, the saved execution is still scored, so the TA sees
+    each question's points and why they did not reach the gradebook."""
     began = time.monotonic()
-    with warnings.catch_warnings():
-        # nbgrader 0.9.6 trips SQLAlchemy's autoflush warning on every regrade; harmless
-        warnings.filterwarnings("ignore", category=SAWarning)
-        result = nbconfig.api(course, a).autograde(a.id, student_id, force=True, create=False)
-    report = read_report(course, a.id, student_id)
-    if not result.get("success") or report is None:
-        log = [ln for ln in ((result.get("log") or "") + (result.get("error") or "")).splitlines()
-               if ln.strip()]
-        return _write_failure(course, a.id, student_id, "grading_failed",
-                              log[-1] if log else "nbgrader autograde failed", fp)
+    try:
+        with warnings.catch_warnings():
+            # nbgrader 0.9.6 trips SQLAlchemy's autoflush warning on every regrade; harmless
+            warnings.filterwarnings("ignore", category=SAWarning)
+            result = nbconfig.api(course, a).autograde(a.id, student_id, force=True, create=False)
+        report = read_report(course, a.id, student_id)
+        problem = None
+        if not result.get("success") or report is None:
+            log = [ln for ln in ((result.get("log") or "") + (result.get("error") or "")).splitlines()
+                   if ln.strip()]
+            problem = log[-1] if log else "nbgrader autograde failed"
+    except Exception as exc:  # noqa: BLE001 - one submission's failure, not the batch's
+        problem = _one_line(exc)
+    if problem:
+        return _score_unrecorded(course, a, student_id, fp, problem)
     report["fingerprint"] = fp
     report["record_seconds"] = round(time.monotonic() - began, 2)
     jobs.write_json_atomic(report_path(course, a.id, student_id), report)
     return GradedSubmission(student_id, report["status"], report.get("stopped") or "")
+
+
+def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,
+                      problem: str) -> GradedSubmission:
+    """Score the saved execution outside nbgrader, for a report the TA can act on."""
+    reason = f"not recorded in the gradebook: {problem}"
+    saved = jobs.load_result(course.course_dir, a.id, student_id)
+    questions = []
+    try:
+        hw = load_homework(a.checks)
+        nb = nbformat.from_dict({"cells": saved["cells"], "metadata": {}, "nbformat": 4,
+                                 "nbformat_minor": 5})
+        ctx = hw.context(submission_seed(a, student_id), a.false_fail_budget)
+        questions = [r.to_dict() for r in score(hw, nb, RunOutcome.from_dict(saved["outcome"]), ctx)]
+    except Exception:  # noqa: BLE001 - nothing usable was saved
+        pass
+    jobs.write_json_atomic(report_path(course, a.id, student_id), {
+        "student": student_id, "assignment": a.id, "status": "grading_failed",
+        "stopped": reason, "questions": questions, "fingerprint": fp})
+    return GradedSubmission(student_id, "grading_failed", reason)
 
 
 MAX_ATTEMPTS = 3  # a worker process that dies takes its pool's other jobs with it
@@ -191,8 +225,16 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
         done[a.id, g.student] = g
         progress.advance(task)
 
-    def job(a: Assignment, s: str, fp: str) -> jobs.Job:
-        return make_job(course, a, homeworks[a.id], s, fp)
+    def prepare(a: Assignment, s: str, fp: str) -> jobs.Job | None:
+        """Sanitize into a job; a notebook nbgrader cannot handle even after
+        repair is that submission's status, never the batch's."""
+        try:
+            return make_job(course, a, homeworks[a.id], s, fp)
+        except Exception as exc:  # noqa: BLE001
+            finish(a, _write_failure(course, a.id, s, "invalid_notebook",
+                                     f"nbgrader could not read the notebook's cells "
+                                     f"({_one_line(exc)})", fp))
+            return None
 
     columns = [TextColumn("autograde {task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("ETA"), TimeRemainingColumn()]
@@ -204,7 +246,12 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
             if problem:
                 finish(a, _write_failure(course, a.id, s, *problem))
                 continue
-            fp = fingerprint(course, a, s)
+            try:
+                fp = fingerprint(course, a, s)
+            except OSError as exc:
+                finish(a, _write_failure(course, a.id, s, "invalid_submission",
+                                         f"a submitted file could not be read ({_one_line(exc)})"))
+                continue
             report = read_report(course, a.id, s)
             if not regrade and report and report.get("fingerprint") == fp:
                 finish(a, GradedSubmission(s, report["status"], report.get("stopped") or "", True))
@@ -218,8 +265,10 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
         if todo and workers == 0:
             for a, s, fp in todo:
                 progress.update(task, description=f"{a.id}: {s}")
-                jobs.save_result(course.course_dir, json.loads(jobs.run_job(job(a, s, fp))))
-                finish(a, record(course, a, s, fp))
+                job = prepare(a, s, fp)
+                if job is not None:
+                    jobs.save_result(course.course_dir, json.loads(jobs.run_job(job)))
+                    finish(a, record(course, a, s, fp))
             todo = []
 
         attempts = {(a.id, s): 0 for a, s, _ in todo}
@@ -229,7 +278,9 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 futures = {}
                 for a, s, fp in todo:
                     attempts[a.id, s] += 1
-                    futures[ex.submit(jobs.run_job, job(a, s, fp))] = (a, s, fp)
+                    job = prepare(a, s, fp)
+                    if job is not None:
+                        futures[ex.submit(jobs.run_job, job)] = (a, s, fp)
                 todo = []
                 for future in as_completed(futures):
                     a, s, fp = futures[future]
@@ -241,9 +292,9 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                         else:
                             finish(a, _write_failure(
                                 course, a.id, s, "worker_error",
-                                f"the grading worker failed: {type(exc).__name__}: {exc}", fp))
+                                f"the grading worker failed: {_one_line(exc)}", fp))
                         continue
-                    jobs.save_result(course.course_dir, result)
+                    jobs.save_result(course.course_dir, result)  # before anything else can fail
                     finish(a, record(course, a, s, fp))
             if todo:
                 time.sleep(1)

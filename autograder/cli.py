@@ -91,11 +91,18 @@ def cmd_fetch_feedback(course, args):
 
 
 def cmd_collect(course, args):
-    from .collect import collect, unknown_students
-    students = collect(course, args.assignment)
-    console.print(f"collected {len(students)} submission(s) of {args.assignment}")
-    for s in unknown_students(course, args.assignment):
-        console.print(f"[yellow]warning: submission from '{s}', who is not on the roster; left ungraded")
+    from .collect import collect
+    result = collect(course, args.assignment)
+    console.print(f"collected {len(result.collected)} new submission(s) of {args.assignment}"
+                  + (f"; {len(result.unchanged)} unchanged" if result.unchanged else ""))
+    for s, notes in result.notes.items():
+        for note in notes:
+            console.print(f"[yellow]{s}: {note}")
+    for s, why in result.refused.items():
+        console.print(f"[red]{s}: {why}")
+    for s in result.unknown:
+        console.print(f"[yellow]warning: submission from '{s}', who is not on the roster; "
+                      "left in the exchange")
 
 
 def cmd_autograde(course, args):

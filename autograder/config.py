@@ -29,6 +29,7 @@ SCHEMA = {
         "course_dir": {"type": "string"},
         "exchange": {"type": "string"},
         "workers": {"type": "integer", "minimum": 1},
+        "submission_mb": {"type": "integer", "minimum": 1},
         "dask_scheduler": {"type": "string"},
         "sandbox": {
             "type": "object",
@@ -40,6 +41,7 @@ SCHEMA = {
                 "file_mb": {"type": "integer", "minimum": 1},
                 "threads": {"type": "integer", "minimum": 1},
                 "output_mb": {"type": "integer", "minimum": 1},
+                "notebook_output_mb": {"type": "integer", "minimum": 1},
             },
         },
         "roster": {
@@ -171,6 +173,7 @@ class Course:
     assignments: dict[str, Assignment] = field(default_factory=dict)
     workers: int | None = None          # local grading processes (default: CPU cores)
     dask_scheduler: str | None = None   # grade on this Dask cluster instead
+    submission_mb: int = 50             # largest submission folder collect accepts
 
     @property
     def repo(self) -> Path:
@@ -337,4 +340,5 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
                   roster=_read_roster(data, base, source, root_node),
                   assignments=assignments, workers=data.get("workers"),
-                  dask_scheduler=data.get("dask_scheduler"))
+                  dask_scheduler=data.get("dask_scheduler"),
+                  submission_mb=data.get("submission_mb", 50))

@@ -92,7 +92,7 @@ def run_demo(course, folder: Path | None = None) -> None:
     console.print("dan submitted after the due date")
 
     console.rule("3. TA: collect, autograde, feedback, export")
-    console.print(f"collected {len(collect(course, a.id))} submissions")
+    console.print(f"collected {len(collect(course, a.id).collected)} submissions")
     for graded in autograde(course, a.id):
         console.print(f"  {graded.student}: {graded.status} {graded.reason}")
     feedback(course, a.id)

@@ -9,6 +9,8 @@ reason that is reported per question.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import signal
 import time
 from dataclasses import asdict, dataclass, field
@@ -35,6 +37,8 @@ class RunOutcome:
     extract_seconds: float = 0.0  # spent in test cells pulling answers out
     kernel_log: str = ""  # the kernel process's own output when it failed (for TAs)
     unanswered: dict[str, str] = field(default_factory=dict)  # grade_id -> why no answers came out
+    forged: dict[str, str] = field(default_factory=dict)  # grade_id -> why its answers were refused
+    notes: list[str] = field(default_factory=list)  # about the whole run, for student and TA
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -49,7 +53,12 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox: Sandbox
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return self.sandbox.command(super().format_kernel_cmd(extra_arguments))
+        # bwrap's options (mounts, host paths) go in over a pipe (`--args FD`),
+        # so the sandbox's pid 1 shows only `bwrap --args N <kernel command>`
+        argv = self.sandbox.command(super().format_kernel_cmd(extra_arguments))
+        end = argv.index("--")
+        self._bwrap_options = argv[1:end]
+        return [argv[0], "--args", "{options_fd}", *argv[end:]]
 
     async def _async_interrupt_kernel(self):
         # A SIGINT to the process group would also hit bwrap and end the whole
@@ -63,9 +72,16 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # the kernel's own stdout/stderr (not the notebook's) go to a log file,
         # whose tail explains a crash, instead of the grader's terminal
-        with open(self.sandbox.kernel_log, "ab") as log:
-            kw["stdout"] = kw["stderr"] = log
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        read, write = os.pipe()
+        os.write(write, b"".join(o.encode() + b"\0" for o in self._bwrap_options))
+        os.close(write)
+        kernel_cmd = [str(read) if a == "{options_fd}" else a for a in kernel_cmd]
+        try:
+            with open(self.sandbox.kernel_log, "ab") as log:
+                kw["stdout"] = kw["stderr"] = log
+                return await super()._async_launch_kernel(kernel_cmd, pass_fds=(read,), **kw)
+        finally:
+            os.close(read)
 
     _launch_kernel = _async_launch_kernel
 
@@ -81,7 +97,8 @@ def _death_reason(km: SandboxedKernelManager) -> str:
     if code in (128 + signal.SIGXCPU, -signal.SIGXCPU):
         return "the Python kernel used up its CPU-time limit"
     if code in (128 + signal.SIGKILL, -signal.SIGKILL):
-        return "the Python kernel was killed, usually for running out of memory"
+        return ("the Python kernel was killed (SIGKILL): by the notebook's own code "
+                "(os.kill, os.killpg) or by the system when memory ran out")
     if code in (128 + signal.SIGXFSZ, -signal.SIGXFSZ):
         return "the Python kernel wrote a file larger than the limit"
     if code is not None and code > 128:
@@ -95,37 +112,66 @@ def _death_reason(km: SandboxedKernelManager) -> str:
 
 
 class LimitedClient(NotebookClient):
-    """nbclient that keeps at most `max_output` bytes of output per cell, so a
-    cell printing in a loop cannot fill the grader's memory or the feedback."""
+    """nbclient that keeps at most `max_output` bytes of output per cell and
+    `max_total` for the whole notebook, so printing in a loop cannot fill the
+    grader's memory or the feedback. The answers of the test cell being graded
+    (`extracting`) have their own limit and do not count: they leave the
+    notebook as soon as the cell ends."""
     max_output = 4 * 2**20
+    max_total = 16 * 2**20
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._used: dict[int, int] = {}
+        self.total = 0
         self.truncated: list[int] = []
+        self.total_cut = False
+        self.extracting: int | None = None
 
     def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
+        content = msg.get("content") if isinstance(msg, dict) else None
+        content = content if isinstance(content, dict) else {}
         size = len(json.dumps(content, default=str))
+        data = content.get("data")
+        if cell_index == self.extracting and isinstance(data, dict) and kernel_side.MIME in data:
+            if size > PAYLOAD_LIMIT:
+                return None  # too large to be read: reported as unanswered
+            return super().output(outs, msg, display_id, cell_index)
         used = self._used[cell_index] = self._used.get(cell_index, 0) + size
-        payload = kernel_side.MIME in content.get("data", {})
-        if used > (PAYLOAD_LIMIT if payload else self.max_output):
+        self.total += size
+        if used > self.max_output or self.total > self.max_total:
             if cell_index not in self.truncated:
                 self.truncated.append(cell_index)
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stderr",
-                    text=f"[output cut here: this cell printed more than "
-                         f"{self.max_output // 2**20} MB]\n"))
+                why = (f"this cell printed more than {self.max_output // 2**20} MB"
+                       if used > self.max_output else
+                       f"the notebook printed more than {self.max_total // 2**20} MB in all")
+                outs.append(nbformat.v4.new_output("stream", name="stderr",
+                                                   text=f"[output cut here: {why}]\n"))
+            self.total_cut |= self.total > self.max_total
             return None
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _payload(cell) -> str | None:
-    for out in cell.get("outputs", []):
-        data = out.get("data", {})
-        if kernel_side.MIME in data:
-            return data[kernel_side.MIME]
-    return None
+def _answer_outputs(cell) -> list:
+    return [out for out in cell.get("outputs", [])
+            if isinstance(out.get("data"), dict) and kernel_side.MIME in out["data"]]
+
+
+def _genuine_payload(cell, nonce: str) -> tuple[str | None, str | None]:
+    """(answers JSON, None), or (None, why the cell's answers are refused), or
+    (None, None) when the extraction sent nothing. Only one output carrying
+    this cell's fresh secret counts; anything else in the answers format was
+    made by the student's code (a thread, a hook, a patched display)."""
+    found = _answer_outputs(cell)
+    if not found:
+        return None, None
+    prefix = json.dumps({"nonce": nonce, "answers": None})[:-len("null}")]
+    texts = [out["data"][kernel_side.MIME] for out in found]
+    genuine = [t for t in texts if isinstance(t, str) and t.startswith(prefix) and t.endswith("}")]
+    if len(found) > 1 or len(genuine) != 1:
+        return None, ("output imitating the grader's answers appeared while this question "
+                      "was being checked")
+    return genuine[0][len(prefix):-1], None
 
 
 def _error_of(cell) -> str:
@@ -154,23 +200,33 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
             outcome.stopped = "the notebook ran past its total time limit"
             return
         client.timeout = int(min(cell_timeout, left))
-        if is_test_cell(cell) and grade_id(cell) in extraction:
-            source = cell.source
-            cell.source = extraction[grade_id(cell)]
+        gid = grade_id(cell)
+        if is_test_cell(cell) and gid in extraction:
+            source, nonce = cell.source, secrets.token_hex(16)
+            cell.source = kernel_side.with_nonce(extraction[gid], nonce)
             began = time.monotonic()
+            client.extracting = index
             try:
                 client.execute_cell(cell, index, store_history=False)
             finally:
                 cell.source = source
+                client.extracting = None
                 outcome.extract_seconds += time.monotonic() - began
-            text = _payload(cell)
-            if text is not None:
-                outcome.payloads[grade_id(cell)] = text
+            text, forged = _genuine_payload(cell, nonce)
+            if forged:
+                outcome.forged[gid] = forged
+            elif text is not None:
+                outcome.payloads[gid] = text
             else:
-                outcome.unanswered[grade_id(cell)] = _error_of(cell)
+                outcome.unanswered[gid] = _error_of(cell)
             cell.outputs = []
         else:
             client.execute_cell(cell, index)
+            imitations = _answer_outputs(cell)
+            if imitations:  # never read as answers; a sign of tampering
+                cell.outputs = [o for o in cell.outputs if o not in imitations]
+                outcome.notes.append(f"cell {index + 1} displayed output imitating the "
+                                     "grader's answers; it was removed")
         crowd = client.km.sandbox.leftover_processes()
         if crowd:
             outcome.stopped = (f"the notebook left {crowd} processes running after a cell "
@@ -190,6 +246,7 @@ def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
         resources={"metadata": {"path": str(sandbox.home)}}, record_timing=False,
         kernel_manager_class=SandboxedKernelManager, shutdown_kernel="immediate")
     client.max_output = sandbox.limits.output_mb * 2**20
+    client.max_total = sandbox.limits.notebook_output_mb * 2**20
     # IPC sockets in the sandbox's socket folder: the kernel has no network at all
     client.km = client.create_kernel_manager()
     client.km.sandbox = sandbox
@@ -211,12 +268,18 @@ def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
         outcome.stopped = _death_reason(client.km)
     except RuntimeError as exc:  # kernel failed to start or reply
         outcome.stopped = f"the Python kernel stopped responding ({exc})"
+    except Exception as exc:  # noqa: BLE001 - e.g. a patched json module garbling the kernel's messages
+        outcome.stopped = ("the notebook broke the kernel's messages to the grader "
+                           f"({type(exc).__name__}); was a module such as json patched?")
     if outcome.stopped and sandbox.kernel_log.exists():
         outcome.kernel_log = sandbox.kernel_log.read_text(errors="replace")[-3000:]
     if not outcome.stopped:
         outcome.stopped_at = None
     outcome.seconds = time.monotonic() - start
     outcome.truncated = list(client.truncated)
+    if client.total_cut:
+        outcome.notes.append(f"the notebook printed more than {sandbox.limits.notebook_output_mb} MB "
+                             "of output in all; the rest was dropped")
     return outcome
 
 

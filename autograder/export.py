@@ -10,6 +10,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from .autograde import read_report
+from .collect import refusals
 from .config import Course
 
 
@@ -19,6 +20,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
     header = ["student_id", *questions, "total", "max_total", "late_penalty", "final",
               "status", "notes"]
     out = []
+    refused = refusals(course, a.id)
     with Gradebook(course.db_url, course.id) as gb:
         for s in course.roster:
             row = {"student_id": s.id, "max_total": sum(a.questions.values())}
@@ -28,9 +30,11 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
             except MissingEntry:
                 sub = None
             if sub is None or report is None or not report.get("questions"):
-                status = report["status"] if report else ("not_graded" if sub else "missing")
+                status = report["status"] if report else (
+                    "not_graded" if sub else "refused" if s.id in refused else "missing")
+                notes = [(report or {}).get("stopped") or "", refused.get(s.id, "")]
                 row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
-                           status=status, notes=(report or {}).get("stopped") or "")
+                           status=status, notes="; ".join(n for n in notes if n))
                 out.append(row)
                 continue
             pending = []
@@ -42,7 +46,10 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                 else:
                     row[q] = round(grade.score, 4)
             penalty = sub.late_submission_penalty or 0.0
-            notes = [report.get("stopped") or ""] + report.get("tampering", [])
+            notes = ([report.get("stopped") or ""] + report.get("repairs", [])
+                     + report.get("tampering", [])
+                     + [f"review: {r}" for r in report.get("review", [])]
+                     + [refused.get(s.id, "")])
             late = sub.total_seconds_late
             if late > 0:
                 notes.append(f"late by {late / 3600:.1f} h" if late >= 3600

@@ -16,7 +16,7 @@ class QuestionResult:
     grade_id: str
     points: float
     max_points: float
-    status: str                 # graded | not_run | unreadable | grader_error
+    status: str                 # graded | not_run | unreadable | tampered | grader_error
     messages: list[str] = field(default_factory=list)   # student-facing
     detail: list[dict] = field(default_factory=list)    # TA-facing numbers
 
@@ -34,6 +34,12 @@ def _zero(question, max_points, status, message) -> QuestionResult:
     return QuestionResult(question.grade_id, 0.0, max_points, status, [f"{FAIL} {message}"])
 
 
+def refused(question: Question, max_points: float, reason: str) -> QuestionResult:
+    """No points for a question whose answers the student's code tried to forge."""
+    return _zero(question, max_points, "tampered",
+                 f"Not graded: {reason}. Your TA will review this submission.")
+
+
 def grade_question(question: Question, payload: str | None, ctx: Context,
                    max_points: float, not_run_reason: str | None = None) -> QuestionResult:
     """Grade one test cell from the JSON its extraction produced (None: never ran)."""
@@ -43,7 +49,7 @@ def grade_question(question: Question, payload: str | None, ctx: Context,
                      "Answers computed earlier in the notebook still count.")
     try:
         values = decode_payload(payload)
-    except ValueError as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the kernel sent, this question only
         return _zero(question, max_points, "unreadable",
                      f"The answers for this question could not be read ({exc}).")
     return grade_values(question, values, ctx, max_points)

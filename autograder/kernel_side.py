@@ -80,8 +80,8 @@ del __course_seed
 '''
 
 EXTRACT = r'''
-def __course_extract(names, calls, mime):
-    import builtins, json, math, traceback
+def __course_extract(names, calls, mime, nonce):
+    import builtins, fractions, json, math, traceback
     from IPython.display import display
     # the student's variables live in these globals; a `list = [...]` of theirs
     # must not change how their answers are read
@@ -113,7 +113,7 @@ def __course_extract(names, calls, mime):
             flat = [v if not isinstance(v, float) or math.isfinite(v) else repr(v)
                     for v in arr.astype(float if kind == "float" else arr.dtype).ravel().tolist()]
             return {"__array__": flat, "shape": list(arr.shape), "dtype": kind}
-        if type(x).__name__ == "Fraction":
+        if type(x) is fractions.Fraction:
             return {"__fraction__": [x.numerator, x.denominator]}
         if isinstance(x, (set, frozenset)):
             return {"__set__": [plain(v, depth + 1) for v in x]}
@@ -146,11 +146,21 @@ def __course_extract(names, calls, mime):
                      or "/ipykernel_" in f.filename]
             out[key] = {"__error__": f"{type(exc).__name__}: {exc}" +
                         (f" ({where[-1]})" if where else ""), "what": f"{func}(...)"}
-    display({mime: json.dumps(out)}, raw=True)
+    display({mime: json.dumps({"nonce": nonce, "answers": out})}, raw=True)
 
-__course_extract({names!r}, {calls!r}, {mime!r})
+__course_extract({names!r}, {calls!r}, {mime!r}, "__COURSE_NONCE__")
 del __course_extract
 '''
+
+
+NONCE_SLOT = '"__COURSE_NONCE__"'
+
+
+def with_nonce(code: str, nonce: str) -> str:
+    """The extraction code with this run's secret for one test cell. The
+    secret is made by the grader just before the cell runs, so nothing in the
+    kernel knows it earlier; only output carrying it is read as answers."""
+    return code.replace(NONCE_SLOT, repr(nonce))
 
 
 def prologue(seed: int) -> str:

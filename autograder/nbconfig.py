@@ -14,7 +14,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets.config import Config
 
 from .config import Assignment, Course
-from .preprocessors import (CourseLatePolicy, ExecuteAndExtract, RecordTampering,
+from .preprocessors import (CourseLatePolicy, ExecuteAndExtract, RecordTampering, RepairNotebook,
                             RunHiddenChecks, WriteGradingReport)
 
 
@@ -33,9 +33,14 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     c.Exchange.root = str(course.exchange)
     c.Exchange.timezone = "UTC"
     c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"
+    # nbgrader's submit refuses a folder over max_dir_size and silently drops
+    # files over max_file_size (both in kB of 1000 bytes); collect refuses over
+    # course.yml's submission_mb, so the three agree
+    c.CourseDirectory.max_dir_size = c.CourseDirectory.max_file_size = \
+        int(course.submission_mb * 2**20 / 1000)
 
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, DeduplicateIds, OverwriteKernelspec, RecordTampering,
+        ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec, RecordTampering,
         OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [
         ExecuteAndExtract, RunHiddenChecks, ClearMetadataPreprocessor, LimitOutput,
@@ -68,11 +73,26 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
+EXCHANGE_ROOT_MODE = 0o755  # docs/engine.md, "The exchange"
+
+
 def ensure_dirs(course: Course) -> None:
     ensure_tools_on_path()
     course.course_dir.mkdir(parents=True, exist_ok=True)
-    course.exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(course.exchange, 0o777)  # nbgrader's exchange contract
+    if not course.exchange.is_dir():
+        course.exchange.mkdir(parents=True)
+        tighten_exchange(course)
+
+
+def tighten_exchange(course: Course) -> None:
+    """nbgrader's release makes the exchange root world-writable (0777), which
+    would let any student rename or remove the course's folder in it. Students
+    only ever write in <course>/inbound (2733: they can add a submission but not
+    list or read others'), so the root goes back to owner-writable."""
+    try:
+        os.chmod(course.exchange, EXCHANGE_ROOT_MODE)
+    except PermissionError:
+        pass  # a root owned by another account: its owner sets the mode
 
 
 def api(course: Course, assignment: Assignment | None = None,

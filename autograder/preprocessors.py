@@ -3,7 +3,7 @@
 nbgrader's chain is kept (sanitize, restore test cells from the database, save
 grades, late penalties); only its Execute step is replaced:
 
-    sanitize:  ClearOutput, DeduplicateIds, OverwriteKernelspec,
+    sanitize:  ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec,
                RecordTampering, OverwriteCells, CheckCellMetadata
     autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput,
                SaveAutoGrades, AssignLatePenalties, WriteGradingReport
@@ -31,6 +31,8 @@ from .execution import RunOutcome
 from .grading import QuestionResult
 from .homework import load_homework
 from .nbcells import grade_id, is_test_cell
+from .repair import repair
+from .review import review_signs
 from .seeds import submission_seed
 from .submission import execute, score
 
@@ -47,8 +49,21 @@ class CoursePreprocessor(NbGraderPreprocessor):
         return course.assignment(resources["nbgrader"]["assignment"])
 
 
+class RepairNotebook(CoursePreprocessor):
+    """Align the submission's nbgrader cells with the released notebook
+    (copy-pasted, deleted, retyped cells; see repair.py) and note each change."""
+
+    def preprocess(self, nb, resources):
+        course = load_course(self.course_file, self.course_dir or None)
+        a = course.assignment(resources["nbgrader"]["assignment"])
+        released = nbformat.read(course.course_dir / "release" / a.id / f"{a.notebook_name}.ipynb", 4)
+        nb.metadata.setdefault("course", {})["repairs"] = repair(nb, released)
+        return nb, resources
+
+
 class RecordTampering(CoursePreprocessor):
-    """Note test cells a student deleted or edited, before nbgrader restores them."""
+    """Note test cells a student edited, before nbgrader restores them
+    (deleted ones were put back, and noted, by RepairNotebook)."""
 
     def preprocess(self, nb, resources):
         course = load_course(self.course_file, self.course_dir or None)
@@ -60,9 +75,7 @@ class RecordTampering(CoursePreprocessor):
             if not is_test_cell(cell):
                 continue
             gid = grade_id(cell)
-            if gid not in submitted:
-                notes.append(f"test cell `{gid}` was deleted; the original was restored")
-            elif submitted[gid].strip() != cell.source.strip():
+            if gid in submitted and submitted[gid].strip() != cell.source.strip():
                 notes.append(f"test cell `{gid}` was edited; the original was restored")
         nb.metadata.setdefault("course", {})["tampering"] = notes
         return nb, resources
@@ -111,8 +124,10 @@ class WriteGradingReport(CoursePreprocessor):
         outcome: RunOutcome = info["outcome"]
         results: list[QuestionResult] = info["results"]
         problems = [r.status for r in results if r.status != "graded"]
-        status = "ok" if not outcome.stopped and not problems else (
-            "incomplete" if outcome.stopped else problems[0])
+        status = ("incomplete" if outcome.stopped else "tampering" if outcome.forged
+                  else problems[0] if problems else "ok")
+        course_meta = nb.metadata.get("course", {})
+        review = outcome.notes + review_signs(nb)
         report = {
             "student": resources["nbgrader"]["student"],
             "assignment": resources["nbgrader"]["assignment"],
@@ -123,14 +138,17 @@ class WriteGradingReport(CoursePreprocessor):
             "extract_seconds": round(outcome.extract_seconds, 2),
             "truncated_cells": outcome.truncated,
             "kernel_log": outcome.kernel_log,
-            "tampering": nb.metadata.get("course", {}).get("tampering", []),
+            "repairs": course_meta.get("repairs", []),
+            "tampering": course_meta.get("tampering", []),
+            "review": review,  # flagged for a TA; costs no points
             "questions": [r.to_dict() for r in results],
         }
         path = Path(resources["metadata"]["path"]) / REPORT
         path.write_text(json.dumps(report, indent=2))
         nb.metadata.setdefault("course", {})["status"] = status
         notes = ([f"Execution stopped early: {outcome.stopped}."] if outcome.stopped else []) \
-            + [n[0].upper() + n[1:] + "." for n in report["tampering"]] \
+            + [n[0].upper() + n[1:] + "." for n in report["repairs"] + report["tampering"]] \
+            + [n[0].upper() + n[1:] + "." for n in outcome.notes] \
             + [f"Cell {i + 1} printed too much output; the rest of it was dropped."
                for i in outcome.truncated]
         if notes:  # shown at the top of the feedback, for the student and the TA
@@ -140,7 +158,7 @@ class WriteGradingReport(CoursePreprocessor):
             notebook = gb.find_submission_notebook(resources["nbgrader"]["notebook"],
                                                    resources["nbgrader"]["assignment"],
                                                    resources["nbgrader"]["student"])
-            notebook.flagged = status != "ok"
+            notebook.flagged = status != "ok" or bool(review)
             gb.db.commit()
         return nb, resources
 

@@ -73,6 +73,7 @@ def release(course: Course, assignment_id: str) -> None:
     if outbound.exists():  # re-release replaces the old student version
         shutil.rmtree(outbound)
     _nbgrader(nbconfig.api(course, a).release_assignment(a.id), "release_assignment")
+    nbconfig.tighten_exchange(course)
 
 
 def is_released(course: Course, assignment_id: str) -> bool:

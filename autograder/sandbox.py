@@ -47,6 +47,7 @@ class Limits:
     file_mb: int = 1024         # largest file the kernel may write
     threads: int = 1            # BLAS/OpenMP/torch threads per kernel
     output_mb: int = 4          # outputs kept per cell; the rest is dropped
+    notebook_output_mb: int = 16  # outputs kept for the whole notebook
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

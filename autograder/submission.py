@@ -8,7 +8,7 @@ import nbformat
 
 from .config import Assignment
 from .execution import RunOutcome, execute_sandboxed
-from .grading import QuestionResult, extraction_code, grade_question
+from .grading import QuestionResult, extraction_code, grade_question, refused
 from .homework import Context, Homework
 from .nbcells import grade_id, is_test_cell
 
@@ -42,8 +42,12 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
             continue
         reached = outcome.stopped_at is None or index >= outcome.stopped_at
         reason = outcome.stopped if outcome.stopped and reached else outcome.unanswered.get(gid)
-        result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx,
-                                float(cell.metadata.nbgrader["points"]), reason)
+        points = float(cell.metadata.nbgrader["points"])
+        if gid in outcome.forged:
+            result = refused(hw.questions[gid], points, outcome.forged[gid])
+        else:
+            result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
+                                    reason)
         results.append(result)
         cell.outputs = [
             nbformat.v4.new_output("stream", name="stdout", text="\n".join(result.messages) + "\n"),

@@ -29,7 +29,8 @@ from autograder.config import load_course
 from autograder.nbcells import grade_id
 from autograder.nbconfig import student_workspace
 from autograder.release import release
-from autograder.student import fetch, submit
+from autograder.feedback import feedback
+from autograder.student import fetch, fetch_feedback, submit
 from conftest import REPO
 
 HW = "backdoor"
@@ -86,6 +87,70 @@ display({"application/vnd.course.answers+json":
 """
 
 
+FORGER = """
+import json, threading, time
+from IPython.display import display
+def __forge():
+    # what the forger hopes the grader reads: right-looking answers for the
+    # function checks this naive submission would fail
+    fake = json.dumps({"nonce": "0" * 32, "answers": {"observed": {"value": 0.05504},
+                       "relabelled": {"value": -0.05504}}})
+    while True:
+        display({"application/vnd.course.answers+json": fake}, raw=True)
+        time.sleep(0.02)
+threading.Thread(target=__forge, daemon=True).start()
+"""
+PATCH_JSON = "\nimport json\njson.dumps = lambda *a, **k: '{garbage'\n"
+LIAR = """
+class Fraction:
+    numerator, denominator = 1, 0
+naive_difference = Fraction()
+nested = []
+for _ in range(60):
+    nested = [nested]
+cpts = {"p_z1": nested, "p_x_given_z": nested, "p_y_given_xz": nested}
+"""
+KILLPG = "\nimport os\nos.killpg(0, 9)\n"
+SPREAD = """
+import json
+from IPython.display import display
+print("y" * 3 * 10**6)
+display({"application/vnd.course.answers+json": "z" * 1000}, raw=True)
+"""
+
+
+def duplicate_cells(*gids):
+    """Copy-paste: each named cell appears twice, the copy right after it."""
+    def edit(nb):
+        import copy
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if grade_id(cell) in gids:
+                twin = copy.deepcopy(cell)
+                twin.pop("id", None)
+                cells.append(twin)
+        nb.cells = cells
+    return edit
+
+
+def unknown_id(nb):
+    cell = nbformat.v4.new_code_cell("scratch = 1")
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
+                                 "grade_id": "my_scratch", "schema_version": 3}
+    nb.cells.append(cell)
+
+
+def retyped(nb):
+    """The written answer made autograded, a test cell flagged as an answer."""
+    for cell in nb.cells:
+        if grade_id(cell) == "explain_simpson":
+            cell.metadata.nbgrader["solution"] = False
+            cell.update(cell_type="code", outputs=[], execution_count=None)
+        if grade_id(cell) == "test_naive":
+            cell.metadata.nbgrader["solution"] = True
+
+
 def snoop(paths, port):
     """Code that tries to read what a student must never see, and to reach the
     network; it prints LEAK for anything that works."""
@@ -103,6 +168,9 @@ for path in {[str(p) for p in paths]!r}:
 for folder in [{str(REPO)!r}, {str(paths[2].parent)!r}, "/srv", "/home"]:
     seen = set(os.listdir(folder)) - {{".venv", "student"}} if os.path.isdir(folder) else set()
     print(f"LEAK list {{folder}}: {{sorted(seen)}}" if seen else f"blocked list {{folder}}")
+with open("/proc/1/cmdline", "rb") as f:
+    pid1 = f.read().decode(errors="replace")
+print("LEAK pid1" if "course-sandbox" in pid1 or "--ro-bind" in pid1 else "blocked pid1")
 for host, port in [("127.0.0.1", {port}), ("pypi.org", 443)]:
     try:
         socket.create_connection((host, port), timeout=3).close()
@@ -156,9 +224,9 @@ def outputs(course, student) -> str:
                      for o in c.get("outputs", []))
 
 
-def drop_cell(gid):
+def drop_cell(*gids):
     def edit(nb):
-        nb.cells = [c for c in nb.cells if grade_id(c) != gid]
+        nb.cells = [c for c in nb.cells if grade_id(c) not in gids]
     return edit
 
 
@@ -200,13 +268,27 @@ SUBMISSIONS = {
     "rigged": {"extra": {"cpts_answer": RIGGED}},
     "faker": {"extra": {"naive_answer": FAKER}, "edit": fake_test_cell},
     "snoop": {},
+    # what students do to notebooks every week
+    "copypaste": {"edit": duplicate_cells("do_answer", "test_do")},
+    "unknownid": {"edit": unknown_id},
+    "pairgone": {"edit": drop_cell("naive_answer", "test_naive")},
+    "retyped": {"edit": retyped},
+    # and what hostile ones try
+    "forger": {"variant": "mistakes/naive.py", "extra": {"cpts_answer": FORGER}},
+    "patchjson": {"extra": {"naive_answer": PATCH_JSON}},
+    "liar": {"extra": {"naive_answer": LIAR}},
+    "killpg": {"extra": {"naive_answer": KILLPG}},
+    "spread": {"extra": {gid: SPREAD for gid in ("cpts_answer", "model_answer", "do_answer")}},
+    "linker": {},     # symlinks to the gradebook and another student's notebook, added in the exchange
+    "oversize": {},   # a file over the submission limit, added in the exchange
 }
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory, listener):
     tmp = tmp_path_factory.mktemp("engine")
-    course = make_course(tmp, list(SUBMISSIONS) + ["corrupt"])
+    course = make_course(tmp, list(SUBMISSIONS) + ["corrupt"], submission_mb=2,
+                         sandbox={"notebook_output_mb": 8})
     release(course, HW)
     port, _ = listener
     secrets = [REPO / "assignments" / HW / "checks.py", REPO / "solutions" / HW / f"{HW}.py",
@@ -217,22 +299,29 @@ def batch(tmp_path_factory, listener):
     SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
     for student, how in SUBMISSIONS.items():
         hand_in(course, student, **how)
-    collect(course, HW)
+    inbound = course.exchange / course.id / "inbound"
+    linker = next(inbound.glob(f"linker+{HW}+*"))
+    (linker / "grades.db").symlink_to(course.course_dir / "gradebook.db")
+    (linker / "peer.ipynb").symlink_to(student_workspace(course, "ok") / HW / f"{HW}.ipynb")
+    (linker / "notes.html").symlink_to(course.course_dir / "gradebook.db")
+    os.mkfifo(linker / "pipe")
+    (next(inbound.glob(f"oversize+{HW}+*")) / "weights.bin").write_bytes(os.urandom(3 * 2**20))
+    collected = collect(course, HW)
     (course.course_dir / "submitted" / "corrupt" / HW).mkdir(parents=True)
     (course.course_dir / "submitted" / "corrupt" / HW / f"{HW}.ipynb").write_text('{"cells": [')
     start = time.monotonic()
     done = {g.student: g for g in autograde(course, HW, show_progress=False, workers=2)}
-    return course, done, time.monotonic() - start
+    return course, done, time.monotonic() - start, collected
 
 
 def test_a_correct_submission_gets_full_marks_in_the_sandbox(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert done["ok"].status == "ok"
     assert points(course, "ok") == FULL
 
 
 def test_an_infinite_loop_is_interrupted_and_earlier_answers_count(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     # do_ace was defined before the loop started, so every answer still counts
     assert points(course, "loop") == FULL
     assert "KeyboardInterrupt" in json.dumps(nbformat.read(
@@ -240,14 +329,14 @@ def test_an_infinite_loop_is_interrupted_and_earlier_answers_count(batch):
 
 
 def test_running_out_of_memory_raises_in_the_kernel_and_grading_goes_on(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert points(course, "memory") == FULL
     assert "MemoryError" in json.dumps(nbformat.read(
         course.course_dir / "autograded" / "memory" / HW / f"{HW}.ipynb", 4), default=str)
 
 
 def test_a_fork_bomb_hits_the_process_limit_and_stops_the_notebook(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     got = points(course, "forkbomb")
     # every answer before the bomb's cell is graded, and the batch went on
     assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
@@ -255,7 +344,7 @@ def test_a_fork_bomb_hits_the_process_limit_and_stops_the_notebook(batch):
 
 
 def test_a_kernel_crash_keeps_the_points_earned_before_it(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert done["crash"].status == "incomplete"
     assert "exited with status 1" in done["crash"].reason
     got = points(course, "crash")
@@ -267,7 +356,7 @@ def test_a_kernel_crash_keeps_the_points_earned_before_it(batch):
 
 
 def test_huge_output_is_cut_and_the_answers_still_count(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert points(course, "huge") == FULL
     assert read_report(course, HW, "huge")["truncated_cells"]
     size = (course.course_dir / "autograded" / "huge" / HW / f"{HW}.ipynb").stat().st_size
@@ -275,25 +364,25 @@ def test_huge_output_is_cut_and_the_answers_still_count(batch):
 
 
 def test_a_deleted_answer_cell_costs_only_its_question(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     got = points(course, "deleted")
     assert got["test_naive"] == 0.0
     assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
 
 
 def test_corrupt_json_is_reported_not_fatal(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert done["corrupt"].status == "corrupt_notebook"
 
 
 def test_monkeypatching_numpy_and_the_checks_changes_nothing(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     got = points(course, "monkey")
     assert got["test_backdoor"] == 0.0 and got["test_do"] == 0.0  # still the naive mistake
 
 
 def test_objects_with_a_rigged_eq_are_not_accepted(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     got = points(course, "rigged")
     assert got["test_cpts"] == 0.0
     messages = " ".join(m for q in read_report(course, HW, "rigged")["questions"]
@@ -302,31 +391,153 @@ def test_objects_with_a_rigged_eq_are_not_accepted(batch):
 
 
 def test_printed_fake_results_and_an_edited_test_cell_do_not_score(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     assert points(course, "faker")["test_naive"] == 0.0
     assert "was edited" in " ".join(read_report(course, HW, "faker")["tampering"])
 
 
 def test_the_sandbox_hides_files_and_the_network(batch, listener):
-    course, done, _ = batch
+    course, done, _, _ = batch
     text = outputs(course, "snoop")
     assert "LEAK" not in text
     assert text.count("blocked read") == 7 and text.count("blocked connect") == 2
     assert text.count("blocked list") == 4
+    assert text.count("blocked pid1") == 1  # pid 1's command line shows no host paths or mounts
     assert listener[1] == []  # nothing ever connected to the host's loopback
     assert points(course, "snoop") == FULL
 
 
 def test_failures_are_listed_by_reason_and_the_batch_finished(batch):
-    course, done, _ = batch
-    assert set(done) == set(SUBMISSIONS) | {"corrupt"}
+    course, done, _, _ = batch
+    graded = set(SUBMISSIONS) - {"oversize"}  # refused at collect
+    assert set(done) == graded | {"corrupt"}
     assert done["crash"].status == "incomplete" and done["ok"].status == "ok"
     with Gradebook(course.db_url) as gb:
-        assert {s.student.id for s in gb.assignment_submissions(HW)} == set(SUBMISSIONS)
+        assert {s.student.id for s in gb.assignment_submissions(HW)} == graded
+
+
+# ------------------------------------------------- everyday edits, repaired
+
+def report_notes(course, student) -> str:
+    report = read_report(course, HW, student)
+    return " ".join(report.get("repairs", []) + report.get("tampering", []))
+
+
+def test_copy_pasted_cells_are_graded_once_and_noted(batch):
+    course, done, _, _ = batch
+    assert done["copypaste"].status == "ok"
+    assert points(course, "copypaste") == FULL
+    notes = report_notes(course, "copypaste")
+    assert "`do_answer` appears more than once" in notes and "`test_do` appears" in notes
+
+
+def test_a_cell_with_an_unknown_grade_id_runs_as_an_ordinary_cell(batch):
+    course, done, _, _ = batch
+    assert points(course, "unknownid") == FULL
+    assert "unknown nbgrader id 'my_scratch'" in report_notes(course, "unknownid")
+
+
+def test_a_deleted_answer_and_test_pair_costs_only_that_question(batch):
+    course, done, _, _ = batch
+    got = points(course, "pairgone")
+    assert got == {**FULL, "test_naive": 0.0}
+    notes = report_notes(course, "pairgone")
+    assert "answer cell `naive_answer` was missing" in notes
+    assert "test cell `test_naive` was missing" in notes
+
+
+def test_changed_cell_types_and_flags_are_restored_from_the_release(batch):
+    course, done, _, _ = batch
+    assert points(course, "retyped") == FULL
+    notes = report_notes(course, "retyped")
+    assert "`explain_simpson` were changed" in notes and "`test_naive` were changed" in notes
+    nb = nbformat.read(course.course_dir / "autograded" / "retyped" / HW / f"{HW}.ipynb", 4)
+    written = next(c for c in nb.cells if grade_id(c) == "explain_simpson")
+    assert written.cell_type == "markdown" and "Happiness confounds" in written.source
+
+
+# ---------------------------------------------------------- hostile code
+
+def test_a_thread_displaying_forged_answers_is_refused_and_flagged(batch):
+    course, done, _, _ = batch
+    got = points(course, "forger")
+    # the naive mistake underneath: forging would have given these full marks
+    assert got["test_backdoor"] == 0.0 and got["test_do"] == 0.0
+    report = read_report(course, HW, "forger")
+    assert done["forger"].status == "tampering"
+    refused = [q for q in report["questions"] if q["status"] == "tampered"]
+    assert refused and all("imitating the grader's answers" in q["messages"][0] for q in refused)
+    with Gradebook(course.db_url) as gb:
+        assert gb.find_submission_notebook(HW, HW, "forger").flagged
+
+
+def test_patching_json_in_the_kernel_stops_the_notebook_not_the_worker(batch):
+    course, done, _, _ = batch
+    assert done["patchjson"].status == "incomplete"
+    assert "json" in done["patchjson"].reason
+    got = points(course, "patchjson")
+    assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
+
+
+def test_lying_answer_objects_cost_only_their_own_questions(batch):
+    course, done, _, _ = batch
+    got = points(course, "liar")
+    assert got["test_naive"] == 0.0 and got["test_cpts"] == 0.0
+    assert got["test_backdoor"] == FULL["test_backdoor"] and got["test_do"] == FULL["test_do"]
+    messages = {q["grade_id"]: " ".join(q["messages"])
+                for q in read_report(course, HW, "liar")["questions"]}
+    assert "Fraction" in messages["test_naive"]
+    assert "nested too deeply" in messages["test_cpts"]
+
+
+def test_a_kernel_killing_its_own_group_is_not_called_out_of_memory(batch):
+    course, done, _, _ = batch
+    assert done["killpg"].status == "incomplete"
+    assert "SIGKILL" in done["killpg"].reason and "os.killpg" in done["killpg"].reason
+
+
+def test_output_spread_over_cells_is_bounded_for_the_whole_notebook(batch):
+    course, done, _, _ = batch
+    assert points(course, "spread") == FULL
+    report = read_report(course, HW, "spread")
+    assert any("in all" in n for n in report["review"])  # the total budget cut in
+    assert any("imitating the grader's answers" in n for n in report["review"])
+    size = (course.course_dir / "autograded" / "spread" / HW / f"{HW}.ipynb").stat().st_size
+    assert size < 9 * 2**20  # 9 MB printed, 8 MB allowed
+
+
+# ------------------------------------------------------ the exchange path
+
+def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch):
+    course, done, _, collected = batch
+    folder = course.course_dir / "submitted" / "linker" / HW
+    assert sorted(p.name for p in folder.iterdir()) == [f"{HW}.ipynb", "timestamp.txt"]
+    assert len(collected.notes["linker"]) == 4
+    assert points(course, "linker") == FULL
+    feedback(course, HW)
+    fetched = fetch_feedback(course, HW, "linker")
+    assert [p.name for p in fetched] == [f"{HW}.html"]
+    for p in (course.course_dir / "autograded" / "linker").rglob("*"):
+        assert not p.is_symlink(), p
+    for p in fetched[0].parent.rglob("*"):
+        assert p.is_file() and not p.is_symlink()
+        assert b"SQLite format 3" not in p.read_bytes()
+
+
+def test_an_oversized_submission_is_refused_alone(batch):
+    course, done, _, collected = batch
+    assert "submission size limit" in collected.refused["oversize"]
+    assert "oversize" not in done and not (course.course_dir / "submitted" / "oversize").exists()
+    assert set(collected.collected) == set(SUBMISSIONS) - {"oversize"}
+
+
+def test_the_exchange_root_is_not_world_writable(batch):
+    course, _, _, _ = batch
+    assert course.exchange.stat().st_mode & 0o777 == 0o755
 
 
 def test_regrading_gives_the_same_scores(batch):
-    course, done, _ = batch
+    course, done, _, _ = batch
     before = {s: points(course, s) for s in ("ok", "monkey", "crash")}
     again = autograde(course, HW, ["ok", "monkey", "crash"], show_progress=False, workers=1,
                       regrade=True)
@@ -335,7 +546,7 @@ def test_regrading_gives_the_same_scores(batch):
 
 
 def test_an_unchanged_batch_is_not_graded_again(batch):
-    course, _, _ = batch
+    course, _, _, _ = batch
     start = time.monotonic()
     again = autograde(course, HW, show_progress=False)
     assert all(g.skipped for g in again if g.student != "corrupt")
@@ -375,7 +586,7 @@ def dask_cluster(tmp_path_factory):
 
 
 def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cluster):
-    course, _, _ = batch
+    course, _, _, _ = batch
     address, pids = dask_cluster
     students = ["ok", "monkey", "crash"]
     local = {s: read_report(course, HW, s) for s in students}
@@ -393,7 +604,7 @@ def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cl
 
 def test_an_unreachable_scheduler_is_a_clear_error(batch):
     from autograder.errors import CourseError
-    course, _, _ = batch
+    course, _, _, _ = batch
     with pytest.raises(CourseError, match="cannot reach the Dask scheduler"):
         autograde(course, HW, ["ok"], show_progress=False, dask_scheduler="tcp://127.0.0.1:9",
                   regrade=True)

@@ -207,7 +207,7 @@ def test_edited_and_deleted_test_cells_are_restored_and_graded(graded):
     assert (float(row["test_cpts"]), float(row["test_naive"])) == (2.0, 1.0)   # not 100, not lost
     report = read_report(course, HW, "heidi")
     assert any("test_cpts` was edited" in n for n in report["tampering"])
-    assert any("test_naive` was deleted" in n for n in report["tampering"])
+    assert any("test cell `test_naive` was missing" in n for n in report["repairs"])
 
 
 def test_feedback_shows_our_messages_and_leaks_no_hidden_check(graded):
