@@ -5,17 +5,21 @@ import os
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+import nbgrader
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
                                     DeduplicateIds, LimitOutput, OverwriteCells,
-                                    OverwriteKernelspec, SaveAutoGrades)
+                                    GetGrades, OverwriteKernelspec, SaveAutoGrades)
 from traitlets.config import Config
 
 from .config import Assignment, Course
 from .preprocessors import (CourseLatePolicy, ExecuteAndExtract, RecordTampering, RepairNotebook,
-                            RunHiddenChecks, WriteGradingReport)
+                            RunHiddenChecks, SanitizeStudentOutputs, WriteGradingReport)
+
+TEMPLATES = Path(__file__).parent / "templates"
+NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
 
 
 def student_workspace(course: Course, student_id: str) -> Path:
@@ -44,13 +48,25 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
         OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [
         ExecuteAndExtract, RunHiddenChecks, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, WriteGradingReport]
+        SanitizeStudentOutputs, SaveAutoGrades, AssignLatePenalties, WriteGradingReport]
     c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("kernelspec",), ("course",)}
     c.ClearMetadataPreprocessor.preserve_cell_metadata_mask = {("nbgrader",)}
     c.OverwriteCells.add_missing_cells = True  # a deleted test cell is restored, not lost
     c.CoursePreprocessor.course_file = str(course.source)
     c.CoursePreprocessor.course_dir = str(course.course_dir)
     c.AssignLatePenalties.plugin_class = CourseLatePolicy
+
+    # Feedback: nbgrader's page (template "feedback"), with student outputs sanitised
+    # again and student markdown and raw cells through the same policy (safehtml.py).
+    # HTMLExporter.sanitize_html stays off: nbgrader's feedback template ignores it for
+    # markdown cells, its bleach filter keeps class and id, and it escapes <p>, <th>,
+    # <img> into visible text, which garbles every DataFrame (docs/engine.md).
+    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
+                                        SanitizeStudentOutputs]
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
+    c.HTMLExporter.template_file = "course_feedback.html.j2"  # extends nbgrader's index.html.j2
+    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.clean"}
+    c.HTMLExporter.sanitize_html = False
 
     if assignment is not None:
         c.CourseDirectory.assignment_id = assignment.id

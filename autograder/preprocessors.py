@@ -5,14 +5,18 @@ grades, late penalties); only its Execute step is replaced:
 
     sanitize:  ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec,
                RecordTampering, OverwriteCells, CheckCellMetadata
-    autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput,
+    autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput, SanitizeStudentOutputs,
                SaveAutoGrades, AssignLatePenalties, WriteGradingReport
+    feedback:  GetGrades, CSSHTMLHeaderPreprocessor, SanitizeStudentOutputs
 
 ExecuteAndExtract runs the notebook and pulls answers out as plain JSON.
 RunHiddenChecks grades that data in this process and writes each test cell's
 output as our message plus a numeric score, which nbgrader's SaveAutoGrades
 reads as partial credit. A stderr warning therefore cannot zero a correct cell,
 and no hidden check code or traceback ever enters the notebook.
+SanitizeStudentOutputs makes every other output inert (safehtml.py), so what a
+student displays cannot run script in feedback or formgrader, nor look like
+our messages.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Enum, Float, Unicode
 
-from . import jobs
+from . import jobs, safehtml
 from .config import load_course
 from .execution import RunOutcome
 from .grading import QuestionResult
@@ -115,6 +119,20 @@ class RunHiddenChecks(CoursePreprocessor):
         return nb, resources
 
 
+class SanitizeStudentOutputs(CoursePreprocessor):
+    """Sanitise the outputs of every code cell that is not a graded test cell:
+    HTML through the student policy, JavaScript, widgets and other active types
+    dropped (safehtml.inert_outputs). Runs after execution in the autograde
+    chain, and again when feedback is exported."""
+
+    def preprocess(self, nb, resources):
+        ours = set(load_homework(self.assignment(resources).checks).questions)
+        for cell in nb.cells:  # the cells RunHiddenChecks wrote (submission.score)
+            if cell.cell_type == "code" and not (is_test_cell(cell) and grade_id(cell) in ours):
+                cell.outputs = safehtml.inert_outputs(cell.get("outputs", []))
+        return nb, resources
+
+
 class WriteGradingReport(CoursePreprocessor):
     """Save per-question status and reasons next to the autograded notebook,
     and flag the submission in the gradebook when something went wrong."""
@@ -151,9 +169,12 @@ class WriteGradingReport(CoursePreprocessor):
             + [n[0].upper() + n[1:] + "." for n in outcome.notes] \
             + [f"Cell {i + 1} printed too much output; the rest of it was dropped."
                for i in outcome.truncated]
+        for cell in nb.cells:  # the feedback draws the cell marked so in our box: only ours
+            cell.metadata.pop("course", None)
         if notes:  # shown at the top of the feedback, for the student and the TA
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-                "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes)))
+                "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes),
+                metadata={"course": {"grading_notes": True}}))
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:  # formgrader shows the flag
             notebook = gb.find_submission_notebook(resources["nbgrader"]["notebook"],
                                                    resources["nbgrader"]["assignment"],

@@ -11,6 +11,7 @@ from .execution import RunOutcome, execute_sandboxed
 from .grading import QuestionResult, extraction_code, grade_question, refused
 from .homework import Context, Homework
 from .nbcells import grade_id, is_test_cell
+from .safehtml import message_box
 
 
 def extraction_for(hw: Homework, ctx: Context) -> dict[str, str]:
@@ -34,7 +35,7 @@ def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
 
 
 def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
-    """Grade every test cell and write our message and score as its output."""
+    """Grade every test cell and write our messages and score as its outputs."""
     results = []
     for index, cell in enumerate(nb.cells):
         gid = grade_id(cell)
@@ -49,8 +50,11 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
             result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
                                     reason)
         results.append(result)
-        cell.outputs = [
-            nbformat.v4.new_output("stream", name="stdout", text="\n".join(result.messages) + "\n"),
+        text = "\n".join(result.messages)
+        cell.outputs = [  # our box (plain text for other viewers), then the score SaveAutoGrades reads
+            nbformat.v4.new_output("display_data", data={
+                "text/plain": text + "\n",
+                "text/html": message_box(result.messages, result.points, result.max_points)}),
             nbformat.v4.new_output("execute_result", data={"text/plain": repr(result.points)},
                                    execution_count=None),
         ]
