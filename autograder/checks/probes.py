@@ -57,5 +57,6 @@ def fresh_draws(first, second, name: str) -> CheckResult:
         return passed(f"`{name}` draws new values for a new seed.", **detail)
     return failed(f"`{name}` returned the same draws when the grader called it again with "
                   "another seed. A sampler must draw fresh random numbers from its `seed` "
-                  "argument on every call (e.g. start with pyro.set_rng_seed(seed)); stored "
-                  "or re-used draws earn no credit.", **detail)
+                  "argument on every call (seed your generator with it, e.g. "
+                  "pyro.set_rng_seed(seed) or random_seed=seed); stored or re-used draws "
+                  "earn no credit.", **detail)
