@@ -234,8 +234,29 @@ def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submissio
     """Right (to 4 decimals) on the study's table and on the relabelled table the grader
     once used; the table drawn from the submission's seed is what it cannot know."""
     _, results = grade(course, HW, 12, "mistakes/lookup.py")
-    assert no_marks(results) == ["test_ipw_ace"]
-    assert sorted(full_marks(results)) == sorted(set(results) - {"test_ipw_ace"})
+    assert sorted(no_marks(results)) == ["test_ipw_ace", "test_weighted_joint"]
+    assert sorted(full_marks(results)) == sorted(set(results) - set(no_marks(results)))
     text = " ".join(results["test_ipw_ace"].messages)
     assert "gives the right value here, but that counts only when it is right" in text
     assert "on the grader's table` is further from the correct value" in text
+    text = " ".join(results["test_weighted_joint"].messages)
+    assert "`weighted_joint` gives the right value here" in text
+
+
+def test_parts_right_on_the_study_only_earn_nothing(course, checks, hw):
+    """Stored answers for the study's table, handed back for the grader's table too.
+    (A part right on both keeps its credit: see the log-probabilities case above.)"""
+    rng = np.random.default_rng(3)
+    right = right_answers(checks, rng, context(course, hw, 1))
+    stored = {label: right["test_traces"]["observed"] for label in right["test_traces"]}
+    res = score(course, HW, "test_traces", stored)
+    # the study's parts earn nothing; the grader's frequency check keeps its documented
+    # partial credit for the cells that happen to match
+    assert res.points < 0.25 * res.max_points
+    assert sum("gives the right value here" in m for m in res.messages) == 2
+    stored = {label: right["test_weighted_joint"]["observed"]
+              for label in right["test_weighted_joint"]}
+    assert score(course, HW, "test_weighted_joint", stored).points == 0
+    stored = {f"{label}:{key.split(':')[1]}": right["test_propensity"][f"observed:{key.split(':')[1]}"]
+              for label in ("observed", "grader's") for key in right["test_propensity"]}
+    assert score(course, HW, "test_propensity", stored).points == 0
