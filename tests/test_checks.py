@@ -404,3 +404,26 @@ def test_compare_structure():
     r = compare_structure({"sum_over": ["U"]}, truth, "formula")
     assert r.fraction == 0.5 and "Missing key" in r.message
     assert not compare_structure(["U"], truth, "formula").passed
+
+
+# ------------------------------------------------------------- probes
+def test_draw_probe_is_reproducible_and_respects_the_accept_rule():
+    from autograder.checks import draw_probe
+    draw = lambda seed: draw_probe(seed, lambda rng: float(rng.uniform()), lambda x: x > 0.9)  # noqa: E731
+    assert draw(3) == draw(3) and draw(3) != draw(4)
+    assert all(draw(s) > 0.9 for s in range(50))
+    with pytest.raises(RuntimeError, match="no acceptable probe"):
+        draw_probe(0, lambda rng: 0.0, lambda x: x > 1, max_tries=10)
+
+
+def test_fresh_draws_catches_stored_and_reshuffled_draws_only():
+    from autograder.checks import fresh_draws
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(5000), rng.standard_normal(5000)
+    assert fresh_draws(a, b, "f").passed
+    # resampled draws repeat within a call but not across pools
+    pool1, pool2 = rng.standard_normal(300), rng.standard_normal(300)
+    assert fresh_draws(rng.choice(pool1, 1000), rng.choice(pool2, 1000), "f").passed
+    for stale in (a, rng.permutation(a), np.concatenate([a[:4000], b[:1000]])):
+        res = fresh_draws(a, stale, "f")
+        assert not res.passed and "same draws" in res.message and res.fraction == 0

@@ -32,11 +32,13 @@ def fs(*sets):
     return frozenset(frozenset(s) for s in sets)
 
 
-def right_answers(checks) -> dict:
-    """What a fully correct submission hands the checks, per test cell."""
+def right_answers(checks, seed: int = 1) -> dict:
+    """What a fully correct submission hands the checks, per test cell (for the grader's
+    table of submission `seed`; `score` grades as seed 1)."""
+    ctx = checks.hw.context(seed, 1e-3)
     return {
         "test_sets_11": {"valid_sets_11": checks.VALID_11, "usable_sets_11": checks.USABLE_11},
-        "test_ace_11": {label: checks.ace_11(c) for label, c in checks.PROBE_TABLES.items()},
+        "test_ace_11": {label: checks.ace_11(c) for label, c in checks.probe_tables(ctx).items()},
         "test_formula_11": {"formula_11": dict(checks.FORMULA_11)},
         "test_z_alone_12": {"z_alone_valid_12": False},
         "test_sets_12": {"backdoor_sets_12": checks.VALID_12},
@@ -101,11 +103,19 @@ def test_required_sample_size_is_the_one_the_question_states(course, checks, hw)
     assert hw.total_checks == checks.RANDOM_CHECKS
 
 
+def drawn_tables(checks, seeds=range(300), budget=1e-3):
+    """The grader's table of many submissions."""
+    return [checks.grader_table(seed, budget) for seed in seeds]
+
+
 def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    """On the study's table and on every table the grader draws: the design holds."""
     a = course.assignment(HW)
     alpha = a.false_fail_budget / hw.total_checks
     n = checks.NUM_SAMPLES
-    for cpts in checks.PROBE_TABLES.values():
+    tables = [checks.APP_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
+    assert "the study's ACE typed in" in checks.wrong_values(tables[1])
+    for cpts in tables:
         truth, se = checks.ace_11(cpts), checks.ace_se(cpts, n)
         for label, (wrong, sd_wrong) in checks.wrong_values(cpts).items():
             # the band is z*se wide; the wrong estimate scatters with its own SD
@@ -117,11 +127,27 @@ def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, c
 def test_the_delta_method_sds_match_simulation(checks):
     import numpy as np
     rng = np.random.default_rng(0)
-    for by_w in (False, True):
-        draws = [checks.simulate_contrast(rng, checks.APP_CPTS, by_w, n=4000) for _ in range(3000)]
-        assert np.std(draws) * 4000 ** 0.5 == pytest.approx(
-            checks.contrast_sd(checks.APP_CPTS, by_w), rel=0.06)
-        assert np.mean(draws) == pytest.approx(checks.contrast(checks.APP_CPTS, by_w), abs=0.002)
+    for cpts in [checks.APP_CPTS] + drawn_tables(checks, range(3)):
+        for by_w in (False, True):
+            draws = [checks.simulate_contrast(rng, cpts, by_w, n=4000) for _ in range(3000)]
+            assert np.std(draws) * 4000 ** 0.5 == pytest.approx(
+                checks.contrast_sd(cpts, by_w), rel=0.06)
+            assert np.mean(draws) == pytest.approx(checks.contrast(cpts, by_w), abs=0.002)
+
+
+def test_the_graders_tables_are_plain_reproducible_and_vary(course, checks, hw):
+    import numpy as np
+    ctx = [hw.context(s, course.assignment(HW).false_fail_budget) for s in (1, 2)]
+    first = checks.probe_tables(ctx[0])
+    assert first == checks.probe_tables(ctx[0]) and first["study"] == checks.APP_CPTS
+    assert first["grader's"] != checks.probe_tables(ctx[1])["grader's"]
+    assert eval(repr(first["grader's"])) == first["grader's"]   # a plain literal for the kernel
+    for cpts in drawn_tables(checks, range(100)):
+        probs = [cpts["p_u1"], cpts["p_x1"], *sum(cpts["p_w1_given_xu"], []),
+                 *sum(cpts["p_y1_given_xu"], [])]
+        assert all(type(p) is float and 0 < p < 1 for p in probs)
+    aces = [checks.ace_11(c) for c in drawn_tables(checks)]
+    assert np.std(aces) > 0.1 and min(aces) < 0 < max(aces)    # unpredictable, either sign
 
 
 # ----------------------------------------------------- the checks on plain data
@@ -196,10 +222,11 @@ def test_simulated_wrong_answers_lose_points(course, checks, hw):
 
 
 def test_failure_messages_never_reveal_the_truth(course, checks, hw):
-    res = score(course, HW, "test_ace_11", {"study": 0.0, "relabelled": 0.0})
+    res = score(course, HW, "test_ace_11", {"study": 0.0, "grader's": 0.0})
     text = " ".join(res.messages)
     assert res.points == 0
-    for secret in ("0.1", "0.10", "4000", "band", "toleran"):
+    grader_ace = checks.ace_11(checks.probe_tables(hw.context(1, 1e-3))["grader's"])
+    for secret in ("0.1", "0.10", "4000", "band", "toleran", f"{grader_ace:.3f}"):
         assert secret not in text
     res = score(course, HW, "test_minimal_d_13", {"minimal_sets_d_13": [{"C"}, {"D"}]})
     text = " ".join(res.messages)
@@ -241,6 +268,17 @@ def test_forgetting_the_no_descendant_condition_fails(course):
 def test_typed_in_constant_fails_on_the_graders_own_table(course):
     _, results = grade(course, HW, 8, "mistakes/constant.py")
     ace = results["test_ace_11"]
-    assert ace.points == pytest.approx(ace.max_points / 2)   # right on the study table only
-    assert "✘ `ace_11(...) on the relabelled table`" in " ".join(ace.messages)
+    assert ace.points == 0                       # right on the study table only: all or nothing
+    assert "✘ `ace_11(...) on the grader's table`" in " ".join(ace.messages)
     assert sorted(full_marks(results)) == sorted(set(results) - {"test_ace_11"})
+
+
+def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
+    """Right (to 4 decimals) on the study's table and on the relabelled table the grader
+    once used; the table drawn from the submission's seed is what it cannot know."""
+    _, results = grade(course, HW, 12, "mistakes/lookup.py")
+    assert no_marks(results) == ["test_ace_11"]
+    assert sorted(full_marks(results)) == sorted(set(results) - {"test_ace_11"})
+    text = " ".join(results["test_ace_11"].messages)
+    assert "gives the right value here, but that counts only when it is right" in text
+    assert "✘ `ace_11(...) on the grader's table` is further from the correct value" in text

@@ -36,15 +36,52 @@ def test_required_sample_size_is_the_one_the_question_states(course, checks):
     assert checks.NUM_SAMPLES == checks.design_sample_size(a.false_fail_budget)
 
 
+def drawn_tables(checks, seeds=range(300), budget=1e-3):
+    """The grader's table of many submissions."""
+    return [checks.grader_table(seed, budget) for seed in seeds]
+
+
 def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks):
+    """On the study's table and on every table the grader draws: the design holds."""
     a = course.assignment(HW)
     hw = load_homework(a.checks)
     alpha = a.false_fail_budget / hw.total_checks
-    for cpts in checks.PROBE_TABLES.values():
+    tables = [checks.TRUE_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
+    for cpts in tables:
         se = checks.ace_se(cpts, checks.NUM_SAMPLES)
         for label, wrong in checks.wrong_values(cpts).items():
             power = detection_probability(checks.ace(cpts), wrong, se, alpha, checks.FLOAT32_FLOOR)
             assert power >= 0.999, label
+    assert "the study's ACE typed in" in checks.wrong_values(tables[1])
+
+
+def test_the_graders_tables_are_plain_reproducible_and_vary(course, checks):
+    ctx = [load_homework(course.assignment(HW).checks).context(s, 1e-3) for s in (1, 2)]
+    first, again = checks.probe_tables(ctx[0]), checks.probe_tables(ctx[0])
+    assert first == again and first["observed"] == checks.TRUE_CPTS
+    assert first["grader's"] != checks.probe_tables(ctx[1])["grader's"]
+    table = first["grader's"]
+    assert eval(repr(table)) == table                      # a plain literal for the kernel
+    assert all(type(v) is float for v in [table["p_z1"], *sum(table["p_x_given_z"], []),
+                                          *sum(table["p_y_given_xz"], [])])
+    for cpts in drawn_tables(checks, range(100)):
+        assert np.allclose(np.sum(cpts["p_x_given_z"], axis=1), 1)
+        lo, hi = checks.PROBE_RANGE
+        assert lo <= cpts["p_z1"] <= hi and np.all((np.asarray(cpts["p_y_given_xz"]) >= lo)
+                                                    & (np.asarray(cpts["p_y_given_xz"]) <= hi))
+    aces = [checks.ace(c) for c in drawn_tables(checks)]
+    assert np.std(aces) > 0.1                               # unpredictable, not a few values
+
+
+def test_the_band_bounds_the_stratified_estimator_on_the_graders_tables(checks):
+    """Per-stratum estimates (the reference's method) scatter less than ace_se says."""
+    rng = np.random.default_rng(0)
+    n = checks.NUM_SAMPLES
+    for cpts in [checks.TRUE_CPTS] + drawn_tables(checks, range(10)):
+        p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+        p_y = np.asarray(cpts["p_y_given_xz"])
+        est = (rng.binomial(n, p_y, size=(4000, 2, 2)) / n) @ p_z
+        assert np.std(est[:, 0] - est[:, 1]) < checks.ace_se(cpts, n)
 
 
 def test_simulated_wrong_answers_are_rejected_and_right_ones_accepted(course, checks):
@@ -53,13 +90,15 @@ def test_simulated_wrong_answers_are_rejected_and_right_ones_accepted(course, ch
     from autograder.grading import grade_values
     a = course.assignment(HW)
     hw = load_homework(a.checks)
-    truth = {label: checks.ace(c) for label, c in checks.PROBE_TABLES.items()}
-    base = {"test_cpts": {"cpts": checks.TRUE_CPTS}, "test_backdoor": truth, "test_do": truth,
-            "test_naive": {"naive_difference": checks.naive_contrast(checks.TRUE_CPTS)}}
-    ctx = hw.context(1, a.false_fail_budget)
-    for gid, values in base.items():
-        res = grade_values(hw.questions[gid], values, ctx, a.questions[gid])
-        assert res.points == res.max_points, (gid, res.messages)
+    fixed = {"test_cpts": {"cpts": checks.TRUE_CPTS},
+             "test_naive": {"naive_difference": checks.naive_contrast(checks.TRUE_CPTS)}}
+    for seed in range(20):
+        ctx = hw.context(seed, a.false_fail_budget)
+        truth = {label: checks.ace(c) for label, c in checks.probe_tables(ctx).items()}
+        for gid, values in {**fixed, "test_backdoor": truth, "test_do": truth}.items():
+            res = grade_values(hw.questions[gid], values, ctx, a.questions[gid])
+            assert res.points == res.max_points, (gid, res.messages)
+    base = {**fixed, "test_backdoor": truth, "test_do": truth}
     for label, mistake in hw.wrong_answers.items():
         for seed in range(200):
             ctx = hw.context(seed, a.false_fail_budget)
@@ -74,11 +113,13 @@ def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks):
     a = course.assignment(HW)
     hw = load_homework(a.checks)
     ctx = hw.context(3, a.false_fail_budget)
-    res = grade_values(hw.questions["test_backdoor"], {"observed": -0.0434, "relabelled": 0.0434},
+    res = grade_values(hw.questions["test_backdoor"], {"observed": -0.0434, "grader's": 0.0434},
                        ctx, 3.0)
     text = " ".join(res.messages)
     assert res.points == 0
-    for secret in ("0.055", "0.0550", "5.5", "0.045", "0.0456", "2000", "band", "toleran"):
+    grader_ace = checks.ace(checks.probe_tables(ctx)["grader's"])
+    for secret in ("0.055", "0.0550", "5.5", "0.045", "0.0456", "2000", "band", "toleran",
+                   f"{grader_ace:.3f}"):
         assert secret not in text
 
 
@@ -112,5 +153,17 @@ def test_typed_in_constant_fails_on_the_graders_own_table(course):
     _, results = grade(course, HW, 8, "mistakes/constant.py")
     assert sorted(no_marks(results)) == ["test_backdoor", "test_do"]
     text = " ".join(results["test_backdoor"].messages)
-    assert "relabelled table` is further from the correct value" in text
+    assert "grader's table` is further from the correct value" in text
     assert "counts only when it is right on every input" in text
+
+
+def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
+    """Right (to 4 decimals) on the study's table, and on the relabelled table the grader
+    once used; the table drawn from the submission's seed is what it cannot know."""
+    _, results = grade(course, HW, 12, "mistakes/lookup.py")
+    assert sorted(no_marks(results)) == ["test_backdoor", "test_do"]
+    assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]
+    for gid in ("test_backdoor", "test_do"):
+        text = " ".join(results[gid].messages)
+        assert "gives the right value here, but that counts only when it is right" in text
+        assert "on the grader's table` is further from the correct value" in text

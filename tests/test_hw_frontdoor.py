@@ -29,13 +29,21 @@ def hw(course):
     return load_homework(course.assignment(HW).checks)
 
 
-def right_answers(checks) -> dict:
-    fd = {label: checks.ace(checks.frontdoor(c)) for label, c in checks.PROBE_TABLES.items()}
+def right_answers(checks, seed: int = 1) -> dict:
+    """What a correct submission hands the checks (for the grader's table of submission
+    `seed`; `score` grades as seed 1)."""
+    probes = checks.probe_tables(checks.hw.context(seed, 1e-3))
+    fd = {label: checks.ace(checks.frontdoor(c)) for label, c in probes.items()}
     return {"test_cpts": {"cpts": checks.TRUE_CPTS},
             "test_naive": {"naive_difference": checks.ace(checks.observational(checks.TRUE_CPTS))},
             "test_frontdoor": fd,
-            "test_latent_y": {label: checks.latent_y(c) for label, c in checks.PROBE_TABLES.items()},
+            "test_latent_y": {label: checks.latent_y(c) for label, c in probes.items()},
             "test_do": dict(fd)}
+
+
+def drawn_tables(checks, seeds=range(300), budget=1e-3):
+    """The grader's table of many submissions."""
+    return [checks.grader_table(seed, budget) for seed in seeds]
 
 
 # ------------------------------------------------------------ derived facts
@@ -52,9 +60,13 @@ def test_truths_are_derived_from_the_table(checks):
     assert checks.ace(checks.observational(cpts)) == pytest.approx(0.755, abs=1e-12)
 
 
-@pytest.mark.parametrize("label", ["study", "second-study"])
-def test_latent_model_fits_its_table_and_agrees_with_the_front_door_formula(checks, label):
-    cpts = checks.PROBE_TABLES[label]
+@pytest.mark.parametrize("which", ["study", "grader's"])
+def test_latent_model_fits_its_table_and_agrees_with_the_front_door_formula(checks, which):
+    for cpts in [checks.TRUE_CPTS] if which == "study" else drawn_tables(checks, range(50)):
+        check_latent_model(checks, cpts)
+
+
+def check_latent_model(checks, cpts):
     a = checks.latent_y(cpts)
     refit = checks.cpts_from_latent({"p_z1_given_x": cpts["p_z1_given_x"], "p_y1_given_zu": a})
     assert refit["p_x1"] == pytest.approx(cpts["p_x1"], abs=1e-12)
@@ -67,9 +79,16 @@ def test_latent_model_fits_its_table_and_agrees_with_the_front_door_formula(chec
         p = sum(p_u[u] * (p_z1[x] if z else 1 - p_z1[x]) * a[z, u]
                 for u in (0, 1) for z in (0, 1))
         assert p == pytest.approx(checks.frontdoor(cpts)[x], abs=1e-12)
-    # the two probes disagree in sign, so no single number passes both
-    assert np.sign(checks.ace(checks.frontdoor(checks.PROBE_TABLES["study"]))) != \
-        np.sign(checks.ace(checks.frontdoor(checks.PROBE_TABLES["second-study"])))
+
+
+def test_the_graders_tables_are_plain_reproducible_and_vary(course, checks, hw):
+    ctx = [hw.context(s, course.assignment(HW).false_fail_budget) for s in (1, 2)]
+    first = checks.probe_tables(ctx[0])
+    assert first == checks.probe_tables(ctx[0]) and first["study"] == checks.TRUE_CPTS
+    assert first["grader's"] != checks.probe_tables(ctx[1])["grader's"]
+    assert eval(repr(first["grader's"])) == first["grader's"]   # a plain literal for the kernel
+    aces = [checks.ace(checks.frontdoor(c)) for c in drawn_tables(checks)]
+    assert np.std(aces) > 0.1 and min(aces) < 0 < max(aces)    # unpredictable, either sign
 
 
 def test_dataset_is_what_its_generator_writes(tmp_path):
@@ -100,24 +119,28 @@ def test_required_sample_size_is_the_one_the_question_states(course, checks, hw)
 
 
 def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks, hw):
+    """On the study's table and on every table the grader draws: the design holds."""
     a = course.assignment(HW)
     alpha = a.false_fail_budget / hw.total_checks
     n = checks.NUM_SAMPLES
-    for cpts in checks.PROBE_TABLES.values():
+    tables = [checks.TRUE_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
+    assert "the study's ACE typed in" in checks.wrong_aces(tables[1])
+    for cpts in tables:
         truth = checks.frontdoor(cpts)
-        for label, wrong in checks.wrong_interventionals(cpts).items():
-            for spread in (checks.ace_se(cpts, n), checks.sd(wrong) / n ** 0.5):
-                power = detection_probability(checks.ace(truth), checks.ace(wrong), spread, alpha,
+        assert set(checks.wrong_interventionals(cpts)) <= set(checks.wrong_aces(cpts))
+        for label, (wrong, sd_wrong) in checks.wrong_aces(cpts).items():
+            for spread in (checks.ace_se(cpts, n), sd_wrong / n ** 0.5):
+                power = detection_probability(checks.ace(truth), wrong, spread, alpha,
                                               checks.FLOAT32_FLOOR)
                 assert power >= 0.999, label
 
 
 def test_the_band_bounds_the_front_door_plug_in_estimator(checks):
     """Plugging separately estimated P(z|x) and P(y|x',z) (n draws each) into the
-    formula is much less noisy than the SE the band uses."""
+    formula is less noisy than the SE the band uses, on the grader's tables too."""
     rng = np.random.default_rng(0)
     n = checks.NUM_SAMPLES
-    for cpts in checks.PROBE_TABLES.values():
+    for cpts in [checks.TRUE_CPTS] + drawn_tables(checks, range(10)):
         z1, y1 = np.asarray(cpts["p_z1_given_x"]), np.asarray(cpts["p_y1_given_xz"])
         draws = []
         for _ in range(2000):
@@ -154,17 +177,20 @@ def test_table_mistakes_are_named(course, checks, hw):
     res = score(course, HW, "test_cpts", {"cpts": cpts})
     assert "looks transposed" in " ".join(res.messages)
     res = score(course, HW, "test_latent_y",
-                {label: checks.latent_y(c).T for label, c in checks.PROBE_TABLES.items()})
+                {label: checks.latent_y(c).T
+                 for label, c in checks.probe_tables(hw.context(1, 1e-3)).items()})
     assert res.points == 0 and "looks transposed" in res.messages[0]
     res = score(course, HW, "test_cpts", {"cpts": {"p_x1": 0.5}})
     assert res.points == 0 and "missing the key" in res.messages[0]
 
 
 def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
-    res = score(course, HW, "test_frontdoor", {"study": 0.603, "second-study": -0.0159})
+    res = score(course, HW, "test_frontdoor", {"study": 0.603, "grader's": -0.0159})
     text = " ".join(res.messages)
     assert res.points == 0
-    for secret in ("0.045", "-0.04", "0.5475", "0.5025", "0.1", "3000", "band", "toleran"):
+    grader_ace = checks.ace(checks.frontdoor(checks.probe_tables(hw.context(1, 1e-3))["grader's"]))
+    for secret in ("0.045", "-0.04", "0.5475", "0.5025", "0.1", "3000", "band", "toleran",
+                   f"{grader_ace:.3f}"):
         assert secret not in text
 
 
@@ -207,3 +233,15 @@ def test_typed_in_constants_fail_on_the_graders_second_table(course):
         assert r.points == 0, gid     # right on the study only: all or nothing
         assert "counts only when it is right on every input" in " ".join(r.messages), gid
     assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]
+
+
+def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
+    """Right (to 4 decimals) on the study's table and on the second table the grader
+    once used; the table drawn from the submission's seed is what it cannot know."""
+    _, results = grade(course, HW, 12, "mistakes/lookup.py")
+    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
+    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
+    for gid in ("test_frontdoor", "test_do"):
+        text = " ".join(results[gid].messages)
+        assert "gives the right value here, but that counts only when it is right" in text
+        assert "on the grader's table` is further from the correct value" in text

@@ -27,7 +27,7 @@ def checks(course):
     return checks_of(course, HW)
 
 
-def right_answers(checks, rng) -> dict:
+def right_answers(checks, rng, ctx) -> dict:
     """What a correct submission hands the checks, with its own sampling noise."""
     n = checks.NUM_SAMPLES
 
@@ -40,7 +40,7 @@ def right_answers(checks, rng) -> dict:
     def draws(table):
         return np.array(checks.CELLS)[rng.choice(8, size=n, p=np.asarray(table).ravel())]
 
-    probes = checks.PROBE_TABLES
+    probes = checks.probe_tables(ctx)
     return {
         "test_propensity": {f"{label}:x={x},z={z}": checks.propensity(c, x, z)
                             for label, c in probes.items() for x in (0, 1) for z in (0, 1)},
@@ -48,16 +48,25 @@ def right_answers(checks, rng) -> dict:
         "test_weighted_joint": {label: {cell: float(np.float32(checks.weighted_joint(c)[cell]))
                                         for cell in checks.CELLS}
                                 for label, c in probes.items()},
-        "test_resample": {label: draws(t) for label, t in checks.RESAMPLE_PROBES.items()},
+        "test_resample": {label: draws(t) for label, t in checks.resample_probes(ctx).items()},
         "test_ipw_ace": {label: checks.contrast(np.bincount(
             rng.choice(8, size=n, p=checks.weighted_joint(c).ravel()), minlength=8).reshape(2, 2, 2))
             for label, c in probes.items()},
     }
 
 
+def context(course, hw, seed):
+    return hw.context(seed, course.assignment(HW).false_fail_budget)
+
+
+def drawn_tables(checks, seeds=range(300), budget=1e-3):
+    """The grader's table of many submissions."""
+    return [checks.grader_table(seed, budget) for seed in seeds]
+
+
 # ------------------------------------------------------------ derived facts
 def test_truths_are_derived_from_homework_2s_cpts(checks):
-    for cpts in checks.PROBE_TABLES.values():
+    for cpts in [checks.TRUE_CPTS] + drawn_tables(checks, range(50)):
         q = checks.weighted_joint(cpts)
         p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
         assert q.sum() == pytest.approx(1.0, abs=1e-15)
@@ -85,6 +94,12 @@ def test_every_wrong_ace_fails_with_power_0999_at_the_required_size(course, chec
     alpha = a.false_fail_budget / hw.total_checks
     for (label, probe), power in checks.detection_table(a.false_fail_budget).items():
         assert power >= 0.999, (label, probe)
+    # ... and on every table the grader draws, the typed-in study ACE included
+    drawn = dict(enumerate(drawn_tables(checks, budget=a.false_fail_budget)))
+    powers = checks.detection_table(a.false_fail_budget, drawn)
+    assert ("the study's ACE typed in", 0) in powers
+    for (label, probe), power in powers.items():
+        assert power >= 0.999, (label, probe)
     # ... which 1000 resamples could not promise (the brief's point)
     c = checks.TRUE_CPTS
     value, var = checks.wrong_aces(c)["naive contrast (data file)"]
@@ -96,28 +111,43 @@ def test_the_band_covers_resampling_from_the_table_and_from_a_pool_of_traces(che
     """The SE used in the band (delta method) against simulation of both readings of
     the question: resample the exact 8-cell table, or resample n weighted traces."""
     rng = np.random.default_rng(0)
-    c, n = checks.TRUE_CPTS, checks.NUM_SAMPLES
-    p, q = checks.joint(c).ravel(), checks.weighted_joint(c).ravel()
-    inv = np.array([1 / checks.propensity(c, x, z) for z, x, _ in checks.CELLS])
-    table, pool = [], []
-    for _ in range(3000):
-        table.append(checks.contrast(rng.multinomial(n, q).reshape(2, 2, 2)))
-        w = rng.multinomial(n, p) * inv
-        pool.append(checks.contrast(rng.multinomial(n, w / w.sum()).reshape(2, 2, 2)))
-    se = checks.ace_se(c, n)
-    assert np.std(pool) == pytest.approx(se, rel=0.06)
-    assert np.std(table) < se
-    assert np.mean(pool) == pytest.approx(checks.ace(c), abs=3 * se / math.sqrt(3000))
+    n = checks.NUM_SAMPLES
+    for c in [checks.TRUE_CPTS] + drawn_tables(checks, range(3)):
+        p, q = checks.joint(c).ravel(), checks.weighted_joint(c).ravel()
+        inv = np.array([1 / checks.propensity(c, x, z) for z, x, _ in checks.CELLS])
+        table, pool = [], []
+        for _ in range(3000):
+            table.append(checks.contrast(rng.multinomial(n, q).reshape(2, 2, 2)))
+            w = rng.multinomial(n, p) * inv
+            pool.append(checks.contrast(rng.multinomial(n, w / w.sum()).reshape(2, 2, 2)))
+        se = checks.ace_se(c, n)
+        assert np.std(pool) == pytest.approx(se, rel=0.06)
+        assert np.std(table) < se
+        assert np.mean(pool) == pytest.approx(checks.ace(c), abs=3 * se / math.sqrt(3000))
+
+
+def test_the_graders_tables_keep_the_exact_and_frequency_checks_valid(course, checks, hw):
+    ctx = context(course, hw, 1)
+    first = checks.probe_tables(ctx)
+    assert first == checks.probe_tables(ctx) and first["observed"] == checks.TRUE_CPTS
+    assert first["grader's"] != checks.probe_tables(context(course, hw, 2))["grader's"]
+    assert eval(repr(first["grader's"])) == first["grader's"]   # a plain literal for the kernel
+    for c in drawn_tables(checks):
+        assert checks.joint(c).min() >= checks.joint(checks.TRUE_CPTS).min()
+        assert checks.weighted_joint(c).min() >= checks.weighted_joint(checks.TRUE_CPTS).min()
+        assert np.allclose(checks.weighted_joint(c), checks._closed_form(c), rtol=0, atol=1e-15)
+        a = np.asarray(c["p_x_given_z"])[:, 1]
+        assert abs(a.sum() - 1) > 1e-3 and np.abs(a - 0.5).min() > 1e-3
 
 
 def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, checks, hw):
     rng = np.random.default_rng(1)
     for seed in range(20):
-        base = right_answers(checks, rng)
+        base = right_answers(checks, rng, context(course, hw, seed))
         for gid, values in base.items():
             res = score(course, HW, gid, values, seed)
             assert res.points == res.max_points, (gid, seed, res.messages)
-    base = right_answers(checks, rng)
+    base = right_answers(checks, rng, context(course, hw, 1))
     touched = {"unnormalised IPW weights": ["test_weighted_joint"],
                "naive contrast (no weighting, data file)": ["test_weighted_joint", "test_ipw_ace"],
                "naive contrast (brief's Overall row)": ["test_ipw_ace"],
@@ -135,24 +165,27 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
 
 def test_malformed_answers_explain_themselves(course, checks, hw):
     res = score(course, HW, "test_weighted_joint",
-                {"observed": {"(0,0,0)": 0.1}, "relabelled": {}})
+                {"observed": {"(0,0,0)": 0.1}, "grader's": {}})
     assert res.points == 0 and "tuple (z, x, y)" in res.messages[0]
     rng = np.random.default_rng(2)
-    traces = right_answers(checks, rng)["test_traces"]
+    traces = right_answers(checks, rng, context(course, hw, 1))["test_traces"]
     logged = {k: np.column_stack([v[:, :3], np.log(v[:, 3])]) for k, v in traces.items()}
     res = score(course, HW, "test_traces", logged)
     assert res.points == 0.5 * res.max_points and "log-probabilities" in " ".join(res.messages)
     swapped = {f"{label}:x={x},z={z}": checks.propensity(c, z, x)
-               for label, c in checks.PROBE_TABLES.items() for x in (0, 1) for z in (0, 1)}
+               for label, c in checks.probe_tables(context(course, hw, 1)).items()
+               for x in (0, 1) for z in (0, 1)}
     res = score(course, HW, "test_propensity", swapped)
     assert res.points == 0 and "swaps x and z" in res.messages[0]
 
 
 def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw):
-    res = score(course, HW, "test_ipw_ace", {"observed": -0.0434, "relabelled": 0.0434})
+    res = score(course, HW, "test_ipw_ace", {"observed": -0.0434, "grader's": 0.0434})
     text = " ".join(res.messages)
     assert res.points == 0
-    for secret in ("0.055", "0.0550", "5.5", "0.013", "0.05", "band", "toleran", "±"):
+    grader_ace = checks.ace(checks.probe_tables(context(course, hw, 1))["grader's"])
+    for secret in ("0.055", "0.0550", "5.5", "0.013", "0.05", "band", "toleran", "±",
+                   f"{grader_ace:.3f}"):
         assert secret not in text
 
 
@@ -194,4 +227,36 @@ def test_the_briefs_overall_row_contrast_fails(course):
 def test_typed_in_constant_fails_on_the_graders_own_table(course):
     _, results = grade(course, HW, 10, "mistakes/constant.py")
     assert no_marks(results) == ["test_ipw_ace"]
-    assert "relabelled" in " ".join(results["test_ipw_ace"].messages)
+    assert "on the grader's table" in " ".join(results["test_ipw_ace"].messages)
+
+
+def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
+    """Right (to 4 decimals) on the study's table and on the relabelled table the grader
+    once used; the table drawn from the submission's seed is what it cannot know."""
+    _, results = grade(course, HW, 12, "mistakes/lookup.py")
+    assert sorted(no_marks(results)) == ["test_ipw_ace", "test_weighted_joint"]
+    assert sorted(full_marks(results)) == sorted(set(results) - set(no_marks(results)))
+    text = " ".join(results["test_ipw_ace"].messages)
+    assert "gives the right value here, but that counts only when it is right" in text
+    assert "on the grader's table` is further from the correct value" in text
+    text = " ".join(results["test_weighted_joint"].messages)
+    assert "`weighted_joint` gives the right value here" in text
+
+
+def test_parts_right_on_the_study_only_earn_nothing(course, checks, hw):
+    """Stored answers for the study's table, handed back for the grader's table too.
+    (A part right on both keeps its credit: see the log-probabilities case above.)"""
+    rng = np.random.default_rng(3)
+    right = right_answers(checks, rng, context(course, hw, 1))
+    stored = {label: right["test_traces"]["observed"] for label in right["test_traces"]}
+    res = score(course, HW, "test_traces", stored)
+    # the study's parts earn nothing; the grader's frequency check keeps its documented
+    # partial credit for the cells that happen to match
+    assert res.points < 0.25 * res.max_points
+    assert sum("gives the right value here" in m for m in res.messages) == 2
+    stored = {label: right["test_weighted_joint"]["observed"]
+              for label in right["test_weighted_joint"]}
+    assert score(course, HW, "test_weighted_joint", stored).points == 0
+    stored = {f"{label}:{key.split(':')[1]}": right["test_propensity"][f"observed:{key.split(':')[1]}"]
+              for label in ("observed", "grader's") for key in right["test_propensity"]}
+    assert score(course, HW, "test_propensity", stored).points == 0

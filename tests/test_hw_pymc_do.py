@@ -116,7 +116,10 @@ def test_right_answers_pass_on_plain_data(course, checks, hw):
     for seed in range(20):
         ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
         data = checks.simulate_numpy(checks.N_SIM, ctx.seed_for("simulate"))
-        assert score(course, hw, "test_simulate", {"data": data}, seed).points == 3
+        again = checks.simulate_numpy(checks.N_SIM, ctx.seed_for("simulate:again"))
+        assert score(course, hw, "test_simulate", {"data": data, "again": again}, seed).points == 3
+        res = score(course, hw, "test_simulate", {"data": data, "again": data}, seed)
+        assert res.points == 0 and "returned the same draws" in res.messages[0]
         exact, sd = checks.posterior_beta(checks.grader_data(ctx))
         draws = exact + sd * rng.standard_normal((4, 1000))
         assert score(course, hw, "test_estimate", {"ate": draws}, seed).points == 3
@@ -181,3 +184,12 @@ def test_naive_contrast_and_sigma_as_variance_fail(course, tmp_path):
     assert "standard deviation, not a variance" in " ".join(results["test_simulate"].messages)
     # naive_difference is computed right but from the noisier simulated data, so whether it
     # passes is a matter of luck and is not asserted
+
+
+def test_a_stored_data_set_fails_simulate_only(course):
+    """simulate() returns one data set drawn once with a fixed seed: right in law, the
+    same for every seed the grader passes."""
+    _, results = grade(course, HW, 24, "mistakes/lookup.py")
+    assert no_marks(results) == ["test_simulate"]
+    assert "returned the same draws" in results["test_simulate"].messages[0]
+    assert {"test_estimate", "test_ate"} <= set(full_marks(results))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from autograder.checks import gof
+from autograder.checks import fresh_draws, gof
 from autograder.grading import grade_values
 from autograder.homework import load_homework
 from conftest import checks_of, full_marks, grade, no_marks, score
@@ -30,14 +30,18 @@ def checks(course):
 
 
 def right_answers(checks, rng) -> dict:
-    """What a correct submission hands the checks, drawn straight from the SCMs."""
-    x = rng.standard_normal(checks.N_SCM_A)
-    y = x ** 2 + rng.standard_normal(checks.N_SCM_A)
+    """What a correct submission hands the checks, drawn straight from the SCMs (each
+    sampler is called twice, and draws afresh each time)."""
+    def scm_a():
+        x = rng.standard_normal(checks.N_SCM_A)
+        return [x, x ** 2 + rng.standard_normal(checks.N_SCM_A)]
+
     post_mean, post_var = (float(v) for v in checks.TRUTHS["p_x_given_y2"])
-    out = {"test_scm_a": {"samples": [x, y]},
-           "test_do_samples": {"draws": 8.0 + rng.standard_normal(checks.N_DO)},
-           "test_posterior": {"draws": post_mean + math.sqrt(post_var)
-                              * rng.standard_normal(checks.N_POSTERIOR)}}
+    samplers = {"test_scm_a": scm_a,
+                "test_do_samples": lambda: 8.0 + rng.standard_normal(checks.N_DO),
+                "test_posterior": lambda: post_mean + math.sqrt(post_var)
+                * rng.standard_normal(checks.N_POSTERIOR)}
+    out = {gid: {"draws": draw(), "again": draw()} for gid, draw in samplers.items()}
     for gid, name in [("test_p_y", "p_y"), ("test_do_x", "p_y_do_x2"),
                       ("test_given_x", "p_y_given_x2"), ("test_given_y", "p_x_given_y2"),
                       ("test_do_y", "p_x_do_y2")]:
@@ -121,7 +125,9 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
                "importance resampling with a low effective sample size": ["test_posterior"],
                "no intervention: samples of P_Y instead of P_Y under do(X=2)": ["test_do_samples"],
                "SCM A with a shared noise term (Y := X**2 + N_X)": ["test_scm_a"],
-               "standard deviation given instead of variance": ["test_p_y"]}
+               "standard deviation given instead of variance": ["test_p_y"],
+               "stored draws: every sampler returns the same draws whatever the seed":
+                   ["test_scm_a", "test_do_samples", "test_posterior"]}
     assert sorted(touched) == sorted(hw.wrong_answers)
     a = course.assignment(HW)
     for label, mistake in hw.wrong_answers.items():
@@ -131,6 +137,28 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
             for gid in touched[label]:
                 res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
                 assert res.points < res.max_points, (label, seed, gid)
+
+
+def test_stored_or_reshuffled_draws_lose_the_question_and_fresh_ones_pass(course, checks, hw):
+    """The second call must draw new values: the same draws (or the same draws in another
+    order) score nothing, with a message that says why and reveals nothing."""
+    rng = np.random.default_rng(5)
+    base = right_answers(checks, rng)
+    for gid in ("test_scm_a", "test_do_samples", "test_posterior"):
+        first = base[gid]["draws"]
+        if gid == "test_scm_a":
+            order = rng.permutation(checks.N_SCM_A)
+            shuffled = [np.asarray(first[0])[order], np.asarray(first[1])[order]]
+        else:
+            shuffled = rng.permutation(first)
+        for again in (first, shuffled):
+            res = score(course, HW, gid, {"draws": first, "again": again})
+            assert res.points == 0, gid
+            assert len(res.messages) == 1 and "same draws" in res.messages[0]
+            assert "set_rng_seed" in res.messages[0] and "0.5" not in res.messages[0]
+        # float32 draws from two seeds share at most a few values by rounding
+        x32 = lambda: np.float32(rng.standard_normal(20_000))   # noqa: E731
+        assert fresh_draws(x32(), x32(), "f").passed
 
 
 def test_low_ess_resampling_is_caught_by_the_distinct_count(course, checks, hw):
@@ -205,3 +233,13 @@ def test_shared_noise_in_scm_a_loses_points(course):
 def test_forgetting_the_intervention_fails(course):
     _, results = grade(course, HW, 9, "mistakes/no_do.py")
     assert sorted(no_marks(results)) == ["test_do_samples", "test_do_y"]
+
+
+def test_stored_draws_fail_every_sampler_question(course):
+    """The samplers return draws made once, with a fixed seed: right in law, the same
+    for every seed the grader passes."""
+    _, results = grade(course, HW, 12, "mistakes/lookup.py")
+    assert sorted(no_marks(results)) == ["test_do_samples", "test_posterior", "test_scm_a"]
+    assert sorted(full_marks(results)) == sorted(set(results) - set(no_marks(results)))
+    for gid in ("test_do_samples", "test_posterior", "test_scm_a"):
+        assert "returned the same draws" in results[gid].messages[0]

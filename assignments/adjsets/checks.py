@@ -11,14 +11,16 @@ the notebook: score = max(0, found / n_right - n_wrong / n_right).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
 import networkx as nx
 import numpy as np
+from scipy.special import expit
 
-from autograder.checks import (AnswerError, close_to, compare_sets, compare_structure, failed,
-                               normalise_sets, passed, required_n)
+from autograder.checks import (AnswerError, all_of, close_to, compare_sets, compare_structure,
+                               draw_probe, failed, normalise_sets, passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -170,22 +172,14 @@ def contrast_sd(cpts: dict, by_w: bool) -> float:
     return math.sqrt(within + between)
 
 
-def relabelled_feature(cpts: dict) -> dict:
-    """The same study with the feature's labels swapped: the ACE changes sign, so a
-    typed-in number cannot pass both probes."""
-    return {"p_u1": cpts["p_u1"], "p_x1": 1 - cpts["p_x1"],
-            "p_w1_given_xu": np.asarray(cpts["p_w1_given_xu"])[::-1].tolist(),
-            "p_y1_given_xu": np.asarray(cpts["p_y1_given_xu"])[::-1].tolist()}
-
-
-PROBE_TABLES = {"study": APP_CPTS, "relabelled": relabelled_feature(APP_CPTS)}
+FIXED_TABLES = {"study": APP_CPTS}   # the other probe is drawn per submission, below
 
 
 def ace_se(cpts: dict, n: int) -> float:
     """SE of the unadjusted difference in purchase rates from n simulated users. It
-    bounds the allowed methods: adjusting for the simulated U (valid, and X is
-    randomised) or sampling each arm under pyro.do with n draws is less noisy, and
-    an exact computation has no noise at all."""
+    bounds the allowed methods on any table of the DAG (X is randomised in all of
+    them): adjusting for the simulated U or sampling each arm under pyro.do with n
+    draws is less noisy, and an exact computation has no noise at all."""
     return contrast_sd(cpts, by_w=False) / math.sqrt(n)
 
 
@@ -195,27 +189,96 @@ RANDOM_CHECKS = 2  # the two probes of test_ace_11
 
 def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
     """Known wrong ACEs with sqrt(n) x their SE: adjusting for the collider W
-    (content brief 1.1), and the contrast taken the wrong way round."""
-    return {"adjusted for the collider W": (contrast(cpts, by_w=True),
-                                            contrast_sd(cpts, by_w=True)),
-            "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
+    (content brief 1.1), and the contrast taken the wrong way round; on any table but
+    the study's also the study's ACE typed in (what a lookup table or a constant
+    returns there; exact, so no SE of its own)."""
+    out = {"adjusted for the collider W": (contrast(cpts, by_w=True),
+                                           contrast_sd(cpts, by_w=True)),
+           "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
+    if cpts != APP_CPTS:
+        out["the study's ACE typed in"] = (ace_11(APP_CPTS), 0.0)
+    return out
+
+
+def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
+    """Smallest n that rejects each known wrong answer on this table with power 0.999
+    at the per-check level budget / RANDOM_CHECKS (inf if one is within the float32
+    floor). The larger of the right and the wrong estimator's SDs is used for sigma."""
+    alpha = budget / RANDOM_CHECKS
+    need = 1
+    for wrong, sd_wrong in wrong_values(cpts).values():
+        gap = abs(ace_11(cpts) - wrong)
+        if gap <= FLOAT32_FLOOR:
+            return math.inf
+        sigma = max(contrast_sd(cpts, by_w=False), sd_wrong)
+        need = max(need, required_n(sigma, gap, alpha, power=0.999, delta=FLOAT32_FLOOR))
+    return need
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Smallest n (rounded up to a thousand) that rejects each known wrong answer with
-    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
-    The larger of the right and the wrong estimator's SDs is used for sigma."""
-    alpha = budget / RANDOM_CHECKS
-    need = 1
-    for cpts in PROBE_TABLES.values():
-        for wrong, sd_wrong in wrong_values(cpts).values():
-            sigma = max(contrast_sd(cpts, by_w=False), sd_wrong)
-            need = max(need, required_n(sigma, abs(ace_11(cpts) - wrong), alpha,
-                                        power=0.999, delta=FLOAT32_FLOOR))
+    """table_sample_size of the study's table, rounded up to a thousand."""
+    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
     return int(math.ceil(need / 1000) * 1000)
 
 
 NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+# ------------------------------------------------------------ probe tables
+# ace_11 is called on two tables: the study's (stated in the notebook) and one drawn
+# for each submission from the grader's seed ("grader's"), which a lookup of typed-in
+# answers cannot know. The family (random_app_cpts): studies of the same kind on the
+# same DAG, with X randomised; W a noisy OR of X and U (the collider), Y logistic in
+# X and U with a strong U effect and an X effect of either sign, coefficients uniform
+# in the ranges below; then the labels of Y, W, U and X are each swapped at random
+# (swapping X flips the ACE's sign). A candidate is kept only when
+# table_sample_size(table) <= NUM_SAMPLES (rejection sampling; about 1 in 7 is kept).
+# Why the design holds on every table handed out:
+# - missed mistakes: that rule *is* the design's condition, on the table itself: the
+#   collider-adjusted and the reversed contrasts, and the typed-in study ACE, each fail
+#   with power >= 0.999 at the per-check level with num_samples = NUM_SAMPLES;
+# - false fails: the band is z * ace_se(table, n), and ace_se bounds the allowed
+#   methods on any table with X randomised (see ace_se).
+# The truths come from ace_11(), the code that derives the study's.
+def swap_labels(cpts: dict, variable: str) -> dict:
+    """The same study with the two values of one variable swapped (same joint law)."""
+    p_w, p_y = np.asarray(cpts["p_w1_given_xu"]), np.asarray(cpts["p_y1_given_xu"])
+    out = {"p_u1": cpts["p_u1"], "p_x1": cpts["p_x1"]}
+    if variable == "X":
+        out["p_x1"], p_w, p_y = 1 - cpts["p_x1"], p_w[::-1], p_y[::-1]
+    elif variable == "U":
+        out["p_u1"], p_w, p_y = 1 - cpts["p_u1"], p_w[:, ::-1], p_y[:, ::-1]
+    elif variable == "W":
+        p_w = 1 - p_w
+    else:
+        p_y = 1 - p_y
+    return {**out, "p_w1_given_xu": p_w.tolist(), "p_y1_given_xu": p_y.tolist()}
+
+
+def random_app_cpts(rng) -> dict:
+    """One candidate table, as plain floats (the kernel gets it as a literal)."""
+    w = [[rng.uniform(0.02, 0.2), rng.uniform(0.5, 0.9)],            # [x][u]: noisy OR
+         [rng.uniform(0.5, 0.9), rng.uniform(0.8, 0.98)]]
+    b0, b_u, b_x = rng.uniform(-2.5, 0.0), rng.uniform(2.0, 3.5), rng.uniform(-3.0, 3.0)
+    y = [[float(expit(b0 + b_u * u + b_x * x)) for u in (0, 1)] for x in (0, 1)]
+    cpts = {"p_u1": float(rng.uniform(0.3, 0.7)), "p_x1": float(rng.uniform(0.3, 0.7)),
+            "p_w1_given_xu": np.asarray(w).tolist(), "p_y1_given_xu": y}
+    for variable in ("Y", "W", "U", "X"):
+        if rng.random() < 0.5:
+            cpts = swap_labels(cpts, variable)
+    return cpts
+
+
+@functools.lru_cache(maxsize=1024)
+def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
+    return draw_probe(seed, random_app_cpts,
+                      lambda c: table_sample_size(c, budget) <= NUM_SAMPLES)
+
+
+def probe_tables(ctx) -> dict[str, dict]:
+    """{label: table} the grader hands this submission's ace_11."""
+    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("adjsets:probe table"),
+                                                     ctx.budget)}
 
 
 # ------------------------------------------------------------------ checks
@@ -231,16 +294,18 @@ def check_sets_11(values, ctx):
 def _probe_calls(ctx):
     return {label: ("ace_11", {"cpts": cpts, "num_samples": NUM_SAMPLES,
                                "seed": ctx.seed_for(f"ace_11:{label}")})
-            for label, cpts in PROBE_TABLES.items()}
+            for label, cpts in probe_tables(ctx).items()}
 
 
 @hw.question("test_ace_11", calls=_probe_calls, n_checks=RANDOM_CHECKS)
 def check_ace_11(values, ctx):
-    return [close_to(values[label], ace_11(cpts), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
-                     FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
-                     hint="Use only variables that you could measure, check that your set "
-                          "satisfies the back-door criterion, and take X=1 minus X=0.")
-            for label, cpts in PROBE_TABLES.items()]
+    """All or nothing over the two probes: right on the study's table only is what a
+    typed-in number or a lookup table achieves, and earns nothing."""
+    return all_of([close_to(values[label], ace_11(cpts), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
+                            FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
+                            hint="Use only variables that you could measure, check that your "
+                                 "set satisfies the back-door criterion, and take X=1 minus X=0.")
+                   for label, cpts in probe_tables(ctx).items()], "ace_11")
 
 
 def _reduced(answer, key, target):
@@ -362,7 +427,7 @@ def wrong_collider(values, ctx):
             "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
                              "usable_sets_11": USABLE_11 | {frozenset({"W"})}},
             "test_ace_11": {label: simulate_contrast(rng, c, by_w=True)
-                            for label, c in PROBE_TABLES.items()},
+                            for label, c in probe_tables(ctx).items()},
             "test_z_alone_12": {"z_alone_valid_12": True},
             "test_sets_12": {"backdoor_sets_12": sets_12},
             "test_cheapest_12": {"cheapest_set_12": frozenset({"Z"}), "cheapest_cost_12": 0}}

@@ -7,13 +7,14 @@ sample size the question requires, and the false-fail budget.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
-                               passed, required_n)
+from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, draw_probe,
+                               failed, passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -78,16 +79,7 @@ def transposed_y(cpts: dict) -> dict:
     return {**cpts, "p_y_given_xz": np.asarray(cpts["p_y_given_xz"]).T.tolist()}
 
 
-def flipped_promotions(cpts: dict) -> dict:
-    """Same study with the promotion labels swapped: the ACE changes sign, so an
-    answer typed in as a constant cannot pass both probes."""
-    return {"p_z1": cpts["p_z1"],
-            "p_x_given_z": np.asarray(cpts["p_x_given_z"])[:, ::-1].tolist(),
-            "p_y_given_xz": np.asarray(cpts["p_y_given_xz"])[::-1].tolist()}
-
-
 TRUE_CPTS = cpts_from_counts(*load_counts())
-PROBE_TABLES = {"observed": TRUE_CPTS, "relabelled": flipped_promotions(TRUE_CPTS)}
 
 
 # The brief's "Overall" row (renewed / total per promotion). Its numerators are
@@ -97,9 +89,10 @@ PROBE_TABLES = {"observed": TRUE_CPTS, "relabelled": flipped_promotions(TRUE_CPT
 BRIEF_OVERALL = {0: (27272, 35000), 1: (28902, 35000)}
 
 
-def brief_overall_rates(cpts: dict) -> np.ndarray:
-    rates = np.array([BRIEF_OVERALL[x][0] / BRIEF_OVERALL[x][1] for x in (0, 1)])
-    return rates if cpts is TRUE_CPTS else rates[::-1]  # relabelled table swaps the promotions
+def brief_overall_rates(cpts: dict = None) -> np.ndarray:
+    """The Overall row's renewal rates. They are numbers typed in from the brief, so a
+    function that uses them returns them whatever table it is handed."""
+    return np.array([BRIEF_OVERALL[x][0] / BRIEF_OVERALL[x][1] for x in (0, 1)])
 
 
 def ace_se(cpts: dict, n: int) -> float:
@@ -108,7 +101,8 @@ def ace_se(cpts: dict, n: int) -> float:
     The question asks for num_samples draws per probability estimated; drawing
     from P(Y | do(x)) directly is the noisiest such estimator (per-stratum
     estimates of P(Y | x, z) have variance sum_z P(z)^2 p(1-p)/n, which is
-    smaller), so this SE bounds every method the question allows.
+    smaller by the law of total variance, on every table), so this SE bounds
+    every method the question allows.
     """
     p = interventional(cpts)
     return math.sqrt(float((p * (1 - p)).sum()) / n)
@@ -119,26 +113,75 @@ RANDOM_CHECKS = 4  # two probes in each of test_backdoor and test_do
 
 
 def wrong_values(cpts: dict) -> dict[str, float]:
-    """Known wrong ACEs (brief §2) on a probe table."""
-    overall = brief_overall_rates(cpts)
-    return {"naive": naive_contrast(cpts), "naive, brief's overall row": overall[0] - overall[1],
-            "transposed P(Y|X,Z)": ace(transposed_y(cpts))}
+    """Known wrong ACEs (brief §2) on a probe table: the naive contrast and the
+    transposed P(Y|X,Z), computed from the table; the brief's Overall row typed in;
+    and, on any table but the study's, the study's ACE typed in (what a lookup table
+    or a constant returns there)."""
+    overall = brief_overall_rates()
+    out = {"naive": naive_contrast(cpts), "naive, brief's overall row": overall[0] - overall[1],
+           "transposed P(Y|X,Z)": ace(transposed_y(cpts))}
+    if cpts != TRUE_CPTS:
+        out["the study's ACE typed in"] = ace(TRUE_CPTS)
+    return out
+
+
+def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
+    """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
+    the per-check level budget / RANDOM_CHECKS (inf if one is within the float32 floor)."""
+    alpha = budget / RANDOM_CHECKS
+    sigma = ace_se(cpts, 1)
+    gaps = [abs(ace(cpts) - wrong) for wrong in wrong_values(cpts).values()]
+    if min(gaps) <= FLOAT32_FLOOR:
+        return math.inf
+    return max(required_n(sigma, gap, alpha, power=0.999, delta=FLOAT32_FLOOR) for gap in gaps)
+
+
+FIXED_TABLES = {"observed": TRUE_CPTS}
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Smallest n (rounded up to a thousand) that rejects every known wrong ACE with
-    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables."""
-    alpha = budget / RANDOM_CHECKS
-    need = 1
-    for cpts in PROBE_TABLES.values():
-        sigma = ace_se(cpts, 1)
-        for wrong in wrong_values(cpts).values():
-            need = max(need, required_n(sigma, abs(ace(cpts) - wrong), alpha,
-                                        power=0.999, delta=FLOAT32_FLOOR))
+    """table_sample_size of the study's table, rounded up to a thousand."""
+    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
     return int(math.ceil(need / 1000) * 1000)
 
 
 NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+# ------------------------------------------------------------ probe tables
+# The functions are called on two tables: the study's own ("observed") and one drawn
+# for each submission from the grader's seed ("grader's"), so a lookup of typed-in
+# answers cannot know it. The family: CPTs of the same DAG Z -> X, Z -> Y, X -> Y with
+# each of the 7 probabilities uniform on [0.05, 0.95], kept only when
+# table_sample_size(table) <= NUM_SAMPLES (rejection sampling; about 1 in 10 is kept).
+# Why the design holds on every table handed out:
+# - missed mistakes: that rule *is* the design's condition, on the table itself: each
+#   known wrong answer, the typed-in study ACE included, fails with power >= 0.999
+#   at the per-check level with num_samples = NUM_SAMPLES;
+# - false fails: the band is z * ace_se(table, n), and ace_se bounds every allowed
+#   estimator on any table (see ace_se), so a correct answer fails at most at alpha.
+# The truths come from interventional(), the code that derives the study's.
+PROBE_RANGE = (0.05, 0.95)
+
+
+def random_cpts(rng) -> dict:
+    """One candidate table, as plain floats (the kernel gets it as a literal)."""
+    p = rng.uniform(*PROBE_RANGE, size=7).tolist()
+    return {"p_z1": p[0],
+            "p_x_given_z": [[1 - p[1], p[1]], [1 - p[2], p[2]]],
+            "p_y_given_xz": [[p[3], p[4]], [p[5], p[6]]]}
+
+
+@functools.lru_cache(maxsize=1024)
+def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
+    return draw_probe(seed, random_cpts, lambda c: table_sample_size(c, budget) <= NUM_SAMPLES)
+
+
+def probe_tables(ctx) -> dict[str, dict]:
+    """{label: table} the grader hands this submission's functions (the same for both
+    questions)."""
+    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("backdoor:probe table"),
+                                                     ctx.budget)}
 
 
 # ------------------------------------------------------------------ checks
@@ -176,7 +219,7 @@ def _probe_calls(func):
     def calls(ctx):
         return {label: (func, {"cpts": cpts, "num_samples": NUM_SAMPLES,
                                "seed": ctx.seed_for(f"{func}:{label}")})
-                for label, cpts in PROBE_TABLES.items()}
+                for label, cpts in probe_tables(ctx).items()}
     return calls
 
 
@@ -184,7 +227,7 @@ def _check_ace_probes(values, ctx, func, hint):
     return all_of([close_to(as_float(values[label], f"{func}(...) on the {label} table"), ace(cpts),
                             ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR,
                             name=f"{func}(...) on the {label} table", hint=hint)
-                   for label, cpts in PROBE_TABLES.items()], func)
+                   for label, cpts in probe_tables(ctx).items()], func)
 
 
 @hw.question("test_backdoor", calls=_probe_calls("backdoor_ace"), n_checks=2)
@@ -216,22 +259,22 @@ def _estimate(rng, p_pair) -> float:
                  - rng.binomial(NUM_SAMPLES, p_pair[1]) / NUM_SAMPLES)
 
 
-def _ace_probes(rng, quantity) -> dict:
-    return {label: _estimate(rng, quantity(c)) for label, c in PROBE_TABLES.items()}
+def _ace_probes(rng, quantity, ctx) -> dict:
+    return {label: _estimate(rng, quantity(c)) for label, c in probe_tables(ctx).items()}
 
 
 @hw.wrong_answer("naive contrast (Simpson's paradox)")
 def wrong_naive(values, ctx):
     rng = np.random.default_rng(ctx.seed)
-    return {**values, "test_backdoor": _ace_probes(rng, observational),
-            "test_do": _ace_probes(rng, observational)}
+    return {**values, "test_backdoor": _ace_probes(rng, observational, ctx),
+            "test_do": _ace_probes(rng, observational, ctx)}
 
 
 @hw.wrong_answer("naive contrast, brief's overall row")
 def wrong_naive_overall(values, ctx):
     rng = np.random.default_rng(ctx.seed)
-    return {**values, "test_backdoor": _ace_probes(rng, brief_overall_rates),
-            "test_do": _ace_probes(rng, brief_overall_rates)}
+    return {**values, "test_backdoor": _ace_probes(rng, brief_overall_rates, ctx),
+            "test_do": _ace_probes(rng, brief_overall_rates, ctx)}
 
 
 @hw.wrong_answer("transposed CPTs")
@@ -240,5 +283,5 @@ def wrong_transposed(values, ctx):
     flipped = {"cpts": {"p_z1": TRUE_CPTS["p_z1"],
                         "p_x_given_z": np.asarray(TRUE_CPTS["p_x_given_z"]).T,
                         "p_y_given_xz": np.asarray(TRUE_CPTS["p_y_given_xz"]).T}}
-    probes = lambda: _ace_probes(rng, lambda c: interventional(transposed_y(c)))  # noqa: E731
+    probes = lambda: _ace_probes(rng, lambda c: interventional(transposed_y(c)), ctx)  # noqa: E731
     return {**values, "test_cpts": flipped, "test_backdoor": probes(), "test_do": probes()}

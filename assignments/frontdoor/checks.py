@@ -10,13 +10,14 @@ the question requires, and the false-fail budget.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, close_to, failed, passed,
-                               required_n)
+from autograder.checks import (AnswerError, all_of, as_array, close_to, draw_probe, failed,
+                               passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -25,10 +26,6 @@ DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv
 # The brief's latent model (part b): U ~ Bernoulli(0.5), P(X=1 | U=u) for u = 0, 1.
 P_U1 = 0.5
 P_X1_GIVEN_U = (0.05, 0.95)
-# A second, made-up study with the same kind of latent structure: the grader's other
-# probe table is the observational distribution it implies, so a typed-in number
-# cannot pass. [x] for Z, [z][u] for Y.
-SECOND_STUDY = {"p_z1_given_x": [0.3, 0.8], "p_y1_given_zu": [[0.2, 0.8], [0.1, 0.5]]}
 
 # Students may give CPT entries rounded to 3 decimals.
 CPT_ROUNDING = 5e-4
@@ -132,17 +129,23 @@ def ace(p: np.ndarray) -> float:
 
 
 TRUE_CPTS = cpts_from_counts(*load_counts())
-PROBE_TABLES = {"study": TRUE_CPTS, "second-study": cpts_from_latent(SECOND_STUDY)}
+FIXED_TABLES = {"study": TRUE_CPTS}   # the other probe is drawn per submission, below
 
-for _cpts in PROBE_TABLES.values():
-    # the latent model fits its table exactly, so pyro.do on it must agree with the
-    # front-door formula; the questions rely on both
-    assert abs(_cpts["p_x1"] - latent_p_x1()) < 1e-12
-    assert np.all((latent_y(_cpts) >= 0) & (latent_y(_cpts) <= 1))
-    assert np.allclose(cpts_from_latent({"p_z1_given_x": _cpts["p_z1_given_x"],
-                                         "p_y1_given_zu": latent_y(_cpts)})["p_y1_given_xz"],
-                       _cpts["p_y1_given_xz"], atol=1e-12)
-    assert np.allclose(latent_do(_cpts), frontdoor(_cpts), atol=1e-12)
+
+def latent_model_fits(cpts: dict) -> bool:
+    """The brief's latent model reproduces the table exactly (valid probabilities for
+    Y given Z and U), so pyro.do on it agrees with the front-door formula; the
+    questions rely on both."""
+    a = latent_y(cpts)
+    return bool(abs(cpts["p_x1"] - latent_p_x1()) < 1e-12
+                and np.all((a >= 0) & (a <= 1))
+                and np.allclose(cpts_from_latent({"p_z1_given_x": cpts["p_z1_given_x"],
+                                                  "p_y1_given_zu": a})["p_y1_given_xz"],
+                                cpts["p_y1_given_xz"], atol=1e-12)
+                and np.allclose(latent_do(cpts), frontdoor(cpts), atol=1e-12))
+
+
+assert all(latent_model_fits(c) for c in FIXED_TABLES.values())
 
 
 def sd(p: np.ndarray) -> float:
@@ -155,7 +158,16 @@ def ace_se(cpts: dict, n: int) -> float:
     what pyro.do on the latent model gives, and it bounds the front-door estimate
     too: plugging in separately estimated P(z | x) and P(y | x', z), each from n
     draws, has a variance several times smaller (for the study table about
-    0.07 / n against 0.50 / n). An exact computation has no noise at all."""
+    0.07 / n against 0.50 / n). An exact computation has no noise at all.
+
+    The bound holds on every table (delta method). With d = P(Z=1|0) - P(Z=1|1),
+    D = inner_1 - inner_0, inner_z = sum_x' P(x') P(Y=1|x',z) and
+    V_z = sum_x' P(x')^2 p(1-p)/n, the plug-in variance is
+    D^2 sum_x P(Z=1|x)(1-P(Z=1|x))/n + d^2 (V_0 + V_1). Under do(x), Var(Y) =
+    Var_z(inner_Z) + E_z[inner_Z (1 - inner_Z)], whose first term is
+    D^2 P(Z=1|x)(1-P(Z=1|x)) and whose second, summed over x, is at least
+    (2 - s) V_0 + s V_1 >= d^2 (V_0 + V_1), s = P(Z=1|0) + P(Z=1|1), as d^2 <= min(s, 2-s).
+    tests/test_hw_frontdoor.py checks it by simulation on the grader's tables."""
     return sd(frontdoor(cpts)) / math.sqrt(n)
 
 
@@ -170,21 +182,86 @@ def wrong_interventionals(cpts: dict) -> dict[str, np.ndarray]:
             "reversed contrast (X=1 minus X=0)": frontdoor(cpts)[::-1]}
 
 
-def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Smallest n (rounded up to a thousand) that rejects every known wrong ACE with
-    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
-    The larger of the right and the wrong estimate's SDs is used for sigma."""
+def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
+    """{label: (ACE, sqrt(n) x its SE)} for each known wrong answer on a probe table;
+    on any table but the study's also the study's ACE typed in (what a lookup table or
+    a constant returns there; exact, so no SE of its own)."""
+    out = {label: (ace(p), sd(p)) for label, p in wrong_interventionals(cpts).items()}
+    if cpts != TRUE_CPTS:
+        out["the study's ACE typed in"] = (ace(frontdoor(TRUE_CPTS)), 0.0)
+    return out
+
+
+def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
+    """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
+    the per-check level budget / RANDOM_CHECKS (inf if one is within the float32
+    floor). The larger of the right and the wrong estimate's SDs is used for sigma."""
     alpha = budget / RANDOM_CHECKS
+    truth = frontdoor(cpts)
     need = 1
-    for cpts in PROBE_TABLES.values():
-        truth = frontdoor(cpts)
-        for wrong in wrong_interventionals(cpts).values():
-            need = max(need, required_n(max(sd(truth), sd(wrong)), abs(ace(truth) - ace(wrong)),
-                                        alpha, power=0.999, delta=FLOAT32_FLOOR))
+    for value, sd_wrong in wrong_aces(cpts).values():
+        gap = abs(ace(truth) - value)
+        if gap <= FLOAT32_FLOOR:
+            return math.inf
+        need = max(need, required_n(max(sd(truth), sd_wrong), gap, alpha, power=0.999,
+                                    delta=FLOAT32_FLOOR))
+    return need
+
+
+def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
+    """table_sample_size of the study's table, rounded up to a thousand."""
+    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
     return int(math.ceil(need / 1000) * 1000)
 
 
 NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+
+
+# ------------------------------------------------------------ probe tables
+# Every function is called on two tables: the study's own and one drawn for each
+# submission from the grader's seed ("grader's"), which a lookup of typed-in answers
+# cannot know. The family: the observational tables (cpts_from_latent) of the brief's
+# latent model with its U and X | U (P_U1, P_X1_GIVEN_U, which the notebook states and
+# the student's latent model uses). Of P(Z=1 | x) one is uniform on [0.05, 0.5] and the
+# other on [0.5, 0.95], and likewise for the two rows z of P(Y=1 | z, u), in random
+# order: the effect of X on Z and of Z on Y are then never both small, so the ACEs
+# spread over both signs. A candidate is kept only when table_sample_size(table) <=
+# NUM_SAMPLES (rejection sampling; about 1 in 25 is kept). Why the design holds on
+# every table handed out:
+# - missed mistakes: that rule *is* the design's condition, on the table itself: the
+#   latent-free model, the naive and the reversed contrasts, and the typed-in study
+#   ACE, each fail with power >= 0.999 at the per-check level with NUM_SAMPLES;
+# - false fails: the band is z * ace_se(table, n), which bounds both the pyro.do
+#   estimate and the front-door plug-in estimate on any table (see ace_se);
+# - the latent model fits every such table exactly, so latent_y's exact answer and
+#   pyro.do on the latent model agree with the front-door truth (latent_model_fits).
+# The truths come from frontdoor() and latent_y(), the code that derives the study's.
+PROBE_RANGE = (0.05, 0.95)
+
+
+def _low_high(rng, size=None) -> list:
+    """[low, high] in random order: low uniform on [0.05, 0.5], high on [0.5, 0.95]."""
+    pair = [rng.uniform(PROBE_RANGE[0], 0.5, size), rng.uniform(0.5, PROBE_RANGE[1], size)]
+    pair = [np.asarray(v).tolist() for v in pair]
+    return pair[::-1] if rng.random() < 0.5 else pair
+
+
+def random_cpts(rng) -> dict:
+    """One candidate table, as plain floats (the kernel gets it as a literal)."""
+    return cpts_from_latent({"p_z1_given_x": _low_high(rng), "p_y1_given_zu": _low_high(rng, 2)})
+
+
+@functools.lru_cache(maxsize=1024)
+def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
+    return draw_probe(seed, random_cpts,
+                      lambda c: table_sample_size(c, budget) <= NUM_SAMPLES
+                      and latent_model_fits(c))
+
+
+def probe_tables(ctx) -> dict[str, dict]:
+    """{label: table} the grader hands this submission's functions (all questions)."""
+    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("frontdoor:probe table"),
+                                                     ctx.budget)}
 
 
 # ------------------------------------------------------------------ checks
@@ -230,7 +307,7 @@ def check_naive(values, ctx):
 def _probe_calls(func, with_samples=True):
     def calls(ctx):
         out = {}
-        for label, cpts in PROBE_TABLES.items():
+        for label, cpts in probe_tables(ctx).items():
             kwargs = {"cpts": cpts}
             if with_samples:
                 kwargs.update(num_samples=NUM_SAMPLES, seed=ctx.seed_for(f"{func}:{label}"))
@@ -243,7 +320,7 @@ def _check_ace_probes(values, ctx, func, hint):
     return all_of([close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, NUM_SAMPLES),
                             ctx.alpha, FLOAT32_FLOOR, name=f"{func}(...) on the {label} table",
                             hint=hint)
-                   for label, cpts in PROBE_TABLES.items()], func)
+                   for label, cpts in probe_tables(ctx).items()], func)
 
 
 @hw.question("test_frontdoor", calls=_probe_calls("frontdoor_ace"), n_checks=2)
@@ -256,7 +333,7 @@ def check_frontdoor(values, ctx):
 @hw.question("test_latent_y", calls=_probe_calls("latent_y", with_samples=False), n_checks=0)
 def check_latent_y(values, ctx):
     results = []
-    for label, cpts in PROBE_TABLES.items():
+    for label, cpts in probe_tables(ctx).items():
         name = f"latent_y(...) on the {label} table"
         got, truth = as_array(values[label], name, shape=(2, 2)), latent_y(cpts)
         if np.all(np.abs(got - truth) <= LATENT_FLOOR):
@@ -290,7 +367,7 @@ def _register(label):
     def mistake(values, ctx):
         rng = np.random.default_rng(ctx.seed)
         probes = lambda: {name: _estimate(rng, wrong_interventionals(c)[label])  # noqa: E731
-                          for name, c in PROBE_TABLES.items()}
+                          for name, c in probe_tables(ctx).items()}
         return {**values, "test_frontdoor": probes(), "test_do": probes()}
     return mistake
 

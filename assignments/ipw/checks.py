@@ -8,6 +8,7 @@ the sample size the question requires, and the false-fail budget.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from pathlib import Path
@@ -15,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, close_to_each,
-                               detection_probability, failed, passed, proportion_se,
-                               required_n)
+                               detection_probability, draw_probe, failed, passed,
+                               proportion_se, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework, load_checks
 
@@ -39,9 +40,7 @@ hw = Homework()
 
 # ---------------------------------------------------------------- the facts
 TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts())
-# Same study with the promotion labels swapped: the ACE changes sign, so an answer
-# typed in as a constant cannot pass both probes.
-PROBE_TABLES = {"observed": TRUE_CPTS, "relabelled": backdoor.flipped_promotions(TRUE_CPTS)}
+FIXED_TABLES = {"observed": TRUE_CPTS}   # the other probe is drawn per submission, below
 
 
 def propensity(cpts: dict, x: int, z: int) -> float:
@@ -77,7 +76,7 @@ def _closed_form(cpts: dict) -> np.ndarray:
     return out
 
 
-for _c in PROBE_TABLES.values():  # the definition and the brief's closed form agree
+for _c in FIXED_TABLES.values():  # the definition and the brief's closed form agree
     assert np.allclose(weighted_joint(_c), _closed_form(_c), rtol=0, atol=1e-15)
 
 
@@ -136,49 +135,104 @@ def ace_se(cpts: dict, n: int) -> float:
 BRIEF_OVERALL_ROW = backdoor.BRIEF_OVERALL
 
 
-def brief_overall_contrast(cpts: dict) -> float:
-    """The brief's Overall-row contrast, with the sign the naive contrast has on this
-    table (the relabelled probe swaps the promotions, so the sign flips)."""
-    value = abs(BRIEF_OVERALL_ROW[0][0] / BRIEF_OVERALL_ROW[0][1]
-                - BRIEF_OVERALL_ROW[1][0] / BRIEF_OVERALL_ROW[1][1])
-    return float(np.sign(contrast(joint(cpts))) * value)
+def brief_overall_contrast(cpts: dict = None) -> float:
+    """The brief's Overall-row contrast: numbers typed in from the brief, so a function
+    that uses them returns this whatever table it is handed."""
+    return float(BRIEF_OVERALL_ROW[0][0] / BRIEF_OVERALL_ROW[0][1]
+                 - BRIEF_OVERALL_ROW[1][0] / BRIEF_OVERALL_ROW[1][1])
 
 
 def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
-    """{label: (value, n x variance)} for each known wrong ACE on a probe table."""
+    """{label: (value, n x variance)} for each known wrong ACE on a probe table; on any
+    table but the study's also the study's ACE typed in (what a lookup table or a
+    constant returns there; exact, so no variance of its own)."""
     naive_var = contrast_var(joint(cpts))
-    return {"naive contrast (data file)": (contrast(joint(cpts)), naive_var),
-            "naive contrast (brief's Overall row)": (brief_overall_contrast(cpts), naive_var)}
+    out = {"naive contrast (data file)": (contrast(joint(cpts)), naive_var),
+           "naive contrast (brief's Overall row)": (brief_overall_contrast(cpts), naive_var)}
+    if cpts != TRUE_CPTS:
+        out["the study's ACE typed in"] = (ace(TRUE_CPTS), 0.0)
+    return out
 
 
 # --------------------------------------------------- required sample size
 RANDOM_CHECKS = 6  # two probes in each of test_traces, test_resample and test_ipw_ace
 
 
-def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Smallest n (rounded up to a thousand) that rejects every known wrong ACE with
-    power 0.999 at the per-check level budget / RANDOM_CHECKS, on both probe tables.
-    The band half-width uses the truth's SE and the wrong answer scatters with its own
-    SE, so sizing with the larger of the two is conservative."""
+def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
+    """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
+    the per-check level budget / RANDOM_CHECKS (inf if one equals the truth). The band
+    half-width uses the truth's SE and the wrong answer scatters with its own SE, so
+    sizing with the larger of the two is conservative."""
     alpha = budget / RANDOM_CHECKS
+    sigma_t = ace_se(cpts, 1)
     need = 1
-    for cpts in PROBE_TABLES.values():
-        sigma_t = ace_se(cpts, 1)
-        for value, var in wrong_aces(cpts).values():
-            need = max(need, required_n(max(sigma_t, math.sqrt(var)), abs(ace(cpts) - value),
-                                        alpha, power=0.999))
+    for value, var in wrong_aces(cpts).values():
+        if abs(ace(cpts) - value) == 0:
+            return math.inf
+        need = max(need, required_n(max(sigma_t, math.sqrt(var)), abs(ace(cpts) - value),
+                                    alpha, power=0.999))
+    return need
+
+
+def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
+    """table_sample_size of the study's table, rounded up to a thousand."""
+    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
     return int(math.ceil(need / 1000) * 1000)
 
 
 NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
 
 
-def detection_table(budget: float = DEFAULT_BUDGET) -> dict[tuple[str, str], float]:
-    """Power of test_ipw_ace against each known wrong ACE at NUM_SAMPLES (for the docs)."""
+# ------------------------------------------------------------ probe tables
+# Every function is called on two tables: the study's own ("observed") and one drawn
+# for each submission from the grader's seed ("grader's"), which a lookup of typed-in
+# answers cannot know. The family is homework 2's (backdoor.random_cpts: CPTs of the
+# same DAG, each probability uniform on [0.05, 0.95]), kept only when all of these
+# hold (rejection sampling; about 1 in 30 is kept):
+# - table_sample_size(table) <= NUM_SAMPLES: each known wrong ACE, the typed-in study
+#   ACE included, fails test_ipw_ace with power >= 0.999 at the per-check level. The
+#   band is z * ace_se(table, n), and ace_se bounds both readings of the question on
+#   any table (it is the sum of their variances), so correct answers fail at most at
+#   alpha;
+# - no cell of the joint or of the weighted joint is rarer than on the study's table:
+#   the frequency checks of test_traces and test_resample then rest on a normal
+#   approximation to cell counts no worse than on the study's table, and NUM_SAMPLES
+#   traces miss a cell (weighted_joint() needs all 8) with probability below 1e-29;
+# - the exact checks' named mistakes (x and z swapped, P(X=1 | z) for every x, the
+#   unweighted joint) differ from the truth by more than EXACT_MARGIN.
+# The truths come from joint(), weighted_joint() and ace(), the code that derives the
+# study's.
+EXACT_MARGIN = 1000 * FLOAT32_FLOOR
+MIN_JOINT_CELL = float(joint(TRUE_CPTS).min())
+MIN_WEIGHTED_CELL = float(weighted_joint(TRUE_CPTS).min())
+
+
+def acceptable(cpts: dict, budget: float = DEFAULT_BUDGET) -> bool:
+    a = np.asarray(cpts["p_x_given_z"])[:, 1]                   # P(X=1 | Z=z)
+    return bool(joint(cpts).min() >= MIN_JOINT_CELL
+                and weighted_joint(cpts).min() >= MIN_WEIGHTED_CELL
+                and abs(a.sum() - 1) > EXACT_MARGIN              # swapping x and z shows
+                and np.abs(a - 0.5).min() > EXACT_MARGIN          # so do P(X=1|z) and no weights
+                and table_sample_size(cpts, budget) <= NUM_SAMPLES)
+
+
+@functools.lru_cache(maxsize=1024)
+def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
+    return draw_probe(seed, backdoor.random_cpts, lambda c: acceptable(c, budget))
+
+
+def probe_tables(ctx) -> dict[str, dict]:
+    """{label: table} the grader hands this submission's functions (all questions)."""
+    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("ipw:probe table"), ctx.budget)}
+
+
+def detection_table(budget: float = DEFAULT_BUDGET, tables: dict = None) -> dict:
+    """Power of test_ipw_ace against each known wrong ACE at NUM_SAMPLES (for the docs),
+    the wrong answer scattering with the larger of its own and the truth's SE."""
     alpha = budget / RANDOM_CHECKS
-    return {(label, probe): detection_probability(ace(c), value, math.sqrt(var / NUM_SAMPLES),
-                                                  alpha)
-            for probe, c in PROBE_TABLES.items()
+    return {(label, probe): detection_probability(
+                ace(c), value, math.sqrt(max(var, ace_se(c, 1) ** 2) / NUM_SAMPLES), alpha)
+            for probe, c in (tables or FIXED_TABLES).items()
             for label, (value, var) in wrong_aces(c).items()}
 
 
@@ -211,23 +265,34 @@ def _frequency_check(cells: np.ndarray, table: np.ndarray, n: int, alpha: float,
                   + hint, score=res.score, **res.detail)
 
 
+def _on_every_probe(results: list, per_probe: int, func: str) -> list:
+    """all_of for each part of a check across the probes: results come probe by probe,
+    `per_probe` parts each. A part that is right on the study's table but wrong on the
+    grader's (what a lookup of the study's answers achieves) earns nothing, while a
+    part that is right on both keeps its credit."""
+    out = list(results)
+    for k in range(per_probe):
+        out[k::per_probe] = all_of(results[k::per_probe], func)
+    return out
+
+
 def _probes(func, args):
     def calls(ctx):
         return {label: (func, {**args(label, cpts), "seed": ctx.seed_for(f"{func}:{label}")})
-                for label, cpts in PROBE_TABLES.items()}
+                for label, cpts in probe_tables(ctx).items()}
     return calls
 
 
 # ------------------------------------------------------------------ checks
 def _propensity_calls(ctx):
     return {f"{label}:x={x},z={z}": ("propensity", {"x": x, "z": z, "cpts": cpts})
-            for label, cpts in PROBE_TABLES.items() for x in (0, 1) for z in (0, 1)}
+            for label, cpts in probe_tables(ctx).items() for x in (0, 1) for z in (0, 1)}
 
 
 @hw.question("test_propensity", calls=_propensity_calls, n_checks=0)
 def check_propensity(values, ctx):
     results = []
-    for label, cpts in PROBE_TABLES.items():
+    for label, cpts in probe_tables(ctx).items():
         got = {(x, z): as_float(values[f"{label}:x={x},z={z}"],
                                 f"propensity(x={x}, z={z}, cpts) on the {label} table")
                for x in (0, 1) for z in (0, 1)}
@@ -244,14 +309,14 @@ def check_propensity(values, ctx):
         else:
             results.append(failed(f"`{name}` is not correct. It should return the probability "
                                   "that a subscriber with happiness z gets promotion x."))
-    return results
+    return _on_every_probe(results, 1, "propensity")
 
 
 @hw.question("test_traces", n_checks=2,
              calls=_probes("draw_traces", lambda label, c: {"cpts": c, "num_samples": NUM_SAMPLES}))
 def check_traces(values, ctx):
     results = []
-    for label, cpts in PROBE_TABLES.items():
+    for label, cpts in probe_tables(ctx).items():
         name = f"draw_traces(cpts, {NUM_SAMPLES}, seed) on the {label} table"
         arr = as_array(values[label], name, shape=(NUM_SAMPLES, 4))
         cells = _binary_columns(arr, name, 3)
@@ -271,7 +336,7 @@ def check_traces(values, ctx):
                 wrong_rows=int(np.count_nonzero(err > FLOAT32_FLOOR))))
         results.append(_frequency_check(cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
                                         "Sample from the model with its `cpts` argument."))
-    return results
+    return _on_every_probe(results, 2, "draw_traces")
 
 
 def _as_joint(value, name: str) -> np.ndarray:
@@ -301,7 +366,7 @@ def _as_joint(value, name: str) -> np.ndarray:
                                                                 "num_samples": NUM_SAMPLES}))
 def check_weighted_joint(values, ctx):
     results = []
-    for label, cpts in PROBE_TABLES.items():
+    for label, cpts in probe_tables(ctx).items():
         name = f"weighted_joint(cpts, {NUM_SAMPLES}, seed) on the {label} table"
         got, truth = _as_joint(values[label], name), weighted_joint(cpts)
         if np.all(np.abs(got - truth) <= FLOAT32_FLOOR):
@@ -316,34 +381,34 @@ def check_weighted_joint(values, ctx):
             results.append(failed(f"`{name}` is not correct. Weight each combination's joint "
                                   "probability by one over the propensity of its promotion "
                                   "given its happiness, then normalise."))
-    return results
+    return _on_every_probe(results, 1, "weighted_joint")
 
 
-# Probe distributions for resample(): the study's weighted joint, and the plain joint
-# of the relabelled study (any distribution over the 8 cells will do; the second one
-# makes sure the function uses its argument).
-RESAMPLE_PROBES = {"weighted": weighted_joint(TRUE_CPTS),
-                   "other": joint(PROBE_TABLES["relabelled"])}
+def resample_probes(ctx) -> dict[str, np.ndarray]:
+    """Probe distributions for resample(): the study's weighted joint, and the plain joint
+    of the grader's table (any distribution over the 8 cells will do; the second one is
+    new for each submission, so the function must use its argument)."""
+    return {"weighted": weighted_joint(TRUE_CPTS), "other": joint(probe_tables(ctx)["grader's"])}
 
 
 def _resample_calls(ctx):
     return {label: ("resample", {"joint": {c: float(t[c]) for c in CELLS},
                                  "num_samples": NUM_SAMPLES,
                                  "seed": ctx.seed_for(f"resample:{label}")})
-            for label, t in RESAMPLE_PROBES.items()}
+            for label, t in resample_probes(ctx).items()}
 
 
 @hw.question("test_resample", calls=_resample_calls, n_checks=2)
 def check_resample(values, ctx):
     results = []
-    for label, table in RESAMPLE_PROBES.items():
+    for label, table in resample_probes(ctx).items():
         name = f"resample(joint, {NUM_SAMPLES}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
         arr = as_array(values[label], name, shape=(NUM_SAMPLES, 3))
         cells = _binary_columns(arr, name, 3)
         results.append(_frequency_check(
             cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
             "Draw each row with the probability the `joint` argument gives it, with replacement."))
-    return results
+    return _on_every_probe(results, 1, "resample")
 
 
 @hw.question("test_ipw_ace", n_checks=2,
@@ -352,7 +417,7 @@ def check_ipw_ace(values, ctx):
     """All or nothing over the two probes: an ACE typed in as a constant can match one
     table, and must not earn half the points for it."""
     results = []
-    for label, cpts in PROBE_TABLES.items():
+    for label, cpts in probe_tables(ctx).items():
         name = f"ipw_ace(cpts, {NUM_SAMPLES}, seed) on the {label} table"
         results.append(close_to(as_float(values[label], name), ace(cpts),
                                 ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR, name=name,
@@ -382,23 +447,24 @@ def wrong_unnormalised(values, ctx):
     def unnormalised(c):
         return joint(c) / np.asarray(c["p_x_given_z"])[:, :, None]
     return {**values, "test_weighted_joint": {label: _as_answer(unnormalised(c))
-                                              for label, c in PROBE_TABLES.items()}}
+                                              for label, c in probe_tables(ctx).items()}}
 
 
 @hw.wrong_answer("naive contrast (no weighting, data file)")
 def wrong_naive(values, ctx):
     rng = np.random.default_rng(ctx.seed)
     return {**values,
-            "test_weighted_joint": {label: _as_answer(joint(c)) for label, c in PROBE_TABLES.items()},
+            "test_weighted_joint": {label: _as_answer(joint(c))
+                                    for label, c in probe_tables(ctx).items()},
             "test_ipw_ace": {label: _resampled_contrast(rng, joint(c))
-                             for label, c in PROBE_TABLES.items()}}
+                             for label, c in probe_tables(ctx).items()}}
 
 
 @hw.wrong_answer("naive contrast (brief's Overall row)")
 def wrong_overall_row(values, ctx):
     rng = np.random.default_rng(ctx.seed)
     out = {}
-    for label, c in PROBE_TABLES.items():
+    for label, c in probe_tables(ctx).items():
         value, var = wrong_aces(c)["naive contrast (brief's Overall row)"]
         out[label] = float(value + rng.normal(0, math.sqrt(var / NUM_SAMPLES)))
     return {**values, "test_ipw_ace": out}
@@ -406,4 +472,5 @@ def wrong_overall_row(values, ctx):
 
 @hw.wrong_answer("ACE typed in as a constant")
 def wrong_constant(values, ctx):
-    return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4) for label in PROBE_TABLES}}
+    return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4)
+                                       for label in probe_tables(ctx)}}

@@ -23,7 +23,7 @@ from scipy import stats
 from scipy.special import expit
 
 from autograder.checks import (AnswerError, CheckResult, as_array, as_float, close_to, convergence,
-                               failed, gof, mcse_mean, passed)
+                               failed, fresh_draws, gof, mcse_mean, passed)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -246,13 +246,25 @@ def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return h, d, c
 
 
+# simulate() is called twice, with two seeds of the grader's: the first data set is
+# tested against the model, and the second must differ from it (fresh_draws), or a
+# function returning a stored data set, or one that re-seeds itself with a constant,
+# would pass. Correct simulations share (almost) no values of H or C, so this
+# comparison takes no share of the false-fail budget and N_CHECKS counts the four
+# tests of the first data set only.
 def _simulate_call(ctx):
-    return {"data": ("simulate", {"seed": ctx.seed_for("simulate"), "n": N_SIM})}
+    return {key: ("simulate", {"seed": ctx.seed_for(label), "n": N_SIM})
+            for key, label in (("data", "simulate"), ("again", "simulate:again"))}
 
 
 @hw.question("test_simulate", calls=_simulate_call, n_checks=N_CHECKS["test_simulate"])
 def check_simulate(values, ctx):
-    h, d, c = _data(values["data"], f"simulate(seed, n={N_SIM})", N_SIM)
+    name = f"simulate(seed, n={N_SIM})"
+    h, d, c = _data(values["data"], name, N_SIM)
+    h2, _, c2 = _data(values["again"], f"{name} (called again with another seed)", N_SIM)
+    fresh = fresh_draws(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
+    if not fresh.passed:
+        return [fresh]          # a stored data set earns nothing
     results = [gof(h, stats.norm(0, 1), ctx.alpha, name="the simulated H",
                    hint="Humidity is standard normal in the model; intervene only on the "
                         "parameters.")]
@@ -365,8 +377,10 @@ def wrong_naive_sign(values, ctx):
 
 
 def _simulated_with(theta, ctx):
-    data = simulate_numpy(N_SIM, ctx.seed_for("wrong:simulate"), theta)
-    return {"data": {k: np.asarray(v) for k, v in data.items()}}
+    """Both calls of a wrong simulate(), each with its own seed."""
+    return {key: {k: np.asarray(v) for k, v in
+                  simulate_numpy(N_SIM, ctx.seed_for(f"wrong:{key}"), theta).items()}
+            for key in ("data", "again")}
 
 
 @hw.wrong_answer("simulate(): sigma_c used as a variance")
@@ -383,3 +397,10 @@ def wrong_unconfounded(values, ctx):
 @hw.wrong_answer("simulate(): humidity left out of the coating rate (H -> C forgotten)")
 def wrong_no_h_in_c(values, ctx):
     return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}
+
+
+@hw.wrong_answer("simulate(): a stored data set returned whatever the seed")
+def wrong_stored(values, ctx):
+    """Right data, drawn once: the second call returns the first call's data set."""
+    first = values["test_simulate"]["data"]
+    return {**values, "test_simulate": {"data": first, "again": first}}

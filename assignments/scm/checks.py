@@ -14,8 +14,8 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, as_array, as_float, failed, gof, min_distinct,
-                               passed, required_n, z_critical)
+from autograder.checks import (AnswerError, as_array, as_float, failed, fresh_draws, gof,
+                               min_distinct, passed, required_n, z_critical)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -233,17 +233,43 @@ def _samples(value, name: str, n: int) -> np.ndarray:
     return as_array(value, name, shape=(n,))
 
 
+# Every sampler is called twice, with two seeds of the grader's. The first call's draws
+# are tested against the law; the second call's must differ from them (fresh_draws), or
+# a function returning stored draws, or one that re-seeds itself with a constant, would
+# pass. A correct sampler repeats its draws with probability ~0 (see
+# checks.probes.REPEATED_SHARE), so this comparison takes no share of the false-fail
+# budget and n_checks counts the GOF tests only.
+def _twice(func: str, num_samples: int, label: str):
+    def calls(ctx):
+        return {key: (func, {"num_samples": num_samples, "seed": ctx.seed_for(f"{label}{suffix}")})
+                for key, suffix in (("draws", ""), ("again", ":again"))}
+    return calls
+
+
+def _fresh_or_fail(first, second_value, name: str, n: int):
+    """None when the second call drew new values; else the failed result, which
+    replaces every other result of the question (stored draws earn nothing)."""
+    second = _samples(second_value, f"{name} (called again with another seed)", n)
+    res = fresh_draws(first, second, name)
+    return None if res.passed else [res]
+
+
 # ------------------------------------------------------------------ checks
-@hw.question("test_scm_a", n_checks=3,
-             calls=lambda ctx: {"samples": ("sample_scm_a", {"num_samples": N_SCM_A,
-                                                              "seed": ctx.seed_for("scm_a")})})
-def check_scm_a(values, ctx):
-    name = f"sample_scm_a({N_SCM_A}, seed)"
-    pair = values["samples"]
+def _xy_pair(pair, name: str) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(pair, dict) or not isinstance(pair, (list, tuple)) or len(pair) != 2:
         raise AnswerError(f"`{name}` should return a tuple (x, y) of two arrays.")
-    x = _samples(pair[0], f"{name}[0] (the draws of X)", N_SCM_A)
-    y = _samples(pair[1], f"{name}[1] (the draws of Y)", N_SCM_A)
+    return (_samples(pair[0], f"{name}[0] (the draws of X)", N_SCM_A),
+            _samples(pair[1], f"{name}[1] (the draws of Y)", N_SCM_A))
+
+
+@hw.question("test_scm_a", n_checks=3, calls=_twice("sample_scm_a", N_SCM_A, "scm_a"))
+def check_scm_a(values, ctx):
+    name = f"sample_scm_a({N_SCM_A}, seed)"
+    x, y = _xy_pair(values["draws"], name)
+    x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)")
+    stale = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * N_SCM_A)
+    if stale:
+        return stale
     residual = scm_a_residual(x, y)
     return [
         gof(x, normal(SCM_A_LAWS["x"]), ctx.alpha, name=f"{name}: X", method="ks",
@@ -289,24 +315,27 @@ def check_do_y(values, ctx):
                                               "equations does X depend on?")
 
 
-@hw.question("test_do_samples", n_checks=1,
-             calls=lambda ctx: {"draws": ("sample_y_do_x2", {"num_samples": N_DO,
-                                                              "seed": ctx.seed_for("do_x2")})})
+@hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", N_DO, "do_x2"))
 def check_do_samples(values, ctx):
     name = f"sample_y_do_x2({N_DO}, seed)"
-    return gof(_samples(values["draws"], name, N_DO), normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
+    draws = _samples(values["draws"], name, N_DO)
+    stale = _fresh_or_fail(draws, values["again"], name, N_DO)
+    if stale:
+        return stale
+    return gof(draws, normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
                name=name, method="ks",
                hint="Sample Y from the model intervened with pyro.do, not from the original model.")
 
 
 @hw.question("test_posterior", n_checks=1,
-             calls=lambda ctx: {"draws": ("sample_x_given_y2",
-                                          {"num_samples": N_POSTERIOR,
-                                           "seed": ctx.seed_for("x_given_y2")})})
+             calls=_twice("sample_x_given_y2", N_POSTERIOR, "x_given_y2"))
 def check_posterior(values, ctx):
     name = f"sample_x_given_y2({N_POSTERIOR}, seed)"
     draws = _samples(values["draws"], name, N_POSTERIOR)
     min_distinct(draws, name, MIN_DISTINCT)
+    stale = _fresh_or_fail(draws, values["again"], name, N_POSTERIOR)
+    if stale:
+        return stale
     return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
                hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
                     "importance weights (and a large enough proposal pool), or MCMC warm-up "
@@ -317,16 +346,21 @@ assert hw.total_checks == RANDOM_CHECKS
 
 
 # ------------------------------------------- known wrong answers (brief, §5)
+# Samplers are called twice (see _twice); a wrong sampler draws afresh on each call.
 def _normal_draws(rng, law, n):
     return law.rvs(size=n, random_state=rng)
+
+
+def _both_calls(draw) -> dict:
+    return {"draws": draw(), "again": draw()}
 
 
 @hw.wrong_answer("P_X given Y=2 taken as N(0.5, 1)")
 def wrong_half_one(values, ctx):
     rng = np.random.default_rng(ctx.seed)
+    law = _wrong_laws()["test_posterior"]["N(0.5, 1)"]
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
-            "test_posterior": {"draws": _normal_draws(rng, _wrong_laws()["test_posterior"]
-                                                      ["N(0.5, 1)"], N_POSTERIOR)}}
+            "test_posterior": _both_calls(lambda: _normal_draws(rng, law, N_POSTERIOR))}
 
 
 @hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)")
@@ -338,24 +372,37 @@ def wrong_inverted(values, ctx):
 def wrong_low_ess(values, ctx):
     """Prior proposal, 1000 draws, resampled to N_POSTERIOR: the pool's ESS is about 300."""
     rng = np.random.default_rng(ctx.seed)
-    pool = rng.standard_normal(1000)
-    logw = stats.norm(4 * pool, 1).logpdf(2.0)
-    w = np.exp(logw - logw.max())
-    return {**values, "test_posterior": {"draws": rng.choice(pool, N_POSTERIOR, p=w / w.sum())}}
+
+    def draw():
+        pool = rng.standard_normal(1000)
+        logw = stats.norm(4 * pool, 1).logpdf(2.0)
+        w = np.exp(logw - logw.max())
+        return rng.choice(pool, N_POSTERIOR, p=w / w.sum())
+    return {**values, "test_posterior": _both_calls(draw)}
 
 
 @hw.wrong_answer("no intervention: samples of P_Y instead of P_Y under do(X=2)")
 def wrong_no_do(values, ctx):
     rng = np.random.default_rng(ctx.seed)
-    return {**values, "test_do_samples": {"draws": _normal_draws(
-        rng, _wrong_laws()["test_do_samples"]["no intervention"], N_DO)}}
+    law = _wrong_laws()["test_do_samples"]["no intervention"]
+    return {**values, "test_do_samples": _both_calls(lambda: _normal_draws(rng, law, N_DO))}
 
 
 @hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)")
 def wrong_shared_noise(values, ctx):
     rng = np.random.default_rng(ctx.seed)
-    x = rng.standard_normal(N_SCM_A)
-    return {**values, "test_scm_a": {"samples": [x, x ** 2 + x]}}
+
+    def draw():
+        x = rng.standard_normal(N_SCM_A)
+        return [x, x ** 2 + x]
+    return {**values, "test_scm_a": _both_calls(draw)}
+
+
+@hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed")
+def wrong_stored(values, ctx):
+    """Right draws, drawn once: the second call returns the first call's draws."""
+    return {**values, **{gid: {"draws": values[gid]["draws"], "again": values[gid]["draws"]}
+                         for gid in ("test_scm_a", "test_do_samples", "test_posterior")}}
 
 
 @hw.wrong_answer("standard deviation given instead of variance")

@@ -9,6 +9,7 @@ from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se,
 from .guards import as_array, as_float, as_int, as_probability, as_probability_table, min_distinct
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
+from .probes import draw_probe, fresh_draws
 from .result import AnswerError, CheckResult, all_of, failed, passed
 from .sets import compare_sets, compare_structure, normalise_sets
 
@@ -20,4 +21,5 @@ __all__ = [
     "gof", "anderson_darling", "thin_to_ess",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
+    "draw_probe", "fresh_draws",
 ]

@@ -1,5 +1,5 @@
 # A typed-in answer: the functions ignore their inputs and return the study's ACE.
-# The grader's second table must catch this.
+# The table the grader draws for each submission must catch this.
 
 # %% [frontdoor_answer]
 def frontdoor_ace(cpts, num_samples, seed):

@@ -1,5 +1,6 @@
 # A typed-in ACE: right on the study's table, but the function ignores its `cpts`
-# argument, so it fails on the relabelled table and loses the question's points.
+# argument, so it fails on the table the grader draws for each submission and loses the
+# question's points.
 
 # %% [ipw_ace_answer]
 def ipw_ace(cpts, num_samples, seed):
