@@ -112,8 +112,9 @@ def _copy_tree(src_fd: int, dest: Path, budget: list[int], notes: list[str], whe
 def copy_submission(src: Path, dest: Path, max_bytes: int, notebook: str) -> list[str]:
     """Copy one submission folder safely into `dest` (replacing it); return notes."""
     notes: list[str] = []
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=dest.parent))
+    root = dest.parent.parent  # submitted/: a refused first submission leaves no folder
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=root))
     try:
         try:
             fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -125,6 +126,7 @@ def copy_submission(src: Path, dest: Path, max_bytes: int, notebook: str) -> lis
             os.close(fd)
         if not (staging / notebook).is_file():
             raise Refused(f"it holds no regular file named {notebook}")
+        dest.parent.mkdir(exist_ok=True)
         old = dest.with_name(dest.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if dest.exists():

@@ -101,10 +101,12 @@ def __forge():
 threading.Thread(target=__forge, daemon=True).start()
 """
 PATCH_JSON = "\nimport json\njson.dumps = lambda *a, **k: '{garbage'\n"
-LIAR = """
+LIAR_FRACTION = """
 class Fraction:
     numerator, denominator = 1, 0
 naive_difference = Fraction()
+"""
+LIAR_NESTED = """
 nested = []
 for _ in range(60):
     nested = [nested]
@@ -170,7 +172,8 @@ for folder in [{str(REPO)!r}, {str(paths[2].parent)!r}, "/srv", "/home"]:
     print(f"LEAK list {{folder}}: {{sorted(seen)}}" if seen else f"blocked list {{folder}}")
 with open("/proc/1/cmdline", "rb") as f:
     pid1 = f.read().decode(errors="replace")
-print("LEAK pid1" if "course-sandbox" in pid1 or "--ro-bind" in pid1 else "blocked pid1")
+# (the kernel's own command line, with its connection file, is no secret)
+print("LEAK pid1" if any(o in pid1 for o in ("--bind", "--ro-bind", "--setenv")) else "blocked pid1")
 for host, port in [("127.0.0.1", {port}), ("pypi.org", 443)]:
     try:
         socket.create_connection((host, port), timeout=3).close()
@@ -276,7 +279,7 @@ SUBMISSIONS = {
     # and what hostile ones try
     "forger": {"variant": "mistakes/naive.py", "extra": {"cpts_answer": FORGER}},
     "patchjson": {"extra": {"naive_answer": PATCH_JSON}},
-    "liar": {"extra": {"naive_answer": LIAR}},
+    "liar": {"extra": {"naive_answer": LIAR_FRACTION, "cpts_answer": LIAR_NESTED}},
     "killpg": {"extra": {"naive_answer": KILLPG}},
     "spread": {"extra": {gid: SPREAD for gid in ("cpts_answer", "model_answer", "do_answer")}},
     "linker": {},     # symlinks to the gradebook and another student's notebook, added in the exchange
@@ -511,7 +514,9 @@ def test_output_spread_over_cells_is_bounded_for_the_whole_notebook(batch):
 def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch):
     course, done, _, collected = batch
     folder = course.course_dir / "submitted" / "linker" / HW
-    assert sorted(p.name for p in folder.iterdir()) == [f"{HW}.ipynb", "timestamp.txt"]
+    names = {p.name for p in folder.iterdir()}
+    assert names <= {f"{HW}.ipynb", "timestamp.txt", "promotions.csv", "submission_secret.txt"}
+    assert not any(p.is_symlink() for p in folder.iterdir())
     assert len(collected.notes["linker"]) == 4
     assert points(course, "linker") == FULL
     feedback(course, HW)
@@ -612,6 +617,25 @@ def test_an_unreachable_scheduler_is_a_clear_error(batch):
 
 # ---------------------------------------------------------------- resume
 
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path):
     roster = ["r1", "r2", "r3"]
     course = make_course(tmp_path, roster)
@@ -628,9 +652,15 @@ def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path
     while time.monotonic() < deadline and not recorded:
         time.sleep(0.5)
         recorded = [s for s in roster if (read_report(course, HW, s) or {}).get("fingerprint")]
+    workers = children(first.pid)
     os.kill(first.pid, signal.SIGKILL)  # the TA's laptop lid closes
     first.wait()
     assert 1 <= len(recorded) < len(roster)
+    assert workers  # the pool was running
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(p) for p in workers):
+        time.sleep(0.5)
+    assert not any(alive(p) for p in workers), "orphaned pool workers"
     before = {s: read_report(course, HW, s) for s in recorded}
 
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
