@@ -1,0 +1,136 @@
+"""Second round of checks: boundary-safe GOF, two-sample, discrete, omnibus, sequential.
+
+Real numpy/scipy, no mocks, seeded. Each "correct answers pass" loop is sized so
+that a *calibrated* test fails it with probability well under 1e-3 (stated per
+test), and each "wrong answers fail" case is one the test detects with power
+~1, so none of these can pass by construction and none should be flaky.
+The calibration at scale is benchmarks/checks_calibration.py (docs/statistics.md).
+"""
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from autograder.checks import (
+    AnswerError, anderson_darling, close_to_each, detect_grid, gof, proportion_se, randomised_pit, with_atoms, z_critical,
+)
+from autograder.checks.distribution import _ad_pvalue
+
+from test_checks import assert_hides
+
+
+def old_ad(x, dist):
+    """The Anderson-Darling statistic before round 2: ln F(x) straight from logcdf."""
+    x = np.sort(x)
+    n = x.size
+    i = np.arange(1, n + 1)
+    with np.errstate(divide="ignore"):
+        s = np.sum((2 * i - 1) * (dist.logcdf(x) + dist.logsf(x[::-1])))
+    a2 = float(-n - s / n)
+    return a2, _ad_pvalue(a2, n)
+
+
+def fails(results):
+    return sum(not r.passed for r in results)
+
+
+# --- boundary-safe goodness of fit ------------------------------------------------------
+
+EXP6 = stats.expon(scale=1 / 6)  # rounded to 3 decimals, 0.30% of draws are exactly 0
+
+
+@pytest.mark.parametrize("method", ["ad", "ks"])
+def test_rounded_draws_with_exact_zeros_pass_their_own_distribution(method):
+    # The benchmark's failure: Exp(6) rounded to 3 decimals has P(0.000) = 0.30%.
+    # 150 correct samples at alpha = 1e-3: expected false fails 0.15, P(>= 3) ~ 5e-4.
+    rng = np.random.default_rng(11)
+    samples = [np.round(rng.exponential(1 / 6, size=400), 3) for _ in range(150)]
+    with_zero = [x for x in samples if np.any(x == 0)]
+    assert len(with_zero) > 80  # ~70% of samples hold a zero
+    if method == "ad":  # before: every sample with a zero got A^2 = inf, p = 0
+        assert all(old_ad(x, EXP6)[1] == 0.0 for x in with_zero)
+    results = [gof(x, EXP6, 1e-3, method=method) for x in samples]
+    assert fails(results) <= 2
+    r = results[0]
+    assert r.detail["grid"] == pytest.approx(1e-3) and r.detail["n_impossible"] == 0
+
+
+def test_rounded_draws_wrong_rate_still_fails():
+    rng = np.random.default_rng(12)
+    for _ in range(5):
+        x = np.round(rng.exponential(1 / 5, size=6400), 3)  # rate 5 instead of 6
+        r = gof(x, EXP6, 1e-4, method="ad", name="wait_times")
+        assert not r.passed and r.detail["pvalue"] < 1e-8
+        assert_hides(r.message, 6.0, 1 / 6)
+
+
+def test_atoms_declared_with_with_atoms():
+    target = with_atoms(stats.expon(scale=2.0), {0.0: 0.003})
+    ok = [gof(target.rvs(6400, random_state=s), target, 1e-3, method="ad") for s in range(60)]
+    assert fails(ok) <= 2  # expected 0.06
+    x = target.rvs(6400, random_state=99)
+    assert np.any(x == 0)
+    r = gof(x, stats.expon(scale=2.0), 1e-3, method="ad", name="y")  # atom not in the target
+    assert not r.passed and "cannot produce" in r.message and r.detail["n_impossible"] > 0
+    wrong = with_atoms(stats.expon(scale=2.0), {0.0: 0.03})  # ten times the atom
+    assert not gof(wrong.rvs(6400, random_state=1), target, 1e-3, method="ad").passed
+
+
+def test_underflowing_zeros_of_a_continuous_sampler():
+    # numpy's Gamma(0.01) returns exact 0.0 for draws below the smallest subnormal (~0.06%)
+    dist = stats.gamma(0.01)
+    rng = np.random.default_rng(3)
+    xs = [rng.gamma(0.01, size=6400) for _ in range(40)]
+    assert sum(np.count_nonzero(x == 0) for x in xs) > 40
+    assert all(old_ad(x, dist)[1] == 0.0 for x in xs if np.any(x == 0))
+    assert fails(gof(x, dist, 1e-3, method="ad") for x in xs) <= 1  # expected 0.04
+    assert not gof(rng.gamma(0.012, size=6400), dist, 1e-3, method="ad").passed
+
+
+def test_discrete_target_through_randomised_pit():
+    rng = np.random.default_rng(5)
+    assert fails(gof(rng.poisson(3, 2000), stats.poisson(3), 1e-3, method=m)
+                 for m in ("ad", "ks") for _ in range(40)) <= 1
+    assert not gof(rng.poisson(3.3, 2000), stats.poisson(3), 1e-3, method="ad").passed
+    r = gof(np.r_[rng.poisson(3, 100), 2.5], stats.poisson(3), 1e-3)
+    assert not r.passed and r.detail["n_impossible"] == 1
+
+
+def test_randomised_pit_is_uniform_and_equals_cdf_for_continuous_values():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=500)
+    np.testing.assert_allclose(randomised_pit(x, stats.norm()), stats.norm.cdf(x), rtol=1e-12)
+    u = randomised_pit(rng.poisson(2, 20000), stats.poisson(2))
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    u = randomised_pit(np.round(rng.normal(size=20000)), stats.norm())  # integer grid
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    assert np.isnan(randomised_pit([-1.0, 1.0], stats.expon()))[0]
+
+
+def test_grid_detection_and_rounding_modes():
+    rng = np.random.default_rng(9)
+    assert detect_grid(rng.normal(size=50)) is None
+    assert detect_grid(np.round(rng.normal(size=50), 2)) == pytest.approx(0.01)
+    assert detect_grid(np.floor(rng.normal(size=50) * 10)) == 1.0
+    x = np.round(rng.normal(0, 3, size=2000))  # integers from N(0, 9)
+    assert gof(x, stats.norm(0, 3), 1e-3).passed  # each value stands for [x - 1/2, x + 1/2)
+    assert not gof(x, stats.norm(0, 3), 1e-3, resolution=None).passed  # without: steps of F
+    y = np.floor(rng.exponential(3.0, size=1000))  # truncation, not rounding
+    assert gof(y, stats.expon(scale=3), 1e-3, rounding="down").passed
+    assert not gof(y, stats.expon(scale=3), 1e-3).passed  # wrong cells: shifted by 1/2
+    with pytest.raises(ValueError):
+        gof(y, stats.expon(scale=3), 1e-3, rounding="sideways")
+
+
+def test_impossible_values_and_float32_edges():
+    rng = np.random.default_rng(10)
+    r = gof(np.r_[rng.exponential(2.0, 300), -0.5], stats.expon(scale=2), 1e-3, name="t",
+            method="ad")
+    assert not r.passed and r.detail["pvalue"] == 0.0 and "cannot produce" in r.message
+    assert_hides(r.message, 2.0, 0.5)
+    # float32 Beta(0.02, 1): zeros are float32 underflow; their cell is [0, 1.4e-45]
+    b = rng.beta(0.02, 1.0, size=4000).astype(np.float32)
+    assert gof(b, stats.beta(0.02, 1.0), 1e-3, method="ad").passed
+    assert anderson_darling(np.array([0.5, 2.0]), stats.uniform())[1] == 0.0
+    assert gof(rng.normal(size=1000), stats.norm(), 1e-3, method="ad").detail["n_cells"] == 0
