@@ -13,9 +13,10 @@ import pytest
 from scipy import stats
 
 from autograder.checks import (
-    AnswerError, anderson_darling, close_to_each, detect_grid, gof, proportion_se, randomised_pit, with_atoms, z_critical,
+    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, detect_grid, gof, proportion_se, randomised_pit, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
 )
 from autograder.checks.distribution import _ad_pvalue
+from autograder.checks.twosample import _AD2, ad2_asymptotic_pvalue
 
 from test_checks import assert_hides
 
@@ -134,3 +135,67 @@ def test_impossible_values_and_float32_edges():
     assert gof(b, stats.beta(0.02, 1.0), 1e-3, method="ad").passed
     assert anderson_darling(np.array([0.5, 2.0]), stats.uniform())[1] == 0.0
     assert gof(rng.normal(size=1000), stats.norm(), 1e-3, method="ad").detail["n_cells"] == 0
+
+
+# --- two-sample tests -----------------------------------------------------------------
+
+def test_ad2_statistic_matches_scipy_midrank():
+    from scipy.stats._morestats import _anderson_ksamp_midrank
+    rng = np.random.default_rng(0)
+    for x, y in [(rng.normal(size=40), rng.normal(size=70)),
+                 (rng.poisson(3, 60) * 1.0, rng.poisson(3, 90) * 1.0)]:
+        ad = _AD2(x, y)
+        z = np.sort(np.r_[x, y])
+        ref = _anderson_ksamp_midrank([x, y], z, np.unique(z), 2, np.array([x.size, y.size]), z.size)
+        assert float(ad.stat(ad.labels[None, :])[0]) == pytest.approx(ref, rel=1e-5)
+
+
+def test_ad2_permutation_pvalue_is_valid_and_matches_scipy():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=30), rng.normal(0.4, 1, size=40)
+    _, p, used = ad2_permutation_test(x, y, 0.01, n_resamples=20000, h=10**9, screen=0)
+    ref = stats.anderson_ksamp([x, y], variant="midrank",
+                               method=stats.PermutationMethod(n_resamples=20000, random_state=2))
+    assert used == 20000 and abs(p - ref.pvalue) < 4 * math.sqrt(p * (1 - p) / 20000) + 2e-4
+    # level: 400 null pairs at alpha = 0.05 -> rate within 0.05 +- 3.3 SE
+    ps = [ad2_permutation_test(rng.normal(size=25), rng.normal(size=25), 0.05)[1] for _ in range(400)]
+    rate = np.mean(np.array(ps) <= 0.05)
+    assert rate <= 0.05 + 3.3 * math.sqrt(0.05 * 0.95 / 400)
+
+
+def test_two_sample_correct_passes_wrong_fails():
+    alpha = 1e-3
+    rng = np.random.default_rng(2)
+    for method, runs in (("ks", 150), ("ad", 60)):
+        res = [two_sample(rng.normal(size=500), rng.normal(size=2000), alpha, method=method)
+               for _ in range(runs)]
+        assert fails(res) <= 2, method  # expected <= 0.15
+        r = two_sample(rng.normal(0, 1.3, size=2000), rng.normal(size=8000), alpha, method=method,
+                       name="draws")
+        assert not r.passed and "two-sample test rejects" in r.message, method
+        assert_hides(r.message, 1.3)
+    clear = two_sample(rng.normal(1, 1, size=2000), rng.normal(size=8000), 1e-4, method="ad")
+    assert not clear.passed and clear.detail["permutations"] == 0  # asymptotic screen
+
+
+def test_two_sample_n_and_the_reference_cap():
+    assert two_sample_n(1000, 4000) == 1334  # n m / (m - n1)
+    assert two_sample_n(1000, 10**6) == 1002
+    with pytest.raises(ValueError, match="cannot match"):
+        two_sample_n(1000, 1000)
+
+
+def test_two_sample_joint_sees_dependence_marginals_miss():
+    rng = np.random.default_rng(4)
+    ref = rng.normal(size=(4000, 2))
+    ok = [two_sample_joint(rng.normal(size=(2000, 2)), ref, 1e-3) for _ in range(15)]
+    assert fails(ok) == 0  # expected 0.015
+    z = rng.normal(size=(2000, 2))
+    bad = np.c_[z[:, 0], 0.4 * z[:, 0] + math.sqrt(1 - 0.16) * z[:, 1]]  # right marginals
+    assert two_sample(bad[:, 0], ref[:, 0], 1e-3).passed and two_sample(bad[:, 1], ref[:, 1], 1e-3).passed
+    r = two_sample_joint(bad, ref, 1e-3, name="xy")
+    assert not r.passed and "dependence" in r.message
+    # a sorted (but correct) sample must not split into unlike halves
+    s = rng.normal(size=(2000, 2))
+    assert two_sample_joint(s[np.argsort(s[:, 0])], ref, 1e-3).passed
+    assert not two_sample_joint(np.zeros((10, 3)), ref, 1e-3).passed  # wrong width: malformed

@@ -12,6 +12,8 @@ from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rha
                         rhat_false_fail_rate)
 from .result import AnswerError, CheckResult, all_of, failed, passed
 from .sets import compare_sets, compare_structure, normalise_sets
+from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_sample_n,
+                        witness_test)
 
 __all__ = [
     "AnswerError", "CheckResult", "passed", "failed", "all_of",
@@ -20,6 +22,7 @@ __all__ = [
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",
     "gof", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
     "detect_grid",
+    "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
 ]
