@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from autograder.checks import (
-    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, detect_grid, gof, proportion_se, randomised_pit, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
+    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, detect_grid, exact_multinomial_pvalue, frequencies, gof, pool_cells, proportion_se, randomised_pit, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
 )
 from autograder.checks.distribution import _ad_pvalue
 from autograder.checks.twosample import _AD2, ad2_asymptotic_pvalue
@@ -199,3 +199,59 @@ def test_two_sample_joint_sees_dependence_marginals_miss():
     s = rng.normal(size=(2000, 2))
     assert two_sample_joint(s[np.argsort(s[:, 0])], ref, 1e-3).passed
     assert not two_sample_joint(np.zeros((10, 3)), ref, 1e-3).passed  # wrong width: malformed
+
+
+# --- discrete tests -------------------------------------------------------------------
+
+P3 = {"a": 0.5, "b": 0.3, "c": 0.2}
+
+
+def test_frequencies_correct_pass_wrong_fail_each_method():
+    rng = np.random.default_rng(6)
+    keys, p = list(P3), list(P3.values())
+    for n, method in ((60, "auto"), (3000, "auto"), (3000, "chi2"), (3000, "g")):
+        res = [frequencies(rng.choice(keys, p=p, size=n), P3, 1e-3, method=method)
+               for _ in range(60)]
+        assert fails(res) <= 1, (n, method)  # expected 0.06
+    assert res[0].detail["method"] == "g"
+    assert frequencies(rng.choice(keys, p=p, size=60), P3, 1e-3).detail["method"] == "exact"
+    assert frequencies(rng.choice(keys, p=p, size=3000), P3, 1e-3).detail["method"] == "mc"
+    r = frequencies(rng.choice(keys, p=[0.45, 0.35, 0.2], size=3000), P3, 1e-3, name="coin")
+    assert not r.passed and "do not match the probabilities" in r.message
+    assert_hides(r.message, 0.5, 0.3, 0.2)
+    b = frequencies(rng.binomial(1, 0.3, 400).astype(bool), {True: 0.3, False: 0.7}, 1e-3)
+    assert b.passed and b.detail["method"] == "exact-binomial"
+    assert not frequencies(rng.binomial(1, 0.4, 400), {1: 0.3, 0: 0.7}, 1e-3).passed
+
+
+def test_frequencies_inputs_and_impossible_outcomes():
+    r = frequencies({"a": 50, "b": 30, "c": 20}, P3, 1e-3)
+    assert r.passed and r.detail["n"] == 100
+    r = frequencies(["a"] * 50 + ["d"] * 2, P3, 1e-3, name="w")
+    assert not r.passed and "2 draw(s) that are not possible outcomes" in r.message
+    assert frequencies({"a": 1, "c": 0, "z": 0}, {"a": 0.5, "b": 0.5, "z": 0.0}, 1e-3).passed
+    assert not frequencies({"a": 5, "z": 1}, {"a": 0.5, "b": 0.5, "z": 0.0}, 1e-3).passed
+    assert not frequencies([], P3, 1e-3).passed
+    assert not frequencies(["a"] * 10, P3, 1e-3, min_n=100).passed
+    rng = np.random.default_rng(7)
+    assert frequencies(rng.poisson(3, 5000), stats.poisson(3), 1e-3).passed
+    assert not frequencies(rng.poisson(3.2, 5000), stats.poisson(3), 1e-3).passed
+    assert not frequencies([1, 2, -1], stats.poisson(3), 1e-3).passed
+
+
+def test_pooling_rule():
+    e = np.array([0.5, 1.0, 20.0, 30.0, 2.0, 3.0])
+    assert pool_cells(e, 5.0, ordered=True) == [[0, 1, 2], [3], [4, 5]]
+    assert pool_cells(e, 5.0, ordered=False) == [[0, 1, 4, 5], [2], [3]]
+    assert pool_cells(np.array([1.0, 1.0]), 5.0, ordered=True) == [[0], [1]]  # never below 2 cells
+
+
+def test_exact_multinomial_matches_enumeration_by_scipy():
+    p = np.array([0.5, 0.3, 0.2])
+    counts = np.array([1, 1, 4])
+    n = counts.sum()
+    e = n * p
+    x2 = lambda c: np.sum((np.array(c) - e) ** 2 / e)
+    total = sum(stats.multinomial.pmf([a, b, n - a - b], n, p)
+                for a in range(n + 1) for b in range(n + 1 - a) if x2([a, b, n - a - b]) >= x2(counts) - 1e-12)
+    assert exact_multinomial_pvalue(counts, p) == pytest.approx(total, rel=1e-10)

@@ -4,6 +4,7 @@ Guards turn raw answers into clean data or raise AnswerError; checks return a
 CheckResult whose message is student-facing and whose detail is for TAs only.
 """
 from .budget import detection_probability, holm, per_check_alpha, required_n, z_critical
+from .discrete import exact_multinomial_pvalue, frequencies, pool_cells
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, randomised_pit,
                            thin_to_ess, with_atoms)
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
@@ -23,6 +24,7 @@ __all__ = [
     "gof", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
     "detect_grid",
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
+    "frequencies", "exact_multinomial_pvalue", "pool_cells",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
 ]
