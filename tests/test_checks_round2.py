@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from autograder.checks import (
-    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, detect_grid, exact_multinomial_pvalue, frequencies, gof, pool_cells, proportion_se, randomised_pit, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
+    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, close_to_table, detect_grid, exact_multinomial_pvalue, frequencies, gof, multinomial_cov, pool_cells, proportion_se, randomised_pit, sidak_pvalue, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
 )
 from autograder.checks.distribution import _ad_pvalue
 from autograder.checks.twosample import _AD2, ad2_asymptotic_pvalue
@@ -255,3 +255,55 @@ def test_exact_multinomial_matches_enumeration_by_scipy():
     total = sum(stats.multinomial.pmf([a, b, n - a - b], n, p)
                 for a in range(n + 1) for b in range(n + 1 - a) if x2([a, b, n - a - b]) >= x2(counts) - 1e-12)
     assert exact_multinomial_pvalue(counts, p) == pytest.approx(total, rel=1e-10)
+
+
+# --- omnibus tests for tables ---------------------------------------------------------
+
+P8 = np.array([0.22, 0.18, 0.16, 0.14, 0.10, 0.08, 0.07, 0.05])
+N8 = 20_000
+ALPHA8 = 1.6e-4  # per-cell Bonferroni threshold z(ALPHA8 / 8) = 4.26
+
+
+def test_flattened_table_fails_omnibus_but_passes_per_cell_bonferroni():
+    flat = (1 - 0.0863) * P8 + 0.0863 / 8  # ipw-like mistake: pulled slightly toward uniform
+    se = proportion_se_arr = np.sqrt(P8 * (1 - P8) / N8)
+    z = (flat - P8) / se
+    assert np.abs(z).max() < z_critical(ALPHA8 / 8) and np.abs(z).max() > 4.1
+    keys = [f"cell{i}" for i in range(8)]
+    per_cell = close_to_each(dict(zip(keys, flat)), dict(zip(keys, P8)),
+                             dict(zip(keys, proportion_se_arr)), ALPHA8, name="table")
+    assert per_cell.passed
+    r = close_to_table(flat, P8, ALPHA8, cov=multinomial_cov(P8, N8), name="table")
+    assert not r.passed and r.detail["statistic"] == pytest.approx(37.9, abs=0.2)
+    assert r.detail["df"] == 7 and "joint test over its 8 entries" in r.message
+    assert_hides(r.message, *P8)
+
+
+def test_correct_tables_pass_omnibus_wald_and_maxz():
+    rng = np.random.default_rng(13)
+    cov = multinomial_cov(P8, N8)
+    se = np.sqrt(P8 * (1 - P8) / N8)
+    tables = rng.multinomial(N8, P8, size=300) / N8
+    assert fails(close_to_table(t, P8, ALPHA8, cov=cov) for t in tables) == 0  # expected 0.05
+    assert fails(close_to_table(t, P8, ALPHA8, se=se, method="maxz") for t in tables) == 0
+    rounded = np.round(tables[0], 3)  # 3-decimal answers: no longer sum to exactly 1
+    assert close_to_table(rounded, P8, ALPHA8, cov=cov, delta=5e-4).passed
+
+
+def test_maxz_catches_one_bad_cell_and_constraints():
+    se = np.sqrt(P8 * (1 - P8) / N8)
+    one = P8.copy()
+    one[2] += 6 * se[2]
+    one[3] -= 6 * se[2]
+    r = close_to_table(one, P8, ALPHA8, se=se, method="maxz", name="t")
+    assert not r.passed and "2" in r.message.split("furthest off:")[1]
+    r = close_to_table(P8 * 1.1, P8, ALPHA8, cov=multinomial_cov(P8, N8), name="t")
+    assert not r.passed and "constraint" in r.message
+    assert sidak_pvalue(3.0, 1) == pytest.approx(2 * stats.norm.sf(3.0))
+    assert sidak_pvalue(5.0, 8) == pytest.approx(1 - (1 - 2 * stats.norm.sf(5.0)) ** 8, rel=1e-6)
+    d = {"x": 0.5, "y": 0.25}
+    assert close_to_table({"x": 0.5, "y": 0.25}, d, 1e-3, se={"x": 0.0, "y": 0.01}).passed
+    assert not close_to_table({"x": 0.51, "y": 0.25}, d, 1e-3, se={"x": 0.0, "y": 0.01}).passed
+    assert not close_to_table({"x": 0.5}, d, 1e-3, se=0.01).passed
+    with pytest.raises(ValueError):
+        close_to_table(P8, P8, 1e-3)

@@ -11,6 +11,7 @@ from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se,
 from .guards import as_array, as_float, as_int, as_probability, as_probability_table, min_distinct
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
+from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .result import AnswerError, CheckResult, all_of, failed, passed
 from .sets import compare_sets, compare_structure, normalise_sets
 from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_sample_n,
@@ -25,6 +26,7 @@ __all__ = [
     "detect_grid",
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
     "frequencies", "exact_multinomial_pvalue", "pool_cells",
+    "close_to_table", "multinomial_cov", "sidak_pvalue",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
 ]
