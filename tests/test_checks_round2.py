@@ -13,7 +13,10 @@ import pytest
 from scipy import stats
 
 from autograder.checks import (
-    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, close_to_table, detect_grid, exact_multinomial_pvalue, frequencies, gof, multinomial_cov, pool_cells, proportion_se, randomised_pit, sidak_pvalue, two_sample, two_sample_joint, two_sample_n, with_atoms, z_critical,
+    AnswerError, ad2_permutation_test, anderson_darling, close_to_each, close_to_table,
+    detect_grid, exact_multinomial_pvalue, frequencies, gof, multinomial_cov, pool_cells,
+    proportion_se, randomised_pit, sequential, sidak_pvalue, spending, stage_sizes, two_sample,
+    two_sample_joint, two_sample_n, with_atoms, z_critical,
 )
 from autograder.checks.distribution import _ad_pvalue
 from autograder.checks.twosample import _AD2, ad2_asymptotic_pvalue
@@ -307,3 +310,28 @@ def test_maxz_catches_one_bad_cell_and_constraints():
     assert not close_to_table({"x": 0.5}, d, 1e-3, se=0.01).passed
     with pytest.raises(ValueError):
         close_to_table(P8, P8, 1e-3)
+
+
+# --- sequential -------------------------------------------------------------------------
+
+def test_stage_sizes_and_spending():
+    assert stage_sizes(25600) == [400, 1600, 6400, 25600]
+    assert stage_sizes(10000) == [400, 1600, 6400, 10000]
+    assert stage_sizes(300) == [300]
+    for kind in ("pocock", "obrien", "equal"):
+        a = spending(1e-3, [1 / 64, 1 / 16, 1 / 4, 1], kind)
+        assert sum(a) == pytest.approx(1e-3) and all(x >= 0 for x in a)
+    assert spending(1e-3, [1 / 64, 1 / 16, 1 / 4, 1], "pocock")[-1] > 0.6e-3
+
+
+def test_sequential_rejects_early_and_accepts_only_at_the_end():
+    check = lambda x, a: gof(x, stats.norm(), a, method="ad", name="theta")
+    rng = np.random.default_rng(14)
+    wrong = sequential(lambda k: rng.normal(0.5, 1, k), check, 1e-3, 25600)
+    assert not wrong.passed and wrong.detail["draws"] == 400 and wrong.detail["decided_at"] == 1
+    ok = [sequential(lambda k: rng.normal(size=k), check, 1e-3, 25600) for _ in range(10)]
+    assert all(r.passed and r.detail["draws"] == 25600 for r in ok)
+    subtle = sequential(lambda k: rng.normal(0.05, 1, k), check, 1e-3, 25600)
+    assert not subtle.passed and subtle.detail["draws"] > 1600
+    bad = sequential(lambda k: rng.normal(size=k // 2), check, 1e-3, 25600)
+    assert not bad.passed and "asked for 400 draws" in bad.message

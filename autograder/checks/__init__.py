@@ -13,6 +13,7 @@ from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rha
                         rhat_false_fail_rate)
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .result import AnswerError, CheckResult, all_of, failed, passed
+from .sequential import sequential, spending, stage_sizes
 from .sets import compare_sets, compare_structure, normalise_sets
 from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_sample_n,
                         witness_test)
@@ -27,6 +28,7 @@ __all__ = [
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
     "frequencies", "exact_multinomial_pvalue", "pool_cells",
     "close_to_table", "multinomial_cov", "sidak_pvalue",
+    "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
 ]
