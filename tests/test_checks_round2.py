@@ -204,6 +204,23 @@ def test_two_sample_joint_sees_dependence_marginals_miss():
     assert not two_sample_joint(np.zeros((10, 3)), ref, 1e-3).passed  # wrong width: malformed
 
 
+def test_witness_rank_test_keeps_its_level_with_heavy_ties():
+    from autograder.checks.twosample import _rank_sum_greater
+    rng = np.random.default_rng(15)
+    # witness values of discrete data: a handful of distinct values, many ties
+    ps = [_rank_sum_greater(rng.poisson(1, 300) * 1.0, rng.poisson(1, 500) * 1.0, rng)[1]
+          for _ in range(3000)]
+    rate = np.mean(np.array(ps) < 0.05)
+    assert abs(rate - 0.05) < 3.3 * math.sqrt(0.05 * 0.95 / 3000)
+    assert _rank_sum_greater(np.ones(50), np.ones(50), rng)[1] > 0.01  # all tied: no evidence
+    assert _rank_sum_greater(rng.normal(1, 1, 300), rng.normal(0, 1, 300), rng)[1] < 1e-20
+    rng2 = np.random.default_rng(16)
+    assert two_sample_joint(rng2.poisson(2, (2000, 2)) * 1.0, rng2.poisson(2, (4000, 2)) * 1.0,
+                            1e-3).passed
+    assert not two_sample_joint(rng2.poisson(2.3, (2000, 2)) * 1.0, rng2.poisson(2, (4000, 2)) * 1.0,
+                                1e-3).passed
+
+
 # --- discrete tests -------------------------------------------------------------------
 
 P3 = {"a": 0.5, "b": 0.3, "c": 0.2}
