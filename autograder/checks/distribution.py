@@ -12,8 +12,8 @@ on the edge of the support) has no single F(x): it gets the *randomised* PIT
     u = F(x-) + V * P(X = x),   V ~ U(0, 1) independent,
 
 with P(X = x) the probability of the cell of real numbers that x stands for
-(the atom; [x - h/2, x + h/2) for a grid of width h; the float's own ulp at a
-support edge). This u is exactly U(0, 1) under H0 for *any* distribution
+(the atom; [x - h/2, x + h/2) for a grid of width h; at a support edge, the
+reals that round to that float). This u is exactly U(0, 1) under H0 for *any* distribution
 (Brockwell 2007, "Universal residuals"), so the KS and Anderson-Darling nulls
 stay exact, and ln u never meets ln 0 for a value the target can produce. A
 value whose cell has probability 0 under the target (outside the support, an
@@ -244,11 +244,17 @@ def _pit_logs(x, dist, resolution="auto", rounding="nearest", seed=None):
             n_boundary = int(np.count_nonzero(edge))
             if n_boundary:
                 xe = x[edge]
-                f32 = bool(np.all(x.astype(np.float32).astype(np.float64) == x))
-                up = (np.nextafter(xe.astype(np.float32), np.float32(np.inf)).astype(np.float64)
-                      if f32 else np.nextafter(xe, np.inf))
-                down = (np.nextafter(xe.astype(np.float32), np.float32(-np.inf)).astype(np.float64)
-                        if f32 else np.nextafter(xe, -np.inf))
+                # The reals a float stands for reach half an ulp either side (round to
+                # nearest). float32 data (all values exact in float32): those midpoints are
+                # exact in float64. float64: the midpoint is not representable, so the full
+                # ulp is used; at 0 that overstates the cell's probability F(ulp) by a factor
+                # F(ulp)/F(ulp/2) ~ 2**a for a density ~ x**(a-1), negligible in practice.
+                if bool(np.all(x.astype(np.float32).astype(np.float64) == x)):
+                    x32 = xe.astype(np.float32)
+                    up = (xe + np.nextafter(x32, np.float32(np.inf)).astype(np.float64)) / 2
+                    down = (xe + np.nextafter(x32, np.float32(-np.inf)).astype(np.float64)) / 2
+                else:
+                    up, down = np.nextafter(xe, np.inf), np.nextafter(xe, -np.inf)
                 lower = ~np.isfinite(clc[edge])  # F(x) = 0: the float's cell reaches up
                 elo, ehi = np.where(lower, xe, down), np.where(lower, up, xe)
                 flo[edge], fhi[edge] = ref.cdf(elo), ref.cdf(ehi)
@@ -387,7 +393,8 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
     Boundary safety: values with probability mass under `dist` use the randomised
     PIT (module doc). resolution="auto" detects values rounded to a decimal grid
     (round-to-nearest; pass rounding="down" for floor/truncation of positive
-    values, or resolution=h for a non-decimal grid, None to switch it off).
+    values, or resolution=h for a non-decimal grid, None to switch it off;
+    ignored for discrete targets, whose values are their own cells).
     A value impossible under `dist` fails with its own message. A histogram of
     reference draws is refused (use two_sample).
     """
