@@ -274,7 +274,11 @@ def test_gof_min_n_guard():
     assert r.message == "`samples` has 500 values; the question asks for at least 10000. Draw more samples."
     assert not gof(np.zeros((10, 10)), stats.norm(), 1e-3).passed
     with pytest.raises(TypeError):
-        gof(np.zeros(10), stats.poisson(3), 1e-3)
+        gof(np.zeros(10), "normal", 1e-3)
+    # a histogram of reference draws is not an exact target (use two_sample)
+    hist = stats.rv_histogram(np.histogram(np.random.default_rng(0).normal(size=500), bins=20))
+    with pytest.raises(TypeError, match="two_sample"):
+        gof(np.zeros(10), hist, 1e-3)
 
 
 def test_anderson_darling_pvalue_is_calibrated():
