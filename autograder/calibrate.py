@@ -6,6 +6,10 @@ known wrong answers of the content brief, and record both in docs/calibration.md
 - Detection: each registered wrong answer is applied to the answers of a real
   reference run under many seeds (its own sampling noise included), and the
   hidden checks grade it; the rate is the share of runs that lose points.
+- Naming: on the first `name_runs` of those runs, the feedback's diagnosis
+  (misconceptions.py) is run on each failed question; the rate is the share of
+  failed questions whose feedback names this mistake (or one the student is told
+  about in the same words).
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from .checks import z_critical
 from .config import Course
 from .grading import grade_values
 from .homework import load_homework
+from .misconceptions import diagnose
 from .seeds import derive_seed
 from .submission import grade_notebook
 
@@ -43,6 +48,7 @@ class Calibration:
     z_ratio: dict = field(default_factory=lambda: defaultdict(list))    # grade_id -> |z| / z_crit
     p_ratio: dict = field(default_factory=lambda: defaultdict(list))    # grade_id -> p / alpha (GOF)
     detection: dict = field(default_factory=dict)                       # label -> {grade_id: rate}
+    naming: dict = field(default_factory=dict)                          # label -> (named, failed)
     stopped: list = field(default_factory=list)
 
     @property
@@ -75,11 +81,12 @@ def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
     return base or {}
 
 
-def _detection(a, hw, cal: Calibration, base: dict, progress) -> None:
+def _detection(a, hw, cal: Calibration, base: dict, progress, name_runs: int = 200) -> None:
     for label, mistake in hw.wrong_answers.items():
         task = progress.add_task(f"{a.id}: {label}", total=cal.wrong_runs)
         hits = defaultdict(int)
         touched = set()
+        named = failed = 0
         for j in range(cal.wrong_runs):
             ctx = hw.context(derive_seed("wrong", a.id, label, j), cal.budget)
             values = mistake(base, ctx)
@@ -89,8 +96,14 @@ def _detection(a, hw, cal: Calibration, base: dict, progress) -> None:
                 touched.add(gid)
                 res = grade_values(question, values[gid], ctx, a.questions[gid])
                 hits[gid] += res.points < res.max_points
+                if res.points < res.max_points and j < name_runs:
+                    failed += 1
+                    found = diagnose(hw, gid, values, res, ctx)
+                    named += found is not None and (
+                        found.label == label or (found.says and found.says == hw.says.get(label)))
             progress.advance(task)
         cal.detection[label] = {gid: hits[gid] / cal.wrong_runs for gid in sorted(touched)}
+        cal.naming[label] = (named, failed)
 
 
 def plot(cal: Calibration, path: Path) -> Path:
@@ -125,7 +138,7 @@ def plot(cal: Calibration, path: Path) -> Path:
     return path
 
 
-def render(cal: Calibration, command: str, image: str) -> str:
+def render(cal: Calibration, command: str, image: str, hw=None) -> str:
     z = z_critical(cal.alpha)
     lines = [
         f"## {cal.assignment}: {cal.title}",
@@ -150,6 +163,16 @@ def render(cal: Calibration, command: str, image: str) -> str:
               "| wrong answer | check | detection rate |", "|---|---|---|"]
     for label, per_q in cal.detection.items():
         lines += [f"| {label} | {g} | {r:.4f} |" for g, r in per_q.items()]
+    if cal.naming:
+        lines += ["", "Feedback naming the mistake (share of failed questions whose message names "
+                  "it; the first runs of each wrong answer):", "",
+                  "| wrong answer | told in feedback | named | of failed questions |", "|---|---|---|---|"]
+        for label, (k, m) in cal.naming.items():
+            if hw is not None and label in hw.no_evidence:
+                lines.append(f"| {label} | by the check's own message | not diagnosed | {m} |")
+                continue
+            told = "yes" if hw is not None and label in hw.says else "TA only"
+            lines.append(f"| {label} | {told} | {(k / m) if m else float('nan'):.3f} | {m} |")
     lines += ["", f"![calibration plot]({image})", ""]
     return "\n".join(lines)
 
@@ -178,10 +201,12 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     doc.parent.mkdir(parents=True, exist_ok=True)
     image = plot(cal, doc.parent / f"calibration_{a.id}.png")
     command = f"course calibrate {a.id} --runs {runs} --wrong-runs {wrong_runs}"
-    update_doc(doc, a.id, render(cal, command, image.name))
+    update_doc(doc, a.id, render(cal, command, image.name, hw))
     console.print(f"{a.id}: {cal.false_fail_runs}/{runs} false-fail runs; detection "
                   + ", ".join(f"{lbl}: {min(v.values()) if v else float('nan'):.4f}"
                               for lbl, v in cal.detection.items())
+                  + "; feedback named the mistake in "
+                  + ", ".join(f"{lbl}: {k}/{m}" for lbl, (k, m) in cal.naming.items())
                   + f"; wrote {doc}")
     return cal
 

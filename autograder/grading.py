@@ -19,6 +19,7 @@ class QuestionResult:
     status: str                 # graded | not_run | unreadable | tampered | grader_error
     messages: list[str] = field(default_factory=list)   # student-facing
     detail: list[dict] = field(default_factory=list)    # TA-facing numbers
+    misconception: str | None = None   # label of the known mistake the answer matches
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -32,6 +32,14 @@ class Context:
     seed: int         # the submission's seed; derive call seeds with seed_for
     alpha: float      # false-fail level of ONE random comparison (budget / n)
     budget: float     # the assignment's false-fail budget per submission
+    noise_seed: int | None = None   # sampling noise of simulated answers; None: seed
+
+    def noise(self):
+        """The generator a simulated (known wrong) answer draws its sampling noise from.
+        Diagnosis re-simulates a mistake under another noise seed with the same probes,
+        so a simulated submission is never matched against its own draws."""
+        import numpy as np
+        return np.random.default_rng(self.seed if self.noise_seed is None else self.noise_seed)
 
     def seed_for(self, label: str) -> int:
         """A seed for one probe call, fixed by the submission seed and the label."""
@@ -55,6 +63,8 @@ class Question:
 class Homework:
     questions: dict[str, Question] = field(default_factory=dict)
     wrong_answers: dict[str, Callable] = field(default_factory=dict)
+    says: dict[str, str] = field(default_factory=dict)   # label -> words for the student
+    no_evidence: set[str] = field(default_factory=set)   # labels diagnosis must not use
 
     def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
         def register(func):
@@ -64,14 +74,25 @@ class Homework:
             return func
         return register
 
-    def wrong_answer(self, label: str):
-        """Register a known wrong answer from the content brief, for calibration.
+    def wrong_answer(self, label: str, says: str | None = None, evidence: bool = True):
+        """Register a known wrong answer from the content brief, for calibration and
+        for naming the misconception in feedback.
 
-        The function takes a Context and returns {answer-or-call key: plain value},
-        i.e. what the extraction of a submission making that mistake yields.
+        The function takes the extracted answers {grade_id: values} and a Context and
+        returns them with the questions this mistake changes replaced by what a
+        submission making it yields (its sampling noise drawn from `ctx.noise()`).
+        `label` is for TAs; `says` completes "This matches the answer you get ..." in
+        the student's feedback (without it the match is recorded for the TA only).
+        `evidence=False`: a simulation built from the student's own answer to the
+        question it changes (a stored data set copies whatever was drawn), so a match
+        says nothing; the check's own message must name such a mistake.
         """
         def register(func):
             self.wrong_answers[label] = func
+            if says:
+                self.says[label] = says
+            if not evidence:
+                self.no_evidence.add(label)
             return func
         return register
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import nbformat
 
 from .config import Assignment
+from .answers import decode_payload
 from .execution import RunOutcome, execute_sandboxed
-from .grading import QuestionResult, extraction_code, grade_question, refused
+from .grading import FAIL, QuestionResult, extraction_code, grade_question, refused
 from .homework import Context, Homework
+from .misconceptions import diagnose
 from .nbcells import grade_id, is_test_cell
 from .safehtml import message_box
 
@@ -34,9 +36,31 @@ def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
     return outcome, ctx
 
 
+def decoded_answers(outcome: RunOutcome) -> dict:
+    """{grade_id: answers} of every payload that decodes (the others grade as unreadable)."""
+    answers = {}
+    for gid, text in outcome.payloads.items():
+        try:
+            answers[gid] = decode_payload(text)
+        except Exception:  # noqa: BLE001 - grade_question reports it
+            pass
+    return answers
+
+
+def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx: Context) -> None:
+    """Add the known mistake a failed answer matches, if one does, to its result."""
+    found = diagnose(hw, result.grade_id, answers, result, ctx)
+    if found is not None:
+        result.misconception = found.label
+        result.detail.append({"misconception": found.label, "log_ratio": round(found.log_ratio, 2)})
+        if found.message():
+            result.messages.append(f"{FAIL} {found.message()}")
+
+
 def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
     """Grade every test cell and write our messages and score as its outputs."""
     results = []
+    answers = decoded_answers(outcome)
     for index, cell in enumerate(nb.cells):
         gid = grade_id(cell)
         if not is_test_cell(cell) or gid not in hw.questions:
@@ -49,6 +73,7 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
         else:
             result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
                                     reason)
+            name_misconception(hw, result, answers, ctx)
         results.append(result)
         text = "\n".join(result.messages)
         cell.outputs = [  # our box (plain text for other viewers), then the score SaveAutoGrades reads

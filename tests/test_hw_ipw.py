@@ -151,7 +151,8 @@ def test_simulated_right_answers_pass_and_wrong_answers_lose_points(course, chec
     touched = {"unnormalised IPW weights": ["test_weighted_joint"],
                "naive contrast (no weighting, data file)": ["test_weighted_joint", "test_ipw_ace"],
                "naive contrast (brief's Overall row)": ["test_ipw_ace"],
-               "ACE typed in as a constant": ["test_ipw_ace"]}
+               "ACE typed in as a constant": ["test_ipw_ace"],
+               "resampling without replacement (pool 3 times the draw)": ["test_resample"]}
     assert sorted(touched) == sorted(hw.wrong_answers)
     for label, mistake in hw.wrong_answers.items():
         for seed in range(200):

@@ -282,8 +282,8 @@ def probe_tables(ctx) -> dict[str, dict]:
 
 
 # ------------------------------------------------------------------ checks
-def _sets(values, key, truth):
-    return compare_sets(values[key], truth, key)
+def _sets(values, key, truth, valid=None):
+    return compare_sets(values[key], truth, key, valid=valid)
 
 
 @hw.question("test_sets_11", answers=["valid_sets_11", "usable_sets_11"], n_checks=0)
@@ -381,17 +381,18 @@ def check_sets_13(values, ctx):
 
 @hw.question("test_minimal_13", answers=["minimal_sets_13"], n_checks=0)
 def check_minimal_13(values, ctx):
-    return _sets(values, "minimal_sets_13", MINIMAL_13)
+    return _sets(values, "minimal_sets_13", MINIMAL_13, VALID_13)
 
 
 @hw.question("test_minimal_d_13", answers=["minimal_sets_d_13"], n_checks=0)
 def check_minimal_d_13(values, ctx):
-    return _sets(values, "minimal_sets_d_13", MINIMAL_D_13)
+    return _sets(values, "minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y"))
 
 
 @hw.question("test_minimal_dw_13", answers=["minimal_sets_dw_13"], n_checks=0)
 def check_minimal_dw_13(values, ctx):
-    return _sets(values, "minimal_sets_dw_13", MINIMAL_DW_13)
+    return _sets(values, "minimal_sets_dw_13", MINIMAL_DW_13,
+                 backdoor_sets(DAG_13, {"D", "W"}, "Y"))
 
 
 # ------------------------------------------- known wrong answers (brief, §1)
@@ -419,9 +420,10 @@ def _no_descendant_rule(g, treatments, outcome):
                      if nx.is_d_separator(cut, set(treatments), {outcome}, set(c)))
 
 
-@hw.wrong_answer("adjusting for a collider (W in DAG 1.1, Z alone in DAG 1.2)")
+@hw.wrong_answer("adjusting for a collider (W in DAG 1.1, Z alone in DAG 1.2)",
+                 says='when a collider is adjusted for')
 def wrong_collider(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     sets_12 = VALID_12 | {frozenset({"Z"})}
     return {**values,
             "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
@@ -433,7 +435,8 @@ def wrong_collider(values, ctx):
             "test_cheapest_12": {"cheapest_set_12": frozenset({"Z"}), "cheapest_cost_12": 0}}
 
 
-@hw.wrong_answer("back-door sets without the no-descendant condition")
+@hw.wrong_answer("back-door sets without the no-descendant condition",
+                 says='when the back-door criterion is applied without its no-descendants condition')
 def wrong_descendants(values, ctx):
     valid_11 = _no_descendant_rule(DAG_11, {"X"}, "Y")
     return {**values,

@@ -233,8 +233,9 @@ def _check_ace_probes(values, ctx, func, hint):
 @hw.question("test_backdoor", calls=_probe_calls("backdoor_ace"), n_checks=2)
 def check_backdoor(values, ctx):
     return _check_ace_probes(values, ctx, "backdoor_ace",
-                             "Check which variable you adjust for, and that you weight each "
-                             "stratum by P(Z) rather than by P(Z | X).")
+                             "Check which variable you adjust for, how you weight its strata, "
+                             "and that the function draws `num_samples` samples from the "
+                             "`cpts` it is given.")
 
 
 @hw.question("test_do", calls=_probe_calls("do_ace"), n_checks=2)
@@ -263,23 +264,26 @@ def _ace_probes(rng, quantity, ctx) -> dict:
     return {label: _estimate(rng, quantity(c)) for label, c in probe_tables(ctx).items()}
 
 
-@hw.wrong_answer("naive contrast (Simpson's paradox)")
+@hw.wrong_answer("naive contrast (Simpson's paradox)",
+                 says="from the plain difference in renewal rates, without adjusting for happiness (Simpson's paradox)")
 def wrong_naive(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     return {**values, "test_backdoor": _ace_probes(rng, observational, ctx),
             "test_do": _ace_probes(rng, observational, ctx)}
 
 
-@hw.wrong_answer("naive contrast, brief's overall row")
+@hw.wrong_answer("naive contrast, brief's overall row",
+                 says="from the overall renewal rates, without adjusting for happiness (Simpson's paradox)")
 def wrong_naive_overall(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     return {**values, "test_backdoor": _ace_probes(rng, brief_overall_rates, ctx),
             "test_do": _ace_probes(rng, brief_overall_rates, ctx)}
 
 
-@hw.wrong_answer("transposed CPTs")
+@hw.wrong_answer("transposed CPTs",
+                 says='when P(Y | X, Z) is read with its two indices swapped')
 def wrong_transposed(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     flipped = {"cpts": {"p_z1": TRUE_CPTS["p_z1"],
                         "p_x_given_z": np.asarray(TRUE_CPTS["p_x_given_z"]).T,
                         "p_y_given_xz": np.asarray(TRUE_CPTS["p_y_given_xz"]).T}}

@@ -362,10 +362,17 @@ def _estimate(rng, p_pair) -> float:
                  - rng.binomial(NUM_SAMPLES, p_pair[1]) / NUM_SAMPLES)
 
 
+SAYS = {"latent-free model (Y depends on Z only)": "from a model without the latent confounder U",
+        "naive contrast": "from the plain association between X and Y, without the front-door "
+                          "adjustment",
+        "reversed contrast (X=1 minus X=0)": "when the contrast is taken the other way round "
+                                             "(X=1 minus X=0)"}
+
+
 def _register(label):
-    @hw.wrong_answer(label)
+    @hw.wrong_answer(label, says=SAYS[label])
     def mistake(values, ctx):
-        rng = np.random.default_rng(ctx.seed)
+        rng = ctx.noise()
         probes = lambda: {name: _estimate(rng, wrong_interventionals(c)[label])  # noqa: E731
                           for name, c in probe_tables(ctx).items()}
         return {**values, "test_frontdoor": probes(), "test_do": probes()}

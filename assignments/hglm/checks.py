@@ -269,11 +269,16 @@ def _gate(draws: dict[str, np.ndarray], label: str):
 def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
     """Convergence is a precondition, not a source of credit: unconverged draws earn
     nothing however close they look, and converged draws of a wrong model earn nothing
-    either. The gate's feedback leads the first result's message."""
+    either. The gate's feedback joins the first result's message."""
     if not gate.passed:
         return [gate]
     first = results[0]
-    return [CheckResult(first.passed, f"{gate.message} {first.message}", first.score,
+    # A failed comparison leads its own line: a passed gate's words under a cross would
+    # read as if convergence had failed.
+    message = (f"{gate.message} {first.message}" if first.passed else
+               f"{first.message} (The chains themselves converged, so look at the model or "
+               "the estimate rather than at the sampler.)")
+    return [CheckResult(first.passed, message, first.score,
                         {**first.detail, "convergence": gate.detail})] + list(results[1:])
 
 
@@ -386,7 +391,7 @@ def check_predictive(values, ctx):
 # Each takes {grade_id: values} from a real reference run and returns what a
 # submission with that mistake would hand the checks, sampling noise included.
 def _rng(ctx):
-    return np.random.default_rng(ctx.seed)
+    return ctx.noise()
 
 
 def _shifted(arr, target_mean):
@@ -394,7 +399,8 @@ def _shifted(arr, target_mean):
     return arr - arr.mean() + target_mean
 
 
-@hw.wrong_answer("odds ratio exp(mean log-odds difference) as the probability")
+@hw.wrong_answer("odds ratio exp(mean log-odds difference) as the probability",
+                 says='when an odds ratio is reported as the probability asked for')
 def wrong_odds_ratio(values, ctx):
     q = values["test_p_bach"]
     post = q["posterior_b"]
@@ -403,7 +409,8 @@ def wrong_odds_ratio(values, ctx):
     return {**values, "test_p_bach": {**q, "p_bach_beats_voc": float(np.exp(diff.mean()))}}
 
 
-@hw.wrong_answer("comparison the wrong way round (P(voc > bach))")
+@hw.wrong_answer("comparison the wrong way round (P(voc > bach))",
+                 says='when the comparison is made the other way round')
 def wrong_direction(values, ctx):
     q = values["test_p_bach"]
     beats = _indicator_from(q["posterior_b"])
@@ -415,13 +422,15 @@ def _predictive_like(values, draw):
     return {**values, "test_predictive": {"female_doctorate_draws": draw(shape)}}
 
 
-@hw.wrong_answer("expected count 86 * p instead of binomial draws")
+@hw.wrong_answer("expected count 86 * p instead of binomial draws",
+                 says='when the expected count is used instead of drawing binomial counts')
 def wrong_expected_count(values, ctx):
     alpha = np.asarray(values["test_part_b"]["posterior_b"]["alpha_e"])[..., DOCTORATE]
     return _predictive_like(values, lambda shape: (NEW_SAMPLE / (1 + np.exp(-alpha))).reshape(shape))
 
 
-@hw.wrong_answer("plug-in binomial at the observed rate 50/86 (no posterior uncertainty)")
+@hw.wrong_answer("plug-in binomial at the observed rate 50/86 (no posterior uncertainty)",
+                 says='when the observed rate is plugged in, ignoring the posterior uncertainty')
 def wrong_plug_in(values, ctx):
     rng = _rng(ctx)
     cell = (CENSUS["edu"] == DOCTORATE) & (CENSUS["sex"] == 0)
@@ -429,7 +438,8 @@ def wrong_plug_in(values, ctx):
     return _predictive_like(values, lambda shape: rng.binomial(NEW_SAMPLE, rate, size=shape))
 
 
-@hw.wrong_answer("men's doctorate rate used for the women")
+@hw.wrong_answer("men's doctorate rate used for the women",
+                 says="when the men's rate is used for the women")
 def wrong_sex(values, ctx):
     rng = _rng(ctx)
     post = values["test_part_b"]["posterior_b"]
@@ -438,7 +448,8 @@ def wrong_sex(values, ctx):
         NEW_SAMPLE, 1 / (1 + np.exp(-logit))).reshape(shape))
 
 
-@hw.wrong_answer("Part A without the sex term")
+@hw.wrong_answer("Part A without the sex term",
+                 says='from a model without the sex term')
 def wrong_no_sex(values, ctx):
     """Without bm the intercepts fit the sexes lumped together, and bm is left at its
     prior N(0, 1) (or missing); the intercepts move to the pooled log-odds."""
@@ -451,7 +462,8 @@ def wrong_no_sex(values, ctx):
     return {**values, "test_part_a": {"posterior_a": post}}
 
 
-@hw.wrong_answer("Part B with one shared sex slope (Part A model reused)")
+@hw.wrong_answer("Part B with one shared sex slope (Part A model reused)",
+                 says='when one sex slope is shared by every group instead of one per group')
 def wrong_shared_slope(values, ctx):
     post_a = values["test_part_a"]["posterior_a"]
     bm = np.asarray(post_a["bm"], dtype=np.float64)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, close_to_each,
-                               detection_probability, draw_probe, failed, passed,
-                               proportion_se, required_n)
+from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to,
+                               detection_probability, draw_probe, failed, frequencies, passed,
+                               required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework, load_checks
 
@@ -251,18 +251,20 @@ def _binary_columns(arr: np.ndarray, name: str, k: int) -> np.ndarray:
 
 def _frequency_check(cells: np.ndarray, table: np.ndarray, n: int, alpha: float,
                      name: str, hint: str):
-    """Compare the share of each (z, x, y) combination among the draws with `table`."""
+    """Compare the counts of each (z, x, y) combination among the draws with `table`:
+    one test over the 8 cells (`frequencies`: Pearson's X^2 with an exact Monte Carlo
+    null), so a mistake that moves every cell a little (resampling without
+    replacement flattens the table) is not lost below eight per-cell thresholds."""
     idx = cells[:, 0] * 4 + cells[:, 1] * 2 + cells[:, 2]
-    freq = np.bincount(idx, minlength=8) / len(idx)
-    truths = {_cell_name(c): float(table[c]) for c in CELLS}
-    ses = {_cell_name(c): proportion_se(table[c], n) for c in CELLS}
-    got = {_cell_name(c): float(freq[i]) for i, c in enumerate(CELLS)}
-    res = close_to_each(got, truths, ses, alpha, name=f"the share of each combination in {name}")
+    counts = np.bincount(idx, minlength=8)
+    res = frequencies({_cell_name(c): int(counts[i]) for i, c in enumerate(CELLS)},
+                      {_cell_name(c): float(table[c]) for c in CELLS}, alpha,
+                      name=f"the (z, x, y) combinations in {name}")
     if res.passed:
         return passed(f"The draws in {name} have the right distribution.", **res.detail)
-    return failed(f"The draws in {name} do not follow the right distribution: the share of "
-                  "some (z, x, y) combinations is further off than sampling noise explains. "
-                  + hint, score=res.score, **res.detail)
+    return failed(f"The draws in {name} do not follow the right distribution: the shares of "
+                  "the (z, x, y) combinations are further off than sampling noise explains. "
+                  + hint, **res.detail)
 
 
 def _on_every_probe(results: list, per_probe: int, func: str) -> list:
@@ -442,7 +444,8 @@ def _as_answer(table) -> dict:
     return {c: float(table[c]) for c in CELLS}
 
 
-@hw.wrong_answer("unnormalised IPW weights")
+@hw.wrong_answer("unnormalised IPW weights",
+                 says='when the weighted probabilities are not normalised to sum to one')
 def wrong_unnormalised(values, ctx):
     def unnormalised(c):
         return joint(c) / np.asarray(c["p_x_given_z"])[:, :, None]
@@ -450,9 +453,10 @@ def wrong_unnormalised(values, ctx):
                                               for label, c in probe_tables(ctx).items()}}
 
 
-@hw.wrong_answer("naive contrast (no weighting, data file)")
+@hw.wrong_answer("naive contrast (no weighting, data file)",
+                 says='without inverse-probability weighting: the plain association, confounded by happiness')
 def wrong_naive(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     return {**values,
             "test_weighted_joint": {label: _as_answer(joint(c))
                                     for label, c in probe_tables(ctx).items()},
@@ -460,9 +464,10 @@ def wrong_naive(values, ctx):
                              for label, c in probe_tables(ctx).items()}}
 
 
-@hw.wrong_answer("naive contrast (brief's Overall row)")
+@hw.wrong_answer("naive contrast (brief's Overall row)",
+                 says='without inverse-probability weighting: the plain association, confounded by happiness')
 def wrong_overall_row(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     out = {}
     for label, c in probe_tables(ctx).items():
         value, var = wrong_aces(c)["naive contrast (brief's Overall row)"]
@@ -470,7 +475,40 @@ def wrong_overall_row(values, ctx):
     return {**values, "test_ipw_ace": out}
 
 
-@hw.wrong_answer("ACE typed in as a constant")
+# Resampling without replacement: numpy's choice(..., replace=False, p=...) needs a
+# pool at least as large as the draw, so the mistake builds one (each of the 8
+# combinations repeated equally often, weighted by its probability, POOL_FACTOR
+# times the draw in all) and draws from it without replacement. Heavy cells run
+# out, which flattens the table towards uniform; the smaller the pool, the more.
+POOL_FACTOR = 3
+
+
+def resample_without_replacement(rng, table, n: int, pool_factor: int = POOL_FACTOR) -> np.ndarray:
+    """Counts per cell (in CELLS order) of that mistake's n draws."""
+    per_cell = -(-pool_factor * n // len(CELLS))
+    weights = np.repeat(np.asarray(table, dtype=np.float64).ravel(), per_cell)
+    picks = rng.choice(weights.size, size=n, replace=False, p=weights / weights.sum())
+    return np.bincount(picks // per_cell, minlength=len(CELLS))
+
+
+def cell_rows(counts) -> np.ndarray:
+    return np.repeat(np.array(CELLS, dtype=np.int64), counts, axis=0)
+
+
+@hw.wrong_answer("resampling without replacement (pool 3 times the draw)",
+                 says="when you resample without replacement: draws must be independent, "
+                      "so resample with replacement")
+def wrong_without_replacement(values, ctx):
+    """Only test_resample: ipw_ace's contrast moves far less than its band (the
+    flattening is nearly symmetric in y), so the mistake is caught where it is made."""
+    rng = ctx.noise()
+    return {**values,
+            "test_resample": {label: cell_rows(resample_without_replacement(rng, t, NUM_SAMPLES))
+                              for label, t in resample_probes(ctx).items()}}
+
+
+@hw.wrong_answer("ACE typed in as a constant",
+                 says="when a number is typed in instead of computed from the function's arguments")
 def wrong_constant(values, ctx):
     return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4)
                                        for label in probe_tables(ctx)}}

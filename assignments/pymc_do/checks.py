@@ -289,11 +289,16 @@ def check_simulate(values, ctx):
 
 def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
     """Convergence is a precondition, not a source of credit: converged draws of a wrong
-    estimator earn nothing. The gate's feedback leads the first result's message."""
+    estimator earn nothing. The gate's feedback joins the first result's message."""
     if not gate.passed:
         return [gate]
     first = results[0]
-    return [CheckResult(first.passed, f"{gate.message} {first.message}", first.score,
+    # A failed comparison leads its own line: a passed gate's words under a cross would
+    # read as if convergence had failed.
+    message = (f"{gate.message} {first.message}" if first.passed else
+               f"{first.message} (The chains themselves converged, so look at the model or "
+               "the estimate rather than at the sampler.)")
+    return [CheckResult(first.passed, message, first.score,
                         {**first.detail, "convergence": gate.detail})] + list(results[1:])
 
 
@@ -355,9 +360,10 @@ def _draws_like(values, gid, key, centre, rng, sd):
     return centre + sd * rng.standard_normal(shape)
 
 
-@hw.wrong_answer("naive difference in means reported as the ATE")
+@hw.wrong_answer("naive difference in means reported as the ATE",
+                 says='from the plain difference in means, without adjusting for the confounder')
 def wrong_naive_ate(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
     naive_own = own["C"][own["D"] == 1].mean() - own["C"][own["D"] == 0].mean()
     naive_post, naive_post_sd = posterior_beta(grader_data(ctx), columns=("D",))
@@ -368,9 +374,10 @@ def wrong_naive_ate(values, ctx):
                                                  naive_post_sd)}}
 
 
-@hw.wrong_answer("naive difference the wrong way round (D=0 minus D=1)")
+@hw.wrong_answer("naive difference the wrong way round (D=0 minus D=1)",
+                 says='from the plain difference in means taken the other way round')
 def wrong_naive_sign(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
     flipped = own["C"][own["D"] == 0].mean() - own["C"][own["D"] == 1].mean()
     return {**values, "test_naive": {"naive_difference": float(flipped)}}
@@ -383,23 +390,27 @@ def _simulated_with(theta, ctx):
             for key in ("data", "again")}
 
 
-@hw.wrong_answer("simulate(): sigma_c used as a variance")
+@hw.wrong_answer("simulate(): sigma_c used as a variance",
+                 says='when a scale parameter is used as a variance')
 def wrong_variance(values, ctx):
     return {**values, "test_simulate": _simulated_with(
         {**TRUE, "sigma_c": math.sqrt(TRUE["sigma_c"])}, ctx)}
 
 
-@hw.wrong_answer("simulate(): dilution independent of humidity (H -> D forgotten)")
+@hw.wrong_answer("simulate(): dilution independent of humidity (H -> D forgotten)",
+                 says='when the arrow from humidity to dilution is left out')
 def wrong_unconfounded(values, ctx):
     return {**values, "test_simulate": _simulated_with(unconfounded(), ctx)}
 
 
-@hw.wrong_answer("simulate(): humidity left out of the coating rate (H -> C forgotten)")
+@hw.wrong_answer("simulate(): humidity left out of the coating rate (H -> C forgotten)",
+                 says='when humidity is left out of the coating equation')
 def wrong_no_h_in_c(values, ctx):
     return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}
 
 
-@hw.wrong_answer("simulate(): a stored data set returned whatever the seed")
+@hw.wrong_answer("simulate(): a stored data set returned whatever the seed",
+                 evidence=False)
 def wrong_stored(values, ctx):
     """Right data, drawn once: the second call returns the first call's data set."""
     first = values["test_simulate"]["data"]

@@ -355,23 +355,26 @@ def _both_calls(draw) -> dict:
     return {"draws": draw(), "again": draw()}
 
 
-@hw.wrong_answer("P_X given Y=2 taken as N(0.5, 1)")
+@hw.wrong_answer("P_X given Y=2 taken as N(0.5, 1)",
+                 says='when the prior of X is kept after observing Y (conditioning was not applied)')
 def wrong_half_one(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     law = _wrong_laws()["test_posterior"]["N(0.5, 1)"]
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
             "test_posterior": _both_calls(lambda: _normal_draws(rng, law, N_POSTERIOR))}
 
 
-@hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)")
+@hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)",
+                 says="when Y's equation is inverted instead of conditioning on Y with Bayes' rule")
 def wrong_inverted(values, ctx):
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1 / 16)}}
 
 
-@hw.wrong_answer("importance resampling with a low effective sample size")
+@hw.wrong_answer("importance resampling with a low effective sample size",
+                 says='from importance resampling with too few effective samples')
 def wrong_low_ess(values, ctx):
     """Prior proposal, 1000 draws, resampled to N_POSTERIOR: the pool's ESS is about 300."""
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
 
     def draw():
         pool = rng.standard_normal(1000)
@@ -381,16 +384,18 @@ def wrong_low_ess(values, ctx):
     return {**values, "test_posterior": _both_calls(draw)}
 
 
-@hw.wrong_answer("no intervention: samples of P_Y instead of P_Y under do(X=2)")
+@hw.wrong_answer("no intervention: samples of P_Y instead of P_Y under do(X=2)",
+                 says='without the intervention: samples of Y from the unmodified model')
 def wrong_no_do(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     law = _wrong_laws()["test_do_samples"]["no intervention"]
     return {**values, "test_do_samples": _both_calls(lambda: _normal_draws(rng, law, N_DO))}
 
 
-@hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)")
+@hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)",
+                 says="when Y reuses X's noise term instead of its own")
 def wrong_shared_noise(values, ctx):
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
 
     def draw():
         x = rng.standard_normal(N_SCM_A)
@@ -398,14 +403,16 @@ def wrong_shared_noise(values, ctx):
     return {**values, "test_scm_a": _both_calls(draw)}
 
 
-@hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed")
+@hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
+                 evidence=False)
 def wrong_stored(values, ctx):
     """Right draws, drawn once: the second call returns the first call's draws."""
     return {**values, **{gid: {"draws": values[gid]["draws"], "again": values[gid]["draws"]}
                          for gid in ("test_scm_a", "test_do_samples", "test_posterior")}}
 
 
-@hw.wrong_answer("standard deviation given instead of variance")
+@hw.wrong_answer("standard deviation given instead of variance",
+                 says='when a standard deviation is given where the variance is asked for')
 def wrong_sd(values, ctx):
     m, v = TRUTHS["p_y"]
     return {**values, "test_p_y": {"p_y": (float(m), math.sqrt(float(v)))}}

@@ -255,7 +255,8 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
         g = float(g_statistic(obs, n * pk))
         stat = g / (1.0 + (k + 1) / (6.0 * n))
         pval = float(stats.chi2.sf(stat, k - 1))
-    detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k,
+    detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k, counts=obs.tolist(),
+                  expected=(n * pk).tolist(),
                   pooled=[[outcomes[i] for i in g] for g in groups if len(g) > 1], **extra)
     if pval >= alpha:
         return passed(f"The frequencies of the outcomes in `{name}` agree with the probabilities "

@@ -46,13 +46,16 @@ def normalise_sets(answer, name: str) -> frozenset:
     return frozenset(out)
 
 
-def compare_sets(answer, truth, name: str, wrong_penalty: float = None) -> CheckResult:
+def compare_sets(answer, truth, name: str, wrong_penalty: float = None,
+                 valid=None) -> CheckResult:
     """Compare a collection of sets (e.g. all valid adjustment sets) with the truth.
 
     Score = max(0, found / |truth| - wrong_penalty * n_wrong); default penalty
     1 / |truth|, i.e. each invalid set cancels one valid one, so listing every
     possible set earns nothing. Full marks iff the collections are equal. The
-    message gives counts only, never which sets.
+    message gives counts only, never which sets. `valid`: when the truth is a
+    selection from a wider family (the minimal valid sets among all valid ones),
+    extra sets from that family are counted as valid but not minimal, not invalid.
     """
     truth_sets = normalise_sets(truth, "truth")
     try:
@@ -61,7 +64,9 @@ def compare_sets(answer, truth, name: str, wrong_penalty: float = None) -> Check
         return failed(str(e), error="malformed")
     found, wrong = len(ans & truth_sets), len(ans - truth_sets)
     missing = len(truth_sets) - found
-    detail = dict(found=found, missing=missing, wrong=wrong, n_truth=len(truth_sets))
+    wider = len((ans - truth_sets) & normalise_sets(valid, "valid")) if valid is not None else 0
+    detail = dict(found=found, missing=missing, wrong=wrong, n_truth=len(truth_sets),
+                  not_minimal=wider)
     if ans == truth_sets:
         return passed(f"`{name}` is correct.", **detail)
     if truth_sets:
@@ -72,8 +77,12 @@ def compare_sets(answer, truth, name: str, wrong_penalty: float = None) -> Check
     parts = []
     if missing:
         parts.append(f"{missing} valid set{'s are' if missing > 1 else ' is'} missing")
-    if wrong:
-        parts.append(f"{wrong} of the sets you listed {'are' if wrong > 1 else 'is'} not valid")
+    if wider:
+        parts.append(f"{wider} of the sets you listed {'are' if wider > 1 else 'is'} valid but "
+                     "not minimal (each contains a smaller valid set)")
+    if wrong - wider:
+        parts.append(f"{wrong - wider} of the sets you listed {'are' if wrong - wider > 1 else 'is'} "
+                     "not valid")
     msg = (f"`{name}` is not right: " + " and ".join(parts)
            + ". Re-check each candidate set against the criterion.")
     return failed(msg, score=score, **detail)

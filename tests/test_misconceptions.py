@@ -1,0 +1,127 @@
+"""Feedback names the known mistake a failed answer matches, and nothing else.
+
+The homeworks' registered wrong answers are simulated on plain values (their own
+sampling noise included) and graded; the diagnosis must name the mistake that
+made them, name nothing for failures no known mistake explains, and never show a
+number. One real-kernel run checks the whole path into grading.json's results."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from autograder.checks import compare_sets, failed, passed
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from autograder.misconceptions import diagnose
+from conftest import checks_of, grade, no_marks
+
+# Homeworks whose wrong answers replace the answers they change without reading a
+# reference run's (the others are covered by `course calibrate`, which has one).
+PLAIN = ["backdoor", "ipw", "frontdoor", "adjsets", "pymc_do"]
+
+
+def simulated(course, hw_id, seeds=range(3)):
+    a = course.assignment(hw_id)
+    hw = load_homework(a.checks)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in seeds:
+            ctx = hw.context(900 + seed, a.false_fail_budget)
+            try:
+                values = mistake({}, ctx)
+            except KeyError:
+                break  # needs a reference run's answers
+            for gid, answer in values.items():
+                res = grade_values(hw.questions[gid], answer, ctx, a.questions[gid])
+                if res.points < res.max_points:
+                    yield hw, label, gid, values, res, ctx
+
+
+@pytest.mark.parametrize("hw_id", PLAIN)
+def test_each_known_mistake_is_named_where_it_loses_points(course, hw_id):
+    named, missed = 0, []
+    for hw, label, gid, values, res, ctx in simulated(course, hw_id):
+        if label in hw.no_evidence:
+            continue
+        found = diagnose(hw, gid, values, res, ctx)
+        same_words = found is not None and found.says and found.says == hw.says.get(label)
+        if found is not None and (found.label == label or same_words):
+            named += 1
+        else:
+            missed.append((label, gid, found and found.label))
+    assert named and not missed, missed
+
+
+@pytest.mark.parametrize("hw_id", PLAIN)
+def test_the_words_for_each_mistake_show_no_number(course, hw_id):
+    hw = load_homework(course.assignment(hw_id).checks)
+    assert set(hw.says) == set(hw.wrong_answers) - hw.no_evidence
+    for words in hw.says.values():
+        assert not re.search(r"\d\.\d|\d{2,}", words), words
+
+
+def test_a_failure_no_known_mistake_explains_names_nothing(course):
+    checks = checks_of(course, "ipw")
+    hw = checks.hw
+    ctx = hw.context(3, course.assignment("ipw").false_fail_budget)
+    probes = checks.probe_tables(ctx)
+    # far from the truth and from every known wrong ACE, on both tables
+    values = {"test_ipw_ace": {label: checks.ace(c) + 0.3 for label, c in probes.items()}}
+    res = grade_values(hw.questions["test_ipw_ace"], values["test_ipw_ace"], ctx, 2)
+    assert res.points == 0
+    assert diagnose(hw, "test_ipw_ace", values, res, ctx) is None
+    # a right answer is never diagnosed
+    right = {"test_ipw_ace": {label: checks.ace(c) for label, c in probes.items()}}
+    res = grade_values(hw.questions["test_ipw_ace"], right["test_ipw_ace"], ctx, 2)
+    assert res.points == 2 and diagnose(hw, "test_ipw_ace", right, res, ctx) is None
+
+
+def test_resampling_without_replacement_fails_the_omnibus_test_and_is_named(course):
+    """The mistake moves every cell a little: one test over the 8 cells rejects it
+    where 8 per-cell tests at a Bonferroni share each did not (issue 11)."""
+    checks = checks_of(course, "ipw")
+    hw, n = checks.hw, checks.NUM_SAMPLES
+    rng = np.random.default_rng(5)
+    lost = 0
+    for seed in range(20):
+        ctx = hw.context(seed, course.assignment("ipw").false_fail_budget)
+        wrong = {label: checks.cell_rows(checks.resample_without_replacement(rng, t, n))
+                 for label, t in checks.resample_probes(ctx).items()}
+        res = grade_values(hw.questions["test_resample"], wrong, ctx, 1)
+        lost += res.points == 0
+        if res.points == 0:
+            found = diagnose(hw, "test_resample", {"test_resample": wrong}, res, ctx)
+            assert found and "without replacement" in found.label
+    assert lost == 20
+
+
+def test_sets_that_are_valid_but_not_minimal_are_told_so():
+    truth = [{"Z"}]
+    valid = [{"Z"}, {"Z", "W"}]
+    res = compare_sets([{"Z"}, {"Z", "W"}], truth, "minimal", valid=valid)
+    assert not res.passed and "valid but not minimal" in res.message and "not valid" not in \
+        res.message.replace("valid but not minimal", "")
+    res = compare_sets([{"Z"}, {"A"}], truth, "minimal", valid=valid)
+    assert "1 of the sets you listed is not valid" in res.message
+
+
+@pytest.mark.parametrize("hw_id", ["hglm", "pymc_do"])
+def test_a_failed_comparison_after_a_passed_gate_does_not_read_as_convergence(course, hw_id):
+    checks = checks_of(course, hw_id)
+    gate = passed("`posterior` shows no sign of convergence problems.")
+    out = checks.after_gate(gate, [failed("`posterior['b']` is off."), passed("`x` is correct.")])
+    assert not out[0].passed and out[0].message.startswith("`posterior['b']` is off.")
+    out = checks.after_gate(gate, [passed("`posterior['b']` is correct.")])
+    assert out[0].message.startswith(gate.message)
+
+
+@pytest.mark.slow
+def test_a_real_submission_that_resamples_without_replacement_is_told_why(course):
+    _, results = grade(course, "ipw", 11, "mistakes/without_replacement.py")
+    assert "test_resample" in no_marks(results)
+    res = results["test_resample"]
+    assert res.misconception and "without replacement" in res.misconception
+    assert any("resample without replacement" in m for m in res.messages)
+    assert "misconception" in res.to_dict()
+    assert all(r.misconception is None for g, r in results.items() if g != "test_resample")
