@@ -159,6 +159,7 @@ class SummariseFeedback(CoursePreprocessor):
         rows = summary.summary_rows(nb, labels, report, pending)
         resources["course_feedback"] = {
             "title": a.title, "labels": labels, "rows": [r.to_dict() for r in rows],
+            "pending": sorted(pending),
             "grading_notes": any(c.metadata.get("course", {}).get("grading_notes") for c in nb.cells),
         }
         return nb, resources

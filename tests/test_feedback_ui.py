@@ -73,3 +73,101 @@ def course(tmp_path_factory):
 
 def feedback_page(course, student) -> Path:
     return course.course_dir / "feedback" / student / HW / f"{HW}.html"
+
+
+# -- the page in a real browser -------------------------------------------
+
+def _non_blank(png: bytes) -> tuple[float, int]:
+    """(share of pixels that are not near-white, number of distinct colours)."""
+    from PIL import Image
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    pixels = list(img.getdata())
+    inked = sum(1 for r, g, b in pixels if min(r, g, b) < 200)
+    return inked / len(pixels), len(set(pixels))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`; ./run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the [test] extra installs playwright")
+    with sync_api.sync_playwright() as pw:
+        # Debian's build, not Playwright's download; no setuid sandbox when run as root in CI
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path, width=760):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("http*://**", lambda route: route.abort())  # offline: no CDN to fall back on
+    page.goto(path.as_uri())
+    page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.isReady", timeout=60_000)
+    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+    return page
+
+
+def test_feedback_page_shows_figures_math_and_labels_in_chromium(course, browser):
+    page = open_page(browser, feedback_page(course, "alice"))
+    # the student's own figure and the notebook's DAG are decoded PNG images
+    figures = page.evaluate("""() => Array.from(document.querySelectorAll('div.output_png img'))
+        .map(img => ({w: img.naturalWidth, h: img.naturalHeight,
+                      code: img.closest('div.cell').querySelector('.input_area').innerText}))""")
+    assert len(figures) == 3, figures  # DAG, the strata bar chart, alice's plot
+    assert all(f["w"] > 100 and f["h"] > 100 for f in figures), figures
+    assert any("alice's own figure" in f["code"] for f in figures)
+    assert any("nx.draw_networkx" in f["code"] for f in figures)
+    own = page.locator("div.cell", has_text="alice's own figure").locator("div.output_png img")
+    inked, colours = _non_blank(own.screenshot())
+    assert inked > 0.05 and colours > 8, (inked, colours)
+
+    # math typeset by the installed MathJax (offline), with its Safe extension
+    mj = page.evaluate("""() => ({root: MathJax.Ajax.config.root, safe: !!MathJax.Extension.Safe,
+        typeset: document.querySelectorAll('span.MathJax, div.MathJax_Display').length,
+        errors: document.querySelectorAll('.MathJax_Error, .merror').length,
+        raw: document.body.innerText.includes('\\\\mid')})""")
+    assert mj["root"].startswith("file://") and mj["safe"], mj
+    assert mj["typeset"] >= 10 and mj["errors"] == 0 and not mj["raw"], mj
+    formula = page.locator("div.MathJax_Display").first
+    inked, colours = _non_blank(formula.screenshot())
+    assert inked > 0.02 and colours > 2, (inked, colours)
+
+    # a summary at the top: each question by its title, with its score
+    summary = page.locator("#toc tbody tr").all_inner_texts()
+    assert [s.split("\t")[0].strip() for s in summary] == [
+        "Question 1: conditional probability tables", "Question 2: the ACE by back-door adjustment",
+        "Question 3: check it with an intervention", "Question 4: the naive comparison",
+        "Question 5: which promotion should the service use?", "Late submission penalty"]
+    assert "2 / 2" in summary[0] and "Full marks" in summary[0]
+    assert "– / 2" in summary[4] and "TA" in summary[4]
+    assert "−1.8" in summary[5]  # 20% of 9 points: two started days late
+    heading = page.locator("h4").first.inner_text()
+    assert "7.2 / 11 points" in heading and "late penalty" in heading
+    labels = page.locator(".course-label").all_inner_texts()
+    assert labels[0].startswith("Question 1: conditional probability tables")
+    assert "Test cell" not in page.inner_text("body")
+    shot = page.locator("#toc").screenshot()
+    assert _non_blank(shot)[0] > 0.01
+    page.close()
+
+
+def test_what_to_look_at_and_every_message_fit_on_a_narrow_page(course, browser):
+    page = open_page(browser, feedback_page(course, "bob"), width=640)
+    rows = page.locator("#toc tbody tr").all_inner_texts()
+    ace = next(r for r in rows if r.startswith("Question 2"))
+    assert "0 / 3" in ace and "✘" in ace and "P(Z)" in ace  # the hint, in full
+    # no message is cut off: every line of ours fits inside its box and the page
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.course-grader li, #toc td')).filter(el => {
+        const box = el.getBoundingClientRect(), area = el.closest('div.output_subarea, #toc');
+        return el.scrollWidth > el.clientWidth + 1 ||
+               box.right > area.getBoundingClientRect().right + 1 ||
+               box.right > document.documentElement.clientWidth;
+    }).map(el => el.innerText)""")
+    assert cut == []
+    assert page.evaluate("() => document.querySelectorAll('.course-grader li').length") >= 8
+    # bob's own math, in his written answer, is typeset too
+    answer = page.locator("div.cell", has_text="Promotion 1 looks better overall")
+    assert answer.locator("span.MathJax").count() == 1
+    assert "not graded yet" in answer.locator(".panel-heading").inner_text()
+    page.close()
