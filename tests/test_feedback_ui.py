@@ -12,7 +12,16 @@ points, and no message runs past its box. Formgrader is then started on
 from __future__ import annotations
 
 import io
+import json
+import os
+import secrets
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,6 +33,7 @@ from autograder.collect import collect
 from autograder.config import load_course
 from autograder.export import rows
 from autograder.feedback import feedback
+from autograder.formgrader import server_command, write_config
 from autograder.release import release
 from autograder.student import fetch, submit
 from test_pipeline import HW, answer, make_course
@@ -37,7 +47,8 @@ ax.set_title("alice's own figure")
 plt.show()
 '''
 # bob's written answer carries math of his own, typeset by the same MathJax
-BOB_ANSWER = "Promotion 1 looks better overall: $P(Y=1 \\mid X=1) > P(Y=1 \\mid X=0)$."
+BOB_ANSWER = ("Promotion 1 looks better overall: $P(Y=1 \\mid X=1) > P(Y=1 \\mid X=0)$."
+              '<script>document.title = "PWNED"</script><img src=x onerror="document.title = 1">')
 
 
 def build_course(tmp: Path):
@@ -171,3 +182,141 @@ def test_what_to_look_at_and_every_message_fit_on_a_narrow_page(course, browser)
     assert answer.locator("span.MathJax").count() == 1
     assert "not graded yet" in answer.locator(".panel-heading").inner_text()
     page.close()
+
+
+# -- formgrader ------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Formgrader:
+    def __init__(self, port, token):
+        self.base, self.token = f"http://127.0.0.1:{port}", token
+
+    def request(self, path, method="GET", body=None):
+        req = urllib.request.Request(f"{self.base}{path}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.status, resp.read().decode()
+
+    def json(self, path, method="GET", body=None):
+        return json.loads(self.request(path, method, body)[1])
+
+
+@pytest.fixture(scope="module")
+def formgrader(course):
+    """Jupyter Lab with nbgrader's formgrader, started the way `course formgrader`
+    does (in the course folder, on 127.0.0.1) with the generated config."""
+    write_config(course)
+    port, token = _free_port(), secrets.token_hex(16)
+    argv = [sys.executable, "-m", "jupyter", *server_command(course, port)[1:],
+            f"--IdentityProvider.token={token}"]
+    log = open(course.course_dir.parent / "formgrader.log", "w")
+    proc = subprocess.Popen(argv, cwd=course.course_dir, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "JUPYTER_NO_CONFIG": ""})
+    fg = Formgrader(port, token)
+    try:
+        for _ in range(240):
+            try:
+                fg.request("/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, (course.course_dir.parent / "formgrader.log").read_text()
+                time.sleep(0.5)
+        else:
+            pytest.fail("formgrader did not start within 2 minutes")
+        yield fg
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def test_the_generated_config_is_what_formgrader_reads(course):
+    text = (course.course_dir / "nbgrader_config.py").read_text()
+    assert text.startswith("# Generated from") and str(course.source) in text
+
+
+def test_formgrader_serves_the_gradebook_with_our_scores(course, formgrader):
+    status, page = formgrader.request(f"/formgrader/gradebook/{HW}/{HW}")
+    assert status == 200 and "Manual Grading" in page and HW in page
+    subs = {s["student"]: s for s in formgrader.json(f"/formgrader/api/submitted_notebooks/{HW}/{HW}")}
+    assert sorted(subs) == ["alice", "bob"]
+    _, data = rows(course, HW)
+    for row in data:  # formgrader's score is our export's total, before the late penalty
+        assert subs[row["student_id"]]["score"] == pytest.approx(row["total"])
+        assert row["final"] == pytest.approx(row["total"] - row["late_penalty"])
+        assert row["late_penalty"] > 0
+    assert subs["alice"]["score"] == pytest.approx(9.0) and subs["alice"]["needs_manual_grade"]
+
+
+def test_the_grading_page_shows_the_rubric_and_no_student_script(course, formgrader):
+    sub = next(s for s in formgrader.json(f"/formgrader/api/submitted_notebooks/{HW}/{HW}")
+               if s["student"] == "bob")
+    status, page = formgrader.request(f"/formgrader/submissions/{sub['id']}/")
+    assert status == 200
+    assert "For the grader: from the solution file" in page and "Rubric (2 points, TA only)" in page
+    assert "Promotion 1 looks better overall" in page
+    assert "PWNED" not in page and "onerror" not in page
+
+
+def test_a_manual_grade_entered_in_formgrader_reaches_the_export(course, formgrader):
+    sub = next(s for s in formgrader.json(f"/formgrader/api/submitted_notebooks/{HW}/{HW}")
+               if s["student"] == "bob")
+    grade = next(g for g in formgrader.json(f"/formgrader/api/grades?submission_id={sub['id']}")
+                 if g["name"] == "explain_simpson")
+    formgrader.json(f"/formgrader/api/grade/{grade['id']}", "PUT", {**grade, "manual_score": 1.0})
+    row = next(r for r in rows(course, HW)[1] if r["student_id"] == "bob")
+    assert row["explain_simpson"] == 1.0 and "manual" not in row["status"]
+    after = next(s for s in formgrader.json(f"/formgrader/api/submitted_notebooks/{HW}/{HW}")
+                 if s["student"] == "bob")
+    assert after["score"] == pytest.approx(row["total"]) == pytest.approx(sub["score"] + 1.0)
+
+
+@pytest.mark.parametrize("action, path, command", [
+    ("Generate", f"/formgrader/api/assignment/{HW}/assign", "course release"),
+    ("Release", f"/formgrader/api/assignment/{HW}/release", "course release"),
+    ("Collect", f"/formgrader/api/assignment/{HW}/collect", "course collect"),
+    ("Autograde", f"/formgrader/api/submission/{HW}/alice/autograde", "course autograde"),
+    ("Generate feedback", f"/formgrader/api/assignment/{HW}/generate_feedback", "course feedback"),
+    ("Release feedback", f"/formgrader/api/assignment/{HW}/release_feedback", "course feedback"),
+])
+def test_formgrader_refuses_steps_that_bypass_our_checks(course, formgrader, action, path, command):
+    # what each step would replace or delete (nbgrader removes its old output first)
+    kept = [course.exchange / course.id / "outbound" / HW / f"{HW}.ipynb",
+            course.course_dir / "release" / HW / f"{HW}.ipynb",
+            course.course_dir / "autograded" / "alice" / HW / f"{HW}.ipynb",
+            course.course_dir / "autograded" / "alice" / HW / "grading.json",
+            feedback_page(course, "alice")]
+    before = [p.read_bytes() for p in kept]
+    result = formgrader.json(path, "POST", {})
+    assert result["success"] is False
+    said = (result.get("error") or "") + (result.get("log") or "")
+    assert f"{action} is switched off" in said and f"`{command} HW`" in said, said[-1500:]
+    assert [p.read_bytes() for p in kept] == before
+
+
+def test_figures_count_in_the_output_budget():
+    """A PNG is output like any other: its bytes count against the cell's limit,
+    so a loop of figures is cut like a loop of prints (no kernel needed)."""
+    import base64
+    import nbformat
+    from autograder.execution import LimitedClient
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    client = LimitedClient(nb)
+    client.reset_execution_trackers()  # what nbclient does before running a notebook and a cell
+    client.clear_before_next_output = False
+    client.max_output = 2**20
+    png = base64.b64encode(os.urandom(400_000)).decode()  # ~530 kB as sent by the kernel
+    msg = {"msg_type": "display_data", "header": {"msg_type": "display_data"}, "parent_header": {},
+           "content": {"data": {"image/png": png, "text/plain": "<Figure>"}, "metadata": {}}}
+    outs = []
+    for _ in range(4):
+        client.output(outs, msg, None, 0)
+    figures = [o for o in outs if "image/png" in o.get("data", {})]
+    assert len(figures) == 1 and client.truncated == [0]
+    assert "output cut here" in outs[-1]["text"]
