@@ -156,8 +156,9 @@ def cmd_formgrader(course, args):
     from .formgrader import server_command, write_config
     path = write_config(course)
     argv = server_command(course, args.port)
-    console.print(f"wrote {path}; starting formgrader for manual grading (docs/grading.md):\n"
-                  f"  {' '.join(argv)}\n  then open the Formgrader entry of Lab's Nbgrader menu", highlight=False)
+    console.print(f"wrote {path}; formgrader for manual grading (docs/grading.md) starts with\n"
+                  f"  cd {course.course_dir} && {' '.join(argv)}\n"
+                  "then open the URL Jupyter prints and choose Nbgrader > Formgrader", highlight=False)
     if args.write_only:
         return
     os.chdir(course.course_dir)  # nbgrader reads nbgrader_config.py from the folder it starts in

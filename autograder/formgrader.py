@@ -21,6 +21,11 @@ feedback page (docs/grading.md).
 """
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from pathlib import Path
+
 import nbformat
 from nbgrader.exchange.abc.exchange import ExchangeError
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseAssignment, ExchangeReleaseFeedback
@@ -139,7 +144,8 @@ def write_config(course: Course):
 def server_command(course: Course, port: int = 8888) -> list[str]:
     """How to start formgrader for this course: Jupyter Lab in the course
     folder (formgrader needs the course folder at or under the server's root)."""
-    import os
-    argv = ["jupyter", "lab", f"--ServerApp.root_dir={course.course_dir}", "--ServerApp.ip=127.0.0.1",
+    # the jupyter next to this interpreter: the venv need not be activated
+    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
+    argv = [jupyter, "lab", f"--ServerApp.root_dir={course.course_dir}", "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}", "--no-browser"]
     return argv + (["--allow-root"] if os.geteuid() == 0 else [])  # e.g. a container's root
