@@ -142,8 +142,12 @@ class SummariseFeedback(CoursePreprocessor):
         course = load_course(self.course_file, self.course_dir or None)
         a = course.assignment(resources["nbgrader"]["assignment"])
         student = resources["nbgrader"]["student"]
-        source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
-        labels = summary.question_labels(source)
+        try:
+            source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
+            labels = summary.question_labels(source)
+        except (OSError, ValueError):  # no source notebook: questions keep their grade ids
+            self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
+            labels = {}
         graded = course.course_dir / "autograded" / student / a.id / REPORT
         try:
             report = json.loads(graded.read_text())

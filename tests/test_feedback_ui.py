@@ -320,3 +320,26 @@ def test_figures_count_in_the_output_budget():
     figures = [o for o in outs if "image/png" in o.get("data", {})]
     assert len(figures) == 1 and client.truncated == [0]
     assert "output cut here" in outs[-1]["text"]
+
+
+def test_labels_come_from_the_section_headings_of_the_source_notebook():
+    import nbformat
+    from autograder.summary import question_labels
+    v4 = nbformat.v4
+
+    def graded(gid, kind="code"):
+        cell = v4.new_code_cell("") if kind == "code" else v4.new_markdown_cell("")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "points": 1,
+                                     "solution": kind == "markdown"}
+        return cell
+    nb = v4.new_notebook(cells=[
+        graded("test_before_any_heading"),
+        v4.new_markdown_cell("# Homework\n\n## Question 1: **d-separation** (3 points)\n\ntext"),
+        graded("test_sets"), v4.new_code_cell("x = 1"), graded("test_minimal"),
+        v4.new_markdown_cell("### Question 2: why? (2 points, graded by a TA) ###"),
+        graded("explain", "markdown")])
+    assert question_labels(nb) == {
+        "test_before_any_heading": "test_before_any_heading",
+        "test_sets": "Question 1: d-separation (part 1 of 2)",
+        "test_minimal": "Question 1: d-separation (part 2 of 2)",
+        "explain": "Question 2: why?"}
