@@ -151,6 +151,20 @@ def cmd_calibrate_gates(course, args):
         console.print(calibrate_rhat_gates(course.repo / "docs" / "calibration.md", args.sims))
 
 
+def cmd_formgrader(course, args):
+    import os
+    from .formgrader import server_command, write_config
+    path = write_config(course)
+    argv = server_command(course, args.port)
+    console.print(f"wrote {path}; formgrader for manual grading (docs/grading.md) starts with\n"
+                  f"  cd {course.course_dir} && {' '.join(argv)}\n"
+                  "then open the URL Jupyter prints and choose Nbgrader > Formgrader", highlight=False)
+    if args.write_only:
+        return
+    os.chdir(course.course_dir)  # nbgrader reads nbgrader_config.py from the folder it starts in
+    os.execvp(argv[0], argv)
+
+
 def cmd_demo(course, args):
     from .demo import run_demo
     run_demo(course, Path(args.dir) if args.dir else None)
@@ -201,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
     add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates").add_argument(
         "--sims", type=int, default=4000)
+    sp = add("formgrader", cmd_formgrader, "TA: write nbgrader_config.py and start formgrader "
+             "(Jupyter Lab on 127.0.0.1) to grade written answers")
+    sp.add_argument("--port", type=int, default=8888)
+    sp.add_argument("--write-only", action="store_true", help="only write the config and print the command")
     add("demo", cmd_demo, "release, simulate four students, grade, and print the gradebook").add_argument(
         "--dir", help="course state folder for the demo (default: demo-course/)")
     return p

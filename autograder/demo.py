@@ -21,6 +21,7 @@ from .autograde import autograde
 from .collect import collect
 from .export import export_csv
 from .feedback import feedback
+from .formgrader import server_command, write_config
 from .nbconfig import student_workspace
 from .release import release
 from .student import fetch, fetch_feedback, submit, validate
@@ -104,3 +105,10 @@ def run_demo(course, folder: Path | None = None) -> None:
     from .cli import print_gradebook
     print_gradebook(course, a.id)
     console.print(f"demo finished in {time.monotonic() - start:.0f}s; course state in {folder}")
+    config = write_config(course)
+    console.rule("4. TA: grade the written answers in formgrader")
+    console.print(f"formgrader's configuration: {config}\n"
+                  f"start it:  cd {folder} && {' '.join(server_command(course))}\n"
+                  "or:        course --course-dir " f"{folder} formgrader\n"
+                  "then open the URL it prints, choose Nbgrader > Formgrader, and grade "
+                  f"'{a.id}' under Manual Grading (docs/grading.md)", highlight=False)

@@ -74,7 +74,7 @@ def __course_seed(seed):
 
     sys.meta_path.insert(0, SeedOnImport())
 import matplotlib
-matplotlib.use("Agg")
+matplotlib.use("module://matplotlib_inline.backend_inline")  # sandbox.INLINE_BACKEND: figures as PNG outputs
 __course_seed({seed})
 del __course_seed
 '''

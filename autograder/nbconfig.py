@@ -16,7 +16,8 @@ from traitlets.config import Config
 
 from .config import Assignment, Course
 from .preprocessors import (CourseLatePolicy, ExecuteAndExtract, RecordTampering, RepairNotebook,
-                            RunHiddenChecks, SanitizeStudentOutputs, WriteGradingReport)
+                            RunHiddenChecks, SanitizeStudentOutputs, SummariseFeedback,
+                            WriteGradingReport)
 
 TEMPLATES = Path(__file__).parent / "templates"
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
@@ -61,11 +62,12 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     # HTMLExporter.sanitize_html stays off: nbgrader's feedback template ignores it for
     # markdown cells, its bleach filter keeps class and id, and it escapes <p>, <th>,
     # <img> into visible text, which garbles every DataFrame (docs/engine.md).
-    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor,
+    c.GenerateFeedback.preprocessors = [GetGrades, SummariseFeedback, CSSHTMLHeaderPreprocessor,
                                         SanitizeStudentOutputs]
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.HTMLExporter.template_file = "course_feedback.html.j2"  # extends nbgrader's index.html.j2
-    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.clean"}
+    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.clean",
+                              "local_mathjax": "autograder.mathjax.localise"}
     c.HTMLExporter.sanitize_html = False
 
     if assignment is not None:

@@ -7,7 +7,7 @@ grades, late penalties); only its Execute step is replaced:
                RecordTampering, OverwriteCells, CheckCellMetadata
     autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput, SanitizeStudentOutputs,
                SaveAutoGrades, AssignLatePenalties, WriteGradingReport
-    feedback:  GetGrades, CSSHTMLHeaderPreprocessor, SanitizeStudentOutputs
+    feedback:  GetGrades, SummariseFeedback, CSSHTMLHeaderPreprocessor, SanitizeStudentOutputs
 
 ExecuteAndExtract runs the notebook and pulls answers out as plain JSON.
 RunHiddenChecks grades that data in this process and writes each test cell's
@@ -29,7 +29,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Enum, Float, Unicode
 
-from . import jobs, safehtml
+from . import jobs, safehtml, summary
 from .config import load_course
 from .execution import RunOutcome
 from .grading import QuestionResult
@@ -130,6 +130,42 @@ class SanitizeStudentOutputs(CoursePreprocessor):
         for cell in nb.cells:  # the cells RunHiddenChecks wrote (submission.score)
             if cell.cell_type == "code" and not (is_test_cell(cell) and grade_id(cell) in ours):
                 cell.outputs = safehtml.inert_outputs(cell.get("outputs", []))
+        return nb, resources
+
+
+class SummariseFeedback(CoursePreprocessor):
+    """Per-question labels, scores and what to look at, for the top of the
+    feedback page (resources["course_feedback"], read by the template). Runs
+    after GetGrades, which puts the gradebook's scores and comments in the cells."""
+
+    def preprocess(self, nb, resources):
+        course = load_course(self.course_file, self.course_dir or None)
+        a = course.assignment(resources["nbgrader"]["assignment"])
+        student = resources["nbgrader"]["student"]
+        try:
+            source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
+            labels = summary.question_labels(source)
+        except (OSError, ValueError):  # no source notebook: questions keep their grade ids
+            self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
+            labels = {}
+        graded = course.course_dir / "autograded" / student / a.id / REPORT
+        try:
+            report = json.loads(graded.read_text())
+        except (OSError, ValueError):
+            report = None
+        pending = set()
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            for cell in nb.cells:
+                if summary.is_graded(cell):
+                    grade = gb.find_grade(grade_id(cell), resources["nbgrader"]["notebook"], a.id, student)
+                    if grade.auto_score is None and grade.manual_score is None:
+                        pending.add(grade_id(cell))
+        rows = summary.summary_rows(nb, labels, report, pending)
+        resources["course_feedback"] = {
+            "title": a.title, "labels": labels, "rows": [r.to_dict() for r in rows],
+            "pending": sorted(pending),
+            "grading_notes": any(c.metadata.get("course", {}).get("grading_notes") for c in nb.cells),
+        }
         return nb, resources
 
 

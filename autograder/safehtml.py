@@ -54,7 +54,7 @@ def clean(markup) -> str:
     return _CLEANER.clean(_text(markup))
 
 
-def _markdown_to_html(text: str) -> str:
+def markdown_to_html(text: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
     return markdown2html_mistune(text)
 
@@ -87,7 +87,7 @@ def inert_output(out):
     if "text/html" in data:
         kept["text/html"] = clean(data["text/html"])
     elif "text/markdown" in data:
-        kept["text/html"] = clean(_markdown_to_html(_text(data["text/markdown"])))
+        kept["text/html"] = clean(markdown_to_html(_text(data["text/markdown"])))
     if "text/latex" in data and "text/plain" not in kept:
         kept["text/plain"] = _text(data["text/latex"])
     if not kept:  # only JavaScript, widgets or other active types

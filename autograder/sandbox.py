@@ -36,6 +36,9 @@ HOME = "/home/student"  # the kernel's working directory inside the sandbox
 LIB = "/opt/course-lib"  # this package, read-only, for `from autograder import visible`
 FIRST_UID = 61000       # sandbox users are FIRST_UID + a random offset, one per sandbox
 UID_RANGE = 30000
+# figures become PNG outputs of their cell (kept in the graded notebook and its
+# feedback, and counted in the output budget like any other output)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ class Sandbox:
     def env(self) -> dict[str, str]:
         n = str(self.limits.threads)
         env = {"HOME": HOME, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-               "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "PYTHONHASHSEED": str(self.seed),
+               "LANG": "C.UTF-8", "MPLBACKEND": INLINE_BACKEND, "PYTHONHASHSEED": str(self.seed),
                "MPLCONFIGDIR": f"{HOME}/.matplotlib", "XDG_CACHE_HOME": f"{HOME}/.cache",
                "TMPDIR": "/tmp", "PYTHONPATH": LIB,
                "OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n, "OPENBLAS_NUM_THREADS": n,
