@@ -180,6 +180,10 @@ def print_class_summary(course, assignment_id, top: int = 3) -> None:
 def cmd_stats(course, args):
     from .stats import class_stats, question_table, summary_line, write_report
     st = class_stats(course, args.assignment)
+    if not st.totals:
+        raise CourseError(f"no graded submission of '{args.assignment}' yet, so no statistics; "
+                          f"run `course collect {args.assignment}` and "
+                          f"`course autograde {args.assignment}` first")
     console.print(summary_line(st), highlight=False)
     header, body = question_table(st)
     console.print(_table(f"{args.assignment}: per question", header, body))
@@ -189,9 +193,6 @@ def cmd_stats(course, args):
     if st.misconceptions:
         console.print(_table("commonest misconceptions", ["question", "misconception", "students"],
                              [(g, m, n) for (g, m), n in st.misconceptions.most_common(args.top)]))
-    if not st.totals:
-        raise CourseError(f"no graded submission of '{args.assignment}' yet, so no report; run "
-                          f"`course collect {args.assignment}` and `course autograde {args.assignment}`")
     folder = Path(args.output) if args.output else course.course_dir / "stats" / args.assignment
     paths = write_report(st, folder, top=args.top)
     console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from .autograde import read_report
-from .collect import refusals
+from .collect import refusals, submitted_students
 from .config import Course, Student
 from .errors import CourseError
 from .readiness import require_in_gradebook
@@ -24,6 +24,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
               "status", "notes"]
     out = []
     refused = refusals(course, a.id)
+    collected = set(submitted_students(course, a.id))
     with Gradebook(course.db_url, course.id) as gb:
         for s in course.roster:
             row = {"student_id": s.id, "max_total": sum(a.questions.values())}
@@ -34,7 +35,8 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                 sub = None
             if sub is None or report is None or not report.get("questions"):
                 status = report["status"] if report else (
-                    "not_graded" if sub else "refused" if s.id in refused else "missing")
+                    "not_graded" if sub or s.id in collected
+                    else "refused" if s.id in refused else "missing")
                 notes = [(report or {}).get("stopped") or "", refused.get(s.id, "")]
                 row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
                            status=status, notes="; ".join(n for n in notes if n))
