@@ -102,21 +102,21 @@ def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Va
     report = Validation(problems=tampered_cells(course, a.id, nb))
     data = read_data(f for f in notebook.parent.iterdir() if f.is_file() and f.suffix != ".ipynb")
     total = sum(1 for c in nb.cells if c.cell_type == "code" and is_test_cell(c))
+    done = [0]  # test cells run so far
 
     def on_cell(index, cell):
         err = _error_text(cell)
         label = grade_id(cell) or f"cell {index + 1}"
         if is_test_cell(cell):
+            done[0] += 1
             (report.failed.append((label, err)) if err else report.passed.append(label))
         elif err:
             report.failed.append((label, err))
         else:
             return
         if progress is not None:
-            progress(label, err, len(report.passed) + sum(1 for n, _ in report.failed
-                                                          if n in test_labels), total)
+            progress(label, err, done[0], total)
 
-    test_labels = {grade_id(c) for c in nb.cells if c.cell_type == "code" and is_test_cell(c)}
     outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
                                 cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
                                 limits=a.limits, on_cell=on_cell)
@@ -172,7 +172,8 @@ def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
     if not path.is_file():
         others = sorted(p.name for p in folder.glob("*.ipynb"))
         hint = (f"found: {', '.join(others)}; rename yours to {path.name}" if others
-                else f"run `course fetch {a.id} --student {student_id}` to get it again")
+                else f"no notebook is there; for a fresh copy, rename that folder and run "
+                     f"`course fetch {a.id} --student {student_id}`")
         raise CourseError(f"{a.id} expects {path.name} in {folder} ({hint})")
     read_notebook(path)  # refuse a damaged notebook while the student can still fix it
     before = _submissions(course, a.id, student_id)
