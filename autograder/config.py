@@ -148,7 +148,7 @@ class LatePolicy:
     kind: str = "none"  # none | zero | per_day
     fraction_per_day: float = 0.0
     max_fraction: float = 1.0
-    grace_minutes: float = 0.0  # lateness up to this is forgiven (docs/late.md)
+    grace_minutes: float = 0.0  # lateness up to this is forgiven (docs/cli.md)
 
     def days_late(self, seconds_late: float) -> int:
         """Days counted against a submission: 0 within the grace period, else

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,15 +133,19 @@ def summary_line(st: ClassStats) -> str:
     if not st.totals:
         return f"{st.assignment}: no graded submission yet"
     mean = sum(st.totals) / len(st.totals)
+    pending = [q.grade_id for q in st.questions if q.pending]
     return (f"{st.assignment}: {st.graded} of {st.roster} students graded; mean total "
-            f"{mean:.2f} / {st.max_total:g}, median {sorted(st.totals)[len(st.totals) // 2]:g}; "
-            "status " + ", ".join(f"{k} {v}" for k, v in st.status.most_common()))
+            f"{mean:.2f} / {st.max_total:g}, median {statistics.median(st.totals):g}"
+            + (f" (manual grading pending on {len(pending)} question(s), counted as 0 so far)"
+               if pending else "")
+            + "; status " + ", ".join(f"{k} {v}" for k, v in st.status.most_common()))
 
 
 def plot(st: ClassStats, folder: Path) -> list[Path]:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     folder.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(6, 3.2))
@@ -148,6 +153,7 @@ def plot(st: ClassStats, folder: Path) -> list[Path]:
     ax.hist(st.totals, bins=bins, range=(0, st.max_total), color="#4c72b0", edgecolor="white")
     ax.set_xlabel(f"total points (of {st.max_total:g}, before late penalty)")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{st.assignment}: totals of {st.graded} graded submissions")
     fig.tight_layout()
     totals = folder / "totals.png"
@@ -163,7 +169,10 @@ def plot(st: ClassStats, folder: Path) -> list[Path]:
     ax.barh([i - 0.2 for i in y], full, height=0.4, label="share with full marks", color="#dd8452")
     ax.set_yticks(list(y), names)
     ax.set_xlim(0, 1)
-    ax.legend(loc="lower right", fontsize=8)
+    for i, q in zip(y, st.questions[::-1]):
+        if not q.scores and q.pending:
+            ax.text(0.01, i, "manual grading pending", va="center", fontsize=8, color="#555")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=8, frameon=False)
     ax.set_title(f"{st.assignment}: per question")
     fig.tight_layout()
     per_q = folder / "questions.png"
