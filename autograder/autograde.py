@@ -35,9 +35,10 @@ from .collect import submitted_students
 from .config import Assignment, Course
 from .errors import CourseError
 from .homework import load_homework
+from .late import record_extension
 from .pool import executor
 from .preprocessors import REPORT
-from .release import is_released
+from .readiness import nothing_collected, require_released
 from .seeds import submission_seed
 from .student import read_notebook
 from .execution import RunOutcome
@@ -102,8 +103,16 @@ def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
     parts += [d.read_bytes() for d in a.datasets]
     parts.append(json.dumps([a.questions, a.cell_timeout, a.notebook_timeout, a.limits.to_dict(),
                              a.false_fail_budget, submission_seed(a, student_id),
-                             a.late_policy.__dict__], sort_keys=True, default=str))
+                             late_settings(a)], sort_keys=True, default=str))
+    if student_id in a.extensions:  # only then, so other fingerprints stay as they were
+        parts.append(f"extension {a.extensions[student_id].total_seconds()}")
     return jobs.fingerprint(*parts)
+
+
+def late_settings(a: Assignment) -> dict:
+    """The late policy as the fingerprint sees it; a zero grace is left out so
+    fingerprints made before grace periods existed stay valid."""
+    return {k: v for k, v in a.late_policy.__dict__.items() if k != "grace_minutes" or v}
 
 
 def sanitized_notebook(course: Course, a: Assignment, student_id: str):
@@ -142,6 +151,7 @@ def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSub
     each question's points and why they did not reach the gradebook."""
     began = time.monotonic()
     try:
+        record_extension(course, a, student_id)
         with warnings.catch_warnings():
             # nbgrader 0.9.6 trips SQLAlchemy's autoflush warning on every regrade; harmless
             warnings.filterwarnings("ignore", category=SAWarning)
@@ -195,8 +205,7 @@ def _batch(course: Course, assignment_ids: list[str], students) -> list[tuple[As
     batch = []
     for aid in assignment_ids:
         a = course.assignment(aid)
-        if not is_released(course, a.id):
-            raise CourseError(f"assignment '{a.id}' has not been released yet")
+        require_released(course, a.id)
         available = submitted_students(course, a.id)
         if students:
             missing = [s for s in students if s not in available]
@@ -204,6 +213,10 @@ def _batch(course: Course, assignment_ids: list[str], students) -> list[tuple[As
                 raise CourseError(f"no collected submission of {a.id} for: {', '.join(missing)}")
             available = list(students)
         batch += [(a, s) for s in available]
+    if not batch:
+        raise nothing_collected(course, assignment_ids[0]) if len(assignment_ids) == 1 else \
+            CourseError(f"no collected submission of {', '.join(assignment_ids)} to grade; "
+                        "run `course collect HW` for each first")
     return batch
 
 

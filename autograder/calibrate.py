@@ -189,6 +189,16 @@ def update_doc(doc: Path, assignment_id: str, section: str) -> None:
     doc.write_text(text)
 
 
+def docs_doc(course: Course) -> Path:
+    """The committed record; written only when asked (`--write-docs`)."""
+    return course.repo / "docs" / "calibration.md"
+
+
+def scratch_doc(course: Course) -> Path:
+    """Where a trial run writes, inside the course state, never the repo's docs."""
+    return course.course_dir / "calibration" / "calibration.md"
+
+
 def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,
               doc: Path | None = None, show_progress: bool = True) -> Calibration:
     a = course.assignment(assignment_id)
@@ -197,7 +207,7 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     with Progress(disable=not show_progress) as progress:
         base = _reference_runs(course, a, hw, cal, progress)
         _detection(a, hw, cal, base, progress)
-    doc = doc or course.repo / "docs" / "calibration.md"
+    doc = doc or scratch_doc(course)
     doc.parent.mkdir(parents=True, exist_ok=True)
     image = plot(cal, doc.parent / f"calibration_{a.id}.png")
     command = f"course calibrate {a.id} --runs {runs} --wrong-runs {wrong_runs}"

@@ -65,14 +65,17 @@ def cmd_fetch(course, args):
 
 def cmd_validate(course, args):
     from .student import validate
-    with console.status(f"running {args.notebook} with its visible checks"):
-        report = validate(course, Path(args.notebook))
+    with console.status(f"running {args.notebook} with its visible checks") as status:
+        def progress(label, error, done, total):
+            # each result is printed as soon as its cell has run
+            if error:
+                console.print(f"[red]✘ {label}: {error}", highlight=False)
+            else:
+                console.print(f"[green]✔ {label}", highlight=False)
+            status.update(f"running {args.notebook}: {done} of {total} checks done")
+        report = validate(course, Path(args.notebook), progress=progress)
     for p in report.problems:
-        console.print(f"[red]✘ {p}")
-    for name in report.passed:
-        console.print(f"[green]✔ {name}")
-    for name, msg in report.failed:
-        console.print(f"[red]✘ {name}: {msg}")
+        console.print(f"[red]✘ {p}", highlight=False)
     if not report.ok:
         raise CourseError("validation found problems; fix them before you submit")
     console.print("all visible checks pass (hidden checks run when your notebook is graded)")
@@ -80,8 +83,9 @@ def cmd_validate(course, args):
 
 def cmd_submit(course, args):
     from .student import submit
-    submit(course, args.assignment, args.student)
-    console.print(f"submitted {args.assignment} for {args.student}")
+    receipt = submit(course, args.assignment, args.student)
+    for line in receipt.lines():
+        console.print(line, highlight=False)
 
 
 def cmd_fetch_feedback(course, args):
@@ -103,6 +107,8 @@ def cmd_collect(course, args):
     for s in result.unknown:
         console.print(f"[yellow]warning: submission from '{s}', who is not on the roster; "
                       "left in the exchange")
+    if result.collected:
+        console.print(f"next: `course autograde {args.assignment}`", highlight=False)
 
 
 def cmd_autograde(course, args):
@@ -121,34 +127,89 @@ def cmd_autograde(course, args):
             by_reason[(d.status, d.reason)].append(who)
     for (status, reason), who in sorted(by_reason.items()):
         console.print(f"  {status}: {reason or 'see the report'} — {', '.join(who)}", highlight=False)
+    for hw in args.assignments:
+        print_class_summary(course, hw)
 
 
 def cmd_feedback(course, args):
     from .feedback import feedback
+    from .readiness import require_autograded
+    require_autograded(course, args.assignment)
     feedback(course, args.assignment)
     console.print(f"feedback generated and released for {args.assignment}")
 
 
 def cmd_export(course, args):
-    from .export import export_csv
-    path = export_csv(course, args.assignment, args.output)
-    console.print(f"wrote {path}")
-    print_gradebook(course, args.assignment)
+    from .export import export_canvas, export_csv
+    from .readiness import export_warnings, require_in_gradebook
+    for hw in args.assignments:
+        require_in_gradebook(course, hw)
+    warnings = [w for hw in args.assignments for w in export_warnings(course, hw)]
+    if args.format == "canvas":
+        path, more = export_canvas(course, args.assignments, args.output)
+        warnings += more
+        console.print(f"wrote {path} (Canvas gradebook import: Grades > Import)")
+    else:
+        if args.output and len(args.assignments) > 1:
+            raise CourseError("--output names one file; export one homework at a time with it")
+        for hw in args.assignments:
+            console.print(f"wrote {export_csv(course, hw, args.output)}")
+            print_gradebook(course, hw)
+    for w in warnings:
+        console.print(f"[yellow]warning: {w}", highlight=False)
 
 
 def cmd_gradebook(course, args):
     print_gradebook(course, args.assignment)
 
 
+def print_class_summary(course, assignment_id, top: int = 3) -> None:
+    """The one-screen summary that ends `course autograde` (`course stats` has it all)."""
+    from .stats import class_stats, question_table, summary_line
+    st = class_stats(course, assignment_id)
+    console.print(summary_line(st), highlight=False)
+    if not st.totals:
+        return
+    header, body = question_table(st)
+    console.print(_table(None, header, body))
+    for (gid, msg), n in st.failures.most_common(top):
+        console.print(f"  {n}× {gid}: {msg}", highlight=False)
+    console.print(f"full report: `course stats {assignment_id}`", highlight=False)
+
+
+def cmd_stats(course, args):
+    from .stats import class_stats, question_table, summary_line, write_report
+    st = class_stats(course, args.assignment)
+    if not st.totals:
+        raise CourseError(f"no graded submission of '{args.assignment}' yet, so no statistics; "
+                          f"run `course collect {args.assignment}` and "
+                          f"`course autograde {args.assignment}` first")
+    console.print(summary_line(st), highlight=False)
+    header, body = question_table(st)
+    console.print(_table(f"{args.assignment}: per question", header, body))
+    if st.failures:
+        console.print(_table("commonest failure messages", ["question", "message", "students"],
+                             [(g, m, n) for (g, m), n in st.failures.most_common(args.top)]))
+    if st.misconceptions:
+        console.print(_table("commonest misconceptions", ["question", "misconception", "students"],
+                             [(g, m, n) for (g, m), n in st.misconceptions.most_common(args.top)]))
+    folder = Path(args.output) if args.output else course.course_dir / "stats" / args.assignment
+    paths = write_report(st, folder, top=args.top)
+    console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)
+
+
 def cmd_calibrate(course, args):
-    from .calibrate import calibrate
-    calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs)
+    from .calibrate import calibrate, docs_doc
+    calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs,
+              doc=docs_doc(course) if args.write_docs else None)
 
 
 def cmd_calibrate_gates(course, args):
-    from .calibrate import calibrate_rhat_gates
+    from .calibrate import calibrate_rhat_gates, docs_doc, scratch_doc
+    doc = docs_doc(course) if args.write_docs else scratch_doc(course)
     with console.status("simulating correct samplers"):
-        console.print(calibrate_rhat_gates(course.repo / "docs" / "calibration.md", args.sims))
+        console.print(calibrate_rhat_gates(doc, args.sims))
+    console.print(f"wrote {doc}", highlight=False)
 
 
 def cmd_formgrader(course, args):
@@ -205,16 +266,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--regrade", action="store_true",
                     help="grade again even submissions already graded with the same checks")
     add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
-    sp = add("export", cmd_export, "TA: export grades as CSV")
-    sp.add_argument("assignment", metavar="HW")
+    sp = add("export", cmd_export, "TA: export grades as CSV (ours, or Canvas's gradebook import)")
+    sp.add_argument("assignments", metavar="HW", nargs="+")
+    sp.add_argument("--format", choices=["csv", "canvas"], default="csv",
+                    help="csv: one file per homework with per-question scores and status (default); "
+                         "canvas: one file for Canvas's gradebook import, a column per homework")
     sp.add_argument("--output")
     add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument("assignment", metavar="HW")
+    sp = add("stats", cmd_stats, "TA: class statistics of one homework, printed and as a report")
+    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("--output", help="report folder (default: <course_dir>/stats/HW)")
+    sp.add_argument("--top", type=int, default=10, help="failure messages listed (default 10)")
     sp = add("calibrate", cmd_calibrate, "instructor: measure false fails and detection of wrong answers")
     sp.add_argument("assignment", metavar="HW")
     sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
-    add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates").add_argument(
-        "--sims", type=int, default=4000)
+    write_docs = ("--write-docs", dict(action="store_true", help="record the result in the repo's "
+                  "docs/calibration.md (default: <course_dir>/calibration/, a scratch copy)"))
+    sp.add_argument(write_docs[0], **write_docs[1])
+    sp = add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates")
+    sp.add_argument("--sims", type=int, default=4000)
+    sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("formgrader", cmd_formgrader, "TA: write nbgrader_config.py and start formgrader "
              "(Jupyter Lab on 127.0.0.1) to grade written answers")
     sp.add_argument("--port", type=int, default=8888)

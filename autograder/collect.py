@@ -28,9 +28,8 @@ from pathlib import Path
 from nbgrader.utils import parse_utc
 
 from .config import Course
-from .errors import CourseError
 from .jobs import write_json_atomic
-from .release import is_released
+from .readiness import require_released
 
 IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]  # as nbgrader's collect
 MAX_FILES = 500
@@ -150,8 +149,7 @@ def collect(course: Course, assignment_id: str) -> Collected:
     with a reason and never stops the others. Submissions from ids not on the
     roster stay in the exchange and are reported."""
     a = course.assignment(assignment_id)
-    if not is_released(course, a.id):
-        raise CourseError(f"assignment '{a.id}' has not been released yet")
+    require_released(course, a.id)
     inbound = course.exchange / course.id / "inbound"
     result = Collected()
     roster = {s.id for s in course.roster}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jsonschema
@@ -55,6 +55,9 @@ SCHEMA = {
                     "first_name": {"type": "string"},
                     "last_name": {"type": "string"},
                     "email": {"type": "string"},
+                    "sis_user_id": {"type": "string"},
+                    "sis_login_id": {"type": "string"},
+                    "section": {"type": "string"},
                 },
             },
         },
@@ -82,8 +85,18 @@ SCHEMA = {
                             "kind": {"enum": ["none", "zero", "per_day"]},
                             "fraction_per_day": {"type": "number", "minimum": 0, "maximum": 1},
                             "max_fraction": {"type": "number", "minimum": 0, "maximum": 1},
+                            "grace_minutes": {"type": "number", "minimum": 0},
                         },
                     },
+                    # student id -> a new due date, or extra days (a number)
+                    "extensions": {
+                        "type": "object",
+                        "propertyNames": {"pattern": _ID},
+                        "additionalProperties": {"anyOf": [
+                            {"type": "string", "pattern": _DATE},
+                            {"type": "number", "exclusiveMinimum": 0}]},
+                    },
+                    "canvas_column": {"type": "string", "minLength": 1},
                     "timeout": {
                         "type": "object",
                         "additionalProperties": False,
@@ -122,6 +135,12 @@ class Student:
     first_name: str = ""
     last_name: str = ""
     email: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+
+
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email", "sis_user_id", "sis_login_id", "section")
 
 
 @dataclass(frozen=True)
@@ -129,15 +148,31 @@ class LatePolicy:
     kind: str = "none"  # none | zero | per_day
     fraction_per_day: float = 0.0
     max_fraction: float = 1.0
+    grace_minutes: float = 0.0  # lateness up to this is forgiven (docs/cli.md)
+
+    def days_late(self, seconds_late: float) -> int:
+        """Days counted against a submission: 0 within the grace period, else
+        each started 24 hours after the deadline plus the grace counts as one."""
+        beyond = seconds_late - 60 * self.grace_minutes
+        return 0 if beyond <= 0 else int(-(-beyond // 86400))  # ceiling
 
     def penalty_fraction(self, seconds_late: float) -> float:
-        """Share of the score taken away; each started day counts as a day."""
-        if seconds_late <= 0 or self.kind == "none":
+        """Share of the score taken away."""
+        days = self.days_late(seconds_late)
+        if days == 0 or self.kind == "none":
             return 0.0
         if self.kind == "zero":
             return 1.0
-        days = -(-seconds_late // 86400)  # ceiling
         return min(self.max_fraction, days * self.fraction_per_day)
+
+    def describe(self) -> str:
+        grace = f", {self.grace_minutes:g} min grace" if self.grace_minutes else ""
+        if self.kind == "none":
+            return "no late penalty"
+        if self.kind == "zero":
+            return f"late work scores 0{grace}"
+        return (f"{100 * self.fraction_per_day:g}% off per started day late, at most "
+                f"{100 * self.max_fraction:g}%{grace}")
 
 
 @dataclass(frozen=True)
@@ -157,10 +192,16 @@ class Assignment:
     datasets: tuple[Path, ...] = ()
     false_fail_budget: float = DEFAULT_BUDGET
     limits: Limits = Limits()  # the sandbox each submission's kernel runs in
+    extensions: dict[str, timedelta] = field(default_factory=dict)  # student -> extra time
+    canvas_column: str = ""  # the assignment's column header in Canvas (default: title)
 
     @property
     def notebook_name(self) -> str:
         return self.notebook.stem
+
+    def due_for(self, student_id: str) -> datetime:
+        """The deadline of one student, with their extension."""
+        return self.due + self.extensions.get(student_id, timedelta(0))
 
 
 @dataclass(frozen=True)
@@ -253,9 +294,27 @@ def _schema_error(err: jsonschema.ValidationError, root_node, source: Path) -> C
     return CourseError(f"{source.name}:{_line_of(root_node, path)}: {_where(path)}: {msg}")
 
 
-def _parse_due(text: str) -> datetime:
-    due = datetime.fromisoformat(text.replace(" ", "T"))
+def _parse_due(text: str, where: str) -> datetime:
+    try:
+        due = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError as exc:  # the pattern passed: a day or hour that does not exist
+        raise CourseError(f"{where}: '{text}' is not a real date and time ({exc}); "
+                          "fix it, e.g. 2027-02-28T23:59:00+00:00") from None
     return due.astimezone(timezone.utc)
+
+
+def _extensions(a: dict, due: datetime, where) -> dict[str, timedelta]:
+    out = {}
+    for student, value in a.get("extensions", {}).items():
+        if isinstance(value, str):
+            new_due = _parse_due(value, where("extensions"))
+            if new_due < due:
+                raise CourseError(f"{where('extensions')}: the extension of '{student}' "
+                                  f"({value}) is before the assignment's due date")
+            out[student] = new_due - due
+        else:
+            out[student] = timedelta(days=value)
+    return out
 
 
 def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Student, ...]:
@@ -265,12 +324,20 @@ def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Stude
         if not path.is_file():
             raise CourseError(f"{source.name}:{_line_of(root_node, ['roster_file'])}: "
                               f"roster file not found: {path}")
-        with path.open(newline="") as fh:
-            for row in csv.DictReader(fh):
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: Excel's BOM
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in reader.fieldnames or []]
+            unknown = [h for h in header if h not in ROSTER_COLUMNS]
+            if "id" not in header or unknown:
+                what = f"unknown column '{unknown[0]}'" if unknown else "no 'id' column"
+                raise CourseError(f"{path.name}:1: {what}; the header must name columns from: "
+                                  f"{', '.join(ROSTER_COLUMNS)} (id is required)")
+            reader.fieldnames = header
+            for line, row in enumerate(reader, start=2):
                 if not re.match(_ID, row.get("id") or ""):
-                    raise CourseError(f"{path.name}: bad student id {row.get('id')!r}")
-                students.append(Student(**{k: row.get(k) or "" for k in
-                                           ("id", "first_name", "last_name", "email")}))
+                    raise CourseError(f"{path.name}:{line}: bad student id {row.get('id')!r} "
+                                      "(letters, digits, _ and - only)")
+                students.append(Student(**{k: (row.get(k) or "").strip() for k in ROSTER_COLUMNS}))
     ids = [s.id for s in students]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -320,12 +387,13 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             if not (base / ds).exists():
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
+        due = _parse_due(a["due"], where("due"))
         assignments[a["id"]] = Assignment(
             id=a["id"], title=a["title"],
             notebook=(base / a["notebook"]).resolve(),
             solution=(base / a["solution"]).resolve(),
             checks=(base / a["checks"]).resolve(),
-            due=_parse_due(a["due"]),
+            due=due,
             questions={k: float(v) for k, v in a["questions"].items()},
             late_policy=LatePolicy(**a.get("late_policy", {"kind": "none"})),
             cell_timeout=timeout.get("cell", 300),
@@ -335,10 +403,19 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
             false_fail_budget=a.get("false_fail_budget", budget),
             limits=limits,
+            extensions=_extensions(a, due, where),
+            canvas_column=a.get("canvas_column", ""),
         )
 
+    roster = _read_roster(data, base, source, root_node)
+    ids = {s.id for s in roster}
+    for i, a in enumerate(data["assignments"]):
+        strangers = sorted(set(a.get("extensions", {})) - ids)
+        if strangers:
+            raise CourseError(f"{source.name}:{_line_of(root_node, ['assignments', i, 'extensions'])}: "
+                              f"extension for '{strangers[0]}', who is not on the roster")
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
-                  roster=_read_roster(data, base, source, root_node),
+                  roster=roster,
                   assignments=assignments, workers=data.get("workers"),
                   dask_scheduler=data.get("dask_scheduler"),
                   submission_mb=data.get("submission_mb", 50))

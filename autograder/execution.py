@@ -183,7 +183,8 @@ def _error_of(cell) -> str:
     return "this part of the notebook did not run"
 
 
-def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_timeout, start):
+def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_timeout, start,
+               on_cell=None):
     # nbclient writes each executed cell back into nb.cells[index], so the
     # seeding prologue runs as a temporary first cell
     nb.cells.insert(0, nbformat.v4.new_code_cell(kernel_side.prologue(seed)))
@@ -227,6 +228,8 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
                 cell.outputs = [o for o in cell.outputs if o not in imitations]
                 outcome.notes.append(f"cell {index + 1} displayed output imitating the "
                                      "grader's answers; it was removed")
+        if on_cell is not None:  # progress for whoever waits (validate)
+            on_cell(index, cell)
         crowd = client.km.sandbox.leftover_processes()
         if crowd:
             outcome.stopped = (f"the notebook left {crowd} processes running after a cell "
@@ -236,8 +239,9 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
 
 def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
                    extraction: dict[str, str], cell_timeout: int,
-                   notebook_timeout: int) -> RunOutcome:
-    """Execute `nb` in place in `sandbox`; `extraction` maps test-cell grade_id -> kernel code."""
+                   notebook_timeout: int, on_cell=None) -> RunOutcome:
+    """Execute `nb` in place in `sandbox`; `extraction` maps test-cell grade_id -> kernel code.
+    `on_cell(index, cell)` is called after each code cell has run."""
     outcome = RunOutcome()
     client = LimitedClient(
         nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
@@ -258,7 +262,7 @@ def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
         with client.setup_kernel():
             try:
                 _run_cells(client, nb, outcome, seed, extraction, cell_timeout,
-                           notebook_timeout, start)
+                           notebook_timeout, start, on_cell)
             except DeadKernelError:
                 time.sleep(0.5)  # let the sandbox finish exiting so its status is known
                 outcome.stopped = _death_reason(client.km)
@@ -285,12 +289,13 @@ def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
 
 def execute_sandboxed(nb: nbformat.NotebookNode, *, seed: int, extraction: dict[str, str],
                       data: dict[str, bytes], cell_timeout: int, notebook_timeout: int,
-                      limits: Limits, trusted: bool = False) -> RunOutcome:
+                      limits: Limits, trusted: bool = False, on_cell=None) -> RunOutcome:
     """Run `nb` in place in a fresh sandbox holding only `data` (file name -> bytes).
     Everything in and out is plain data, so this runs the same on a Dask worker."""
     box = Sandbox(limits, notebook_timeout, seed, data, compile_cache(), trusted)
     try:
         return run_submission(nb, sandbox=box, seed=seed, extraction=extraction,
-                              cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
+                              cell_timeout=cell_timeout, notebook_timeout=notebook_timeout,
+                              on_cell=on_cell)
     finally:
         box.cleanup()

@@ -76,6 +76,7 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
         c.CourseLatePolicy.kind = lp.kind
         c.CourseLatePolicy.fraction_per_day = lp.fraction_per_day
         c.CourseLatePolicy.max_fraction = lp.max_fraction
+        c.CourseLatePolicy.grace_minutes = lp.grace_minutes
     if student_id is not None:
         c.CourseDirectory.student_id = student_id
         c.Exchange.cache = str(student_workspace(course, student_id) / ".nbgrader-cache")

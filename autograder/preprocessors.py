@@ -225,8 +225,9 @@ class CourseLatePolicy(LateSubmissionPlugin):
     kind = Enum(("none", "zero", "per_day"), default_value="none").tag(config=True)
     fraction_per_day = Float(0.0).tag(config=True)
     max_fraction = Float(1.0).tag(config=True)
+    grace_minutes = Float(0.0).tag(config=True)
 
     def late_submission_penalty(self, student_id, score, total_seconds_late):
         from .config import LatePolicy
-        policy = LatePolicy(self.kind, self.fraction_per_day, self.max_fraction)
+        policy = LatePolicy(self.kind, self.fraction_per_day, self.max_fraction, self.grace_minutes)
         return round(score * policy.penalty_fraction(total_seconds_late), 6)

@@ -140,3 +140,48 @@ def test_sandbox_and_engine_settings(tmp_path):
     assert course.workers == 3 and course.dask_scheduler == "tcp://10.0.0.5:8786"
     msg = error_of(tmp_path, GOOD + "sandbox: {memory: 2048}\n")
     assert msg.startswith("course.yml:13:") and "'memory'" in msg
+
+
+def test_a_due_date_that_does_not_exist_is_one_line(tmp_path):
+    msg = error_of(tmp_path, GOOD.replace("2027-02-12T23:59:00", "2027-02-30T23:59:00"))
+    assert msg.startswith("course.yml:10:") and "2027-02-30" in msg and "not a real date" in msg
+
+
+@pytest.mark.parametrize("header,what", [("id,First Name,Last Name", "'First Name'"),
+                                         ("student,first_name", "'student'"),
+                                         ("first_name,last_name", "no 'id' column")])
+def test_roster_file_with_wrong_headers_is_refused(tmp_path, header, what):
+    (tmp_path / "roster.csv").write_text(f"{header}\nzoe,Zoe,Z\n")
+    msg = error_of(tmp_path, GOOD.replace("roster:\n  - {id: alice}\n", "roster_file: roster.csv\n"))
+    assert msg.startswith("roster.csv:1:") and what in msg and "first_name" in msg
+
+
+def test_roster_file_from_excel_with_canvas_ids(tmp_path):
+    (tmp_path / "roster.csv").write_bytes(
+        "\ufeffid,first_name,last_name,sis_user_id,sis_login_id,section\n"
+        "zoe,Zoe,Zhang,S9,zzhang,Lab 2\n".encode())
+    course = load_course(write(tmp_path, GOOD.replace("roster:\n  - {id: alice}\n",
+                                                      "roster_file: roster.csv\n")))
+    zoe = course.student("zoe")
+    assert (zoe.last_name, zoe.sis_user_id, zoe.sis_login_id, zoe.section) == ("Zhang", "S9", "zzhang", "Lab 2")
+
+
+def test_extensions_as_a_new_due_date_or_extra_days(tmp_path):
+    from datetime import timedelta
+    text = GOOD.replace("  - {id: alice}\n", "  - {id: alice}\n  - {id: bob}\n") + \
+        "    extensions: {alice: 2027-02-14T23:59:00+00:00, bob: 1.5}\n"
+    a = load_course(write(tmp_path, text)).assignment("backdoor")
+    assert a.due_for("alice") - a.due == timedelta(days=2)
+    assert a.due_for("bob") - a.due == timedelta(days=1.5) and a.due_for("carol") == a.due
+    msg = error_of(tmp_path, text.replace("bob: 1.5", "mallory: 1"))
+    assert "'mallory'" in msg and "not on the roster" in msg
+    msg = error_of(tmp_path, text.replace("2027-02-14", "2027-02-01"))
+    assert "before the assignment's due date" in msg
+
+
+@pytest.mark.parametrize("seconds,days,expected", [(60, 0, 0.0), (900, 0, 0.0), (901, 1, 0.1),
+                                                   (86400 + 900, 1, 0.1), (86400 + 901, 2, 0.2)])
+def test_grace_period_forgives_the_first_minutes(seconds, days, expected):
+    policy = LatePolicy("per_day", 0.1, 0.5, grace_minutes=15)
+    assert policy.days_late(seconds) == days
+    assert policy.penalty_fraction(seconds) == pytest.approx(expected)
