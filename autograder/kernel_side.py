@@ -91,6 +91,7 @@ def __course_extract(names, calls, mime, nonce):
         builtins.str, builtins.tuple, builtins.type)
     Exception, TypeError, hasattr, globals = (builtins.Exception, builtins.TypeError,
                                              builtins.hasattr, builtins.globals)
+    len, LookupError = builtins.len, builtins.LookupError
 
     def plain(x, depth=0):
         if depth > 20:
@@ -133,9 +134,26 @@ def __course_extract(names, calls, mime, nonce):
             out[name] = {"value": plain(g[name])}
         except Exception as exc:
             out[name] = {"__error__": f"{type(exc).__name__}: {exc}", "what": name}
+    def argument(v):
+        # two tagged literals the grader may pass: one of the student's own globals
+        # (a fitted model), and a table rebuilt as a fresh pandas DataFrame per call
+        if type(v) is dict and len(v) == 1 and "__global__" in v:
+            if v["__global__"] not in g:
+                raise LookupError(v["__global__"])
+            return g[v["__global__"]]
+        if type(v) is dict and len(v) == 1 and "__dataframe__" in v:
+            import pandas
+            return pandas.DataFrame(v["__dataframe__"])
+        return v
+
     for key, (func, kwargs) in calls.items():
         if func not in g or not callable(g[func]):
             out[key] = {"__missing__": func}
+            continue
+        try:
+            kwargs = {k: argument(v) for k, v in kwargs.items()}
+        except LookupError as exc:
+            out[key] = {"__missing__": str(exc.args[0])}
             continue
         try:
             out[key] = {"value": plain(g[func](**kwargs))}
@@ -172,6 +190,10 @@ def extract(names: list[str], calls: dict[str, tuple[str, dict]]) -> str:
 
     kwargs must be plain literals (numbers, strings, lists, dicts); they are
     embedded with repr, so the grader decides exactly what the kernel sees.
+    Two tagged literals stand for what a literal cannot hold: {"__global__": name}
+    is the kernel's global `name` (e.g. the student's fitted model, so the grader
+    calls it without retraining), {"__dataframe__": {column: list}} a new pandas
+    DataFrame built from those columns for that call.
     """
     return (EXTRACT.replace("{names!r}", repr(list(names)))
             .replace("{calls!r}", repr({k: (f, dict(kw)) for k, (f, kw) in calls.items()}))

@@ -166,7 +166,7 @@ def test_what_to_look_at_and_every_message_fit_on_a_narrow_page(course, browser)
     page = open_page(browser, feedback_page(course, "bob"), width=640)
     rows = page.locator("#toc tbody tr").all_inner_texts()
     ace = next(r for r in rows if r.startswith("Question 2"))
-    assert "0 / 3" in ace and "✘" in ace and "P(Z)" in ace  # the hint, in full
+    assert "0 / 3" in ace and "✘" in ace and "without adjusting for happiness" in ace  # named, in full
     # no message is cut off: every line of ours fits inside its box and the page
     cut = page.evaluate("""() => Array.from(document.querySelectorAll(
             '.course-grader li, #toc td')).filter(el => {
