@@ -33,9 +33,12 @@ with pm.Model() as experts_model:
     sigmas = pt.exp(w_log_sigma[0] + w_log_sigma[1] * x_in) + 0.01
     weights = pm.math.softmax(w_gate[0] + w_gate[1] * x_in, axis=1)
     pm.NormalMixture("t", w=weights, mu=means, sigma=sigmas, observed=t_data)
-    # start the means at the hard-EM lines: the three experts begin on different branches
+    # start the means at the hard-EM lines, with a small initial spread of the approximation:
+    # the three experts begin on different branches and stay there
     experts_fit = pm.fit(ADVI_STEPS, method="advi", obj_optimizer=pm.adam(learning_rate=ADVI_LR),
-                         start={"w_mean": em_coefficients.T.copy()}, random_seed=seed,
+                         start={"w_mean": em_coefficients.T.copy()},
+                         start_sigma={name: 0.1 for name in ("w_mean", "w_log_sigma", "w_gate")},
+                         random_seed=seed,
                          progressbar=False)
 experts_draws = experts_fit.sample(1000, random_seed=seed).posterior
 experts_params = {name: experts_draws[name].values.reshape(-1, 2, 3).mean(axis=0)

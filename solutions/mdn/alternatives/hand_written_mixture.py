@@ -14,7 +14,9 @@ with pm.Model() as experts_model:
     log_normal = pm.logp(pm.Normal.dist(means, sigmas), t_data[:, None])
     pm.Potential("t", pm.math.logsumexp(log_gates + log_normal, axis=1).sum())
     experts_fit = pm.fit(ADVI_STEPS, method="advi", obj_optimizer=pm.adam(learning_rate=ADVI_LR),
-                         start={"w_mean": em_coefficients.T.copy()}, random_seed=seed,
+                         start={"w_mean": em_coefficients.T.copy()},
+                         start_sigma={name: 0.1 for name in ("w_mean", "w_log_sigma", "w_gate")},
+                         random_seed=seed,
                          progressbar=False)
 draws = experts_fit.sample(1000, random_seed=seed).posterior
 post = {name: draws[name].values.reshape(-1, 2, 3).mean(axis=0)
