@@ -173,3 +173,16 @@ def test_every_known_wrong_answer_loses_points(course, hw, reference_run):
             for gid in touched:
                 res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
                 assert res.points < res.max_points, (label, seed, gid, res.messages)
+
+
+def test_other_styles_get_full_marks(course, tmp_path):
+    """nn.Sequential with one 9-output head and MixtureSameFamily, Gumbel-max in torch, and a
+    hand-written logsumexp mixture likelihood in PyMC instead of pm.NormalMixture: one
+    kernel run of the three alternatives together."""
+    folder = course.assignment(HW).solution.parent
+    merged = tmp_path / "merged.py"
+    merged.write_text("\n".join((folder / n).read_text() for n in
+                                ("alternatives/sequential.py", "alternatives/hand_written_mixture.py")))
+    outcome, results = grade(course, HW, 41, merged)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
