@@ -1,0 +1,188 @@
+"""Homework 8 (mixture density networks): the truths follow from the generator, every
+size comes from design(budget) and matches the notebook, the Gumbel-max, hard-EM and NLL
+checks pass right answers and fail the known wrong ones on plain data, and the reference
+notebook gets full marks in a real kernel (one run, about a minute on idle cores)."""
+from __future__ import annotations
+
+import math
+
+import nbformat
+import numpy as np
+import pytest
+from scipy.special import softmax
+
+from autograder.answers import decode_payload
+from autograder.grading import grade_values
+from autograder.homework import load_homework
+from conftest import checks_of, full_marks, grade
+
+HW = "mdn"
+
+
+@pytest.fixture(scope="module")
+def checks(course):
+    return checks_of(course, HW)
+
+
+@pytest.fixture(scope="module")
+def hw(course):
+    return load_homework(course.assignment(HW).checks)
+
+
+def score(course, hw, gid, values, seed):
+    a = course.assignment(HW)
+    return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
+                        a.questions[gid])
+
+
+# ------------------------------------------------------------ derived facts
+def test_generator_is_the_briefs_and_the_csv_is_its_output(checks):
+    x, t = checks.data.course_data()
+    assert np.allclose(t, np.linspace(0, 1, 1000))
+    resid = x - (t + 0.3 * np.sin(2 * np.pi * t))
+    assert resid.min() >= -0.1 and resid.max() <= 0.1 and resid.std() > 0.05
+    rows = np.loadtxt(checks.data.HERE / "bishop.csv", delimiter=",", skiprows=1)
+    assert np.allclose(rows[:, 0], x, atol=1e-6) and np.allclose(rows[:, 1], t, atol=1e-6)
+    a, b = checks.data.fresh_draws(50, 1), checks.data.fresh_draws(50, 2)
+    assert not np.allclose(a[0], b[0])
+
+
+def test_gaussian_floor_matches_a_binned_simulation(checks):
+    x, t = checks.data.fresh_draws(400_000, 3)
+    edges = np.quantile(x, np.linspace(0, 1, 401))
+    idx = np.clip(np.searchsorted(edges, x) - 1, 0, 399)
+    var = np.bincount(idx, (t - np.bincount(idx, t)[idx] / np.bincount(idx)[idx]) ** 2) \
+        / np.bincount(idx)
+    binned = np.mean(0.5 * np.log(2 * np.pi * np.e * var[idx]))
+    assert binned == pytest.approx(checks.gaussian_floor()["nll"], abs=0.01)
+
+
+def test_the_truth_splits_near_one_half_but_not_at_it(checks):
+    assert len(checks.truth_pieces(0.5)) == 1           # uniform on one interval at x = 0.5
+    for x in checks.DIP_X:
+        assert len(checks.truth_pieces(x)) == 2
+
+
+def test_sizes_come_from_design_and_match_the_notebook(course, checks, hw):
+    a = course.assignment(HW)
+    sizes = checks.design(a.false_fail_budget)
+    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    for part in checks.PARTS:
+        assert f"{sizes[part]:,} fresh points" in text, part
+    assert f"{sizes['gumbel_draws']:,} rows per distinct" in text
+    assert sum(checks.N_CHECKS.values()) == hw.total_checks
+    # a tighter budget needs more data, never less
+    tight = checks.design(a.false_fail_budget / 10)
+    assert all(tight[k] >= sizes[k] for k in sizes)
+
+
+def test_every_gaussian_fails_and_the_reference_fits_pass_by_design(checks):
+    floor = checks.gaussian_floor()
+    for part in checks.PARTS:
+        n = checks.nll_points(part)
+        assert floor["nll"] > checks.nll_threshold(part, n)
+        assert checks.reference_fits()[part]["worst"] < checks.nll_threshold(part, n)
+
+
+# ------------------------------------------------------------ Gumbel-max
+def gumbel(logits, seed):
+    rng = np.random.default_rng(seed)
+    return np.argmax(np.asarray(logits) - np.log(-np.log(rng.uniform(size=np.shape(logits)))), 1)
+
+
+def test_gumbel_right_answers_pass_and_wrong_ones_fail(course, checks, hw):
+    for seed in range(6):
+        ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
+        calls = hw.questions["test_gumbel"].calls(ctx)
+        logits = np.asarray(calls["draws"][1]["logits"])
+        right = {k: gumbel(logits, kw["seed"]) for k, (_, kw) in calls.items()}
+        assert score(course, hw, "test_gumbel", right, seed).points == 3
+        stored = {"draws": right["draws"], "again": right["draws"]}
+        assert score(course, hw, "test_gumbel", stored, seed).points == 0
+        p = softmax(logits, axis=1)
+        wrong = {"argmax": lambda s: np.argmax(logits, 1),
+                 "axis": lambda s: gumbel(np.log(softmax(logits, axis=0)), s),
+                 "probs": lambda s: gumbel(p, s)}
+        for label, f in wrong.items():
+            res = score(course, hw, "test_gumbel", {"draws": f(1), "again": f(2)}, seed)
+            assert res.points < 3, (label, seed, res.messages)
+
+
+def test_gumbel_rejects_malformed_indices(course, hw):
+    res = score(course, hw, "test_gumbel", {"draws": [0.5, 1], "again": [0, 1]}, 0)
+    assert res.points == 0 and "one component index per row" in res.messages[0]
+
+
+# ------------------------------------------------------------------ hard-EM
+def test_hard_em_reference_and_relabelling_pass_and_no_reassignment_fails(course, checks, hw):
+    for seed in range(5):
+        ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
+        x, t, s = checks.hard_em_inputs(ctx)
+        coef, z = checks.reference_hard_em(x, t, s)
+        assert score(course, hw, "test_hard_em", {"fit": (coef, z)}, seed).points == 3
+        perm = np.array([2, 0, 1])
+        relabelled = (coef[np.argsort(perm)], perm[z])
+        assert score(course, hw, "test_hard_em", {"fit": relabelled}, seed).points == 3
+        bad = checks.wrong_no_reassignment({}, ctx)["test_hard_em"]
+        assert score(course, hw, "test_hard_em", bad, seed).points == 0
+
+
+def test_notebook_initialisation_is_the_graders(course, checks):
+    nb = nbformat.read(course.assignment(HW).notebook, 4)
+    setup = next(c.source for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "setup")
+    ns = {"np": np}
+    exec(setup[setup.index("def initial_clusters"):setup.index("def mixture_density")], ns)
+    x = np.linspace(-0.1, 1.1, 300)
+    assert np.array_equal(ns["initial_clusters"](x, 7), checks.initial_clusters(x, 7))
+
+
+# --------------------------------------------------------------- NLL + modes
+def test_mixture_guards_and_single_gaussian(course, checks, hw):
+    ctx = hw.context(0, course.assignment(HW).false_fail_budget)
+    values = checks.wrong_single_gaussian({}, ctx)
+    res = score(course, hw, "test_mdn", values["test_mdn"], 0)
+    assert res.points == 0 and "unimodal" in " ".join(res.messages)
+    values = checks.wrong_unnormalised({}, ctx)
+    res = score(course, hw, "test_mdn", values["test_mdn"], 0)
+    assert res.points == 0 and "sum to 1" in res.messages[0]
+
+
+# ------------------------------------------------- real notebook, real kernel
+@pytest.fixture(scope="module")
+def reference_run(course):
+    outcome, results = grade(course, HW, 31)
+    values = {gid: decode_payload(text) for gid, text in outcome.payloads.items()}
+    return outcome, results, values
+
+
+def test_reference_solution_gets_full_marks(reference_run):
+    outcome, results, _ = reference_run
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
+
+
+def test_every_known_wrong_answer_loses_points(course, hw, reference_run):
+    _, _, base = reference_run
+    a = course.assignment(HW)
+    for label, mistake in hw.wrong_answers.items():
+        for seed in range(5):
+            ctx = hw.context(seed, a.false_fail_budget)
+            wrong = mistake(base, ctx)
+            touched = [gid for gid in wrong if wrong[gid] is not base.get(gid)]
+            assert touched, label
+            for gid in touched:
+                res = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
+                assert res.points < res.max_points, (label, seed, gid, res.messages)
+
+
+def test_other_styles_get_full_marks(course, tmp_path):
+    """nn.Sequential with one 9-output head and MixtureSameFamily, Gumbel-max in torch, and a
+    hand-written logsumexp mixture likelihood in PyMC instead of pm.NormalMixture: one
+    kernel run of the three alternatives together."""
+    folder = course.assignment(HW).solution.parent
+    merged = tmp_path / "merged.py"
+    merged.write_text("\n".join((folder / n).read_text() for n in
+                                ("alternatives/sequential.py", "alternatives/hand_written_mixture.py")))
+    outcome, results = grade(course, HW, 41, merged)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
