@@ -45,7 +45,7 @@ from .homework import Context, Homework
 MIN_LOG_RATIO = math.log(100.0)
 CONSISTENT_P = 0.01
 EXACT = 1e-5          # relative tolerance for "the same exact value"
-MATCH_LOG_RATIO = 1e3   # an exact match of a mistake's answer: stronger than any noisy one
+MATCH_LOG_RATIO = math.inf  # an exact match of a mistake's answer beats any noisy one
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _estimates(mine, theirs, z_crit: float) -> float | None:
         elif not _close(v, truth):
             if not _close(v, w):
                 return None
-            ratio += MATCH_LOG_RATIO
+            ratio += 50.0  # an exact entry that matches: strong, but the others still count
     return ratio
 
 

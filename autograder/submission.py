@@ -2,6 +2,7 @@
 autograde chain, `course check-solutions`, calibration and the tests."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import nbformat
@@ -52,7 +53,8 @@ def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx:
     found = diagnose(hw, result.grade_id, answers, result, ctx)
     if found is not None:
         result.misconception = found.label
-        result.detail.append({"misconception": found.label, "log_ratio": round(found.log_ratio, 2)})
+        ratio = round(found.log_ratio, 2) if math.isfinite(found.log_ratio) else "exact match"
+        result.detail.append({"misconception": found.label, "log_ratio": ratio})
         if found.message():
             result.messages.append(f"{FAIL} {found.message()}")
 

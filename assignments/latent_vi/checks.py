@@ -401,8 +401,14 @@ def check_training(values, ctx):
 
 # ------------------------------------------- known wrong answers (brief, §9)
 # Each returns what a submission making that mistake hands the checks.
+SAYS = {"naive difference in means": "from the plain difference in mean purchases, which the "
+                                    "confounders bias",
+        "back-door adjustment on G only": "by adjusting for guild membership alone, which leaves "
+                                          "the unobserved Z confounding engagement and purchases"}
+
+
 def _register_fd(label):
-    @hw.wrong_answer(label)
+    @hw.wrong_answer(label, says=SAYS[label])
     def mistake(values, ctx):
         return {**values, "test_frontdoor": {k: estimate(WRONG[label], d)
                                              for k, d in fd_sets(ctx).items()}}
@@ -418,7 +424,7 @@ def simulated_contrasts(ctx, redraw_z: bool) -> dict:
     or one that draws its own Z for the T=0 arm (once per player and call)."""
     dz = design(ctx.budget)
     n_units = dz["same_z_units"]
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     d = fresh_data(ctx, "same_z_units", n_units)
     z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(n_units)
     b0, bm, bg, bz = scm.Y_COEF
@@ -437,17 +443,19 @@ def simulated_contrasts(ctx, redraw_z: bool) -> dict:
     return {"a": call(n), "b": call(n), "single_a": call(1), "single_b": call(1)}
 
 
-@hw.wrong_answer("a different Z per arm")
+@hw.wrong_answer("a different Z per arm",
+                 says="when each arm draws its own Z: both interventions must use the same Z "
+                      "for a player")
 def different_z(values, ctx):
     return {**values, "test_same_z": simulated_contrasts(ctx, redraw_z=True)}
 
 
-@hw.wrong_answer("untrained model")
+@hw.wrong_answer("untrained model", says="from a model whose SVI loop never ran")
 def untrained(values, ctx):
     """The SVI loop never ran: no losses, and vi_ate of a freshly initialised model
     (its spread over initialisations recorded with the calibration runs)."""
     ref = np.asarray(load_reference()["untrained_ates"], dtype=float)
-    rng = np.random.default_rng(ctx.seed)
+    rng = ctx.noise()
     return {**values, "test_training": {"losses": []},
             "test_vi_ate": {"ate": float(rng.choice(ref))}}
 

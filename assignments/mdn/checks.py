@@ -429,12 +429,14 @@ def _with_all_parts(values, ctx, make):
     return out
 
 
-@hw.wrong_answer("a single Gaussian per x (the best one, moment-matched) for B, C and D")
+@hw.wrong_answer("a single Gaussian per x (the best one, moment-matched) for B, C and D",
+                 says="from a single Gaussian per x instead of a mixture of three")
 def wrong_single_gaussian(values, ctx):
     return _with_all_parts(values, ctx, _single_gaussian)
 
 
-@hw.wrong_answer("mixing weights not normalised (exp of the gate outputs, no softmax)")
+@hw.wrong_answer("mixing weights not normalised (exp of the gate outputs, no softmax)",
+                 says="when the mixing weights are not normalised with a softmax")
 def wrong_unnormalised(values, ctx):
     def make(x):
         w, mu, s = _single_gaussian(x)
@@ -449,20 +451,24 @@ def _wrong_sampler(label):
         counts = np.bincount(ids, minlength=GUMBEL_ROWS)
         q = wrong_samplers(rows, counts)[label]
         draws = {}
+        rng = ctx.noise()
         for key in ("draws", "again"):
-            rng = np.random.default_rng(ctx.seed_for(f"wrong:{key}"))
             u = rng.uniform(size=len(ids))
             draws[key] = (u[:, None] > np.cumsum(q[ids], axis=1)).sum(axis=1).clip(0, K - 1)
         return {**values, "test_gumbel": draws}
     return wrong
 
 
-for _label in ("argmax without Gumbel noise", "softmax over the wrong axis",
-               "Gumbel noise added to probabilities"):
-    hw.wrong_answer(f"Gumbel-max: {_label}")(_wrong_sampler(_label))
+GUMBEL_SAYS = {"argmax without Gumbel noise": "from the argmax of the logits without Gumbel noise",
+               "softmax over the wrong axis": "when the softmax runs over the wrong axis",
+               "Gumbel noise added to probabilities": "when the Gumbel noise is added to "
+                                                      "probabilities instead of logits"}
+for _label, _says in GUMBEL_SAYS.items():
+    hw.wrong_answer(f"Gumbel-max: {_label}", says=_says)(_wrong_sampler(_label))
 
 
-@hw.wrong_answer("hard-EM: lines fitted once to the initial clusters, never reassigned")
+@hw.wrong_answer("hard-EM: lines fitted once to the initial clusters, never reassigned",
+                 says="when the lines are fitted once and the points never reassigned")
 def wrong_no_reassignment(values, ctx):
     x, t, seed = hard_em_inputs(ctx)
     z = initial_clusters(x, seed)
