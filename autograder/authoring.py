@@ -4,7 +4,9 @@
 grade_id and an empty `### BEGIN SOLUTION` / `### END SOLUTION` region.
 `solutions/HW/HW.py` holds the reference code, one `# %% [grade_id]` section per
 answer cell (`# %% [grade_id] markdown` for written answers, lines prefixed
-`# `). The merge is nbgrader's source notebook; points come from course.yml.
+`# `). The merge is nbgrader's source notebook; points come from course.yml, the
+sizes the text states from the checks' design at the assignment's budget, and the
+contract between cells and hidden questions is checked (contract.py).
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import nbformat
 
+from . import contract
 from .config import Assignment
 from .errors import CourseError
+from .homework import load_homework
 from .nbcells import grade_id, is_answer_cell, meta
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -79,6 +83,10 @@ def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
     if missing:
         raise CourseError(f"course.yml gives points to '{missing[0]}', which is not a graded "
                           f"cell of {assignment.notebook.name}")
+    hw = load_homework(assignment.checks)
+    where = f"{assignment.id} ({assignment.notebook.name})"
+    contract.check_cells(nb, hw, where)
+    contract.state_sizes(nb, hw.sizes(assignment.false_fail_budget), where)
     return nb
 
 
