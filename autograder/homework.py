@@ -24,6 +24,7 @@ Checks run in the grader process, so the kernel never sees a truth or a band.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import importlib.util
 import sys
 from dataclasses import dataclass, field
@@ -88,12 +89,12 @@ class Homework:
         if budget not in self._sizes:
             sizes = dict(self.designer(budget)) if self.designer else {}
             bad = [k for k, v in sizes.items()
-                   if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, int)
-                   or v < 1]
+                   if not isinstance(k, str) or isinstance(v, bool)
+                   or not isinstance(v, numbers.Integral) or v < 1]
             if bad:
                 raise CourseError(f"design: size {bad[0]!r} is not a positive int "
                                   f"({sizes[bad[0]]!r})")
-            self._sizes[budget] = sizes
+            self._sizes[budget] = {k: int(v) for k, v in sizes.items()}
         return dict(self._sizes[budget])
 
     def wrong_answer(self, label: str):
