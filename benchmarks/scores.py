@@ -4,6 +4,7 @@ in a real kernel under fixed seeds and write {hw: {variant: {grade_id: points}}}
 Run it before and after a refactoring and diff the two files: same seeds, same scores.
 
     python benchmarks/scores.py OUT.json backdoor adjsets ...
+    python -c "import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); print(a==b)" A B
 """
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from autograder.authoring import build_source_notebook, solution_variant
+from autograder.authoring import answer_from_variant, build_source_notebook
 from autograder.config import load_course
 from autograder.homework import load_homework
-from autograder.nbcells import grade_id, is_answer_cell
 from autograder.submission import grade_notebook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,14 +22,7 @@ SEEDS = (11, 2027)
 
 
 def answered(a, variant):
-    nb = build_source_notebook(a)
-    if variant is None:
-        return nb
-    sections = solution_variant(a, variant)
-    cells = {grade_id(c): c for c in nb.cells if is_answer_cell(c)}
-    for gid, (kind, text) in sections.items():
-        cells[gid].source = text
-    return nb
+    return answer_from_variant(build_source_notebook(a), a, variant)
 
 
 def main(out: str, ids: list[str]) -> None:

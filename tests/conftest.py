@@ -81,3 +81,9 @@ def score(course, assignment_id: str, gid: str, values: dict, seed: int = 1):
     hw = load_homework(a.checks)
     return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
                         a.questions[gid])
+
+
+def design_sizes(assignment_id: str) -> dict[str, int]:
+    """The sample sizes of a homework's design at course.yml's budget."""
+    a = load_course(REPO / "course.yml").assignment(assignment_id)
+    return load_homework(a.checks).sizes(a.false_fail_budget)
