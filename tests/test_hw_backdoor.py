@@ -2,7 +2,6 @@
 known wrong answers of the content brief fail. Notebooks run in a real kernel."""
 from __future__ import annotations
 
-import nbformat
 import numpy as np
 import pytest
 

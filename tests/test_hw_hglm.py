@@ -11,7 +11,6 @@ import arviz as az
 import numpy as np
 import pytest
 
-from autograder.answers import decode_payload
 from autograder.checks import rhat_false_fail_rate, z_critical
 from autograder.checks.posterior import ar1_chains
 from autograder.grading import grade_values

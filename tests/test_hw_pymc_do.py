@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import numpy as np
 import pytest
 from scipy import stats
 
-from autograder.answers import decode_payload
 from autograder.checks import detection_probability, z_critical
 from autograder.grading import grade_values
 from autograder.homework import load_homework
