@@ -65,7 +65,7 @@ class Homework:
     questions: dict[str, Question] = field(default_factory=dict)
     wrong_answers: dict[str, Callable] = field(default_factory=dict)
     designer: Callable[[float], dict[str, int]] | None = None
-    _sizes: dict = field(default_factory=dict, repr=False)   # budget -> sizes (designs cost)
+    _sizes: dict = field(default_factory=dict, repr=False)   # (budget, checks) -> sizes
 
     def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
         def register(func):
@@ -86,7 +86,8 @@ class Homework:
     def sizes(self, budget: float) -> dict[str, int]:
         """The sample sizes the design gives at this false-fail budget ({} without one)."""
         budget = float(budget)
-        if budget not in self._sizes:
+        key = (budget, self.total_checks)   # a design called mid-declaration is not kept
+        if key not in self._sizes:
             sizes = dict(self.designer(budget)) if self.designer else {}
             bad = [k for k, v in sizes.items()
                    if not isinstance(k, str) or isinstance(v, bool)
@@ -94,8 +95,8 @@ class Homework:
             if bad:
                 raise CourseError(f"design: size {bad[0]!r} is not a positive int "
                                   f"({sizes[bad[0]]!r})")
-            self._sizes[budget] = {k: int(v) for k, v in sizes.items()}
-        return dict(self._sizes[budget])
+            self._sizes[key] = {k: int(v) for k, v in sizes.items()}
+        return dict(self._sizes[key])
 
     def wrong_answer(self, label: str):
         """Register a known wrong answer from the content brief, for calibration.
