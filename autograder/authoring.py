@@ -4,7 +4,9 @@
 grade_id and an empty `### BEGIN SOLUTION` / `### END SOLUTION` region.
 `solutions/HW/HW.py` holds the reference code, one `# %% [grade_id]` section per
 answer cell (`# %% [grade_id] markdown` for written answers, lines prefixed
-`# `). The merge is nbgrader's source notebook; points come from course.yml.
+`# `). The merge is nbgrader's source notebook; points come from course.yml, the
+sizes the text states from the checks' design at the assignment's budget, and the
+contract between cells and hidden questions is checked (contract.py).
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import nbformat
 
+from . import contract
 from .config import Assignment
 from .errors import CourseError
+from .homework import load_homework
 from .nbcells import grade_id, is_answer_cell, meta
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -79,6 +83,10 @@ def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
     if missing:
         raise CourseError(f"course.yml gives points to '{missing[0]}', which is not a graded "
                           f"cell of {assignment.notebook.name}")
+    hw = load_homework(assignment.checks)
+    where = f"{assignment.id} ({assignment.notebook.name})"
+    contract.check_cells(nb, hw, where)
+    contract.state_sizes(nb, hw.sizes(assignment.false_fail_budget), where)
     return nb
 
 
@@ -95,9 +103,14 @@ def solution_lines(assignment: Assignment) -> set[str]:
     return lines
 
 
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
 def fill_student_notebook(nb, sections: dict[str, tuple[str, str]]):
-    """Answer a released notebook as a student would: replace nbgrader's stubs in
-    the answer cells named in `sections` (same format as a solution file)."""
+    """Answer a notebook as a student would, in place: in the answer cells named in
+    `sections` (same format as a solution file), replace nbgrader's stub (a released
+    notebook) or the solution region (a source notebook); written answers replace the
+    cell."""
     for cell in nb.cells:
         gid = grade_id(cell)
         if not is_answer_cell(cell) or gid not in sections:
@@ -105,14 +118,38 @@ def fill_student_notebook(nb, sections: dict[str, tuple[str, str]]):
         text = sections[gid][1]
         if cell.cell_type == "markdown":
             cell.source = text
+        elif STUB in cell.source:
+            cell.source = cell.source.replace(STUB, text)
+        elif BEGIN in cell.source and END in cell.source:
+            head, rest = cell.source.split(BEGIN, 1)
+            cell.source = f"{head}{text}{rest.split(END, 1)[1]}"
         else:
-            stub = "# YOUR CODE HERE\nraise NotImplementedError()"
-            if stub not in cell.source:
-                raise CourseError(f"answer cell '{gid}' has no nbgrader stub to replace")
-            cell.source = cell.source.replace(stub, text)
+            raise CourseError(f"answer cell '{gid}' has no nbgrader stub to replace")
     return nb
 
 
 def solution_variant(assignment: Assignment, variant: Path) -> dict[str, tuple[str, str]]:
     """Reference sections with some replaced by a variant file (a known mistake)."""
     return {**read_solution_sections(assignment.solution), **read_solution_sections(variant)}
+
+
+def answer_from_variant(nb, assignment: Assignment, variant: str | Path | None = None, *,
+                        written: dict[str, str] | None = None,
+                        extra: dict[str, str] | None = None):
+    """Answer `nb` (released or source notebook, in place) with the reference solution,
+    or with the reference where a variant file (under solutions/<hw>/, or an absolute
+    path) has sections; `written` replaces written answers, `extra` appends code to a
+    section. The one way demo, tests and benchmarks hand in a notebook."""
+    path = assignment.solution
+    if variant is not None:
+        path = Path(variant) if Path(variant).is_absolute() else assignment.solution.parent / variant
+    sections = solution_variant(assignment, path)
+    answers = {grade_id(c) for c in nb.cells if is_answer_cell(c)}
+    unknown = sorted(set(read_solution_sections(path)) - answers)
+    if unknown:
+        raise CourseError(f"{path.name}: section [{unknown[0]}] matches no answer cell")
+    for gid, text in (written or {}).items():
+        sections[gid] = ("markdown", text)
+    for gid, code in (extra or {}).items():
+        sections[gid] = ("code", sections[gid][1] + "\n" + code)
+    return fill_student_notebook(nb, sections)

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from rich.console import Console
 
-from .authoring import fill_student_notebook, solution_variant
+from .authoring import answer_from_variant
 from .autograde import autograde
 from .collect import collect
 from .export import export_csv
@@ -55,9 +55,8 @@ def answer_as(course, assignment, student: str, variant: Path | None) -> None:
     folder = student_workspace(course, student) / assignment.id
     path = folder / f"{assignment.notebook_name}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    sections = solution_variant(assignment, variant or assignment.solution)
-    sections["explain_simpson"] = ("markdown", WRITTEN[student])
-    nbformat.write(fill_student_notebook(nb, sections), path)
+    answer_from_variant(nb, assignment, variant, written={"explain_simpson": WRITTEN[student]})
+    nbformat.write(nb, path)
 
 
 def run_demo(course, folder: Path | None = None) -> None:

@@ -4,9 +4,16 @@ A homework declares, per autograded test cell (its nbgrader grade_id):
 - which answer variables to read from the kernel,
 - which of the student's functions to call, with arguments the grader picks,
 - how many random comparisons it makes (its share of the false-fail budget),
-- the check itself: a function of plain data that returns CheckResults.
+- the check itself: a function of plain data that returns CheckResults;
+and, once, its design: every sample size as a function of the false-fail budget
+(`@hw.design`). Checks read the sizes from `ctx.sizes`; the notebook states them
+through `{{name}}` placeholders that release fills from the same design.
 
     hw = Homework()
+
+    @hw.design
+    def design(budget):
+        return {"num_samples": required_size(budget / hw.total_checks)}
 
     @hw.question("test_ace", answers=["ace"], n_checks=1)
     def ace(values, ctx):
@@ -17,11 +24,12 @@ Checks run in the grader process, so the kernel never sees a truth or a band.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import importlib.util
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from .errors import CourseError
 
@@ -32,6 +40,7 @@ class Context:
     seed: int         # the submission's seed; derive call seeds with seed_for
     alpha: float      # false-fail level of ONE random comparison (budget / n)
     budget: float     # the assignment's false-fail budget per submission
+    sizes: Mapping[str, int] = field(default_factory=dict)  # the design at this budget
     noise_seed: int | None = None   # sampling noise of simulated answers; None: seed
 
     def noise(self):
@@ -63,6 +72,8 @@ class Question:
 class Homework:
     questions: dict[str, Question] = field(default_factory=dict)
     wrong_answers: dict[str, Callable] = field(default_factory=dict)
+    designer: Callable[[float], dict[str, int]] | None = None
+    _sizes: dict = field(default_factory=dict, repr=False)   # (budget, checks) -> sizes
     says: dict[str, str] = field(default_factory=dict)   # label -> words for the student
     no_evidence: set[str] = field(default_factory=set)   # labels diagnosis must not use
 
@@ -73,6 +84,29 @@ class Homework:
             self.questions[grade_id] = Question(grade_id, func, tuple(answers), calls, n_checks)
             return func
         return register
+
+    def design(self, func: Callable[[float], dict[str, int]]):
+        """Register the design: budget -> {size name: positive int}. Called lazily (the
+        questions, and so total_checks, are all declared by then) and once per budget."""
+        if self.designer is not None:
+            raise ValueError("design registered twice")
+        self.designer = func
+        return func
+
+    def sizes(self, budget: float) -> dict[str, int]:
+        """The sample sizes the design gives at this false-fail budget ({} without one)."""
+        budget = float(budget)
+        key = (budget, self.total_checks)   # a design called mid-declaration is not kept
+        if key not in self._sizes:
+            sizes = dict(self.designer(budget)) if self.designer else {}
+            bad = [k for k, v in sizes.items()
+                   if not isinstance(k, str) or isinstance(v, bool)
+                   or not isinstance(v, numbers.Integral) or v < 1]
+            if bad:
+                raise CourseError(f"design: size {bad[0]!r} is not a positive int "
+                                  f"({sizes[bad[0]]!r})")
+            self._sizes[key] = {k: int(v) for k, v in sizes.items()}
+        return dict(self._sizes[key])
 
     def wrong_answer(self, label: str, says: str | None = None, evidence: bool = True):
         """Register a known wrong answer from the content brief, for calibration and
@@ -101,7 +135,8 @@ class Homework:
         return sum(q.n_checks for q in self.questions.values())
 
     def context(self, seed: int, budget: float) -> Context:
-        return Context(seed=seed, alpha=budget / max(1, self.total_checks), budget=budget)
+        return Context(seed=seed, alpha=budget / max(1, self.total_checks), budget=budget,
+                       sizes=self.sizes(budget))
 
 
 def load_checks(path: Path):

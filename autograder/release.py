@@ -7,7 +7,7 @@ from datetime import timezone
 import nbformat
 from nbgrader.api import Gradebook
 
-from . import nbconfig
+from . import contract, nbconfig
 from .authoring import build_source_notebook, solution_lines
 from .config import Course
 from .errors import CourseError
@@ -46,6 +46,7 @@ def verify_student_version(course: Course, assignment_id: str) -> None:
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", a.checks.name):
         if marker in text:
             raise CourseError(f"release check: student version contains '{marker}'")
+    contract.check_released(nb, f"{a.id} release")
     released = {line.strip() for line in text.splitlines()}
     leaked = sorted(solution_lines(a) & released)
     if leaked:

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder import nbconfig  # noqa: E402
-from autograder.authoring import fill_student_notebook, solution_variant  # noqa: E402
+from autograder.authoring import answer_from_variant, solution_variant  # noqa: E402
 from autograder.autograde import autograde_batch, read_report  # noqa: E402
 from autograder.collect import collect  # noqa: E402
 from autograder.config import load_course  # noqa: E402
@@ -84,10 +84,7 @@ def build_batch(tmp: Path, n: int, threads: int | None = None):
             fetch(course, hw, student)
             path = nbconfig.student_workspace(course, student) / hw / f"{hw}.ipynb"
             nb = nbformat.read(path, 4)
-            sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
-            for gid, code in extra.items():
-                sections[gid] = ("code", sections[gid][1] + code)
-            fill_student_notebook(nb, sections)
+            answer_from_variant(nb, a, variant, extra=extra)
             nbformat.write(nb, path)
             submit(course, hw, student)
             plan.append((hw, student, label))

@@ -1,17 +1,22 @@
 """Shared fixtures: the real course.yml with course state in a temp folder, and
-a helper that grades a reference solution (or a variant of it) in a real kernel."""
+helpers that grade a reference solution (or a variant of it) in a real kernel.
+
+Kernel runs are the expensive part of the suite: `reference_run` runs each
+homework's reference once per session and seed, for every test file that needs it."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from autograder.authoring import build_source_notebook, solution_variant
+from autograder.answers import decode_payload
+from autograder.authoring import answer_from_variant, build_source_notebook
 from autograder.config import load_course
-from autograder.homework import load_homework
+from autograder.homework import load_checks, load_homework
 from autograder.submission import grade_notebook
 
 REPO = Path(__file__).resolve().parents[1]
+REFERENCE_SEED = 11   # the grading seed of the shared reference run of every homework
 
 
 @pytest.fixture(scope="session")
@@ -19,25 +24,31 @@ def course(tmp_path_factory):
     return load_course(REPO / "course.yml", course_dir=tmp_path_factory.mktemp("course"))
 
 
-def grade(course, assignment_id: str, seed: int, variant: str | Path | None = None):
+def grade(course, assignment_id: str, seed: int, variant: str | Path | None = None,
+          assignment=None):
     """Grade the reference solution, or the reference with the sections of
     `variant` (a file under solutions/<hw>/) swapped in, as a submission.
+    `assignment` overrides the course's (e.g. another budget).
 
     Returns (outcome, {grade_id: QuestionResult})."""
-    a = course.assignment(assignment_id)
-    nb = build_source_notebook(a)
-    if variant is not None:
-        path = Path(variant)
-        path = path if path.is_absolute() else a.solution.parent / path
-        sections = solution_variant(a, path)
-        answer_cells = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells
-                        if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-        unknown = set(sections) - set(answer_cells)
-        assert not unknown, f"{path.name}: sections match no answer cell: {sorted(unknown)}"
-        for gid, (kind, text) in sections.items():  # the variant's code where the reference was
-            answer_cells[gid].source = text
+    a = assignment or course.assignment(assignment_id)
+    nb = answer_from_variant(build_source_notebook(a), a, variant)
     outcome, results = grade_notebook(a, load_homework(a.checks), nb, seed)
     return outcome, {r.grade_id: r for r in results}
+
+
+_REFERENCE_RUNS: dict = {}
+
+
+def reference_run(course, assignment_id: str, seed: int = REFERENCE_SEED):
+    """The reference solution graded in a real kernel, once per session and seed:
+    (outcome, {grade_id: QuestionResult}, {grade_id: decoded answers})."""
+    key = (str(course.course_dir), assignment_id, seed)
+    if key not in _REFERENCE_RUNS:
+        outcome, results = grade(course, assignment_id, seed)
+        values = {gid: decode_payload(text) for gid, text in outcome.payloads.items()}
+        _REFERENCE_RUNS[key] = outcome, results, values
+    return _REFERENCE_RUNS[key]
 
 
 def full_marks(results) -> list[str]:
@@ -50,15 +61,29 @@ def no_marks(results) -> list[str]:
 
 def checks_of(course, assignment_id: str):
     """The hidden-checks module of a homework (its truths, tables and `hw`)."""
-    from autograder.homework import load_checks
     return load_checks(course.assignment(assignment_id).checks)
+
+
+def homework_of(course, assignment_id: str):
+    return load_homework(course.assignment(assignment_id).checks)
+
+
+def context_of(course, assignment_id: str, seed: int = 1):
+    """The grading context of a submission with this seed, at the course's budget."""
+    a = course.assignment(assignment_id)
+    return homework_of(course, assignment_id).context(seed, a.false_fail_budget)
 
 
 def score(course, assignment_id: str, gid: str, values: dict, seed: int = 1):
     """Run one question's hidden checks on plain values, as the grader would (no kernel)."""
     from autograder.grading import grade_values
-    from autograder.homework import load_homework
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),
                         a.questions[gid])
+
+
+def design_sizes(assignment_id: str) -> dict[str, int]:
+    """The sample sizes of a homework's design at course.yml's budget."""
+    a = load_course(REPO / "course.yml").assignment(assignment_id)
+    return load_homework(a.checks).sizes(a.false_fail_budget)

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from nbgrader.api import Gradebook
 
-from autograder.authoring import fill_student_notebook, solution_variant
+from autograder.authoring import answer_from_variant
 from autograder.autograde import autograde, read_report
 from autograder.collect import collect
 from autograder.config import load_course
@@ -205,11 +205,8 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
     fetch(course, HW, student)
     path = student_workspace(course, student) / HW / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
-    sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
-    sections["explain_simpson"] = ("markdown", "Happiness confounds promotion and renewal.")
-    for gid, code in (extra or {}).items():
-        sections[gid] = ("code", sections[gid][1] + "\n" + code)
-    fill_student_notebook(nb, sections)
+    answer_from_variant(nb, a, variant, extra=extra,
+                        written={"explain_simpson": "Happiness confounds promotion and renewal."})
     if edit:
         edit(nb)
     nbformat.write(nb, path)

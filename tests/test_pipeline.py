@@ -17,7 +17,7 @@ import pytest
 import yaml
 from nbgrader.api import Gradebook
 
-from autograder.authoring import fill_student_notebook, solution_variant
+from autograder.authoring import answer_from_variant
 from autograder.autograde import autograde, read_report
 from autograder.collect import collect
 from autograder.config import load_course
@@ -57,11 +57,8 @@ def answer(course, student, variant=None, extra=None, edit=None):
     a = course.assignment(HW)
     path = notebook_path(course, student)
     nb = nbformat.read(path, 4)
-    sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
-    sections["explain_simpson"] = ("markdown", f"{student}: promotion 0, because happiness confounds.")
-    for gid, code in (extra or {}).items():
-        sections[gid] = ("code", sections[gid][1] + code)
-    fill_student_notebook(nb, sections)
+    answer_from_variant(nb, a, variant, extra=extra, written={
+        "explain_simpson": f"{student}: promotion 0, because happiness confounds."})
     if edit:
         edit(nb)
     nbformat.write(nb, path)

@@ -19,8 +19,9 @@ import networkx as nx
 import numpy as np
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, all_of, close_to, compare_sets, compare_structure,
-                               draw_probe, failed, normalise_sets, passed, required_n)
+from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, close_to, compare_sets,
+                               compare_structure, draw_probe, failed, normalise_sets, passed,
+                               required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -44,8 +45,6 @@ APP_CPTS = {
     "p_w1_given_xu": [[0.1, 0.7], [0.6, 0.95]],    # [x][u] = P(W=1 | X=x, U=u)
     "p_y1_given_xu": [[0.1, 0.6], [0.2, 0.7]],     # [x][u] = P(Y=1 | X=x, U=u)
 }
-# Only float32 arithmetic separates an exact answer from ours.
-FLOAT32_FLOOR = 1e-6
 
 
 # ------------------------------------------------------ graph reasoning
@@ -184,9 +183,6 @@ def ace_se(cpts: dict, n: int) -> float:
 
 
 # --------------------------------------------------- required sample size
-RANDOM_CHECKS = 2  # the two probes of test_ace_11
-
-
 def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
     """Known wrong ACEs with sqrt(n) x their SE: adjusting for the collider W
     (content brief 1.1), and the contrast taken the wrong way round; on any table but
@@ -202,9 +198,9 @@ def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
 
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects each known wrong answer on this table with power 0.999
-    at the per-check level budget / RANDOM_CHECKS (inf if one is within the float32
-    floor). The larger of the right and the wrong estimator's SDs is used for sigma."""
-    alpha = budget / RANDOM_CHECKS
+    at the per-check level (inf if one is within the float32 floor). The larger of the
+    right and the wrong estimator's SDs is used for sigma."""
+    alpha = budget / hw.total_checks
     need = 1
     for wrong, sd_wrong in wrong_values(cpts).values():
         gap = abs(ace_11(cpts) - wrong)
@@ -221,7 +217,10 @@ def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     return int(math.ceil(need / 1000) * 1000)
 
 
-NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """num_samples: stated in the question text ({{num_samples}}), passed to ace_11."""
+    return {"num_samples": design_sample_size(budget)}
 
 
 # ------------------------------------------------------------ probe tables
@@ -232,11 +231,11 @@ NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps 
 # X and U with a strong U effect and an X effect of either sign, coefficients uniform
 # in the ranges below; then the labels of Y, W, U and X are each swapped at random
 # (swapping X flips the ACE's sign). A candidate is kept only when
-# table_sample_size(table) <= NUM_SAMPLES (rejection sampling; about 1 in 7 is kept).
+# table_sample_size(table) <= num_samples (rejection sampling; about 1 in 7 is kept).
 # Why the design holds on every table handed out:
 # - missed mistakes: that rule *is* the design's condition, on the table itself: the
 #   collider-adjusted and the reversed contrasts, and the typed-in study ACE, each fail
-#   with power >= 0.999 at the per-check level with num_samples = NUM_SAMPLES;
+#   with power >= 0.999 at the per-check level with the design's num_samples;
 # - false fails: the band is z * ace_se(table, n), and ace_se bounds the allowed
 #   methods on any table with X randomised (see ace_se).
 # The truths come from ace_11(), the code that derives the study's.
@@ -271,8 +270,8 @@ def random_app_cpts(rng) -> dict:
 
 @functools.lru_cache(maxsize=1024)
 def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
-    return draw_probe(seed, random_app_cpts,
-                      lambda c: table_sample_size(c, budget) <= NUM_SAMPLES)
+    n = hw.sizes(budget)["num_samples"]
+    return draw_probe(seed, random_app_cpts, lambda c: table_sample_size(c, budget) <= n)
 
 
 def probe_tables(ctx) -> dict[str, dict]:
@@ -292,16 +291,17 @@ def check_sets_11(values, ctx):
 
 
 def _probe_calls(ctx):
-    return {label: ("ace_11", {"cpts": cpts, "num_samples": NUM_SAMPLES,
+    return {label: ("ace_11", {"cpts": cpts, "num_samples": ctx.sizes["num_samples"],
                                "seed": ctx.seed_for(f"ace_11:{label}")})
             for label, cpts in probe_tables(ctx).items()}
 
 
-@hw.question("test_ace_11", calls=_probe_calls, n_checks=RANDOM_CHECKS)
+@hw.question("test_ace_11", calls=_probe_calls, n_checks=2)   # one per probe table
 def check_ace_11(values, ctx):
     """All or nothing over the two probes: right on the study's table only is what a
     typed-in number or a lookup table achieves, and earns nothing."""
-    return all_of([close_to(values[label], ace_11(cpts), ace_se(cpts, NUM_SAMPLES), ctx.alpha,
+    n = ctx.sizes["num_samples"]
+    return all_of([close_to(values[label], ace_11(cpts), ace_se(cpts, n), ctx.alpha,
                             FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
                             hint="Use only variables that you could measure, check that your "
                                  "set satisfies the back-door criterion, and take X=1 minus X=0.")
@@ -396,10 +396,9 @@ def check_minimal_dw_13(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §1)
-def simulate_contrast(rng, cpts: dict, by_w: bool, n: int = None) -> float:
+def simulate_contrast(rng, cpts: dict, by_w: bool, n: int) -> float:
     """One simulated study of n users and its stratified contrast: the estimate a
     submission computing that contrast would report (exact sampling noise)."""
-    n = NUM_SAMPLES if n is None else n
     counts = rng.multinomial(n, joint_11(cpts).ravel()).reshape(2, 2, 2, 2).sum(axis=1)
     if not by_w:
         counts = counts.sum(axis=1, keepdims=True)          # [x, s, y]
@@ -428,7 +427,7 @@ def wrong_collider(values, ctx):
     return {**values,
             "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
                              "usable_sets_11": USABLE_11 | {frozenset({"W"})}},
-            "test_ace_11": {label: simulate_contrast(rng, c, by_w=True)
+            "test_ace_11": {label: simulate_contrast(rng, c, by_w=True, n=ctx.sizes["num_samples"])
                             for label, c in probe_tables(ctx).items()},
             "test_z_alone_12": {"z_alone_valid_12": True},
             "test_sets_12": {"backdoor_sets_12": sets_12},

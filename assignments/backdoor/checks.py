@@ -6,112 +6,34 @@ sample size the question requires, and the false-fail budget.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, draw_probe,
-                               failed, passed, required_n)
+from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
+                               as_float, close_to, draw_probe, failed, passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
+from autograder.studies.backdoor import (BRIEF_OVERALL, PROBE_RANGE, ace, ace_se,  # noqa: F401
+                                         brief_overall_rates, cpts_from_counts, interventional,
+                                         load_counts, naive_contrast, observational,
+                                         random_cpts, transposed_y)
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
-# Students may give CPT entries rounded to 3 decimals (the brief's rounded CPTs),
-# so an exact table answer may be off by half a unit in the third decimal.
-CPT_ROUNDING = 5e-4
-# The probes hand the exact tables to the student's function; only float32
-# arithmetic separates an exact answer from ours.
-FLOAT32_FLOOR = 1e-6
-
+# Students may give CPT entries rounded to 3 decimals (the brief's rounded CPTs:
+# ROUNDING_3DP); the probes hand exact tables to their functions (FLOAT32_FLOOR).
 hw = Homework()
 
 
 # ---------------------------------------------------------------- the facts
-def load_counts(path: Path = DATA) -> tuple[np.ndarray, np.ndarray]:
-    """renewed[x, z] and total[x, z] from the data file."""
-    renewed, total = np.zeros((2, 2)), np.zeros((2, 2))
-    with path.open() as fh:
-        for row in csv.DictReader(fh):
-            x, z = int(row["promotion"]), int(row["happiness"])
-            renewed[x, z], total[x, z] = float(row["renewed"]), float(row["total"])
-    return renewed, total
-
-
-def cpts_from_counts(renewed: np.ndarray, total: np.ndarray) -> dict:
-    """Maximum-likelihood CPTs of the DAG Z -> X, Z -> Y, X -> Y."""
-    n_z = total.sum(axis=0)                               # subscribers per happiness level
-    return {
-        "p_z1": float(n_z[1] / n_z.sum()),                # P(Z=1)
-        "p_x_given_z": (total / n_z).T.tolist(),          # [z][x] = P(X=x | Z=z)
-        "p_y_given_xz": (renewed / total).tolist(),       # [x][z] = P(Y=1 | X=x, Z=z)
-    }
-
-
-def interventional(cpts: dict) -> np.ndarray:
-    """[P(Y=1 | do(X=0)), P(Y=1 | do(X=1))] by the back-door adjustment formula."""
-    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
-    return np.asarray(cpts["p_y_given_xz"]) @ p_z
-
-
-def ace(cpts: dict) -> float:
-    p = interventional(cpts)
-    return float(p[0] - p[1])
-
-
-def observational(cpts: dict) -> np.ndarray:
-    """[P(Y=1 | X=0), P(Y=1 | X=1)]: association, not causation."""
-    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
-    joint_xz = (np.asarray(cpts["p_x_given_z"]) * p_z[:, None]).T   # [x][z] = P(x, z)
-    return (joint_xz * np.asarray(cpts["p_y_given_xz"])).sum(1) / joint_xz.sum(1)
-
-
-def naive_contrast(cpts: dict) -> float:
-    p = observational(cpts)
-    return float(p[0] - p[1])
-
-
-def transposed_y(cpts: dict) -> dict:
-    """The classic indexing slip: reading P(Y | X, Z) as if it were [z][x]."""
-    return {**cpts, "p_y_given_xz": np.asarray(cpts["p_y_given_xz"]).T.tolist()}
-
-
-TRUE_CPTS = cpts_from_counts(*load_counts())
-
-
-# The brief's "Overall" row (renewed / total per promotion). Its numerators are
-# not the sums of its strata (27272 vs 27401, 28902 vs 28921), so the naive
-# contrast it gives (-0.0466) differs from the one the strata give (-0.0434);
-# both are the Simpson's-paradox answer and both must fail.
-BRIEF_OVERALL = {0: (27272, 35000), 1: (28902, 35000)}
-
-
-def brief_overall_rates(cpts: dict = None) -> np.ndarray:
-    """The Overall row's renewal rates. They are numbers typed in from the brief, so a
-    function that uses them returns them whatever table it is handed."""
-    return np.array([BRIEF_OVERALL[x][0] / BRIEF_OVERALL[x][1] for x in (0, 1)])
-
-
-def ace_se(cpts: dict, n: int) -> float:
-    """SE of an ACE estimated from n draws of each interventional distribution.
-
-    The question asks for num_samples draws per probability estimated; drawing
-    from P(Y | do(x)) directly is the noisiest such estimator (per-stratum
-    estimates of P(Y | x, z) have variance sum_z P(z)^2 p(1-p)/n, which is
-    smaller by the law of total variance, on every table), so this SE bounds
-    every method the question allows.
-    """
-    p = interventional(cpts)
-    return math.sqrt(float((p * (1 - p)).sum()) / n)
+# The study's formulas live in autograder/studies/backdoor.py (ipw grades the same study).
+TRUE_CPTS = cpts_from_counts(*load_counts(DATA))
 
 
 # --------------------------------------------------- required sample size
-RANDOM_CHECKS = 4  # two probes in each of test_backdoor and test_do
-
-
 def wrong_values(cpts: dict) -> dict[str, float]:
     """Known wrong ACEs (brief §2) on a probe table: the naive contrast and the
     transposed P(Y|X,Z), computed from the table; the brief's Overall row typed in;
@@ -127,8 +49,8 @@ def wrong_values(cpts: dict) -> dict[str, float]:
 
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level budget / RANDOM_CHECKS (inf if one is within the float32 floor)."""
-    alpha = budget / RANDOM_CHECKS
+    the per-check level (inf if one is within the float32 floor)."""
+    alpha = budget / hw.total_checks
     sigma = ace_se(cpts, 1)
     gaps = [abs(ace(cpts) - wrong) for wrong in wrong_values(cpts).values()]
     if min(gaps) <= FLOAT32_FLOOR:
@@ -145,7 +67,10 @@ def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     return int(math.ceil(need / 1000) * 1000)
 
 
-NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """num_samples: stated in the question text ({{num_samples}}), passed to every probe."""
+    return {"num_samples": design_sample_size(budget)}
 
 
 # ------------------------------------------------------------ probe tables
@@ -153,28 +78,18 @@ NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps 
 # for each submission from the grader's seed ("grader's"), so a lookup of typed-in
 # answers cannot know it. The family: CPTs of the same DAG Z -> X, Z -> Y, X -> Y with
 # each of the 7 probabilities uniform on [0.05, 0.95], kept only when
-# table_sample_size(table) <= NUM_SAMPLES (rejection sampling; about 1 in 10 is kept).
+# table_sample_size(table) <= num_samples (rejection sampling; about 1 in 10 is kept).
 # Why the design holds on every table handed out:
 # - missed mistakes: that rule *is* the design's condition, on the table itself: each
 #   known wrong answer, the typed-in study ACE included, fails with power >= 0.999
-#   at the per-check level with num_samples = NUM_SAMPLES;
+#   at the per-check level with the design's num_samples;
 # - false fails: the band is z * ace_se(table, n), and ace_se bounds every allowed
 #   estimator on any table (see ace_se), so a correct answer fails at most at alpha.
 # The truths come from interventional(), the code that derives the study's.
-PROBE_RANGE = (0.05, 0.95)
-
-
-def random_cpts(rng) -> dict:
-    """One candidate table, as plain floats (the kernel gets it as a literal)."""
-    p = rng.uniform(*PROBE_RANGE, size=7).tolist()
-    return {"p_z1": p[0],
-            "p_x_given_z": [[1 - p[1], p[1]], [1 - p[2], p[2]]],
-            "p_y_given_xz": [[p[3], p[4]], [p[5], p[6]]]}
-
-
 @functools.lru_cache(maxsize=1024)
 def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
-    return draw_probe(seed, random_cpts, lambda c: table_sample_size(c, budget) <= NUM_SAMPLES)
+    n = hw.sizes(budget)["num_samples"]
+    return draw_probe(seed, random_cpts, lambda c: table_sample_size(c, budget) <= n)
 
 
 def probe_tables(ctx) -> dict[str, dict]:
@@ -199,16 +114,16 @@ def check_cpts(values, ctx):
     if missing:
         raise AnswerError(f"`cpts` is missing the key {missing[0]!r}.")
     results = [close_to(as_float(cpts["p_z1"], "cpts['p_z1']"), TRUE_CPTS["p_z1"], 0.0, 1.0,
-                        CPT_ROUNDING, name="cpts['p_z1']",
+                        ROUNDING_3DP, name="cpts['p_z1']",
                         hint="It is the share of happy subscribers among all 70,000.")]
     hints = {"p_x_given_z": "Rows are indexed by Z and each row must sum to one.",
              "p_y_given_xz": "The first index is the promotion X, the second the happiness Z."}
     for key, hint in hints.items():
         name = f"cpts[{key!r}]"
         got, truth = _table(cpts[key], name, (2, 2)), np.asarray(TRUE_CPTS[key])
-        if np.all(np.abs(got - truth) <= CPT_ROUNDING):
+        if np.all(np.abs(got - truth) <= ROUNDING_3DP):
             results.append(passed(f"`{name}` is correct."))
-        elif np.all(np.abs(got.T - truth) <= CPT_ROUNDING):
+        elif np.all(np.abs(got.T - truth) <= ROUNDING_3DP):
             results.append(failed(f"`{name}` looks transposed. {hint}"))
         else:
             results.append(failed(f"`{name}` is not correct. {hint}"))
@@ -217,7 +132,7 @@ def check_cpts(values, ctx):
 
 def _probe_calls(func):
     def calls(ctx):
-        return {label: (func, {"cpts": cpts, "num_samples": NUM_SAMPLES,
+        return {label: (func, {"cpts": cpts, "num_samples": ctx.sizes["num_samples"],
                                "seed": ctx.seed_for(f"{func}:{label}")})
                 for label, cpts in probe_tables(ctx).items()}
     return calls
@@ -225,7 +140,7 @@ def _probe_calls(func):
 
 def _check_ace_probes(values, ctx, func, hint):
     return all_of([close_to(as_float(values[label], f"{func}(...) on the {label} table"), ace(cpts),
-                            ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR,
+                            ace_se(cpts, ctx.sizes["num_samples"]), ctx.alpha, FLOAT32_FLOOR,
                             name=f"{func}(...) on the {label} table", hint=hint)
                    for label, cpts in probe_tables(ctx).items()], func)
 
@@ -248,20 +163,20 @@ def check_do(values, ctx):
 @hw.question("test_naive", answers=["naive_difference"], n_checks=0)
 def check_naive(values, ctx):
     return close_to(as_float(values["naive_difference"], "naive_difference"),
-                    naive_contrast(TRUE_CPTS), 0.0, 1.0, CPT_ROUNDING, name="naive_difference",
+                    naive_contrast(TRUE_CPTS), 0.0, 1.0, ROUNDING_3DP, name="naive_difference",
                     hint="Use the overall renewal rates of each promotion, ignoring happiness.")
 
 
 # ------------------------------------------- known wrong answers (brief, §2)
 # Each returns what a submission making that mistake would hand the checks:
 # {grade_id: values}, with sampling noise from num_samples draws per probability.
-def _estimate(rng, p_pair) -> float:
-    return float(rng.binomial(NUM_SAMPLES, p_pair[0]) / NUM_SAMPLES
-                 - rng.binomial(NUM_SAMPLES, p_pair[1]) / NUM_SAMPLES)
+def _estimate(rng, p_pair, n: int) -> float:
+    return float(rng.binomial(n, p_pair[0]) / n - rng.binomial(n, p_pair[1]) / n)
 
 
 def _ace_probes(rng, quantity, ctx) -> dict:
-    return {label: _estimate(rng, quantity(c)) for label, c in probe_tables(ctx).items()}
+    return {label: _estimate(rng, quantity(c), ctx.sizes["num_samples"])
+            for label, c in probe_tables(ctx).items()}
 
 
 @hw.wrong_answer("naive contrast (Simpson's paradox)",

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, close_to, draw_probe, failed,
-                               passed, required_n)
+from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
+                               close_to, draw_probe, failed, passed, required_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -27,10 +27,8 @@ DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv
 P_U1 = 0.5
 P_X1_GIVEN_U = (0.05, 0.95)
 
-# Students may give CPT entries rounded to 3 decimals.
-CPT_ROUNDING = 5e-4
-# Exact answers computed in float32 (torch) differ from ours by far less than this.
-FLOAT32_FLOOR = 1e-6
+# Students may give CPT entries rounded to 3 decimals (ROUNDING_3DP); exact answers
+# computed in float32 (torch) differ from ours by far less than FLOAT32_FLOOR.
 LATENT_FLOOR = 1e-5   # a float32 solve of the well-conditioned 2x2 systems
 
 hw = Homework()
@@ -172,9 +170,6 @@ def ace_se(cpts: dict, n: int) -> float:
 
 
 # --------------------------------------------------- required sample size
-RANDOM_CHECKS = 4  # two probes in each of test_frontdoor and test_do
-
-
 def wrong_interventionals(cpts: dict) -> dict[str, np.ndarray]:
     """[P(.. X=0), P(.. X=1)] that each known wrong answer estimates in place of the truth."""
     return {"latent-free model (Y depends on Z only)": latent_free(cpts),
@@ -194,9 +189,9 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
 
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level budget / RANDOM_CHECKS (inf if one is within the float32
-    floor). The larger of the right and the wrong estimate's SDs is used for sigma."""
-    alpha = budget / RANDOM_CHECKS
+    the per-check level (inf if one is within the float32 floor). The larger of the
+    right and the wrong estimate's SDs is used for sigma."""
+    alpha = budget / hw.total_checks
     truth = frontdoor(cpts)
     need = 1
     for value, sd_wrong in wrong_aces(cpts).values():
@@ -214,7 +209,10 @@ def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     return int(math.ceil(need / 1000) * 1000)
 
 
-NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """num_samples: stated in the question text ({{num_samples}}), passed to the probes."""
+    return {"num_samples": design_sample_size(budget)}
 
 
 # ------------------------------------------------------------ probe tables
@@ -226,11 +224,11 @@ NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps 
 # other on [0.5, 0.95], and likewise for the two rows z of P(Y=1 | z, u), in random
 # order: the effect of X on Z and of Z on Y are then never both small, so the ACEs
 # spread over both signs. A candidate is kept only when table_sample_size(table) <=
-# NUM_SAMPLES (rejection sampling; about 1 in 25 is kept). Why the design holds on
+# num_samples (rejection sampling; about 1 in 25 is kept). Why the design holds on
 # every table handed out:
 # - missed mistakes: that rule *is* the design's condition, on the table itself: the
 #   latent-free model, the naive and the reversed contrasts, and the typed-in study
-#   ACE, each fail with power >= 0.999 at the per-check level with NUM_SAMPLES;
+#   ACE, each fail with power >= 0.999 at the per-check level with num_samples;
 # - false fails: the band is z * ace_se(table, n), which bounds both the pyro.do
 #   estimate and the front-door plug-in estimate on any table (see ace_se);
 # - the latent model fits every such table exactly, so latent_y's exact answer and
@@ -253,9 +251,9 @@ def random_cpts(rng) -> dict:
 
 @functools.lru_cache(maxsize=1024)
 def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
+    n = hw.sizes(budget)["num_samples"]
     return draw_probe(seed, random_cpts,
-                      lambda c: table_sample_size(c, budget) <= NUM_SAMPLES
-                      and latent_model_fits(c))
+                      lambda c: table_sample_size(c, budget) <= n and latent_model_fits(c))
 
 
 def probe_tables(ctx) -> dict[str, dict]:
@@ -274,20 +272,20 @@ def check_cpts(values, ctx):
     missing = [k for k in TRUE_CPTS if k not in cpts]
     if missing:
         raise AnswerError(f"`cpts` is missing the key {missing[0]!r}.")
-    results = [close_to(cpts["p_x1"], TRUE_CPTS["p_x1"], 0.0, 1.0, CPT_ROUNDING,
+    results = [close_to(cpts["p_x1"], TRUE_CPTS["p_x1"], 0.0, 1.0, ROUNDING_3DP,
                         name="cpts['p_x1']", hint="It is the share of social media users.")]
     got = as_array(cpts["p_z1_given_x"], "cpts['p_z1_given_x']", shape=(2,))
     truth = np.asarray(TRUE_CPTS["p_z1_given_x"])
-    if np.all(np.abs(got - truth) <= CPT_ROUNDING):
+    if np.all(np.abs(got - truth) <= ROUNDING_3DP):
         results.append(passed("`cpts['p_z1_given_x']` is correct."))
     else:
         results.append(failed("`cpts['p_z1_given_x']` is not correct. Entry x is the share of "
                               "group X=x who saw the advertisement."))
     got = as_array(cpts["p_y1_given_xz"], "cpts['p_y1_given_xz']", shape=(2, 2))
     truth = np.asarray(TRUE_CPTS["p_y1_given_xz"])
-    if np.all(np.abs(got - truth) <= CPT_ROUNDING):
+    if np.all(np.abs(got - truth) <= ROUNDING_3DP):
         results.append(passed("`cpts['p_y1_given_xz']` is correct."))
-    elif np.all(np.abs(got.T - truth) <= CPT_ROUNDING):
+    elif np.all(np.abs(got.T - truth) <= ROUNDING_3DP):
         results.append(failed("`cpts['p_y1_given_xz']` looks transposed. The first index is "
                               "X, the second Z."))
     else:
@@ -299,7 +297,7 @@ def check_cpts(values, ctx):
 @hw.question("test_naive", answers=["naive_difference"], n_checks=0)
 def check_naive(values, ctx):
     return close_to(values["naive_difference"], ace(observational(TRUE_CPTS)), 0.0, 1.0,
-                    CPT_ROUNDING, name="naive_difference",
+                    ROUNDING_3DP, name="naive_difference",
                     hint="Use the overall purchase rate of each group X, ignoring Z, and take "
                          "X=0 minus X=1.")
 
@@ -310,14 +308,15 @@ def _probe_calls(func, with_samples=True):
         for label, cpts in probe_tables(ctx).items():
             kwargs = {"cpts": cpts}
             if with_samples:
-                kwargs.update(num_samples=NUM_SAMPLES, seed=ctx.seed_for(f"{func}:{label}"))
+                kwargs.update(num_samples=ctx.sizes["num_samples"], seed=ctx.seed_for(f"{func}:{label}"))
             out[label] = (func, kwargs)
         return out
     return calls
 
 
 def _check_ace_probes(values, ctx, func, hint):
-    return all_of([close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, NUM_SAMPLES),
+    n = ctx.sizes["num_samples"]
+    return all_of([close_to(values[label], ace(frontdoor(cpts)), ace_se(cpts, n),
                             ctx.alpha, FLOAT32_FLOOR, name=f"{func}(...) on the {label} table",
                             hint=hint)
                    for label, cpts in probe_tables(ctx).items()], func)
@@ -357,9 +356,8 @@ def check_do(values, ctx):
 # ------------------------------------------- known wrong answers (brief, §3)
 # Each returns what a submission making that mistake would hand the checks, with
 # the sampling noise of num_samples draws per probability.
-def _estimate(rng, p_pair) -> float:
-    return float(rng.binomial(NUM_SAMPLES, p_pair[0]) / NUM_SAMPLES
-                 - rng.binomial(NUM_SAMPLES, p_pair[1]) / NUM_SAMPLES)
+def _estimate(rng, p_pair, n: int) -> float:
+    return float(rng.binomial(n, p_pair[0]) / n - rng.binomial(n, p_pair[1]) / n)
 
 
 SAYS = {"latent-free model (Y depends on Z only)": "from a model without the latent confounder U",
@@ -373,7 +371,8 @@ def _register(label):
     @hw.wrong_answer(label, says=SAYS[label])
     def mistake(values, ctx):
         rng = ctx.noise()
-        probes = lambda: {name: _estimate(rng, wrong_interventionals(c)[label])  # noqa: E731
+        n = ctx.sizes["num_samples"]
+        probes = lambda: {name: _estimate(rng, wrong_interventionals(c)[label], n)  # noqa: E731
                           for name, c in probe_tables(ctx).items()}
         return {**values, "test_frontdoor": probes(), "test_do": probes()}
     return mistake

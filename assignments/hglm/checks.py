@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, CheckResult, as_array, as_float, close_to, convergence,
+from autograder.checks import (AnswerError, after_gate, as_array, as_float, close_to, convergence,
                                failed, matches_reference, mcse_mean, passed, thin_to_ess)
 from autograder.homework import Homework
 
@@ -264,22 +264,6 @@ def _gate(draws: dict[str, np.ndarray], label: str):
                       "longer chains would make these estimates more reliable.",
                       soft_warning=True, quantities=detail)
     return passed(f"`{label}` shows no sign of convergence problems.", quantities=detail)
-
-
-def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
-    """Convergence is a precondition, not a source of credit: unconverged draws earn
-    nothing however close they look, and converged draws of a wrong model earn nothing
-    either. The gate's feedback joins the first result's message."""
-    if not gate.passed:
-        return [gate]
-    first = results[0]
-    # A failed comparison leads its own line: a passed gate's words under a cross would
-    # read as if convergence had failed.
-    message = (f"{gate.message} {first.message}" if first.passed else
-               f"{first.message} (The chains themselves converged, so look at the model or "
-               "the estimate rather than at the sampler.)")
-    return [CheckResult(first.passed, message, first.score,
-                        {**first.detail, "convergence": gate.detail})] + list(results[1:])
 
 
 def _posterior_checks(values, ctx, label: str, keys: list[str], ref: dict, hint: str):

@@ -1,8 +1,8 @@
 """Hidden checks for the inverse-probability-weighting homework (content brief, section 4).
 
 Never released to students. The model is homework 2's (back-door): its data
-file, its maximum-likelihood CPTs and its adjustment formulas are imported from
-assignments/backdoor/checks.py, so both homeworks read the same facts. Every
+file, its maximum-likelihood CPTs and its adjustment formulas come from
+autograder/studies/backdoor.py, so both homeworks read the same facts. Every
 truth below is derived from those CPTs; every band comes from a standard error,
 the sample size the question requires, and the false-fail budget.
 """
@@ -15,23 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to,
+from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, as_array, as_float, close_to,
                                detection_probability, draw_probe, failed, frequencies, passed,
                                required_n)
 from autograder.config import DEFAULT_BUDGET
-from autograder.homework import Homework, load_checks
+from autograder.homework import Homework
+from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
-BACKDOOR_CHECKS = Path(__file__).resolve().parents[1] / "backdoor" / "checks.py"
-
-
-# Homework 2's checks: data loading, CPTs and adjustment formulas of the same model.
-backdoor = load_checks(BACKDOOR_CHECKS)
+DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
 # The grader hands the exact CPTs to the student's functions; the student's code
 # works in float32 (torch), whose relative rounding error is ~6e-8 per operation.
 # Products of three probabilities, a division and a normalisation stay far below
-# this absolute floor; no Monte Carlo error enters an exact answer.
-FLOAT32_FLOOR = 1e-6
+# FLOAT32_FLOOR; no Monte Carlo error enters an exact answer.
 
 CELLS = list(itertools.product((0, 1), repeat=3))  # (z, x, y), the 8 combinations
 
@@ -39,7 +35,7 @@ hw = Homework()
 
 
 # ---------------------------------------------------------------- the facts
-TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts())
+TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts(DATA))
 FIXED_TABLES = {"observed": TRUE_CPTS}   # the other probe is drawn per submission, below
 
 
@@ -155,15 +151,12 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
 
 
 # --------------------------------------------------- required sample size
-RANDOM_CHECKS = 6  # two probes in each of test_traces, test_resample and test_ipw_ace
-
-
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level budget / RANDOM_CHECKS (inf if one equals the truth). The band
+    the per-check level (inf if one equals the truth). The band
     half-width uses the truth's SE and the wrong answer scatters with its own SE, so
     sizing with the larger of the two is conservative."""
-    alpha = budget / RANDOM_CHECKS
+    alpha = budget / hw.total_checks
     sigma_t = ace_se(cpts, 1)
     need = 1
     for value, var in wrong_aces(cpts).values():
@@ -180,7 +173,10 @@ def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     return int(math.ceil(need / 1000) * 1000)
 
 
-NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps them equal
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """num_samples: stated in the question text ({{num_samples}}), passed to every probe."""
+    return {"num_samples": design_sample_size(budget)}
 
 
 # ------------------------------------------------------------ probe tables
@@ -189,14 +185,14 @@ NUM_SAMPLES = design_sample_size()  # stated in the question text; a test keeps 
 # answers cannot know. The family is homework 2's (backdoor.random_cpts: CPTs of the
 # same DAG, each probability uniform on [0.05, 0.95]), kept only when all of these
 # hold (rejection sampling; about 1 in 30 is kept):
-# - table_sample_size(table) <= NUM_SAMPLES: each known wrong ACE, the typed-in study
+# - table_sample_size(table) <= num_samples: each known wrong ACE, the typed-in study
 #   ACE included, fails test_ipw_ace with power >= 0.999 at the per-check level. The
 #   band is z * ace_se(table, n), and ace_se bounds both readings of the question on
 #   any table (it is the sum of their variances), so correct answers fail at most at
 #   alpha;
 # - no cell of the joint or of the weighted joint is rarer than on the study's table:
 #   the frequency checks of test_traces and test_resample then rest on a normal
-#   approximation to cell counts no worse than on the study's table, and NUM_SAMPLES
+#   approximation to cell counts no worse than on the study's table, and num_samples
 #   traces miss a cell (weighted_joint() needs all 8) with probability below 1e-29;
 # - the exact checks' named mistakes (x and z swapped, P(X=1 | z) for every x, the
 #   unweighted joint) differ from the truth by more than EXACT_MARGIN.
@@ -213,7 +209,7 @@ def acceptable(cpts: dict, budget: float = DEFAULT_BUDGET) -> bool:
                 and weighted_joint(cpts).min() >= MIN_WEIGHTED_CELL
                 and abs(a.sum() - 1) > EXACT_MARGIN              # swapping x and z shows
                 and np.abs(a - 0.5).min() > EXACT_MARGIN          # so do P(X=1|z) and no weights
-                and table_sample_size(cpts, budget) <= NUM_SAMPLES)
+                and table_sample_size(cpts, budget) <= hw.sizes(budget)["num_samples"])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -227,11 +223,11 @@ def probe_tables(ctx) -> dict[str, dict]:
 
 
 def detection_table(budget: float = DEFAULT_BUDGET, tables: dict = None) -> dict:
-    """Power of test_ipw_ace against each known wrong ACE at NUM_SAMPLES (for the docs),
+    """Power of test_ipw_ace against each known wrong ACE at num_samples (for the docs),
     the wrong answer scattering with the larger of its own and the truth's SE."""
-    alpha = budget / RANDOM_CHECKS
+    alpha, n = budget / hw.total_checks, hw.sizes(budget)["num_samples"]
     return {(label, probe): detection_probability(
-                ace(c), value, math.sqrt(max(var, ace_se(c, 1) ** 2) / NUM_SAMPLES), alpha)
+                ace(c), value, math.sqrt(max(var, ace_se(c, 1) ** 2) / n), alpha)
             for probe, c in (tables or FIXED_TABLES).items()
             for label, (value, var) in wrong_aces(c).items()}
 
@@ -280,7 +276,7 @@ def _on_every_probe(results: list, per_probe: int, func: str) -> list:
 
 def _probes(func, args):
     def calls(ctx):
-        return {label: (func, {**args(label, cpts), "seed": ctx.seed_for(f"{func}:{label}")})
+        return {label: (func, {**args(label, cpts, ctx.sizes["num_samples"]), "seed": ctx.seed_for(f"{func}:{label}")})
                 for label, cpts in probe_tables(ctx).items()}
     return calls
 
@@ -315,12 +311,12 @@ def check_propensity(values, ctx):
 
 
 @hw.question("test_traces", n_checks=2,
-             calls=_probes("draw_traces", lambda label, c: {"cpts": c, "num_samples": NUM_SAMPLES}))
+             calls=_probes("draw_traces", lambda label, c, n: {"cpts": c, "num_samples": n}))
 def check_traces(values, ctx):
-    results = []
+    results, n = [], ctx.sizes["num_samples"]
     for label, cpts in probe_tables(ctx).items():
-        name = f"draw_traces(cpts, {NUM_SAMPLES}, seed) on the {label} table"
-        arr = as_array(values[label], name, shape=(NUM_SAMPLES, 4))
+        name = f"draw_traces(cpts, {n}, seed) on the {label} table"
+        arr = as_array(values[label], name, shape=(n, 4))
         cells = _binary_columns(arr, name, 3)
         table = joint(cpts)
         expected = table[cells[:, 0], cells[:, 1], cells[:, 2]]
@@ -336,7 +332,7 @@ def check_traces(values, ctx):
                 "each draw. Read it off that draw's trace: the product of the probabilities of "
                 "its three sample sites (one draw, not the whole plate).",
                 wrong_rows=int(np.count_nonzero(err > FLOAT32_FLOOR))))
-        results.append(_frequency_check(cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
+        results.append(_frequency_check(cells, table, n, ctx.alpha, f"`{name}`",
                                         "Sample from the model with its `cpts` argument."))
     return _on_every_probe(results, 2, "draw_traces")
 
@@ -364,12 +360,11 @@ def _as_joint(value, name: str) -> np.ndarray:
 
 
 @hw.question("test_weighted_joint", n_checks=0,
-             calls=_probes("weighted_joint", lambda label, c: {"cpts": c,
-                                                                "num_samples": NUM_SAMPLES}))
+             calls=_probes("weighted_joint", lambda label, c, n: {"cpts": c, "num_samples": n}))
 def check_weighted_joint(values, ctx):
-    results = []
+    results, n = [], ctx.sizes["num_samples"]
     for label, cpts in probe_tables(ctx).items():
-        name = f"weighted_joint(cpts, {NUM_SAMPLES}, seed) on the {label} table"
+        name = f"weighted_joint(cpts, {n}, seed) on the {label} table"
         got, truth = _as_joint(values[label], name), weighted_joint(cpts)
         if np.all(np.abs(got - truth) <= FLOAT32_FLOOR):
             results.append(passed(f"`{name}` is correct."))
@@ -395,47 +390,44 @@ def resample_probes(ctx) -> dict[str, np.ndarray]:
 
 def _resample_calls(ctx):
     return {label: ("resample", {"joint": {c: float(t[c]) for c in CELLS},
-                                 "num_samples": NUM_SAMPLES,
+                                 "num_samples": ctx.sizes["num_samples"],
                                  "seed": ctx.seed_for(f"resample:{label}")})
             for label, t in resample_probes(ctx).items()}
 
 
 @hw.question("test_resample", calls=_resample_calls, n_checks=2)
 def check_resample(values, ctx):
-    results = []
+    results, n = [], ctx.sizes["num_samples"]
     for label, table in resample_probes(ctx).items():
-        name = f"resample(joint, {NUM_SAMPLES}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
-        arr = as_array(values[label], name, shape=(NUM_SAMPLES, 3))
+        name = f"resample(joint, {n}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
+        arr = as_array(values[label], name, shape=(n, 3))
         cells = _binary_columns(arr, name, 3)
         results.append(_frequency_check(
-            cells, table, NUM_SAMPLES, ctx.alpha, f"`{name}`",
+            cells, table, n, ctx.alpha, f"`{name}`",
             "Draw each row with the probability the `joint` argument gives it, with replacement."))
     return _on_every_probe(results, 1, "resample")
 
 
 @hw.question("test_ipw_ace", n_checks=2,
-             calls=_probes("ipw_ace", lambda label, c: {"cpts": c, "num_samples": NUM_SAMPLES}))
+             calls=_probes("ipw_ace", lambda label, c, n: {"cpts": c, "num_samples": n}))
 def check_ipw_ace(values, ctx):
     """All or nothing over the two probes: an ACE typed in as a constant can match one
     table, and must not earn half the points for it."""
-    results = []
+    results, n = [], ctx.sizes["num_samples"]
     for label, cpts in probe_tables(ctx).items():
-        name = f"ipw_ace(cpts, {NUM_SAMPLES}, seed) on the {label} table"
+        name = f"ipw_ace(cpts, {n}, seed) on the {label} table"
         results.append(close_to(as_float(values[label], name), ace(cpts),
-                                ace_se(cpts, NUM_SAMPLES), ctx.alpha, FLOAT32_FLOOR, name=name,
+                                ace_se(cpts, n), ctx.alpha, FLOAT32_FLOOR, name=name,
                                 hint="Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "
                                      "set, which must come from the weighted (not the plain) "
                                      "joint, and use the function's `cpts` argument."))
     return all_of(results, "ipw_ace")
 
 
-assert hw.total_checks == RANDOM_CHECKS
-
-
 # ------------------------------------------- known wrong answers (brief, §4)
 # Each returns what a submission with that mistake hands the checks, sampling
 # noise included: {grade_id: values}.
-def _resampled_contrast(rng, table, n=NUM_SAMPLES) -> float:
+def _resampled_contrast(rng, table, n: int) -> float:
     counts = rng.multinomial(n, np.asarray(table).ravel()).reshape(2, 2, 2)
     return contrast(counts)
 
@@ -460,7 +452,7 @@ def wrong_naive(values, ctx):
     return {**values,
             "test_weighted_joint": {label: _as_answer(joint(c))
                                     for label, c in probe_tables(ctx).items()},
-            "test_ipw_ace": {label: _resampled_contrast(rng, joint(c))
+            "test_ipw_ace": {label: _resampled_contrast(rng, joint(c), ctx.sizes["num_samples"])
                              for label, c in probe_tables(ctx).items()}}
 
 
@@ -471,7 +463,7 @@ def wrong_overall_row(values, ctx):
     out = {}
     for label, c in probe_tables(ctx).items():
         value, var = wrong_aces(c)["naive contrast (brief's Overall row)"]
-        out[label] = float(value + rng.normal(0, math.sqrt(var / NUM_SAMPLES)))
+        out[label] = float(value + rng.normal(0, math.sqrt(var / ctx.sizes["num_samples"])))
     return {**values, "test_ipw_ace": out}
 
 
@@ -503,7 +495,7 @@ def wrong_without_replacement(values, ctx):
     flattening is nearly symmetric in y), so the mistake is caught where it is made."""
     rng = ctx.noise()
     return {**values,
-            "test_resample": {label: cell_rows(resample_without_replacement(rng, t, NUM_SAMPLES))
+            "test_resample": {label: cell_rows(resample_without_replacement(rng, t, ctx.sizes["num_samples"]))
                               for label, t in resample_probes(ctx).items()}}
 
 

@@ -22,7 +22,7 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, CheckResult, as_array, as_float, close_to, convergence,
+from autograder.checks import (AnswerError, after_gate, as_array, as_float, close_to, convergence,
                                failed, fresh_draws, gof, mcse_mean, passed)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
@@ -222,12 +222,15 @@ def design_simulation_size(budget: float = DEFAULT_BUDGET) -> int:
     """Units the grader asks simulate() for: power 0.999 against the forgotten H -> D
     edge (the weakest of the simulation mistakes; the others are detected at any n
     of this size), rounded up to a thousand."""
-    alpha = budget / sum(N_CHECKS.values())
+    alpha = budget / hw.total_checks
     n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha)
     return int(math.ceil(n / 1000) * 1000)
 
 
-N_SIM = design_simulation_size()   # stated in the question; a test keeps them equal
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """n_sim: the units simulate() is called for, stated in the question ({{n_sim}})."""
+    return {"n_sim": design_simulation_size(budget)}
 
 
 # ------------------------------------------------------------------ checks
@@ -253,15 +256,16 @@ def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 # comparison takes no share of the false-fail budget and N_CHECKS counts the four
 # tests of the first data set only.
 def _simulate_call(ctx):
-    return {key: ("simulate", {"seed": ctx.seed_for(label), "n": N_SIM})
+    return {key: ("simulate", {"seed": ctx.seed_for(label), "n": ctx.sizes["n_sim"]})
             for key, label in (("data", "simulate"), ("again", "simulate:again"))}
 
 
 @hw.question("test_simulate", calls=_simulate_call, n_checks=N_CHECKS["test_simulate"])
 def check_simulate(values, ctx):
-    name = f"simulate(seed, n={N_SIM})"
-    h, d, c = _data(values["data"], name, N_SIM)
-    h2, _, c2 = _data(values["again"], f"{name} (called again with another seed)", N_SIM)
+    n = ctx.sizes["n_sim"]
+    name = f"simulate(seed, n={n})"
+    h, d, c = _data(values["data"], name, n)
+    h2, _, c2 = _data(values["again"], f"{name} (called again with another seed)", n)
     fresh = fresh_draws(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
     if not fresh.passed:
         return [fresh]          # a stored data set earns nothing
@@ -285,21 +289,6 @@ def check_simulate(values, ctx):
         "The simulated C does not follow the model's linear dependence on D and H with the "
         "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, pvalue=p, df=3))
     return results
-
-
-def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
-    """Convergence is a precondition, not a source of credit: converged draws of a wrong
-    estimator earn nothing. The gate's feedback joins the first result's message."""
-    if not gate.passed:
-        return [gate]
-    first = results[0]
-    # A failed comparison leads its own line: a passed gate's words under a cross would
-    # read as if convergence had failed.
-    message = (f"{gate.message} {first.message}" if first.passed else
-               f"{first.message} (The chains themselves converged, so look at the model or "
-               "the estimate rather than at the sampler.)")
-    return [CheckResult(first.passed, message, first.score,
-                        {**first.detail, "convergence": gate.detail})] + list(results[1:])
 
 
 def _ate_draws(value, name: str) -> np.ndarray:
@@ -386,7 +375,7 @@ def wrong_naive_sign(values, ctx):
 def _simulated_with(theta, ctx):
     """Both calls of a wrong simulate(), each with its own seed."""
     return {key: {k: np.asarray(v) for k, v in
-                  simulate_numpy(N_SIM, ctx.seed_for(f"wrong:{key}"), theta).items()}
+                  simulate_numpy(ctx.sizes["n_sim"], ctx.seed_for(f"wrong:{key}"), theta).items()}
             for key in ("data", "again")}
 
 

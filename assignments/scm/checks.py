@@ -14,9 +14,8 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, as_array, as_float, failed, fresh_draws, gof,
-                               min_distinct, passed, required_n, z_critical)
-from autograder.config import DEFAULT_BUDGET
+from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_float, failed,
+                               fresh_draws, gof, min_distinct, passed, required_n, z_critical)
 from autograder.homework import Homework
 
 hw = Homework()
@@ -108,15 +107,11 @@ SCM_A_LAWS = {
 }
 
 # The exact answers may be typed as decimals rounded to three places (0.471 for a
-# value of 0.4706...): half a unit in the third decimal is the only slack. The known
-# wrong answers are at least 0.029 away.
-ROUNDING = 5e-4
+# value of 0.4706...): ROUNDING_3DP is the only slack. The known wrong answers are at
+# least 0.029 away.
 
 
 # ------------------------------------------------------ required sample sizes
-RANDOM_CHECKS = 5  # test_scm_a: 3 GOF tests; test_do_samples: 1; test_posterior: 1
-ALPHA = DEFAULT_BUDGET / RANDOM_CHECKS
-
 # Below this size a GOF test misses even sizeable slips (MC_CHECKS.md power table:
 # n = 1000 detects a 0.2 sd shift of a normal at alpha = 1e-3).
 MIN_GOF_N = 1000
@@ -179,9 +174,14 @@ TARGETS = {"test_posterior": normal(TRUTHS["p_x_given_y2"]),
            "test_scm_a": normal(SCM_A_LAWS["mix"])}
 
 
-def design_sample_sizes(alpha: float = ALPHA) -> dict[str, int]:
-    """Per sampling question: max(MIN_GOF_N, KS power 0.999 against each wrong answer),
-    rounded up to a thousand."""
+# The size each sampling question asks for, by the name the notebook states it under.
+SIZE_OF = {"test_scm_a": "scm_a_samples", "test_do_samples": "do_samples",
+           "test_posterior": "posterior_samples"}
+
+
+def design_sample_sizes(alpha: float) -> dict[str, int]:
+    """Per sampling question (by its grade_id): max(MIN_GOF_N, KS power 0.999 against
+    each wrong answer at the per-check level alpha), rounded up to a thousand."""
     out = {}
     for gid, wrongs in _wrong_laws().items():
         need = max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha) for w in wrongs.values()])
@@ -189,11 +189,15 @@ def design_sample_sizes(alpha: float = ALPHA) -> dict[str, int]:
     return out
 
 
-SAMPLE_SIZES = design_sample_sizes()
-N_SCM_A = SAMPLE_SIZES["test_scm_a"]            # stated in the question text
-N_DO = SAMPLE_SIZES["test_do_samples"]          # stated in the question text
-N_POSTERIOR = SAMPLE_SIZES["test_posterior"]    # stated in the question text
-MIN_DISTINCT = math.ceil(MIN_DISTINCT_FRACTION * N_POSTERIOR)
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """The sizes stated in the question text ({{scm_a_samples}}, ...)."""
+    sizes = design_sample_sizes(budget / hw.total_checks)
+    return {SIZE_OF[gid]: n for gid, n in sizes.items()}
+
+
+def min_distinct_draws(n: int) -> int:
+    return math.ceil(MIN_DISTINCT_FRACTION * n)
 
 
 # ------------------------------------------------------------------ helpers
@@ -214,13 +218,13 @@ def _mean_var(value, name: str) -> tuple[float, float]:
 def _exact_normal(values, name: str, hint: str):
     mean, var = _mean_var(values[name], name)
     t_mean, t_var = (float(v) for v in TRUTHS[name])
-    ok_mean, ok_var = abs(mean - t_mean) <= ROUNDING, abs(var - t_var) <= ROUNDING
-    detail = dict(mean=mean, var=var, truth=(t_mean, t_var), delta=ROUNDING)
+    ok_mean, ok_var = abs(mean - t_mean) <= ROUNDING_3DP, abs(var - t_var) <= ROUNDING_3DP
+    detail = dict(mean=mean, var=var, truth=(t_mean, t_var), delta=ROUNDING_3DP)
     if ok_mean and ok_var:
         return passed(f"`{name}` is correct.", **detail)
     if ok_mean:
         extra = (" It looks like a standard deviation: the question asks for the variance."
-                 if abs(var ** 2 - t_var) <= ROUNDING else "")
+                 if abs(var ** 2 - t_var) <= ROUNDING_3DP else "")
         return failed(f"The mean in `{name}` is right but the variance is not.{extra} {hint}",
                       score=0.5, **detail)
     if ok_var:
@@ -239,9 +243,9 @@ def _samples(value, name: str, n: int) -> np.ndarray:
 # pass. A correct sampler repeats its draws with probability ~0 (see
 # checks.probes.REPEATED_SHARE), so this comparison takes no share of the false-fail
 # budget and n_checks counts the GOF tests only.
-def _twice(func: str, num_samples: int, label: str):
+def _twice(func: str, size: str, label: str):
     def calls(ctx):
-        return {key: (func, {"num_samples": num_samples, "seed": ctx.seed_for(f"{label}{suffix}")})
+        return {key: (func, {"num_samples": ctx.sizes[size], "seed": ctx.seed_for(f"{label}{suffix}")})
                 for key, suffix in (("draws", ""), ("again", ":again"))}
     return calls
 
@@ -255,19 +259,20 @@ def _fresh_or_fail(first, second_value, name: str, n: int):
 
 
 # ------------------------------------------------------------------ checks
-def _xy_pair(pair, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _xy_pair(pair, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(pair, dict) or not isinstance(pair, (list, tuple)) or len(pair) != 2:
         raise AnswerError(f"`{name}` should return a tuple (x, y) of two arrays.")
-    return (_samples(pair[0], f"{name}[0] (the draws of X)", N_SCM_A),
-            _samples(pair[1], f"{name}[1] (the draws of Y)", N_SCM_A))
+    return (_samples(pair[0], f"{name}[0] (the draws of X)", n),
+            _samples(pair[1], f"{name}[1] (the draws of Y)", n))
 
 
-@hw.question("test_scm_a", n_checks=3, calls=_twice("sample_scm_a", N_SCM_A, "scm_a"))
+@hw.question("test_scm_a", n_checks=3, calls=_twice("sample_scm_a", "scm_a_samples", "scm_a"))
 def check_scm_a(values, ctx):
-    name = f"sample_scm_a({N_SCM_A}, seed)"
-    x, y = _xy_pair(values["draws"], name)
-    x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)")
-    stale = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * N_SCM_A)
+    n = ctx.sizes["scm_a_samples"]
+    name = f"sample_scm_a({n}, seed)"
+    x, y = _xy_pair(values["draws"], name, n)
+    x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)", n)
+    stale = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n)
     if stale:
         return stale
     residual = scm_a_residual(x, y)
@@ -315,11 +320,12 @@ def check_do_y(values, ctx):
                                               "equations does X depend on?")
 
 
-@hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", N_DO, "do_x2"))
+@hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", "do_samples", "do_x2"))
 def check_do_samples(values, ctx):
-    name = f"sample_y_do_x2({N_DO}, seed)"
-    draws = _samples(values["draws"], name, N_DO)
-    stale = _fresh_or_fail(draws, values["again"], name, N_DO)
+    n = ctx.sizes["do_samples"]
+    name = f"sample_y_do_x2({n}, seed)"
+    draws = _samples(values["draws"], name, n)
+    stale = _fresh_or_fail(draws, values["again"], name, n)
     if stale:
         return stale
     return gof(draws, normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
@@ -328,21 +334,19 @@ def check_do_samples(values, ctx):
 
 
 @hw.question("test_posterior", n_checks=1,
-             calls=_twice("sample_x_given_y2", N_POSTERIOR, "x_given_y2"))
+             calls=_twice("sample_x_given_y2", "posterior_samples", "x_given_y2"))
 def check_posterior(values, ctx):
-    name = f"sample_x_given_y2({N_POSTERIOR}, seed)"
-    draws = _samples(values["draws"], name, N_POSTERIOR)
-    min_distinct(draws, name, MIN_DISTINCT)
-    stale = _fresh_or_fail(draws, values["again"], name, N_POSTERIOR)
+    n = ctx.sizes["posterior_samples"]
+    name = f"sample_x_given_y2({n}, seed)"
+    draws = _samples(values["draws"], name, n)
+    min_distinct(draws, name, min_distinct_draws(n))
+    stale = _fresh_or_fail(draws, values["again"], name, n)
     if stale:
         return stale
     return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
                hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
                     "importance weights (and a large enough proposal pool), or MCMC warm-up "
                     "and thinning.")
-
-
-assert hw.total_checks == RANDOM_CHECKS
 
 
 # ------------------------------------------- known wrong answers (brief, §5)
@@ -361,7 +365,8 @@ def wrong_half_one(values, ctx):
     rng = ctx.noise()
     law = _wrong_laws()["test_posterior"]["N(0.5, 1)"]
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
-            "test_posterior": _both_calls(lambda: _normal_draws(rng, law, N_POSTERIOR))}
+            "test_posterior": _both_calls(
+                lambda: _normal_draws(rng, law, ctx.sizes["posterior_samples"]))}
 
 
 @hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)",
@@ -373,14 +378,15 @@ def wrong_inverted(values, ctx):
 @hw.wrong_answer("importance resampling with a low effective sample size",
                  says='from importance resampling with too few effective samples')
 def wrong_low_ess(values, ctx):
-    """Prior proposal, 1000 draws, resampled to N_POSTERIOR: the pool's ESS is about 300."""
+    """Prior proposal, 1000 draws, resampled to posterior_samples: the pool's ESS is
+    about 300."""
     rng = ctx.noise()
 
     def draw():
         pool = rng.standard_normal(1000)
         logw = stats.norm(4 * pool, 1).logpdf(2.0)
         w = np.exp(logw - logw.max())
-        return rng.choice(pool, N_POSTERIOR, p=w / w.sum())
+        return rng.choice(pool, ctx.sizes["posterior_samples"], p=w / w.sum())
     return {**values, "test_posterior": _both_calls(draw)}
 
 
@@ -389,7 +395,8 @@ def wrong_low_ess(values, ctx):
 def wrong_no_do(values, ctx):
     rng = ctx.noise()
     law = _wrong_laws()["test_do_samples"]["no intervention"]
-    return {**values, "test_do_samples": _both_calls(lambda: _normal_draws(rng, law, N_DO))}
+    return {**values, "test_do_samples": _both_calls(
+        lambda: _normal_draws(rng, law, ctx.sizes["do_samples"]))}
 
 
 @hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)",
@@ -398,7 +405,7 @@ def wrong_shared_noise(values, ctx):
     rng = ctx.noise()
 
     def draw():
-        x = rng.standard_normal(N_SCM_A)
+        x = rng.standard_normal(ctx.sizes["scm_a_samples"])
         return [x, x ** 2 + x]
     return {**values, "test_scm_a": _both_calls(draw)}
 

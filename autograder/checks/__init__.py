@@ -7,20 +7,22 @@ from .budget import detection_probability, holm, per_check_alpha, required_n, z_
 from .discrete import exact_multinomial_pvalue, frequencies, pool_cells
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, randomised_pit,
                            thin_to_ess, with_atoms)
+from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
 from .guards import as_array, as_float, as_int, as_probability, as_probability_table, min_distinct
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .probes import draw_probe, fresh_draws
-from .result import AnswerError, CheckResult, all_of, failed, passed
+from .result import AnswerError, CheckResult, after_gate, all_of, failed, passed
 from .sequential import sequential, spending, stage_sizes
 from .sets import compare_sets, compare_structure, normalise_sets
 from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_sample_n,
                         witness_test)
 
 __all__ = [
-    "AnswerError", "CheckResult", "passed", "failed", "all_of",
+    "AnswerError", "CheckResult", "passed", "failed", "all_of", "after_gate",
+    "FLOAT32_FLOOR", "ROUNDING_3DP",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
     "as_float", "as_probability", "as_int", "as_array", "as_probability_table", "min_distinct",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",

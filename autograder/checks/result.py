@@ -65,3 +65,19 @@ def all_of(results, name: str) -> list[CheckResult]:
             failed(f"`{name}` gives the right value here, but that counts only when it is right "
                    "on every input the grader tries.", score=0.0, **r.detail)
             for r in results]
+
+
+def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
+    """A gate (e.g. convergence) is a precondition, not a source of credit: when it
+    fails, its result alone is returned and the checks behind it earn nothing; when it
+    passes, its feedback joins the first result's message and its detail is kept there."""
+    if not gate.passed:
+        return [gate]
+    first = results[0]
+    # A failed comparison leads its own line: a passed gate's words under a cross would
+    # read as if convergence had failed.
+    message = (f"{gate.message} {first.message}" if first.passed else
+               f"{first.message} (The chains themselves converged, so look at the model or "
+               "the estimate rather than at the sampler.)")
+    return [CheckResult(first.passed, message, first.score,
+                        {**first.detail, "convergence": gate.detail})] + list(results[1:])

@@ -1,0 +1,1 @@
+"""Facts of the course's studies that more than one homework grades against."""

@@ -1,0 +1,189 @@
+"""The contract every homework in course.yml keeps, tested once for all of them:
+the notebook states the design's sizes, cells and hidden questions match, the
+reference earns full marks in a real kernel, every known wrong answer loses points
+and no message gives the truth away. A new homework needs no test code for these;
+its own test_hw_*.py holds only facts that belong to it."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import contract
+from autograder.authoring import build_source_notebook
+from autograder.config import load_course
+from autograder.errors import CourseError
+from autograder.grading import grade_values
+from autograder.reference import check_solution
+from autograder.release import release
+from conftest import REFERENCE_SEED, REPO, full_marks, grade, homework_of, reference_run
+
+COURSE = load_course(REPO / "course.yml")
+HOMEWORKS = list(COURSE.assignments)
+# The reference runs under a second grading seed where a run is cheap (a notebook budget
+# of at most 15 minutes); the MCMC homeworks regrade their one run under other seeds in
+# their own test files instead.
+REFERENCE_RUNS = [(h, seed) for h in HOMEWORKS for seed in (REFERENCE_SEED, 2027)
+                  if seed == REFERENCE_SEED or COURSE.assignment(h).notebook_timeout <= 900]
+WRONG_SEEDS = range(25)
+
+
+@pytest.fixture(params=HOMEWORKS)
+def hw_id(request):
+    return request.param
+
+
+# ----------------------------------------------------------- no kernel needed
+def test_the_notebook_states_every_size_of_the_design(course, hw_id):
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    sizes = hw.sizes(a.false_fail_budget)
+    template = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
+    stated = "\n".join(c.source for c in build_source_notebook(a).cells)
+    for name, n in sizes.items():
+        assert "{{" + name + "}}" in template, name
+        # each placeholder's sentence now carries the design's number
+        for m in re.finditer(r"\{\{" + name + r"\}\}", template):
+            before = template[max(0, m.start() - 30):m.start()]
+            assert before + str(n) in stated, (name, before)
+    assert not contract.PLACEHOLDER.search(stated)
+    assert hw.context(7, a.false_fail_budget).sizes == sizes
+
+
+def test_every_test_cell_has_a_question_and_every_question_a_cell(course, hw_id):
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    cells = {c.metadata.nbgrader["grade_id"] for c in build_source_notebook(a).cells
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+             and c.cell_type == "code" and not c.metadata.nbgrader.get("solution")}
+    assert cells == set(hw.questions)
+    assert set(hw.questions) <= set(a.questions)      # every hidden question has points
+
+
+def test_the_share_of_the_budget_comes_from_the_declared_checks(course, hw_id):
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    ctx = hw.context(1, a.false_fail_budget)
+    assert hw.total_checks == sum(q.n_checks for q in hw.questions.values())
+    assert ctx.alpha == pytest.approx(a.false_fail_budget / max(1, hw.total_checks))
+
+
+# ----------------------------------------------------- one real kernel run each
+@pytest.mark.parametrize("hw_id, seed", REFERENCE_RUNS)
+def test_the_reference_solution_gets_full_marks(course, hw_id, seed):
+    outcome, results, _ = reference_run(course, hw_id, seed)
+    assert outcome.stopped is None
+    assert sorted(full_marks(results)) == sorted(results), \
+        {g: r.messages for g, r in results.items() if r.points < r.max_points}
+
+
+def _secrets(detail) -> list[str]:
+    """How a truth or a band could be written in a message."""
+    out = []
+    for d in detail:
+        for key in ("truth", "se", "half_width", "tolerance"):
+            v = d.get(key)
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= 1e-3 \
+                    and float(v) != round(float(v)):
+                out += [f"{v:.3f}", f"{v:.4f}", repr(float(v))]
+    return out
+
+
+def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course, hw_id):
+    """Each registered wrong answer, applied to the reference's own answers (its own
+    sampling noise included), loses points on every question it touches, under every
+    seed tried; what it is told names no truth and no band."""
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    outcome, _, values = reference_run(course, hw_id)
+    assert hw.wrong_answers, "a homework declares its known wrong answers"
+    for label, mistake in hw.wrong_answers.items():
+        for seed in WRONG_SEEDS:
+            ctx = hw.context(seed, a.false_fail_budget)
+            wrong = mistake(values, ctx)
+            touched = [gid for gid in wrong if wrong[gid] is not values.get(gid)]
+            assert touched, label
+            for gid in touched:
+                r = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
+                assert r.points < r.max_points, (label, seed, gid, r.messages)
+                text = " ".join(r.messages)
+                leaked = [s for s in _secrets(r.detail) if s in text]
+                assert not leaked, (label, r.grade_id, leaked)
+
+
+# -------------------------------------------------------------- the contract
+def test_sizes_follow_the_budget_from_release_to_grading(course, tmp_path):
+    """Another false_fail_budget in course.yml changes the design: the released notebook
+    states the new size, and the reference still earns full marks under it."""
+    hw_id = "adjsets"
+    stated = {}
+    for budget in (1e-3, 1e-5):
+        a = dataclasses.replace(course.assignment(hw_id), false_fail_budget=budget)
+        c = dataclasses.replace(course, course_dir=tmp_path / f"b{budget}",
+                                exchange=tmp_path / f"b{budget}" / "exchange",
+                                assignments={**course.assignments, hw_id: a})
+        release(c, hw_id)
+        text = (c.course_dir / "release" / hw_id / f"{a.notebook_name}.ipynb").read_text()
+        stated[budget] = sorted(set(re.findall(r"num_samples=(\d+)", text)))
+        n = homework_of(course, hw_id).sizes(budget)["num_samples"]
+        assert stated[budget] == [str(n)]
+        if budget == course.assignment(hw_id).false_fail_budget:
+            _, results, _ = reference_run(course, hw_id)
+        else:
+            _, results = grade(c, hw_id, 11, assignment=a)
+        assert sorted(full_marks(results)) == sorted(results), \
+            {g: r.messages for g, r in results.items() if r.points < r.max_points}
+    assert stated[1e-3] != stated[1e-5]
+
+
+def _with_checks(course, tmp_path, hw_id, edit):
+    """The course with a copy of the homework's checks file, edited."""
+    a = course.assignment(hw_id)
+    path = tmp_path / "assignments" / hw_id / "checks.py"   # data paths resolve from here
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(edit(a.checks.read_text()))
+    shutil.copytree(REPO / "datasets" / hw_id, tmp_path / "datasets" / hw_id)
+    a = dataclasses.replace(a, checks=path)
+    return dataclasses.replace(course, course_dir=tmp_path / "state",
+                               exchange=tmp_path / "state" / "exchange",
+                               assignments={**course.assignments, hw_id: a})
+
+
+@pytest.mark.parametrize("typo, message", [
+    ('@hw.question("test_naive"', "test cell 'test_naive' has no hidden question"),
+    ('@hw.question("test_cpts"', "test cell 'test_cpts' has no hidden question"),
+])
+def test_a_grade_id_typo_in_the_checks_is_refused_in_one_line(course, tmp_path, typo, message):
+    c = _with_checks(course, tmp_path, "backdoor",
+                     lambda s: s.replace(typo, typo[:-1] + '_x"'))
+    for action in (lambda: release(c, "backdoor"), lambda: check_solution(c, "backdoor")):
+        with pytest.raises(CourseError) as err:
+            action()
+        assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_question_without_a_cell_and_an_unknown_size_are_refused(course, tmp_path):
+    c = _with_checks(course, tmp_path, "backdoor", lambda s: s + (
+        '\n\n@hw.question("test_extra", answers=["cpts"], n_checks=0)\n'
+        'def check_extra(values, ctx):\n    return []\n'))
+    with pytest.raises(CourseError, match="hidden question 'test_extra' has no test cell"):
+        check_solution(c, "backdoor")
+    c = _with_checks(course, tmp_path / "2", "backdoor", lambda s: s.replace(
+        'return {"num_samples": design_sample_size(budget)}',
+        'return {"num_samples": design_sample_size(budget), "num_draws": 10}'))
+    with pytest.raises(CourseError, match="size 'num_draws' is never stated"):
+        release(c, "backdoor")
+    c = _with_checks(course, tmp_path / "3", "backdoor", lambda s: s.replace(
+        'return {"num_samples": design_sample_size(budget)}',
+        'return {"n_samples": design_sample_size(budget)}'))
+    with pytest.raises(CourseError, match=r"placeholder \{\{num_samples\}\} is not a size"):
+        release(c, "backdoor")
+
+
+def test_design_sizes_must_be_positive_ints():
+    from autograder.homework import Homework
+    hw = Homework()
+    hw.design(lambda budget: {"n": np.int64(3) if budget > 0.5 else 2.5})
+    assert hw.sizes(0.9) == {"n": 3} and type(hw.sizes(0.9)["n"]) is int
+    with pytest.raises(CourseError, match="size 'n' is not a positive int"):
+        hw.sizes(1e-3)
