@@ -59,6 +59,18 @@ def no_marks(results) -> list[str]:
     return [gid for gid, r in results.items() if r.points == 0]
 
 
+@pytest.fixture(scope="module")
+def checks(request, course):
+    """The hidden-checks module of the homework named by the test module's `HW`."""
+    return checks_of(course, request.module.HW)
+
+
+@pytest.fixture(scope="module")
+def hw(request, course):
+    """The `Homework` of the test module's `HW`."""
+    return homework_of(course, request.module.HW)
+
+
 def checks_of(course, assignment_id: str):
     """The hidden-checks module of a homework (its truths, tables and `hw`)."""
     return load_checks(course.assignment(assignment_id).checks)

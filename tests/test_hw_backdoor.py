@@ -7,15 +7,10 @@ import pytest
 
 from autograder.checks import detection_probability
 from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks, design_sizes
+from conftest import full_marks, grade, no_marks, design_sizes
 
 HW = "backdoor"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
 
 
 # ------------------------------------------------------------ derived facts

@@ -14,23 +14,12 @@ import pytest
 from autograder.checks import rhat_false_fail_rate, z_critical
 from autograder.checks.posterior import ar1_chains
 from autograder.grading import grade_values
-from autograder.homework import load_homework
 from pathlib import Path
 
-from conftest import REPO, checks_of, full_marks, grade, no_marks
+from conftest import REPO, full_marks, grade, no_marks
 from conftest import reference_run as shared_reference_run
 
 HW = "hglm"
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
-
-
-@pytest.fixture(scope="module")
-def hw(course):
-    return load_homework(course.assignment(HW).checks)
 
 
 @pytest.fixture(scope="module")

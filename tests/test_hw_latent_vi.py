@@ -12,20 +12,9 @@ import pytest
 
 from autograder.authoring import read_solution_sections
 from autograder.grading import grade_values
-from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks, score
+from conftest import full_marks, grade, no_marks, score
 
 HW = "latent_vi"
-
-
-@pytest.fixture(scope="module")
-def hw(course):
-    return load_homework(course.assignment(HW).checks)
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
 
 
 # ------------------------------------------------------------ derived facts

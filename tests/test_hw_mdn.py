@@ -13,20 +13,9 @@ from scipy.special import softmax
 
 from autograder.answers import decode_payload
 from autograder.grading import grade_values
-from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade
+from conftest import full_marks, grade
 
 HW = "mdn"
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
-
-
-@pytest.fixture(scope="module")
-def hw(course):
-    return load_homework(course.assignment(HW).checks)
 
 
 def score(course, hw, gid, values, seed):

@@ -12,22 +12,11 @@ from scipy import stats
 
 from autograder.checks import detection_probability, z_critical
 from autograder.grading import grade_values
-from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks, design_sizes
+from conftest import full_marks, grade, no_marks, design_sizes
 from conftest import reference_run as shared_reference_run
 
 HW = "pymc_do"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
-
-
-@pytest.fixture(scope="module")
-def hw(course):
-    return load_homework(course.assignment(HW).checks)
 
 
 @pytest.fixture(scope="module")

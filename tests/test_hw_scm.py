@@ -13,21 +13,10 @@ from scipy import integrate, stats
 
 from autograder.checks import fresh_draws, gof
 from autograder.grading import grade_values
-from autograder.homework import load_homework
-from conftest import checks_of, full_marks, grade, no_marks, score, design_sizes
+from conftest import full_marks, grade, no_marks, score, design_sizes
 
 HW = "scm"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
-
-
-@pytest.fixture(scope="module")
-def hw(course):
-    return load_homework(course.assignment(HW).checks)
-
-
-@pytest.fixture(scope="module")
-def checks(course):
-    return checks_of(course, HW)
 
 
 def right_answers(checks, rng) -> dict:
