@@ -25,9 +25,14 @@ from conftest import REPO
 
 HW = "adjsets"
 CANVAS_COLUMN = "Adjustment sets (87568490)"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
-DUE = NOW - timedelta(hours=3)       # bob submits 3 h late: one started day
-ALICE_DUE = NOW - timedelta(minutes=2)  # alice: a few minutes late, inside the 15-min grace
+
+
+def due_dates() -> tuple[datetime, datetime]:
+    """Taken when a course is written, not at import: under xdist a module may run long
+    after collection. Bob submits about 3 h late (one started day); alice, with her
+    extension, a few minutes late, inside the 15-minute grace."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return now - timedelta(hours=3), now - timedelta(minutes=1)
 
 
 def write_course(tmp: Path, **changes) -> Path:
@@ -44,10 +49,11 @@ def write_course(tmp: Path, **changes) -> Path:
     a = next(x for x in data["assignments"] if x["id"] == HW)
     for key in ("notebook", "solution", "checks"):
         a[key] = str(REPO / a[key])
-    a["due"] = DUE.isoformat()
+    due, alice_due = due_dates()
+    a["due"] = due.isoformat()
     a["late_policy"] = {"kind": "per_day", "fraction_per_day": 0.1, "max_fraction": 0.5,
                         "grace_minutes": 15}
-    a["extensions"] = {"alice": ALICE_DUE.isoformat(), "carol": 2}
+    a["extensions"] = {"alice": alice_due.isoformat(), "carol": 2}
     a["canvas_column"] = CANVAS_COLUMN
     data["assignments"] = [a]
     data.update(changes)
@@ -251,7 +257,9 @@ def test_stats_before_grading_is_one_line(tmp_path):
 
 def test_invalid_due_date_is_one_line(tmp_path):
     config = write_course(tmp_path)
-    config.write_text(config.read_text().replace(DUE.isoformat(), "2027-02-30T23:59:00+00:00"))
+    data = yaml.safe_load(config.read_text())
+    data["assignments"][0]["due"] = "2027-02-30T23:59:00+00:00"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
     line = error_line(*run(config, "gradebook", HW))
     assert line.startswith("error: course.yml:") and "2027-02-30" in line and "not a real date" in line
 
