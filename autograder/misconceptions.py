@@ -152,17 +152,9 @@ def _sample_pairs(a, b, depth: int = 0):
 
 
 def _pvalues(detail) -> list[float]:
-    out = []
-    if isinstance(detail, dict):
-        if _is_number(detail.get("pvalue")):
-            out.append(float(detail["pvalue"]))
-        for key, value in detail.items():
-            if isinstance(value, (dict, list, tuple)):
-                out += _pvalues(value)
-    elif isinstance(detail, (list, tuple)):
-        for value in detail:
-            out += _pvalues(value)
-    return out
+    """Every p-value a check reported, nested ones included."""
+    return _collect(detail, lambda d: ([float(d["pvalue"])] if _is_number(d.get("pvalue"))
+                                       else [], False))
 
 
 def _verdicts(result: QuestionResult) -> list[bool]:
@@ -218,41 +210,44 @@ def _frequencies(mine, theirs) -> float | None:
     return ratio
 
 
+def _collect(detail, pick) -> list:
+    """What `pick` finds in a check's detail, depth first in the check's order.
+    pick(a dict) -> (items, stop): stop=True does not look inside that dict."""
+    if isinstance(detail, dict):
+        items, stop = pick(detail)
+        return items if stop else items + [x for v in detail.values() for x in _collect(v, pick)]
+    if isinstance(detail, (list, tuple)):
+        return [x for v in detail for x in _collect(v, pick)]
+    return []
+
+
+def _estimate(d: dict):
+    """(value, truth, se) entries of one estimate's detail (close_to, close_to_table)."""
+    if {"value", "truth", "se"} <= d.keys() and _is_number(d["value"]):
+        ok = _is_number(d["truth"]) and _is_number(d["se"])
+        return ([(float(d["value"]), float(d["truth"]), float(d["se"]))] if ok else []), True
+    if {"values", "truths", "se"} <= d.keys():
+        try:
+            vals, truths = np.asarray(d["values"], float), np.asarray(d["truths"], float)
+            ses = np.broadcast_to(np.asarray(d["se"], float), truths.shape)
+        except (TypeError, ValueError):
+            return [], True
+        return list(zip(vals.ravel().tolist(), truths.ravel().tolist(), ses.ravel().tolist())), True
+    return [], False
+
+
 def _triples(detail) -> list[tuple[float, float, float]]:
     """(value, truth, se) of every estimate a check compared, in the check's order."""
-    out = []
-    if isinstance(detail, dict):
-        if {"value", "truth", "se"} <= detail.keys() and _is_number(detail["value"]):
-            if _is_number(detail["truth"]) and _is_number(detail["se"]):
-                out.append((float(detail["value"]), float(detail["truth"]), float(detail["se"])))
-            return out
-        if {"values", "truths", "se"} <= detail.keys():
-            try:
-                vals, truths = np.asarray(detail["values"], float), np.asarray(detail["truths"], float)
-                ses = np.broadcast_to(np.asarray(detail["se"], float), truths.shape)
-                return list(zip(vals.ravel().tolist(), truths.ravel().tolist(), ses.ravel().tolist()))
-            except (TypeError, ValueError):
-                return out
-        for value in detail.values():
-            out += _triples(value)
-    elif isinstance(detail, (list, tuple)):
-        for value in detail:
-            out += _triples(value)
-    return out
+    return _collect(detail, _estimate)
 
 
 def _counts(detail) -> list[tuple[list, list, float]]:
     """(observed, expected, p-value) of every frequency test a check ran."""
-    out = []
-    if isinstance(detail, dict):
-        if "counts" in detail and "expected" in detail and _is_number(detail.get("pvalue")):
-            return [(list(detail["counts"]), list(detail["expected"]), float(detail["pvalue"]))]
-        for value in detail.values():
-            out += _counts(value)
-    elif isinstance(detail, (list, tuple)):
-        for value in detail:
-            out += _counts(value)
-    return out
+    def pick(d):
+        if "counts" in d and "expected" in d and _is_number(d.get("pvalue")):
+            return [(list(d["counts"]), list(d["expected"]), float(d["pvalue"]))], True
+        return [], False
+    return _collect(detail, pick)
 
 
 def _is_number(x) -> bool:
