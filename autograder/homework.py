@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .errors import CourseError
+from autograder.errors import CourseError
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import inspect
 
 import numpy as np
 
-from .checks import guards
-from .checks.result import AnswerError
+from autograder.checks import guards
+from autograder.checks.result import AnswerError
 
 
 def _plain(fn, *args, **kwargs):

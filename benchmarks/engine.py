@@ -17,6 +17,7 @@ docs/benchmarks.md explains them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -28,20 +29,21 @@ import time
 from pathlib import Path
 
 import nbformat
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder import nbconfig  # noqa: E402
-from autograder.authoring import answer_from_variant, solution_variant  # noqa: E402
-from autograder.autograde import autograde_batch, read_report  # noqa: E402
-from autograder.collect import collect  # noqa: E402
-from autograder.config import load_course  # noqa: E402
-from autograder.execution import execute_sandboxed  # noqa: E402
-from autograder.release import release  # noqa: E402
-from autograder.sandbox import Limits, Sandbox  # noqa: E402
-from autograder.student import fetch, submit  # noqa: E402
+from autograder.steps import nbconfig  # noqa: E402
+from autograder.authoring.source import answer_from_variant, solution_variant  # noqa: E402
+from autograder.grading.report import read_report  # noqa: E402
+from autograder.pipeline.autograde import autograde_batch  # noqa: E402
+from autograder.pipeline.collect import collect  # noqa: E402
+from autograder.course.config import load_course  # noqa: E402
+from autograder.engine.execution import execute_sandboxed  # noqa: E402
+from autograder.pipeline.release import release  # noqa: E402
+from autograder.course.config import Limits  # noqa: E402
+from autograder.engine.sandbox import Sandbox  # noqa: E402
+from autograder.pipeline.student import fetch, submit  # noqa: E402
 
 HOMEWORKS = ["backdoor", "adjsets", "ipw", "scm"]
 CRASH = "\nimport os\nos._exit(1)\n"
@@ -61,20 +63,13 @@ def kinds(hw: str) -> list[tuple[str, str | None, dict]]:
 def build_batch(tmp: Path, n: int, threads: int | None = None):
     """One course per homework, each released and holding its share of the N submissions."""
     tmp.mkdir(parents=True, exist_ok=True)
-    data = yaml.safe_load((REPO / "course.yml").read_text())
     per_hw = -(-n // len(HOMEWORKS))
     roster = [f"s{i:02d}" for i in range(per_hw)]
-    data["course_dir"] = str(tmp / "state")
-    data["roster"] = [{"id": s} for s in roster]
-    for a in data["assignments"]:
-        for key in ("notebook", "solution", "checks"):
-            a[key] = str(REPO / a[key])
-        a["datasets"] = [str(REPO / d) for d in a.get("datasets", [])]
-    data["assignments"] = [a for a in data["assignments"] if a["id"] in HOMEWORKS]
+    course = load_course(REPO / "course.yml")
     if threads:
-        data["sandbox"] = {**data.get("sandbox", {}), "threads": threads}
-    (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    course = load_course(tmp / "course.yml")
+        limits = {"limits": dataclasses.replace(course.assignment(HOMEWORKS[0]).limits, threads=threads)}
+    course = course.moved(tmp / "state", roster=roster, homeworks=HOMEWORKS,
+                          assignment_changes=limits if threads else None)
     plan = []
     for hw in HOMEWORKS:
         a = course.assignment(hw)
@@ -199,7 +194,7 @@ def main():
     print(f"building a batch of {args.n} submissions in {tmp}", flush=True)
     course, plan = build_batch(tmp / "engine", args.n, args.threads)
     shutil.copytree(tmp / "engine", tmp / "plain")
-    plain_course = load_course(tmp / "engine" / "course.yml", course_dir=tmp / "plain" / "state")
+    plain_course = course.moved(tmp / "plain" / "state")
 
     print("plain nbgrader autograde, sequential ...", flush=True)
     t_plain, plain_failed = plain_nbgrader(plain_course, plan)

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.checks import frequencies, z_critical  # noqa: E402
-from autograder.config import load_course  # noqa: E402
+from autograder.course.config import load_course  # noqa: E402
 from autograder.homework import load_checks  # noqa: E402
 
 

@@ -47,10 +47,10 @@ def svi_case(threads: int) -> dict:
 
 def graded(assignment: str, seed: int = 11) -> dict:
     sys.path.insert(0, str(REPO))
-    from autograder.authoring import build_source_notebook
-    from autograder.config import load_course
+    from autograder.authoring.source import build_source_notebook
+    from autograder.course.config import load_course
     from autograder.homework import load_homework
-    from autograder.submission import grade_notebook
+    from autograder.grading.submission import grade_notebook
     with tempfile.TemporaryDirectory() as tmp:
         course = load_course(REPO / "course.yml", course_dir=Path(tmp))
         a = course.assignment(assignment)

@@ -164,10 +164,10 @@ def bench_notebooks(caches, timeout, homeworks=None, variants=None) -> list[dict
     checks and the grader's own calls included), seed 11."""
     code = textwrap.dedent(r'''
     import json, re, sys, time, tempfile
-    from autograder.config import load_course
-    from autograder.authoring import build_source_notebook
+    from autograder.course.config import load_course
+    from autograder.authoring.source import build_source_notebook
     from autograder.homework import load_homework
-    from autograder.submission import grade_notebook
+    from autograder.grading.submission import grade_notebook
     course = load_course(sys.argv[1] + "/course.yml", course_dir=tempfile.mkdtemp())
     a = course.assignment(sys.argv[2])
     nb = build_source_notebook(a)

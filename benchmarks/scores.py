@@ -12,10 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from autograder.authoring import answer_from_variant, build_source_notebook
-from autograder.config import load_course
+from autograder.authoring.source import answer_from_variant, build_source_notebook
+from autograder.course.config import load_course
 from autograder.homework import load_homework
-from autograder.submission import grade_notebook
+from autograder.grading.submission import grade_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = (11, 2027)

@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.authoring import build_source_notebook  # noqa: E402
+from autograder.authoring.source import build_source_notebook  # noqa: E402
 from autograder.checks import stage_sizes  # noqa: E402
-from autograder.config import load_course  # noqa: E402
+from autograder.course.config import load_course  # noqa: E402
 from autograder.homework import load_homework  # noqa: E402
 
 HOMEWORKS = ["backdoor", "adjsets", "frontdoor", "ipw", "scm"]

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring import fill_student_notebook, read_solution_sections
-from autograder.config import load_course
-from autograder.execution import execute_sandboxed
-from autograder.release import release
-from autograder.student import fetch, validate
-from autograder.submission import read_data
-from autograder.nbconfig import student_workspace
+from autograder.authoring.source import fill_student_notebook, read_solution_sections
+from autograder.course.config import load_course
+from autograder.engine.execution import execute_sandboxed
+from autograder.pipeline.release import release
+from autograder.pipeline.student import fetch, validate
+from autograder.grading.submission import read_data
+from autograder.steps.nbconfig import student_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.answers import decode_payload
-from autograder.authoring import answer_from_variant, build_source_notebook
-from autograder.config import load_course
+from autograder.grading.answers import decode_payload
+from autograder.authoring.source import answer_from_variant, build_source_notebook
+from autograder.course.config import load_course
 from autograder.homework import load_checks, load_homework
-from autograder.submission import grade_notebook
+from autograder.grading.submission import grade_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_SEED = 11   # the grading seed of the shared reference run of every homework
@@ -88,7 +88,7 @@ def context_of(course, assignment_id: str, seed: int = 1):
 
 def score(course, assignment_id: str, gid: str, values: dict, seed: int = 1):
     """Run one question's hidden checks on plain values, as the grader would (no kernel)."""
-    from autograder.grading import grade_values
+    from autograder.grading.verdict import grade_values
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     return grade_values(hw.questions[gid], values, hw.context(seed, a.false_fail_budget),

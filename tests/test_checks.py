@@ -1,7 +1,7 @@
 """Behaviour of autograder.checks against real numpy/scipy/arviz (no mocks).
 
 The statistical tests are seeded, so they are deterministic; the bands they
-exercise are sized (MC_CHECKS.md) so that they would pass under any seed with
+exercise are sized (docs/statistics.md) so that they would pass under any seed with
 probability >= 1 - alpha.
 """
 import math
@@ -18,7 +18,7 @@ from autograder.checks import (
     mean_se, min_distinct, normalise_sets, passed, per_check_alpha, proportion_se, required_n,
     rhat, rhat_false_fail_rate, snis_se, thin_to_ess, z_critical,
 )
-from autograder.checks.distribution import _ad_pvalue
+from autograder.checks.distribution import ad_pvalue
 from autograder.checks.posterior import ar1_chains, rhat_rank_vectorised
 
 BUDGET = 1e-3
@@ -283,12 +283,12 @@ def test_gof_min_n_guard():
 
 def test_anderson_darling_pvalue_is_calibrated():
     # Marsaglia & Marsaglia: asymptotic upper quantiles 2.492 (5%) and 3.857 (1%)
-    assert _ad_pvalue(2.492, 10**6) == pytest.approx(0.05, abs=5e-4)
-    assert _ad_pvalue(3.857, 10**6) == pytest.approx(0.01, abs=5e-4)
+    assert ad_pvalue(2.492, 10**6) == pytest.approx(0.05, abs=5e-4)
+    assert ad_pvalue(3.857, 10**6) == pytest.approx(0.01, abs=5e-4)
     # no p-value floor in the far tail (the published tail fit floors at ~6e-4/n), and monotone
     grid = np.linspace(0.05, 60, 3000)
     for n in (5, 50, 1000):
-        ps = np.array([_ad_pvalue(a, n) for a in grid])
+        ps = np.array([ad_pvalue(a, n) for a in grid])
         assert np.all(np.diff(ps) <= 0) and ps[-1] < 1e-100
     rng = np.random.default_rng(3)
     ps = np.array([anderson_darling(rng.standard_normal(50), stats.norm())[1] for _ in range(2000)])
@@ -331,7 +331,7 @@ def test_convergence_gates():
     r = convergence(split, "mu", min_ess=400)
     assert not r.passed and "R-hat" in r.message and r.detail["rhat"] > 1.05
 
-    # a CORRECT sampler at ESS ~ 440 exceeds R-hat 1.01 about 29% of the time (MC_CHECKS.md):
+    # a CORRECT sampler at ESS ~ 440 exceeds R-hat 1.01 about 29% of the time (docs/statistics.md):
     # it must pass, with feedback only
     phi = phi_for_ess(440, 4000)
     soft = next(x for x in ar1_chains(40, 4, 1000, phi, 7) if 1.01 < rhat(x) <= 1.05)
@@ -358,7 +358,7 @@ def test_vectorised_rhat_matches_arviz():
 def test_rhat_false_fail_rate_reproduces_mc_checks_table():
     phi_440 = phi_for_ess(440, 4000)
     soft = rhat_false_fail_rate(4, 1000, phi_440, 1.01, n_sims=600, seed=0)
-    assert 0.22 <= soft <= 0.37  # MC_CHECKS.md: 0.29; binomial SE ~ 0.019
+    assert 0.22 <= soft <= 0.37  # docs/statistics.md: 0.29; binomial SE ~ 0.019
     assert rhat_false_fail_rate(4, 1000, phi_440, 1.05, n_sims=600, seed=1) == 0.0
     assert rhat_false_fail_rate(4, 1000, 0.0, 1.01, n_sims=300, seed=2) == 0.0  # ESS ~ 4000
 

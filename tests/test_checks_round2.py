@@ -18,7 +18,7 @@ from autograder.checks import (
     proportion_se, randomised_pit, sequential, sidak_pvalue, spending, stage_sizes, two_sample,
     two_sample_joint, two_sample_n, with_atoms, z_critical,
 )
-from autograder.checks.distribution import _ad_pvalue
+from autograder.checks.distribution import ad_pvalue
 from autograder.checks.twosample import _AD2, ad2_asymptotic_pvalue
 
 from test_checks import assert_hides
@@ -32,7 +32,7 @@ def old_ad(x, dist):
     with np.errstate(divide="ignore"):
         s = np.sum((2 * i - 1) * (dist.logcdf(x) + dist.logsf(x[::-1])))
     a2 = float(-n - s / n)
-    return a2, _ad_pvalue(a2, n)
+    return a2, ad_pvalue(a2, n)
 
 
 def fails(results):

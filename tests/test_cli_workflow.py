@@ -18,9 +18,9 @@ import nbformat
 import pytest
 import yaml
 
-from autograder.authoring import fill_student_notebook, solution_variant
-from autograder.config import load_course
-from autograder.nbconfig import student_workspace
+from autograder.authoring.source import fill_student_notebook, solution_variant
+from autograder.course.config import load_course
+from autograder.steps.nbconfig import student_workspace
 from conftest import REPO
 
 HW = "adjsets"
@@ -214,7 +214,7 @@ def test_canvas_export_follows_the_gradebook_import_format(flow):
 
 
 def test_stats_prints_the_table_and_writes_the_report(flow, tmp_path):
-    from autograder.stats import message_key
+    from autograder.pipeline.stats import message_key
     config, course, out = flow
     code, text = run(config, "stats", HW, "--output", str(tmp_path / "report"))
     assert code == 0, text
@@ -234,7 +234,7 @@ def test_stats_prints_the_table_and_writes_the_report(flow, tmp_path):
 
 def test_stats_counts_misconceptions_when_results_name_them(flow, tmp_path):
     """Checks that name a misconception record it per question in grading.json."""
-    from autograder.stats import class_stats
+    from autograder.pipeline.stats import class_stats
     config, course, out = flow
     path = course.course_dir / "autograded" / "bob" / HW / "grading.json"
     saved = path.read_text()
@@ -287,7 +287,7 @@ def test_calibrate_writes_docs_only_when_asked(tmp_path):
 
 def test_validate_reports_each_check_as_its_cell_runs(flow):
     from autograder.nbcells import is_test_cell
-    from autograder.student import validate
+    from autograder.pipeline.student import validate
     config, course, out = flow
     path = student_workspace(course, "alice") / HW / f"{HW}.ipynb"
     calls = []

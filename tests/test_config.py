@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.config import LatePolicy, load_course
+from autograder.course.config import LatePolicy, load_course
 from autograder.errors import CourseError
-from autograder.nbconfig import nbgrader_config
+from autograder.steps.nbconfig import nbgrader_config
 
 REPO = Path(__file__).resolve().parents[1]
 

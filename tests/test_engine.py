@@ -7,6 +7,7 @@ added: a fault, an attack, or a known mistake dressed up to look right.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -19,18 +20,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from nbgrader.api import Gradebook
 
-from autograder.authoring import answer_from_variant
-from autograder.autograde import autograde, read_report
-from autograder.collect import collect
-from autograder.config import load_course
+from autograder.authoring.source import answer_from_variant
+from autograder.grading.report import read_report
+from autograder.pipeline.autograde import autograde
+from autograder.pipeline.collect import collect
+from autograder.course.config import load_course
 from autograder.nbcells import grade_id
-from autograder.nbconfig import student_workspace
-from autograder.release import release
-from autograder.feedback import feedback
-from autograder.student import fetch, fetch_feedback, submit
+from autograder.steps.nbconfig import student_workspace
+from autograder.pipeline.release import release
+from autograder.pipeline.feedback import feedback
+from autograder.pipeline.student import fetch, fetch_feedback, submit
 from conftest import REPO
 
 HW = "backdoor"
@@ -183,19 +184,15 @@ for host, port in [("127.0.0.1", {port}), ("pypi.org", 443)]:
 """
 
 
-def make_course(tmp: Path, roster, **settings):
-    data = yaml.safe_load((REPO / "course.yml").read_text())
-    data["course_dir"] = str(tmp / "state")
-    data["roster"] = [{"id": s} for s in roster]
-    a = next(x for x in data["assignments"] if x["id"] == HW)
-    for key in ("notebook", "solution", "checks"):
-        a[key] = str(REPO / a[key])
-    a["datasets"] = [str(REPO / d) for d in a["datasets"]]
-    a["timeout"] = {"cell": 60, "notebook": 400}
-    data["assignments"] = [a]
-    data.update(settings)
-    (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return load_course(tmp / "course.yml")
+def make_course(tmp: Path, roster, limits=None, **changes):
+    """The real course, in memory: state under tmp, this roster, the back-door homework
+    with shorter timeouts (and other sandbox limits)."""
+    a = {"cell_timeout": 60, "notebook_timeout": 400}
+    if limits:
+        a["limits"] = dataclasses.replace(load_course(REPO / "course.yml").assignment(HW).limits,
+                                          **limits)
+    return load_course(REPO / "course.yml").moved(tmp / "state", roster=roster, homeworks=[HW],
+                                                  assignment_changes=a, **changes)
 
 
 def hand_in(course, student, variant=None, extra=None, edit=None):
@@ -288,14 +285,14 @@ SUBMISSIONS = {
 def batch(tmp_path_factory, listener):
     tmp = tmp_path_factory.mktemp("engine")
     course = make_course(tmp, list(SUBMISSIONS) + ["corrupt"], submission_mb=2,
-                         sandbox={"notebook_output_mb": 8})
+                         limits={"notebook_output_mb": 8})
     release(course, HW)
     port, _ = listener
     secrets = [REPO / "assignments" / HW / "checks.py", REPO / "solutions" / HW / f"{HW}.py",
                course.course_dir / "gradebook.db",
                course.course_dir / "source" / HW / f"{HW}.ipynb",
                course.course_dir / "submitted" / "ok" / HW / f"{HW}.ipynb",
-               student_workspace(course, "ok") / HW / f"{HW}.ipynb", tmp / "course.yml"]
+               student_workspace(course, "ok") / HW / f"{HW}.ipynb", course.source]
     SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
     for student, how in SUBMISSIONS.items():
         hand_in(course, student, **how)
@@ -634,14 +631,17 @@ def children(pid: int) -> list[int]:
 
 
 def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path):
-    roster = ["r1", "r2", "r3"]
-    course = make_course(tmp_path, roster)
+    # a second process grades it, so the course is the real course.yml's (its roster),
+    # with the state in tmp_path
+    roster = ["alice", "bob", "carol"]
+    course = load_course(REPO / "course.yml", course_dir=tmp_path / "state")
     release(course, HW)
-    hand_in(course, "r1")
-    hand_in(course, "r2", "mistakes/naive.py")
-    hand_in(course, "r3")
+    hand_in(course, "alice")
+    hand_in(course, "bob", "mistakes/naive.py")
+    hand_in(course, "carol")
     collect(course, HW)
-    cmd = [sys.executable, "-m", "autograder.cli", "--config", str(tmp_path / "course.yml"),
+    cmd = [sys.executable, "-m", "autograder.cli", "--config", str(REPO / "course.yml"),
+           "--course-dir", str(tmp_path / "state"),
            "autograde", HW, "--workers", "1"]
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300
@@ -665,7 +665,7 @@ def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path
     assert "already graded by an earlier run" in second.stdout
     for s in recorded:  # not graded again: the stamped report is untouched
         assert read_report(course, HW, s) == before[s]
-    expected = {"r1": 9.0, "r2": 3.0, "r3": 9.0}
+    expected = {"alice": 9.0, "bob": 3.0, "carol": 9.0}
     with Gradebook(course.db_url) as gb:
         subs = gb.assignment_submissions(HW)
         assert sorted(s.student.id for s in subs) == roster  # one each, none duplicated

@@ -19,12 +19,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from autograder import safehtml
-from autograder.autograde import autograde, read_report
-from autograder.collect import collect
-from autograder.feedback import feedback
+from autograder.grading.report import read_report
+from autograder.pipeline.autograde import autograde
+from autograder.pipeline.collect import collect
+from autograder.pipeline.feedback import feedback
 from autograder.nbcells import grade_id, is_test_cell
-from autograder.release import release
-from autograder.student import fetch, fetch_feedback, submit
+from autograder.pipeline.release import release
+from autograder.pipeline.student import fetch, fetch_feedback, submit
 from test_pipeline import HW, answer, make_course, notebook_path
 
 HONEST, HOSTILE = "honest", "hostile"

@@ -26,16 +26,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 
-from autograder.autograde import autograde
-from autograder.collect import collect
-from autograder.config import load_course
-from autograder.export import rows
-from autograder.feedback import feedback
-from autograder.formgrader import server_command, write_config
-from autograder.release import release
-from autograder.student import fetch, submit
+from autograder.pipeline.autograde import autograde
+from autograder.pipeline.collect import collect
+from autograder.pipeline.export import rows
+from autograder.pipeline.feedback import feedback
+from autograder.pipeline.formgrader import server_command, write_config
+from autograder.pipeline.release import release
+from autograder.pipeline.student import fetch, submit
 from test_pipeline import HW, answer, make_course
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,12 +51,10 @@ BOB_ANSWER = ("Promotion 1 looks better overall: $P(Y=1 \\mid X=1) > P(Y=1 \\mid
 
 def build_course(tmp: Path):
     """Release, two late submissions, collect, autograde, feedback."""
-    course = make_course(tmp, roster=["alice", "bob"])
-    data = yaml.safe_load(course.source.read_text())
     # due a day and a half ago: both are late by two started days (20% off)
-    data["assignments"][0]["due"] = (datetime.now(timezone.utc) - timedelta(hours=36)).isoformat(timespec="seconds")
-    course.source.write_text(yaml.safe_dump(data, sort_keys=False))
-    course = load_course(course.source)
+    due = (datetime.now(timezone.utc) - timedelta(hours=36)).replace(microsecond=0)
+    course = make_course(tmp, roster=["alice", "bob"]).moved(
+        tmp / "state", assignment_changes={"due": due})
     release(course, HW)
     for s in ("alice", "bob"):
         fetch(course, HW, s)
@@ -305,7 +301,7 @@ def test_figures_count_in_the_output_budget():
     so a loop of figures is cut like a loop of prints (no kernel needed)."""
     import base64
     import nbformat
-    from autograder.execution import LimitedClient
+    from autograder.engine.execution import LimitedClient
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
     client = LimitedClient(nb)
     client.reset_execution_trackers()  # what nbclient does before running a notebook and a cell
@@ -324,7 +320,7 @@ def test_figures_count_in_the_output_budget():
 
 def test_labels_come_from_the_section_headings_of_the_source_notebook():
     import nbformat
-    from autograder.summary import question_labels
+    from autograder.steps.summary import question_labels
     v4 = nbformat.v4
 
     def graded(gid, kind="code"):

@@ -13,13 +13,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import contract
-from autograder.authoring import build_source_notebook
-from autograder.config import load_course
+from autograder.authoring import contract
+from autograder.authoring.source import build_source_notebook
+from autograder.course.config import load_course
 from autograder.errors import CourseError
-from autograder.grading import grade_values
-from autograder.reference import check_solution
-from autograder.release import release
+from autograder.grading.verdict import grade_values
+from autograder.pipeline.reference import check_solution
+from autograder.pipeline.release import release
 from conftest import REFERENCE_SEED, REPO, full_marks, grade, homework_of, reference_run
 
 COURSE = load_course(REPO / "course.yml")

@@ -75,7 +75,7 @@ def test_the_band_bounds_the_stratified_estimator_on_the_graders_tables(checks):
 def test_simulated_wrong_answers_are_rejected_and_right_ones_accepted(course, checks):
     """The checks themselves, on plain data: the brief's mistakes with their own
     sampling noise lose points; exact right answers keep them."""
-    from autograder.grading import grade_values
+    from autograder.grading.verdict import grade_values
     a = course.assignment(HW)
     hw = load_homework(a.checks)
     fixed = {"test_cpts": {"cpts": checks.TRUE_CPTS},
@@ -97,7 +97,7 @@ def test_simulated_wrong_answers_are_rejected_and_right_ones_accepted(course, ch
 
 
 def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks):
-    from autograder.grading import grade_values
+    from autograder.grading.verdict import grade_values
     a = course.assignment(HW)
     hw = load_homework(a.checks)
     ctx = hw.context(3, a.false_fail_budget)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import detection_probability
-from autograder.grading import grade_values
+from autograder.grading.verdict import grade_values
 from conftest import REPO, full_marks, grade, no_marks, score, design_sizes
 
 HW = "frontdoor"

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.checks import rhat_false_fail_rate, z_critical
 from autograder.checks.posterior import ar1_chains
-from autograder.grading import grade_values
+from autograder.grading.verdict import grade_values
 from pathlib import Path
 
 from conftest import REPO, full_marks, grade, no_marks

@@ -10,8 +10,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.authoring import read_solution_sections
-from autograder.grading import grade_values
+from autograder.authoring.source import read_solution_sections
+from autograder.grading.verdict import grade_values
 from conftest import full_marks, grade, no_marks, score
 
 HW = "latent_vi"

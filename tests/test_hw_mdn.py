@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 
-from autograder.answers import decode_payload
-from autograder.grading import grade_values
+from autograder.grading.answers import decode_payload
+from autograder.grading.verdict import grade_values
 from conftest import full_marks, grade
 
 HW = "mdn"

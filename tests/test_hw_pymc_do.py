@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from autograder.checks import detection_probability, z_critical
-from autograder.grading import grade_values
+from autograder.grading.verdict import grade_values
 from conftest import full_marks, grade, no_marks, design_sizes
 from conftest import reference_run as shared_reference_run
 

@@ -12,7 +12,7 @@ import pytest
 from scipy import integrate, stats
 
 from autograder.checks import fresh_draws, gof
-from autograder.grading import grade_values
+from autograder.grading.verdict import grade_values
 from conftest import full_marks, grade, no_marks, score, design_sizes
 
 HW = "scm"

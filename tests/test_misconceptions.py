@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from autograder.checks import after_gate, compare_sets, failed, passed
-from autograder.grading import grade_values
+from autograder.grading.verdict import grade_values
 from autograder.homework import load_homework
-from autograder.misconceptions import diagnose
+from autograder.grading.misconceptions import diagnose
 from conftest import checks_of, grade, no_marks
 
 # Homeworks whose wrong answers replace the answers they change without reading a

@@ -3,7 +3,7 @@ release -> fetch -> validate -> submit -> collect -> autograde -> feedback -> ex
 
 One batch holds a correct, a wrong, an erroring, a late, a crashing, a damaged,
 a misfiled and a tampered submission, plus one from an unknown student, and
-shows that each problem in ../shared/NBGRADER_NOTES.md is handled.
+shows that each problem listed in docs/nbgrader.md is handled.
 """
 from __future__ import annotations
 
@@ -14,20 +14,20 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from nbgrader.api import Gradebook
 
-from autograder.authoring import answer_from_variant
-from autograder.autograde import autograde, read_report
-from autograder.collect import collect
-from autograder.config import load_course
+from autograder.authoring.source import answer_from_variant
+from autograder.grading.report import read_report
+from autograder.pipeline.autograde import autograde
+from autograder.pipeline.collect import collect
+from autograder.course.config import load_course
 from autograder.errors import CourseError
-from autograder.export import export_csv
-from autograder.feedback import feedback
-from autograder.nbconfig import student_workspace
+from autograder.pipeline.export import export_csv
+from autograder.pipeline.feedback import feedback
+from autograder.steps.nbconfig import student_workspace
 from autograder.nbcells import grade_id
-from autograder.release import release
-from autograder.student import fetch, fetch_feedback, submit, validate
+from autograder.pipeline.release import release
+from autograder.pipeline.student import fetch, fetch_feedback, submit, validate
 from conftest import REPO
 
 HW = "backdoor"
@@ -37,16 +37,8 @@ CRASH = "\nimport os\nos._exit(1)\n"
 
 
 def make_course(tmp: Path, roster=ROSTER):
-    data = yaml.safe_load((REPO / "course.yml").read_text())
-    data["course_dir"] = str(tmp / "state")
-    data["roster"] = [{"id": s} for s in roster]
-    a = next(x for x in data["assignments"] if x["id"] == HW)
-    for key in ("notebook", "solution", "checks"):
-        a[key] = str(REPO / a[key])
-    a["datasets"] = [str(REPO / d) for d in a["datasets"]]
-    data["assignments"] = [a]
-    (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return load_course(tmp / "course.yml")
+    """The real course, in memory: state under tmp, this roster, the back-door homework."""
+    return load_course(REPO / "course.yml").moved(tmp / "state", roster=roster, homeworks=[HW])
 
 
 def notebook_path(course, student):

@@ -22,7 +22,7 @@ from scipy.special import expit
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, close_to, compare_sets,
                                compare_structure, draw_probe, failed, normalise_sets, passed,
                                required_n)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 hw = Homework()

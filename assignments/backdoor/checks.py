@@ -14,7 +14,7 @@ import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
                                as_float, close_to, draw_probe, failed, passed, required_n)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies.backdoor import (BRIEF_OVERALL, PROBE_RANGE, ace, ace_se,  # noqa: F401
                                          brief_overall_rates, cpts_from_counts, interventional,

@@ -18,7 +18,7 @@ import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
                                close_to, draw_probe, failed, passed, required_n)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv"

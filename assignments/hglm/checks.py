@@ -12,7 +12,7 @@ Regenerate the cache with
 and tests/test_hw_hglm.py shows that an independent run of this code agrees
 with the cache within the combined Monte Carlo error.
 
-Bands (MC_CHECKS.md, "Posterior against a reference posterior"): a posterior
+Bands (docs/statistics.md, "Posterior draws against a reference posterior"): a posterior
 mean passes when |m - m_ref| <= z * sqrt(MCSE^2 + MCSE_ref^2), MCSE from the
 student's own draws (az.mcse), z from the assignment's share of the false-fail
 budget. Convergence gate: hard fail at R-hat > 1.05 or bulk ESS < MIN_ESS;

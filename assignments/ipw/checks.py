@@ -18,7 +18,7 @@ import numpy as np
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, as_array, as_float, close_to,
                                detection_probability, draw_probe, failed, frequencies, passed,
                                required_n)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 

@@ -34,7 +34,7 @@ from scipy import stats
 
 from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
                                passed, required_n, z_critical)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 HERE = Path(__file__).resolve().parent
@@ -464,7 +464,7 @@ def untrained(values, ctx):
 def _reference_code() -> tuple[list[str], dict[str, str]]:
     """The notebook's locked code cells (minus visible tests) and the reference sections."""
     import nbformat
-    from autograder.authoring import read_solution_sections
+    from autograder.authoring.source import read_solution_sections
     nb = nbformat.read(HERE / "latent_vi.ipynb", as_version=4)
     locked = [c.source for c in nb.cells if c.cell_type == "code"
               and not c.metadata.get("nbgrader", {}).get("solution")

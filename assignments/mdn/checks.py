@@ -39,7 +39,7 @@ from scipy import stats
 from scipy.special import logsumexp, softmax
 
 from autograder.checks import AnswerError, as_array, draw_probe, failed, frequencies, passed
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 HERE = Path(__file__).resolve().parent

@@ -24,7 +24,7 @@ from scipy.special import expit
 
 from autograder.checks import (AnswerError, after_gate, as_array, as_float, close_to, convergence,
                                failed, fresh_draws, gof, mcse_mean, passed)
-from autograder.config import DEFAULT_BUDGET
+from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.

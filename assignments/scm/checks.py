@@ -112,7 +112,7 @@ SCM_A_LAWS = {
 
 
 # ------------------------------------------------------ required sample sizes
-# Below this size a GOF test misses even sizeable slips (MC_CHECKS.md power table:
+# Below this size a GOF test misses even sizeable slips (docs/statistics.md power table:
 # n = 1000 detects a 0.2 sd shift of a normal at alpha = 1e-3).
 MIN_GOF_N = 1000
 

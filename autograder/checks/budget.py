@@ -1,6 +1,6 @@
-"""Spending the false-fail budget and sizing samples (see /work/shared/MC_CHECKS.md).
+"""Spending the false-fail budget and sizing samples (docs/statistics.md).
 
-A check on a random answer is a hypothesis test. MC_CHECKS.md fixes the
+A check on a random answer is a hypothesis test. docs/statistics.md gives the
 false-fail budget at A = 1e-3 per submission, split over the m checks by
 Bonferroni (alpha' = A/m), critical value z = Phi^-1(1 - alpha'/2), and the
 required size n >= ((z + z_beta) * sigma / b)^2 for power 1 - beta against the
@@ -22,12 +22,12 @@ def _check_level(alpha: float, what: str = "alpha") -> float:
 
 
 def z_critical(alpha: float) -> float:
-    """Two-sided critical value Phi^-1(1 - alpha/2) (MC_CHECKS.md, "Critical value")."""
+    """Two-sided critical value Phi^-1(1 - alpha/2) (docs/statistics.md, "Allotting the budget")."""
     return float(norm.isf(_check_level(alpha) / 2.0))
 
 
 def per_check_alpha(budget: float, n_checks: int) -> float:
-    """Bonferroni share of the per-submission budget: budget / n_checks (MC_CHECKS.md)."""
+    """Bonferroni share of the per-submission budget: budget / n_checks (docs/statistics.md)."""
     budget = _check_level(budget, "budget")
     if isinstance(n_checks, bool) or int(n_checks) != n_checks or n_checks < 1:
         raise ValueError(f"n_checks must be a positive integer, got {n_checks!r}")
@@ -59,7 +59,7 @@ def required_n(sigma: float, gap: float, alpha: float, power: float = 0.999,
 
     z_beta = Phi^-1(power) (one-sided). Then an estimate centred on a wrong
     answer `gap` away from the truth lands outside the band with probability
-    >= power (MC_CHECKS.md, "Required size").
+    >= power (docs/statistics.md, "Estimate against a known truth").
     """
     sigma, gap, delta = float(sigma), float(gap), float(delta)
     if sigma < 0 or delta < 0:

@@ -319,7 +319,7 @@ def _tail_fix_poly() -> np.poly1d:
 _TAIL_FIX = _tail_fix_poly()
 
 
-def _ad_pvalue(a2: float, n: int) -> float:
+def ad_pvalue(a2: float, n: int) -> float:
     """P(A_n^2 >= a2) for a fully specified continuous distribution.
 
     Marsaglia & Marsaglia (2004), "Evaluating the Anderson-Darling distribution",
@@ -374,7 +374,7 @@ def anderson_darling(samples, dist, resolution="auto", rounding="nearest",
     if info["n_impossible"]:
         return math.inf, 0.0
     a2 = _ad_from_logs(log_u, log_v)
-    return a2, _ad_pvalue(a2, x.size)
+    return a2, ad_pvalue(a2, x.size)
 
 
 def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
@@ -422,7 +422,7 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
         stat, p = float(res.statistic), float(res.pvalue)
     else:
         stat = _ad_from_logs(log_u, log_v)
-        p = _ad_pvalue(stat, x.size)
+        p = ad_pvalue(stat, x.size)
     detail.update(statistic=stat, pvalue=p)
     if p >= alpha:
         return passed(f"`{name}` looks like draws from the target distribution.", **detail)
@@ -437,7 +437,7 @@ def thin_to_ess(draws, ess: float = None) -> np.ndarray:
 
     draws: (n,) or (chains, n). k = ceil(total / ess). If ess is None it is
     ArviZ's bulk ESS of the draws. Thinning leaves roughly independent draws so
-    GOF tests keep their nominal false-fail rate (MC_CHECKS.md).
+    GOF tests keep their nominal false-fail rate (docs/statistics.md).
     """
     arr = np.atleast_2d(np.asarray(draws, dtype=np.float64))
     if arr.ndim != 2:

@@ -1,4 +1,4 @@
-"""Compare a Monte Carlo estimate with an analytic truth (MC_CHECKS.md, "Formulas").
+"""Compare a Monte Carlo estimate with an analytic truth (docs/statistics.md).
 
 Pass when |est - truth| <= z * SE + delta, z = z_critical(alpha). SE comes from
 the sample size the student used or the question requires, never from the
@@ -98,7 +98,7 @@ def close_to_each(values, truths: Mapping, ses, alpha: float, delta=0.0,
 
     The entries of `truths` define what is checked (extra keys in `values` are
     ignored). `ses` and `delta` are dicts keyed like `truths` or one shared number.
-    The per-entry level is alpha / len(truths) (Bonferroni inside, MC_CHECKS.md),
+    The per-entry level is alpha / len(truths) (Bonferroni inside, docs/statistics.md),
     so the whole answer keeps the false-fail rate alpha. Score = share of entries
     within their band; full marks iff all are.
     """

@@ -1,6 +1,6 @@
 """MCMC answers: MCSE, reference-posterior comparison, convergence gates.
 
-MC_CHECKS.md: for MCMC, SE = sd / sqrt(ESS_bulk) = az.mcse; a posterior mean is
+docs/statistics.md: for MCMC, SE = sd / sqrt(ESS_bulk) = az.mcse; a posterior mean is
 compared with a long reference run by z = (m - m_ref) / sqrt(MCSE^2 + MCSE_ref^2);
 and a hard R-hat <= 1.01 gate fails correct samplers at moderate ESS, so the
 hard gate is 1.05 with 1.01 reported as feedback.
@@ -93,7 +93,7 @@ def convergence(draws, name: str, min_ess: float, hard_rhat: float = 1.05,
 
     Hard fail when R-hat > hard_rhat or bulk ESS < min_ess (the question's
     requirement). soft_rhat < R-hat <= hard_rhat passes with a feedback note
-    (detail['soft_warning'] = True). Why not a hard 1.01 gate: the MC_CHECKS.md
+    (detail['soft_warning'] = True). Why not a hard 1.01 gate: the docs/statistics.md
     table shows 4 correct AR(1) chains x 1000 draws exceed R-hat 1.01 with
     probability 0.29 at ESS ~ 440 (0.06 at ~700, 0.009 at ~1000), but never 1.05
     at ESS >= 440 (Vehtari et al. 2021 give the 1.01 threshold); see
@@ -179,7 +179,7 @@ def rhat_false_fail_rate(n_chains: int, n_draws: int, phi: float, threshold: flo
                          n_sims: int, seed) -> float:
     """Fraction of CORRECT (stationary AR(1), coefficient phi) samplers with R-hat > threshold.
 
-    Shows which R-hat gate is safe for a given ESS (MC_CHECKS.md "Convergence
+    Shows which R-hat gate is safe for a given ESS (docs/calibration.md "Convergence
     gates"). Simulated in blocks to bound memory.
     """
     if n_sims < 1:

@@ -129,11 +129,11 @@ def ad2_asymptotic_pvalue(a2: float, n1: int, n2: int) -> float:
     (Scholz & Stephens 1987); matching the exact finite-N null variance sd_N^2
     corrects the scale (the mean is exactly 1 for every N).
     """
-    from .distribution import _ad_pvalue
+    from .distribution import ad_pvalue
     if n1 + n2 < 8:
         return 1.0
     astar = 1.0 + (a2 - 1.0) * math.sqrt(_VAR_ADINF / _ad2_variance(n1, n2))
-    return _ad_pvalue(astar, 10 ** 12)
+    return ad_pvalue(astar, 10 ** 12)
 
 
 def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 20,

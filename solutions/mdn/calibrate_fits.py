@@ -23,8 +23,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from autograder.authoring import build_source_notebook  # noqa: E402
-from autograder.config import load_course  # noqa: E402
+from autograder.authoring.source import build_source_notebook  # noqa: E402
+from autograder.course.config import load_course  # noqa: E402
 from autograder.homework import load_checks  # noqa: E402
 
 

@@ -1,0 +1,1 @@
+"""Building a homework's notebooks from its files, and holding a homework to its declared contract."""

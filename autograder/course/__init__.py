@@ -1,0 +1,1 @@
+"""course.yml as typed objects, and what the course state folder holds."""

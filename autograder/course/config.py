@@ -1,0 +1,451 @@
+"""Load and validate course.yml, the single source of course configuration.
+
+Errors are one line, `FILE:LINE: where: what`, so an instructor can jump to the
+mistake. Everything else in the platform reads the typed `Course` built here.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from autograder.errors import CourseError
+
+_ID = r"^[A-Za-z0-9_-]+$"
+_DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["course_id", "assignments"],
+    "properties": {
+        "course_id": {"type": "string", "pattern": _ID},
+        "course_dir": {"type": "string"},
+        "exchange": {"type": "string"},
+        "workers": {"type": "integer", "minimum": 1},
+        "submission_mb": {"type": "integer", "minimum": 1},
+        "dask_scheduler": {"type": "string"},
+        "sandbox": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "memory_mb": {"type": "integer", "minimum": 256},
+                "cpu_seconds": {"type": "integer", "minimum": 1},
+                "processes": {"type": "integer", "minimum": 16},
+                "file_mb": {"type": "integer", "minimum": 1},
+                "threads": {"type": "integer", "minimum": 1},
+                "output_mb": {"type": "integer", "minimum": 1},
+                "notebook_output_mb": {"type": "integer", "minimum": 1},
+            },
+        },
+        "roster": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "first_name": {"type": "string"},
+                    "last_name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "sis_user_id": {"type": "string"},
+                    "sis_login_id": {"type": "string"},
+                    "section": {"type": "string"},
+                },
+            },
+        },
+        "roster_file": {"type": "string"},
+        "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+        "assignments": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "title", "notebook", "solution", "checks", "due", "questions"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "title": {"type": "string"},
+                    "notebook": {"type": "string"},
+                    "solution": {"type": "string"},
+                    "checks": {"type": "string"},
+                    "due": {"type": "string", "pattern": _DATE},
+                    "late_policy": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["kind"],
+                        "properties": {
+                            "kind": {"enum": ["none", "zero", "per_day"]},
+                            "fraction_per_day": {"type": "number", "minimum": 0, "maximum": 1},
+                            "max_fraction": {"type": "number", "minimum": 0, "maximum": 1},
+                            "grace_minutes": {"type": "number", "minimum": 0},
+                        },
+                    },
+                    # student id -> a new due date, or extra days (a number)
+                    "extensions": {
+                        "type": "object",
+                        "propertyNames": {"pattern": _ID},
+                        "additionalProperties": {"anyOf": [
+                            {"type": "string", "pattern": _DATE},
+                            {"type": "number", "exclusiveMinimum": 0}]},
+                    },
+                    "canvas_column": {"type": "string", "minLength": 1},
+                    "timeout": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "cell": {"type": "integer", "minimum": 1},
+                            "notebook": {"type": "integer", "minimum": 1},
+                        },
+                    },
+                    "seeds": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "policy": {"enum": ["per_student", "fixed"]},
+                            "base": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                    "datasets": {"type": "array", "items": {"type": "string"}},
+                    "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+                    "questions": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
+            },
+        },
+    },
+}
+
+DEFAULT_BUDGET = 1e-3  # false fails per submission; docs/statistics.md
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-kernel limits (course.yml `sandbox:`)."""
+    memory_mb: int = 6144       # address space of each process
+    cpu_seconds: int | None = None  # default: 2 x the notebook time limit
+    processes: int = 256        # processes + threads of the sandbox user
+    file_mb: int = 1024         # largest file the kernel may write
+    threads: int = 1            # BLAS/OpenMP/torch threads per kernel
+    output_mb: int = 4          # outputs kept per cell; the rest is dropped
+    notebook_output_mb: int = 16  # outputs kept for the whole notebook
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+
+
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email", "sis_user_id", "sis_login_id", "section")
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    kind: str = "none"  # none | zero | per_day
+    fraction_per_day: float = 0.0
+    max_fraction: float = 1.0
+    grace_minutes: float = 0.0  # lateness up to this is forgiven (docs/cli.md)
+
+    def days_late(self, seconds_late: float) -> int:
+        """Days counted against a submission: 0 within the grace period, else
+        each started 24 hours after the deadline plus the grace counts as one."""
+        beyond = seconds_late - 60 * self.grace_minutes
+        return 0 if beyond <= 0 else int(-(-beyond // 86400))  # ceiling
+
+    def penalty_fraction(self, seconds_late: float) -> float:
+        """Share of the score taken away."""
+        days = self.days_late(seconds_late)
+        if days == 0 or self.kind == "none":
+            return 0.0
+        if self.kind == "zero":
+            return 1.0
+        return min(self.max_fraction, days * self.fraction_per_day)
+
+    def describe(self) -> str:
+        grace = f", {self.grace_minutes:g} min grace" if self.grace_minutes else ""
+        if self.kind == "none":
+            return "no late penalty"
+        if self.kind == "zero":
+            return f"late work scores 0{grace}"
+        return (f"{100 * self.fraction_per_day:g}% off per started day late, at most "
+                f"{100 * self.max_fraction:g}%{grace}")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    notebook: Path
+    solution: Path
+    checks: Path
+    due: datetime
+    questions: dict[str, float]
+    late_policy: LatePolicy = LatePolicy()
+    cell_timeout: int = 300
+    notebook_timeout: int = 1800
+    seed_policy: str = "per_student"
+    seed_base: int = 0
+    datasets: tuple[Path, ...] = ()
+    false_fail_budget: float = DEFAULT_BUDGET
+    limits: Limits = Limits()  # the sandbox each submission's kernel runs in
+    extensions: dict[str, timedelta] = field(default_factory=dict)  # student -> extra time
+    canvas_column: str = ""  # the assignment's column header in Canvas (default: title)
+
+    @property
+    def notebook_name(self) -> str:
+        return self.notebook.stem
+
+    def due_for(self, student_id: str) -> datetime:
+        """The deadline of one student, with their extension."""
+        return self.due + self.extensions.get(student_id, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    source: Path  # the course.yml this came from
+    course_dir: Path
+    exchange: Path
+    roster: tuple[Student, ...]
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    workers: int | None = None          # local grading processes (default: CPU cores)
+    dask_scheduler: str | None = None   # grade on this Dask cluster instead
+    submission_mb: int = 50             # largest submission folder collect accepts
+
+    @property
+    def repo(self) -> Path:
+        return self.source.parent
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.course_dir / 'gradebook.db'}"
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        try:
+            return self.assignments[assignment_id]
+        except KeyError:
+            known = ", ".join(sorted(self.assignments)) or "none"
+            raise CourseError(
+                f"unknown assignment '{assignment_id}' (course.yml lists: {known})") from None
+
+    def student(self, student_id: str) -> Student:
+        for s in self.roster:
+            if s.id == student_id:
+                return s
+        raise CourseError(f"unknown student '{student_id}': not on the course roster")
+
+    def moved(self, course_dir: str | Path, *, roster=None, homeworks=None,
+              assignment_changes: dict | None = None, **changes) -> "Course":
+        """This course with its state in `course_dir` (and its exchange under it),
+        optionally another roster (ids or Students), only some homeworks, assignment
+        fields changed for each (`cell_timeout=60`) and course fields changed. Built
+        in memory: the pipeline is handed this object, nothing reads course.yml again."""
+        course_dir = Path(course_dir)
+        if roster is not None:
+            roster = tuple(s if isinstance(s, Student) else Student(str(s)) for s in roster)
+        kept = {k: dataclasses.replace(a, **(assignment_changes or {}))
+                for k, a in self.assignments.items() if homeworks is None or k in homeworks}
+        return dataclasses.replace(self, course_dir=course_dir, exchange=course_dir / "exchange",
+                                   roster=self.roster if roster is None else roster,
+                                   assignments=kept, **changes)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings so the schema sees what was typed."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line_of(node, path) -> int:
+    """1-based line of the YAML node at `path` (keys and indices)."""
+    line = node.start_mark.line
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line, node = key.start_mark.line, value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line
+        else:
+            break
+    return line + 1
+
+
+def _where(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "top level"
+
+
+def _schema_error(err: jsonschema.ValidationError, root_node, source: Path) -> CourseError:
+    path = list(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = sorted(k for k in err.instance if k not in allowed)
+        if extra:
+            path = path + [extra[0]]
+            hint = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
+            return CourseError(f"{source.name}:{_line_of(root_node, path)}: "
+                               f"unknown key '{extra[0]}' in {_where(path[:-1])}{hint}")
+    if err.validator == "pattern" and path and path[-1] == "due":
+        msg = f"'{err.instance}' is not a date with time zone, e.g. 2027-02-01T23:59:00+00:00"
+    elif err.validator == "required":
+        msg = err.message
+    else:
+        msg = err.message
+    return CourseError(f"{source.name}:{_line_of(root_node, path)}: {_where(path)}: {msg}")
+
+
+def _parse_due(text: str, where: str) -> datetime:
+    try:
+        due = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError as exc:  # the pattern passed: a day or hour that does not exist
+        raise CourseError(f"{where}: '{text}' is not a real date and time ({exc}); "
+                          "fix it, e.g. 2027-02-28T23:59:00+00:00") from None
+    return due.astimezone(timezone.utc)
+
+
+def _extensions(a: dict, due: datetime, where) -> dict[str, timedelta]:
+    out = {}
+    for student, value in a.get("extensions", {}).items():
+        if isinstance(value, str):
+            new_due = _parse_due(value, where("extensions"))
+            if new_due < due:
+                raise CourseError(f"{where('extensions')}: the extension of '{student}' "
+                                  f"({value}) is before the assignment's due date")
+            out[student] = new_due - due
+        else:
+            out[student] = timedelta(days=value)
+    return out
+
+
+def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Student, ...]:
+    students = [Student(**s) for s in data.get("roster", [])]
+    if "roster_file" in data:
+        path = base / data["roster_file"]
+        if not path.is_file():
+            raise CourseError(f"{source.name}:{_line_of(root_node, ['roster_file'])}: "
+                              f"roster file not found: {path}")
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: Excel's BOM
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in reader.fieldnames or []]
+            unknown = [h for h in header if h not in ROSTER_COLUMNS]
+            if "id" not in header or unknown:
+                what = f"unknown column '{unknown[0]}'" if unknown else "no 'id' column"
+                raise CourseError(f"{path.name}:1: {what}; the header must name columns from: "
+                                  f"{', '.join(ROSTER_COLUMNS)} (id is required)")
+            reader.fieldnames = header
+            for line, row in enumerate(reader, start=2):
+                if not re.match(_ID, row.get("id") or ""):
+                    raise CourseError(f"{path.name}:{line}: bad student id {row.get('id')!r} "
+                                      "(letters, digits, _ and - only)")
+                students.append(Student(**{k: (row.get(k) or "").strip() for k in ROSTER_COLUMNS}))
+    ids = [s.id for s in students]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CourseError(f"{source.name}: student id listed twice in the roster: {dupes[0]}")
+    return tuple(students)
+
+
+def load_course(path: str | Path = "course.yml", course_dir: str | Path | None = None) -> Course:
+    """Parse and validate course.yml. `course_dir` overrides where course state lives."""
+    source = Path(path).resolve()
+    if not source.is_file():
+        raise CourseError(f"course configuration not found: {source}")
+    text = source.read_text()
+    try:
+        root_node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise CourseError(f"{source.name}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise CourseError(f"{source.name}:1: expected a mapping of settings at the top level")
+
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        raise _schema_error(errors[0], root_node, source)
+
+    base = source.parent
+    cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
+    cdir = cdir.resolve()
+    exchange = data.get("exchange")
+    exchange = (base / exchange).resolve() if exchange else cdir / "exchange"
+    budget = data.get("false_fail_budget", DEFAULT_BUDGET)
+    limits = Limits(**data.get("sandbox", {}))
+
+    assignments: dict[str, Assignment] = {}
+    for i, a in enumerate(data["assignments"]):
+        def where(key, _i=i):
+            return f"{source.name}:{_line_of(root_node, ['assignments', _i, key])}"
+        if a["id"] in assignments:
+            raise CourseError(f"{where('id')}: assignment id '{a['id']}' is used twice")
+        for key in ("notebook", "solution", "checks"):
+            if not (base / a[key]).is_file():
+                raise CourseError(f"{where(key)}: {key} file not found: {a[key]}")
+        for ds in a.get("datasets", []):
+            if not (base / ds).exists():
+                raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
+        timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
+        due = _parse_due(a["due"], where("due"))
+        assignments[a["id"]] = Assignment(
+            id=a["id"], title=a["title"],
+            notebook=(base / a["notebook"]).resolve(),
+            solution=(base / a["solution"]).resolve(),
+            checks=(base / a["checks"]).resolve(),
+            due=due,
+            questions={k: float(v) for k, v in a["questions"].items()},
+            late_policy=LatePolicy(**a.get("late_policy", {"kind": "none"})),
+            cell_timeout=timeout.get("cell", 300),
+            notebook_timeout=timeout.get("notebook", 1800),
+            seed_policy=seeds.get("policy", "per_student"),
+            seed_base=seeds.get("base", 0),
+            datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
+            false_fail_budget=a.get("false_fail_budget", budget),
+            limits=limits,
+            extensions=_extensions(a, due, where),
+            canvas_column=a.get("canvas_column", ""),
+        )
+
+    roster = _read_roster(data, base, source, root_node)
+    ids = {s.id for s in roster}
+    for i, a in enumerate(data["assignments"]):
+        strangers = sorted(set(a.get("extensions", {})) - ids)
+        if strangers:
+            raise CourseError(f"{source.name}:{_line_of(root_node, ['assignments', i, 'extensions'])}: "
+                              f"extension for '{strangers[0]}', who is not on the roster")
+    return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
+                  roster=roster,
+                  assignments=assignments, workers=data.get("workers"),
+                  dask_scheduler=data.get("dask_scheduler"),
+                  submission_mb=data.get("submission_mb", 50))

@@ -1,0 +1,282 @@
+"""Name the likely misconception behind a failed answer.
+
+When a question fails, every known wrong answer the homework registers
+(`@hw.wrong_answer`) is simulated for the same submission: the same probes (the
+same Context seed) with fresh sampling noise, graded by the same check. Then the
+student's answer is compared with the truth and with the simulated mistake on
+the numbers the check itself compared:
+
+  * an estimate with a standard error (close_to, close_to_table, close_to_each):
+    the student's value v is N(truth, se^2) if right, and N(w, 2 se^2) if it makes
+    the mistake (w is one noisy draw of that mistake). The log likelihood ratio is
+    sum(z_t^2 / 2 - z_w^2 / 2 - ln(2) / 2), z_t = (v - truth) / se and
+    z_w = (v - w) / (sqrt(2) se); any |z_w| beyond the check's own critical value
+    rules the mistake out;
+  * an exact quantity (se 0): v must equal w (float tolerance) where it differs
+    from the truth;
+  * outcome counts (frequencies): the mistake's severity often depends on details
+    (how large a pool, how many steps), so the counts are fitted as the truth moved
+    along the mistake's direction by a free non-negative amount; a fit whose
+    residual X^2 is rejected at CONSISTENT_P rules it out, otherwise the log ratio
+    is half the fall in X^2 (one-parameter likelihood ratio);
+  * first of all, and for an answer with none of these (a set, a formula): plain
+    equality with the mistake's answer (floats to a relative 1e-5).
+
+A mistake whose simulated answer passes or fails other parts of the question
+than the student's does not explain it. The mistake is named when its log ratio is at least ln(100) (it explains the
+answer a hundred times better than the truth) and it is the best of those that
+qualify. The student sees the registered `says` words, never a number; the TA
+sees the label and the ratio in grading.json.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import stats
+
+from autograder.checks import z_critical
+from autograder.grading.answers import Unavailable
+from autograder.grading.verdict import PASS, QuestionResult, grade_values
+from autograder.homework import Context, Homework
+
+MIN_LOG_RATIO = math.log(100.0)
+CONSISTENT_P = 0.01
+EXACT = 1e-5          # relative tolerance for "the same exact value"
+MATCH_LOG_RATIO = math.inf  # an exact match of a mistake's answer beats any noisy one
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    label: str            # the homework's name for the mistake (TA-facing)
+    says: str | None      # words for the student, or None: recorded for the TA only
+    log_ratio: float
+
+    def message(self) -> str | None:
+        return f"This matches the answer you get {self.says}." if self.says else None
+
+
+def diagnose(hw: Homework, grade_id: str, answers: dict, result: QuestionResult,
+             ctx: Context) -> Diagnosis | None:
+    """The registered mistake that explains a failed answer far better than the truth."""
+    if result.status != "graded" or result.points >= result.max_points or grade_id not in answers:
+        return None
+    question = hw.questions[grade_id]
+    best = None
+    for label, mistake in hw.wrong_answers.items():
+        if label in hw.no_evidence:
+            continue
+        noisy = replace(ctx, noise_seed=_noise_seed(ctx.seed, label))
+        try:
+            simulated = mistake(dict(answers), noisy)
+            wrong = simulated[grade_id]
+        except Exception:  # noqa: BLE001 - a mistake that cannot be simulated here names nothing
+            continue
+        if wrong is answers[grade_id]:
+            continue  # this mistake leaves the question alone
+        ratio = _log_ratio(question, answers[grade_id], wrong, result, ctx)
+        if ratio is not None and ratio >= MIN_LOG_RATIO and (best is None or ratio > best.log_ratio):
+            best = Diagnosis(label, hw.says.get(label), ratio)
+    return best
+
+
+def _noise_seed(seed: int, label: str) -> int:
+    digest = hashlib.sha256(f"diagnose:{seed}:{label}".encode()).digest()
+    return int.from_bytes(digest[:4], "little")
+
+
+def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context) -> float | None:
+    if _same(student, wrong):
+        return MATCH_LOG_RATIO
+    try:
+        graded = grade_values(question, wrong, ctx, result.max_points)
+    except Exception:  # noqa: BLE001
+        return None
+    if graded.status != "graded" or _verdicts(graded) != _verdicts(result):
+        return None  # the mistake would fail other parts of the question than the student's
+    mine, theirs = _triples(result.detail), _triples(graded.detail)
+    counts_mine, counts_theirs = _counts(result.detail), _counts(graded.detail)
+    if mine or counts_mine:
+        ratio = 0.0
+        if mine:
+            part = _estimates(mine, theirs, z_critical(ctx.alpha))
+            if part is None:
+                return None
+            ratio += part
+        if counts_mine:
+            part = _frequencies(counts_mine, counts_theirs)
+            if part is None:
+                return None
+            ratio += part
+        return ratio
+    p_truth = _pvalues(result.detail)
+    return _samples(student, wrong, min(p_truth)) if p_truth else None
+
+
+def _samples(student, wrong, p_truth: float) -> float | None:
+    """Draws against the truth's distribution (gof, a p-value in the detail): a
+    two-sample KS test of the student's draws against the simulated mistake's,
+    column by column; log(p_mistake / p_truth) if none rejects at CONSISTENT_P."""
+    pairs = list(_sample_pairs(student, wrong))
+    if not pairs:
+        return None
+    p_wrong = min(float(stats.ks_2samp(a, b).pvalue) for a, b in pairs)
+    if p_wrong < CONSISTENT_P:
+        return None
+    return math.log(p_wrong / max(p_truth, 1e-300))
+
+
+def _sample_pairs(a, b, depth: int = 0):
+    if depth > 5:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in a.keys() & b.keys():
+            yield from _sample_pairs(a[key], b[key], depth + 1)
+        return
+    try:
+        x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return
+    if x.ndim == 1:
+        x, y = x[:, None], y[:, None] if y.ndim == 1 else y
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1] or x.shape[1] > 10:
+        return
+    if min(len(x), len(y)) >= 50:
+        for j in range(x.shape[1]):
+            cx, cy = x[:, j], y[:, j]
+            cx, cy = cx[np.isfinite(cx)], cy[np.isfinite(cy)]
+            if min(cx.size, cy.size) >= 50:
+                yield cx, cy
+
+
+def _pvalues(detail) -> list[float]:
+    """Every p-value a check reported, nested ones included."""
+    return _collect(detail, lambda d: ([float(d["pvalue"])] if _is_number(d.get("pvalue"))
+                                       else [], False))
+
+
+def _verdicts(result: QuestionResult) -> list[bool]:
+    return [m.startswith(PASS) for m in result.messages]
+
+
+def _estimates(mine, theirs, z_crit: float) -> float | None:
+    if len(mine) != len(theirs):
+        return None
+    ratio = 0.0
+    for (v, truth, se), (w, truth_w, _) in zip(mine, theirs):
+        if not math.isclose(truth, truth_w, rel_tol=1e-9, abs_tol=1e-12):
+            return None  # not the same quantity: the simulation used other probes
+        if se > 0:
+            z_t, z_w = (v - truth) / se, (v - w) / (math.sqrt(2.0) * se)
+            if abs(z_w) > z_crit:
+                return None
+            ratio += 0.5 * (z_t ** 2 - z_w ** 2 - math.log(2.0))
+        elif not _close(v, truth):
+            if not _close(v, w):
+                return None
+            ratio += 50.0  # an exact entry that matches: strong, but the others still count
+    return ratio
+
+
+def _frequencies(mine, theirs) -> float | None:
+    """Counts O against expected E: the mistake moves the cell shares along its own
+    direction d (its simulated shares minus the truth's) by an amount that depends on
+    details (a pool's size, a learning rate), so fit O = E + lambda n d with lambda >= 0
+    free. It explains the counts if the fit's residual X^2, over (1 + lambda^2) for the
+    simulation's own noise, is consistent (p >= CONSISTENT_P on k - 2 degrees of
+    freedom); the log ratio is half the fall in X^2."""
+    if len(mine) != len(theirs):
+        return None
+    ratio = 0.0
+    for (counts, expected, _), (counts_w, expected_w, _) in zip(mine, theirs):
+        o, e, w = (np.asarray(x, dtype=float) for x in (counts, expected, counts_w))
+        if o.shape != e.shape or w.shape != o.shape or e.size < 3 or np.any(e <= 0) \
+                or not np.allclose(e, expected_w) or w.sum() <= 0:
+            return None
+        n = o.sum()
+        direction = n * (w / w.sum() - e / n)
+        scale = float(np.sum(direction ** 2 / e))
+        if scale <= 0:
+            return None
+        lam = max(0.0, float(np.sum((o - e) * direction / e)) / scale)
+        before = float(np.sum((o - e) ** 2 / e))
+        after = float(np.sum((o - e - lam * direction) ** 2 / e))
+        # the direction is one noisy simulation: its noise enters the residual times lambda
+        if stats.chi2.sf(after / (1.0 + lam ** 2), e.size - 2) < CONSISTENT_P:
+            return None
+        ratio += 0.5 * (before - after)
+    return ratio
+
+
+def _collect(detail, pick) -> list:
+    """What `pick` finds in a check's detail, depth first in the check's order.
+    pick(a dict) -> (items, stop): stop=True does not look inside that dict."""
+    if isinstance(detail, dict):
+        items, stop = pick(detail)
+        return items if stop else items + [x for v in detail.values() for x in _collect(v, pick)]
+    if isinstance(detail, (list, tuple)):
+        return [x for v in detail for x in _collect(v, pick)]
+    return []
+
+
+def _estimate(d: dict):
+    """(value, truth, se) entries of one estimate's detail (close_to, close_to_table)."""
+    if {"value", "truth", "se"} <= d.keys() and _is_number(d["value"]):
+        ok = _is_number(d["truth"]) and _is_number(d["se"])
+        return ([(float(d["value"]), float(d["truth"]), float(d["se"]))] if ok else []), True
+    if {"values", "truths", "se"} <= d.keys():
+        try:
+            vals, truths = np.asarray(d["values"], float), np.asarray(d["truths"], float)
+            ses = np.broadcast_to(np.asarray(d["se"], float), truths.shape)
+        except (TypeError, ValueError):
+            return [], True
+        return list(zip(vals.ravel().tolist(), truths.ravel().tolist(), ses.ravel().tolist())), True
+    return [], False
+
+
+def _triples(detail) -> list[tuple[float, float, float]]:
+    """(value, truth, se) of every estimate a check compared, in the check's order."""
+    return _collect(detail, _estimate)
+
+
+def _counts(detail) -> list[tuple[list, list, float]]:
+    """(observed, expected, p-value) of every frequency test a check ran."""
+    def pick(d):
+        if "counts" in d and "expected" in d and _is_number(d.get("pvalue")):
+            return [(list(d["counts"]), list(d["expected"]), float(d["pvalue"]))], True
+        return [], False
+    return _collect(detail, pick)
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) \
+        and math.isfinite(float(x))
+
+
+def _close(a, b) -> bool:
+    return math.isclose(float(a), float(b), rel_tol=EXACT, abs_tol=1e-6)
+
+
+def _same(a, b, depth: int = 0) -> bool:
+    """Equal answers, floats to a relative 1e-5 (for mistakes with no sampling noise)."""
+    if depth > 20 or isinstance(a, Unavailable) or isinstance(b, Unavailable):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], depth + 1) for k in a)
+    if isinstance(a, (set, frozenset)) and isinstance(b, (set, frozenset)):
+        return a == b
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    try:
+        x, y = np.asarray(a), np.asarray(b)
+    except Exception:  # noqa: BLE001
+        return False
+    if x.shape != y.shape:
+        return False
+    if x.dtype.kind in "biuf" and y.dtype.kind in "biuf":
+        return bool(np.allclose(x, y, rtol=EXACT, atol=1e-6))
+    if x.dtype == object and y.dtype == object and x.ndim:
+        return all(_same(p, q, depth + 1) for p, q in zip(x.ravel(), y.ravel()))
+    return bool(a == b) if x.ndim == 0 else False

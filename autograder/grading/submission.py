@@ -1,0 +1,96 @@
+"""Execute one notebook and score it: the grading path shared by nbgrader's
+autograde chain, `course check-solutions`, calibration and the tests."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import nbformat
+
+from autograder.course.config import Assignment
+from autograder.engine.execution import RunOutcome, execute_sandboxed
+from autograder.grading.answers import decode_payload
+from autograder.grading.misconceptions import diagnose
+from autograder.grading.verdict import (FAIL, QuestionResult, extraction_code, grade_question,
+                                        refused)
+from autograder.homework import Context, Homework
+from autograder.nbcells import grade_id, is_test_cell
+from autograder.safehtml import message_box
+
+
+def extraction_for(hw: Homework, ctx: Context) -> dict[str, str]:
+    """Kernel code per test cell: what the grader asks the student's kernel for."""
+    return {gid: extraction_code(q, ctx) for gid, q in hw.questions.items()}
+
+
+def read_data(files) -> dict[str, bytes]:
+    return {Path(f).name: Path(f).read_bytes() for f in files}
+
+
+def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
+            trusted: bool = False) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only `data_files`."""
+    ctx = hw.context(seed, a.false_fail_budget)
+    outcome = execute_sandboxed(nb, seed=seed, extraction=extraction_for(hw, ctx),
+                                data=read_data(data_files), cell_timeout=a.cell_timeout,
+                                notebook_timeout=a.notebook_timeout, limits=a.limits,
+                                trusted=trusted)
+    return outcome, ctx
+
+
+def decoded_answers(outcome: RunOutcome) -> dict:
+    """{grade_id: answers} of every payload that decodes (the others grade as unreadable)."""
+    answers = {}
+    for gid, text in outcome.payloads.items():
+        try:
+            answers[gid] = decode_payload(text)
+        except Exception:  # noqa: BLE001 - grade_question reports it
+            pass
+    return answers
+
+
+def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx: Context) -> None:
+    """Add the known mistake a failed answer matches, if one does, to its result."""
+    found = diagnose(hw, result.grade_id, answers, result, ctx)
+    if found is not None:
+        result.misconception = found.label
+        ratio = round(found.log_ratio, 2) if math.isfinite(found.log_ratio) else "exact match"
+        result.detail.append({"misconception": found.label, "log_ratio": ratio})
+        if found.message():
+            result.messages.append(f"{FAIL} {found.message()}")
+
+
+def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
+    """Grade every test cell and write our messages and score as its outputs."""
+    results = []
+    answers = decoded_answers(outcome)
+    for index, cell in enumerate(nb.cells):
+        gid = grade_id(cell)
+        if not is_test_cell(cell) or gid not in hw.questions:
+            continue
+        reached = outcome.stopped_at is None or index >= outcome.stopped_at
+        reason = outcome.stopped if outcome.stopped and reached else outcome.unanswered.get(gid)
+        points = float(cell.metadata.nbgrader["points"])
+        if gid in outcome.forged:
+            result = refused(hw.questions[gid], points, outcome.forged[gid])
+        else:
+            result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
+                                    reason)
+            name_misconception(hw, result, answers, ctx)
+        results.append(result)
+        text = "\n".join(result.messages)
+        cell.outputs = [  # our box (plain text for other viewers), then the score SaveAutoGrades reads
+            nbformat.v4.new_output("display_data", data={
+                "text/plain": text + "\n",
+                "text/html": message_box(result.messages, result.points, result.max_points)}),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(result.points)},
+                                   execution_count=None),
+        ]
+    return results
+
+
+def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
+                   trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
+    """Execute and score; reference and test runs are trusted (shared compile cache)."""
+    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted)
+    return outcome, score(hw, nb, outcome, ctx)

@@ -1,0 +1,30 @@
+"""Instructor: run each reference solution through the hidden checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograder.authoring.source import build_source_notebook
+from autograder.course.config import Course
+from autograder.grading.submission import grade_notebook
+from autograder.grading.verdict import QuestionResult
+from autograder.homework import load_homework
+from autograder.seeds import derive_seed
+
+
+@dataclass
+class SolutionCheck:
+    assignment: str
+    seed: int
+    results: list[QuestionResult]
+    stopped: str | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.stopped and all(r.points == r.max_points for r in self.results)
+
+
+def check_solution(course: Course, assignment_id: str, seed: int | None = None) -> SolutionCheck:
+    a = course.assignment(assignment_id)
+    seed = derive_seed("reference", a.id) if seed is None else seed
+    outcome, results = grade_notebook(a, load_homework(a.checks), build_source_notebook(a), seed)
+    return SolutionCheck(a.id, seed, results, outcome.stopped)

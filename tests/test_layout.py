@@ -1,0 +1,137 @@
+"""The package's layout is its architecture: each layer imports only the layers
+below it, no two modules import each other (directly or round a loop), no module
+uses another's private names, and the README's module table is the tree's own."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+PACKAGE = REPO / "autograder"
+sys.path.insert(0, str(REPO / "scripts"))
+import module_table  # noqa: E402
+
+
+def modules() -> dict[str, Path]:
+    return {module_table.dotted(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports(path: Path, name: str) -> list[tuple[str, list[str], int]]:
+    """(imported module, names taken from it, line) for every import in the file,
+    those inside functions included, resolved to absolute autograder names."""
+    tree = ast.parse(path.read_text())
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, [], node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            out.append((base, [a.name for a in node.names], node.lineno))
+    return [(m, names, line) for m, names, line in out if m.split(".")[0] == "autograder"]
+
+
+def resolve(target: str, names: list[str], known: dict) -> list[str]:
+    """The modules an import reaches: `from autograder.engine import jobs` is jobs."""
+    subs = [f"{target}.{n}" for n in names if f"{target}.{n}" in known]
+    return subs or [target]
+
+
+def test_every_module_is_in_a_layer():
+    unplaced = [m for m in modules() if module_table.layer(m) is None]
+    assert not unplaced, f"modules outside every layer of scripts/module_table.py: {unplaced}"
+
+
+def test_layers_import_only_downward_and_no_module_is_in_a_loop():
+    known = modules()
+    graph: dict[str, set[str]] = {}
+    upward = []
+    for name, path in known.items():
+        graph[name] = set()
+        for target, names, line in imports(path, name):
+            for dep in resolve(target, names, known):
+                if dep == name or dep not in known:
+                    continue
+                if not module_table.is_package(dep):
+                    graph[name].add(dep)
+                if module_table.layer(dep) > module_table.layer(name):
+                    upward.append(f"{path.relative_to(REPO)}:{line} imports {dep}")
+    assert not upward, "imports that go up a layer:\n" + "\n".join(upward)
+
+    # a loop is a strongly connected component of more than one module (Tarjan)
+    index, low, stack, on, loops = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                loops.append(sorted(comp))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    assert not loops, f"modules that import each other: {loops}"
+
+
+def test_no_module_uses_another_modules_private_names():
+    known = modules()
+    found = []
+    for name, path in known.items():
+        tree = ast.parse(path.read_text())
+        aliases = {}
+        for target, names, line in imports(path, name):
+            if target == name:
+                continue
+            found += [f"{path.relative_to(REPO)}:{line} takes {target}.{n}"
+                      for n in names if n.startswith("_") and n != "__version__"
+                      and f"{target}.{n}" not in known]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    if f"{node.module}.{a.name}" in known:
+                        aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in aliases and node.attr.startswith("_")
+                    and not node.attr.startswith("__")):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} uses "
+                             f"{aliases[node.value.id]}.{node.attr}")
+    assert not found, "\n".join(found)
+
+
+def test_the_readme_module_table_is_generated_from_the_tree():
+    table = subprocess.run([sys.executable, str(REPO / "scripts" / "module_table.py")],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    readme = (REPO / "README.md").read_text()
+    assert table in readme, ("README.md's module table is out of date; regenerate it with "
+                             "`python scripts/module_table.py --write`")
+
+
+@pytest.mark.parametrize("name", sorted(m for m in modules() if not module_table.is_package(m)))
+def test_each_module_says_what_it_is_for(name):
+    doc = ast.get_docstring(ast.parse(modules()[name].read_text()))
+    assert doc and doc.strip(), f"{name} has no docstring (its first line is its row in the README)"
