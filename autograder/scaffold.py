@@ -1,7 +1,8 @@
 """Instructor: write a new homework's pieces from a worked example (`course new HW`).
 
-A homework is its question notebook, its reference solution (plus a known-mistake
-variant), its hidden checks and an entry in course.yml. The example in
+A homework is its question notebook, its reference solution (with two variants: a
+known mistake and another correct method), its hidden checks and an entry in
+course.yml. The example in
 autograder/templates/new/ is small but complete: a simulation question whose check
 takes its band from a standard error and ctx.alpha, whose design derives the sample
 size from the false-fail budget, and whose known mistake is declared with words for
@@ -31,7 +32,8 @@ from .errors import CourseError
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "new"
 TOKENS = ("__HW_ID__", "__TITLE__")
 QUESTIONS = {"test_p_y_do": 3}    # the example's graded cells and their points
-MISTAKE = "mistakes/conditioning.py"
+MISTAKE = "mistakes/conditioning.py"           # a known wrong answer, as a variant
+ALTERNATIVE = "alternatives/adjustment.py"     # another correct method, as a variant
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,12 @@ class Scaffold:
     def mistake(self) -> str:
         return f"solutions/{self.id}/{MISTAKE}"
 
+    @property
+    def alternative(self) -> str:
+        return f"solutions/{self.id}/{ALTERNATIVE}"
+
     def files(self) -> list[str]:
-        return [self.notebook, self.solution, self.mistake, self.checks]
+        return [self.notebook, self.solution, self.mistake, self.alternative, self.checks]
 
 
 def check_id(hw_id: str) -> None:
@@ -92,6 +98,7 @@ def render(s: Scaffold) -> dict[str, str]:
     return {s.notebook: nbformat.writes(nb) + "\n",
             s.solution: _fill((TEMPLATES / "solution.py").read_text(), s, python=True),
             s.mistake: _fill((TEMPLATES / "mistake.py").read_text(), s, python=True),
+            s.alternative: _fill((TEMPLATES / "alternative.py").read_text(), s, python=True),
             s.checks: _fill((TEMPLATES / "checks.py").read_text(), s, python=True)}
 
 

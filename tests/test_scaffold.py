@@ -1,6 +1,6 @@
 """`course new HW` in a fresh copy of the course: the worked-example homework it writes
 keeps the contract, releases, and earns full marks with the real CLI and a real
-kernel; its known mistake loses points; course.yml keeps every line the instructor
+kernel; its other correct method passes and its known mistake loses points; course.yml keeps every line the instructor
 wrote; and a bad id, an id in use or a file in the way is refused with one line,
 leaving nothing behind."""
 from __future__ import annotations
@@ -59,11 +59,12 @@ def clone(tmp_path_factory):
     return config, before, out
 
 
-def test_new_writes_the_four_pieces_and_keeps_course_yml(clone):
+def test_new_writes_the_pieces_and_keeps_course_yml(clone):
     config, before, (code, out) = clone
     assert code == 0, out
     for rel in (f"assignments/{HW}/{HW}.ipynb", f"solutions/{HW}/{HW}.py",
-                f"solutions/{HW}/mistakes/conditioning.py", f"assignments/{HW}/checks.py"):
+                f"solutions/{HW}/mistakes/conditioning.py",
+                f"solutions/{HW}/alternatives/adjustment.py", f"assignments/{HW}/checks.py"):
         assert (config.parent / rel).is_file(), rel
         assert f"wrote {rel}" in out
     assert f"course release {HW}" in out            # what to do next
@@ -106,6 +107,14 @@ def test_release_then_check_solutions_gives_full_marks(clone):
     code, out = run(config, "check-solutions", HW)
     assert code == 0, out
     assert "3/3" in out and "✘" not in out
+
+
+def test_the_other_correct_method_gets_full_marks(clone):
+    course = load_course(clone[0])
+    outcome, results = grade(course, HW, 6, "alternatives/adjustment.py")
+    assert outcome.stopped is None
+    r = results["test_p_y_do"]
+    assert r.points == r.max_points, r.messages
 
 
 def test_the_known_mistake_loses_points(clone):

@@ -139,6 +139,12 @@ def check_p_y_do(values, ctx):
     return all_of(results, "p_y_do")
 
 
+# ------------------------------------------------------------- variants
+# Declare each variant file under solutions/__HW_ID__/ (mistakes/conditioning.py must
+# lose test_p_y_do; alternatives/adjustment.py must earn full marks).
+# [LEAD: the variant declaration (hw.variant(...)) goes here once it is merged.]
+
+
 # ------------------------------------------------------ known wrong answers
 # REPLACE: one per mistake of the content brief. Takes the extracted answers
 # {grade_id: values} and returns them with the questions this mistake changes
