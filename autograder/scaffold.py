@@ -84,9 +84,9 @@ def default_title(hw_id: str) -> str:
     return hw_id.replace("_", " ").strip().capitalize()
 
 
-def _fill(text: str, s: Scaffold, *, python: bool = False) -> str:
-    # In Python sources the title lands in a docstring or a comment: keep both intact.
-    title = s.title.replace("\\", "\\\\").replace('"', '\\"') if python else s.title
+def _fill(text: str, s: Scaffold, *, docstring: bool = False) -> str:
+    # In checks.py the title lands in the module docstring: escape what would end it.
+    title = s.title.replace("\\", "\\\\").replace('"', '\\"') if docstring else s.title
     return text.replace("__HW_ID__", s.id).replace("__TITLE__", title)
 
 
@@ -96,10 +96,10 @@ def render(s: Scaffold) -> dict[str, str]:
     for cell in nb.cells:
         cell.source = _fill(cell.source, s)
     return {s.notebook: nbformat.writes(nb) + "\n",
-            s.solution: _fill((TEMPLATES / "solution.py").read_text(), s, python=True),
-            s.mistake: _fill((TEMPLATES / "mistake.py").read_text(), s, python=True),
-            s.alternative: _fill((TEMPLATES / "alternative.py").read_text(), s, python=True),
-            s.checks: _fill((TEMPLATES / "checks.py").read_text(), s, python=True)}
+            s.solution: _fill((TEMPLATES / "solution.py").read_text(), s),
+            s.mistake: _fill((TEMPLATES / "mistake.py").read_text(), s),
+            s.alternative: _fill((TEMPLATES / "alternative.py").read_text(), s),
+            s.checks: _fill((TEMPLATES / "checks.py").read_text(), s, docstring=True)}
 
 
 def course_entry(s: Scaffold, indent: str, today: datetime | None = None) -> str:
@@ -183,7 +183,11 @@ def new_homework(course: Course, hw_id: str, title: str | None = None) -> list[P
             path.write_text(text)
             written.append(path)
         trial.write_text(new_text)
-        check = load_course(trial, course.course_dir)   # the whole file, as `course` reads it
+        try:
+            check = load_course(trial, course.course_dir)   # the whole file, as `course` reads it
+        except CourseError as exc:   # name the file the instructor knows, not the trial copy
+            raise CourseError(f"{str(exc).replace(trial.name, course.source.name)} "
+                              f"(nothing written; {course.source.name} is unchanged)") from None
         if hw_id not in check.assignments:
             raise CourseError("course.yml: the new entry did not land in `assignments:`")
         os.replace(trial, course.source)

@@ -20,7 +20,7 @@ from autograder.errors import CourseError
 from autograder.grading import grade_values
 from autograder.homework import load_homework
 from autograder.nbcells import grade_id, is_answer_cell, is_test_cell
-from autograder.scaffold import insert_entry
+from autograder.scaffold import insert_entry, new_homework
 from conftest import REPO, grade
 
 HW = "demo_hw"
@@ -160,6 +160,26 @@ def test_a_file_in_the_way_is_refused_and_nothing_is_written(clone):
     assert "solutions/taken/taken.py already exists" in line
     assert config.read_text() == text and tree(config.parent) == files
     assert (config.parent / "solutions" / "taken" / "taken.py").read_text() == "# mine\n"
+
+
+def test_a_failure_after_writing_leaves_nothing_behind(tmp_path):
+    """course.yml changed under the command (a setting the schema refuses): the new
+    file fails validation, so the files already written are removed again and
+    course.yml keeps its text."""
+    data = yaml.safe_load((REPO / "course.yml").read_text())
+    a = next(x for x in data["assignments"] if x["id"] == "adjsets")
+    for key in ("notebook", "solution", "checks"):
+        a[key] = str(REPO / a[key])
+    data["assignments"] = [a]
+    config = tmp_path / "course.yml"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    course = load_course(config)
+    config.write_text(config.read_text() + "bogus_setting: 1\n")
+    text, files = config.read_text(), tree(tmp_path)
+    with pytest.raises(CourseError, match=r"^course\.yml:\d+: unknown key 'bogus_setting'.*"
+                                          r"nothing written"):
+        new_homework(course, HW)
+    assert config.read_text() == text and tree(tmp_path) == files
 
 
 # ------------------------------------------------------- the text insertion
