@@ -203,6 +203,15 @@ def cmd_formgrader(course, args):
     os.execvp(argv[0], argv)
 
 
+def cmd_new(course, args):
+    from autograder.authoring.scaffold import new_homework, next_steps
+    for path in new_homework(course, args.assignment, args.title):
+        console.print(f"wrote {path.relative_to(course.repo)}", highlight=False)
+    console.print("next (docs/authoring.md):", highlight=False)
+    for step in next_steps(args.assignment):
+        console.print(f"  {step}", highlight=False)
+
+
 def cmd_demo(course, args):
     from autograder.cli.demo import run_demo
     run_demo(course, Path(args.dir) if args.dir else None)
@@ -220,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=func)
         return sp
 
+    sp = add("new", cmd_new, "instructor: start a homework from a worked example "
+             "(notebook, solution, hidden checks, course.yml entry)")
+    sp.add_argument("assignment", metavar="HW", help="the new homework's id (a Python identifier)")
+    sp.add_argument("--title", help="its title (default: from the id)")
     add("release", cmd_release, "instructor: build, check and release homework").add_argument(
         "assignments", nargs="+", metavar="HW")
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")

@@ -192,7 +192,9 @@ class Sandbox:
                 argv += ["--perms", "0755", "--dir", parent]
         package = str(Path(__file__).resolve().parents[1])  # the platform's code: no checks or answers
         argv += ["--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", LIB,
-                 "--ro-bind", package, f"{LIB}/autograder"]
+                 "--ro-bind", package, f"{LIB}/autograder",
+                 # the scaffold's example checks and solution: course tooling, not for kernels
+                 "--tmpfs", f"{LIB}/autograder/templates/new"]
         argv += ["--perms", "0755", "--dir", str(Path(HOME).parent)]
         argv += ["--bind", str(self.ipc), str(self.ipc), "--bind", str(self.home), HOME,
                  "--chdir", HOME, "--clearenv"]
