@@ -5,6 +5,8 @@ Kernel runs are the expensive part of the suite: `reference_run` runs each
 homework's reference once per session and seed, for every test file that needs it."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,19 @@ def design_sizes(assignment_id: str) -> dict[str, int]:
     """The sample sizes of a homework's design at course.yml's budget."""
     a = load_course(REPO / "course.yml").assignment(assignment_id)
     return load_homework(a.checks).sizes(a.false_fail_budget)
+
+
+def run_cli(config: Path, *args, timeout: int = 600) -> tuple[int, str]:
+    """The real `course` command in a subprocess: (exit code, stdout + stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=timeout, cwd=config.parent)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def error_line(code: int, out: str) -> str:
+    """The single `error:` line of a failed command (exit 2, and nothing like a traceback)."""
+    assert code == 2, out
+    assert "Traceback" not in out and "nbgrader." not in out, out
+    lines = [ln for ln in out.splitlines() if ln.startswith("error:")]
+    assert len(lines) == 1, out
+    return lines[0]

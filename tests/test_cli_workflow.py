@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import yaml
 from autograder.authoring.source import fill_student_notebook, solution_variant
 from autograder.course.config import load_course
 from autograder.steps.nbconfig import student_workspace
-from conftest import REPO
+from conftest import REPO, error_line, run_cli as run
 
 HW = "adjsets"
 CANVAS_COLUMN = "Adjustment sets (87568490)"
@@ -60,21 +58,6 @@ def write_course(tmp: Path, **changes) -> Path:
     path = tmp / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def run(config: Path, *args):
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=600, cwd=config.parent)
-    return proc.returncode, proc.stdout + proc.stderr
-
-
-def error_line(code: int, out: str) -> str:
-    """The single `error:` line of a failed command (and nothing like a traceback)."""
-    assert code == 2, out
-    assert "Traceback" not in out and "nbgrader." not in out, out
-    lines = [ln for ln in out.splitlines() if ln.startswith("error:")]
-    assert len(lines) == 1, out
-    return lines[0]
 
 
 def answer(course, student: str, variant: str | None = None) -> None:

@@ -18,7 +18,9 @@ import module_table  # noqa: E402
 
 
 def modules() -> dict[str, Path]:
-    return {module_table.dotted(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+    """Every module of the package (templates/ holds files `course new` copies, not code)."""
+    return {module_table.dotted(p): p for p in sorted(PACKAGE.rglob("*.py"))
+            if "templates" not in p.relative_to(PACKAGE).parts}
 
 
 def imports(path: Path, name: str) -> list[tuple[str, list[str], int]]:

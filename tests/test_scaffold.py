@@ -6,8 +6,6 @@ leaving nothing behind."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -21,24 +19,10 @@ from autograder.grading.verdict import grade_values
 from autograder.homework import load_homework
 from autograder.nbcells import grade_id, is_answer_cell, is_test_cell
 from autograder.authoring.scaffold import insert_entry, new_homework
-from conftest import REPO, grade
+from conftest import REPO, error_line, grade, run_cli as run
 
 HW = "demo_hw"
 TITLE = 'Seeing "X=1" or doing it: a demo'     # a quote and a colon: YAML and docstrings
-
-
-def run(config: Path, *args):
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=600, cwd=config.parent)
-    return proc.returncode, proc.stdout + proc.stderr
-
-
-def error_line(code: int, out: str) -> str:
-    assert code == 2, out
-    assert "Traceback" not in out, out
-    lines = [ln for ln in out.splitlines() if ln.startswith("error:")]
-    assert len(lines) == 1, out
-    return lines[0]
 
 
 def tree(folder: Path) -> set[str]:

@@ -19,6 +19,13 @@ from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
+_INT = {"type": "integer", "minimum": 1}
+
+
+def _settings(properties: dict) -> dict:
+    """A mapping of known settings only: a misspelt key is an error, not ignored."""
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
 
 SCHEMA = {
     "type": "object",
@@ -28,22 +35,13 @@ SCHEMA = {
         "course_id": {"type": "string", "pattern": _ID},
         "course_dir": {"type": "string"},
         "exchange": {"type": "string"},
-        "workers": {"type": "integer", "minimum": 1},
-        "submission_mb": {"type": "integer", "minimum": 1},
+        "workers": _INT,
+        "submission_mb": _INT,
         "dask_scheduler": {"type": "string"},
-        "sandbox": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "memory_mb": {"type": "integer", "minimum": 256},
-                "cpu_seconds": {"type": "integer", "minimum": 1},
-                "processes": {"type": "integer", "minimum": 16},
-                "file_mb": {"type": "integer", "minimum": 1},
-                "threads": {"type": "integer", "minimum": 1},
-                "output_mb": {"type": "integer", "minimum": 1},
-                "notebook_output_mb": {"type": "integer", "minimum": 1},
-            },
-        },
+        "sandbox": _settings({
+            "memory_mb": {"type": "integer", "minimum": 256}, "cpu_seconds": _INT,
+            "processes": {"type": "integer", "minimum": 16}, "file_mb": _INT,
+            "threads": _INT, "output_mb": _INT, "notebook_output_mb": _INT}),
         "roster": {
             "type": "array",
             "items": {
@@ -97,22 +95,9 @@ SCHEMA = {
                             {"type": "number", "exclusiveMinimum": 0}]},
                     },
                     "canvas_column": {"type": "string", "minLength": 1},
-                    "timeout": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "cell": {"type": "integer", "minimum": 1},
-                            "notebook": {"type": "integer", "minimum": 1},
-                        },
-                    },
-                    "seeds": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "properties": {
-                            "policy": {"enum": ["per_student", "fixed"]},
-                            "base": {"type": "integer", "minimum": 0},
-                        },
-                    },
+                    "timeout": _settings({"cell": _INT, "notebook": _INT}),
+                    "seeds": _settings({"policy": {"enum": ["per_student", "fixed"]},
+                                        "base": {"type": "integer", "minimum": 0}}),
                     "datasets": {"type": "array", "items": {"type": "string"}},
                     "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
                     "questions": {
