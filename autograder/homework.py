@@ -26,10 +26,10 @@ The manifest of solution variants: every file of `solutions/<hw>/mistakes/` and
 the reference with that file's sections swapped in scores, question by question:
 
     hw.variant("alternatives/enumeration.py", seed=5)          # full marks everywhere
-    hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"],
-               told={"test_backdoor": "grader's table"})
+    hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
+               partly=["test_cpts"], told={"test_cpts": "looks transposed"})
     hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,
-               loses=["test_part_b", "test_p_bach"])           # one run of both files
+               loses=["test_p_bach", "test_part_b", "test_predictive"])   # one run
 
 - `loses`: the questions that earn no points; `partly`: those that earn some but not
   all (a list, or {grade_id: points} to pin the partial credit); every other question
@@ -44,7 +44,8 @@ the reference with that file's sections swapped in scores, question by question:
 - Several files in one entry replace disjoint sections and are graded together in one
   kernel run (for homeworks whose notebook takes minutes).
 The contract (contract.py) refuses an entry whose file is missing, a file that no entry
-names, and a grade_id that is not a question.
+names, a grade_id that is not a question, and an entry of alternatives alone (correct
+answers) that loses points.
 """
 from __future__ import annotations
 
