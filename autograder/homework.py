@@ -20,6 +20,32 @@ through `{{name}}` placeholders that release fills from the same design.
         return close_to(values["ace"], truth, se, ctx.alpha, name="ace")
 
 Checks run in the grader process, so the kernel never sees a truth or a band.
+
+The manifest of solution variants: every file of `solutions/<hw>/mistakes/` and
+`solutions/<hw>/alternatives/` is named by one `hw.variant(...)` entry that says what
+the reference with that file's sections swapped in scores, question by question:
+
+    hw.variant("alternatives/enumeration.py", seed=5)          # full marks everywhere
+    hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
+               partly=["test_cpts"], told={"test_cpts": "looks transposed"})
+    hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,
+               loses=["test_p_bach", "test_part_b", "test_predictive"])   # one run
+
+- `loses`: the questions that earn no points; `partly`: those that earn some but not
+  all (a list, or {grade_id: points} to pin the partial credit); every other question
+  earns full marks. The split is exact: a mistake that starts costing an unrelated
+  question, or earns credit it should not, fails the generic test.
+- `told`: {grade_id: words (or a tuple of phrases) that question's messages contain}.
+- `luck`: questions whose verdict under this variant is a matter of chance (computed
+  right from data the mistake made noisier); not asserted.
+- `seed`: the grading seed of the variant's kernel run in tests/test_homeworks.py.
+  None: the suite does not run it (another test grades the file, or a run costs too
+  much); `benchmarks/scores.py` grades every file.
+- Several files in one entry replace disjoint sections and are graded together in one
+  kernel run (for homeworks whose notebook takes minutes).
+The contract (contract.py) refuses an entry whose file is missing, a file that no entry
+names, a grade_id that is not a question, and an entry of alternatives alone (correct
+answers) that loses points.
 """
 from __future__ import annotations
 
@@ -68,6 +94,32 @@ class Question:
     n_checks: int = 1
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One manifest entry: variant files (relative to solutions/<hw>/) and what the
+    reference with their sections swapped in scores."""
+    files: tuple[str, ...]
+    loses: tuple[str, ...] = ()                      # no points
+    partly: Mapping[str, float | None] = field(default_factory=dict)   # some, not all
+    told: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    luck: tuple[str, ...] = ()                       # not asserted
+    seed: int | None = None                          # kernel test's grading seed
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.files)
+
+    def expected(self, grade_id: str) -> str | None:
+        """'none', 'some' or 'full' points for this question; None: not asserted."""
+        if grade_id in self.luck:
+            return None
+        return "none" if grade_id in self.loses else "some" if grade_id in self.partly else "full"
+
+    @staticmethod
+    def earned(points: float, max_points: float) -> str:
+        return "none" if points == 0 else "full" if points == max_points else "some"
+
+
 @dataclass
 class Homework:
     questions: dict[str, Question] = field(default_factory=dict)
@@ -76,6 +128,7 @@ class Homework:
     _sizes: dict = field(default_factory=dict, repr=False)   # (budget, checks) -> sizes
     says: dict[str, str] = field(default_factory=dict)   # label -> words for the student
     no_evidence: set[str] = field(default_factory=set)   # labels diagnosis must not use
+    variants: list[Variant] = field(default_factory=list)  # the manifest (module docstring)
 
     def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
         def register(func):
@@ -129,6 +182,23 @@ class Homework:
                 self.no_evidence.add(label)
             return func
         return register
+
+    def variant(self, files: str | tuple[str, ...], *, loses=(), partly=(), told=None,
+                luck=(), seed: int | None = None) -> Variant:
+        """Declare a variant of the solution and what it scores (module docstring)."""
+        files = (files,) if isinstance(files, str) else tuple(files)
+        partly = dict(partly) if isinstance(partly, Mapping) else dict.fromkeys(partly)
+        told = {g: (w,) if isinstance(w, str) else tuple(w) for g, w in (told or {}).items()}
+        entry = Variant(files, tuple(loses), partly, told, tuple(luck), seed)
+        named = [f for v in self.variants for f in v.files]
+        clash = ([f for f in files if f in named or files.count(f) > 1]
+                 or [g for g in entry.loses if g in partly or g in entry.luck]
+                 or [g for g in partly if g in entry.luck])
+        if not files or clash:
+            raise ValueError(f"variant {entry.name}: "
+                             + (f"{clash[0]} declared twice" if clash else "names no file"))
+        self.variants.append(entry)
+        return entry
 
     @property
     def total_checks(self) -> int:

@@ -1,7 +1,8 @@
 """The contract every homework in course.yml keeps, tested once for all of them:
 the notebook states the design's sizes, cells and hidden questions match, the
 reference earns full marks in a real kernel, every known wrong answer loses points
-and no message gives the truth away. A new homework needs no test code for these;
+and no message gives the truth away, and every solution variant of the manifest
+(`hw.variant`) scores exactly as declared. A new homework needs no test code for these;
 its own test_hw_*.py holds only facts that belong to it."""
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from autograder.authoring.source import build_source_notebook
 from autograder.course.config import load_course
 from autograder.errors import CourseError
 from autograder.grading.verdict import grade_values
+from autograder.homework import Homework, Variant
 from autograder.pipeline.reference import check_solution
 from autograder.pipeline.release import release
 from conftest import REFERENCE_SEED, REPO, full_marks, grade, homework_of, reference_run
@@ -30,6 +32,10 @@ HOMEWORKS = list(COURSE.assignments)
 REFERENCE_RUNS = [(h, seed) for h in HOMEWORKS for seed in (REFERENCE_SEED, 2027)
                   if seed == REFERENCE_SEED or COURSE.assignment(h).notebook_timeout <= 900]
 WRONG_SEEDS = range(25)
+# One kernel run per manifest entry that has a seed (combined entries: one run for all
+# their files).
+MANIFEST = [pytest.param(h, v, id=f"{h}:{v.name}") for h in HOMEWORKS
+            for v in homework_of(COURSE, h).variants if v.seed is not None]
 
 
 @pytest.fixture(params=HOMEWORKS)
@@ -111,6 +117,28 @@ def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course
                 assert not leaked, (label, r.grade_id, leaked)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("hw_id, entry", MANIFEST)
+def test_every_variant_scores_as_the_manifest_declares(course, hw_id, entry):
+    """The reference with the variant's sections swapped in, graded in a real kernel:
+    exactly the declared questions earn nothing or part, every other one full marks, and
+    each question says what the manifest says it tells."""
+    outcome, results = grade(course, hw_id, entry.seed, entry.files)
+    assert outcome.stopped is None
+    assert sorted(results) == sorted(homework_of(course, hw_id).questions)
+    wrong = {gid: (f"declared {entry.expected(gid)}",
+                   f"earned {r.points}/{r.max_points}", r.messages)
+             for gid, r in results.items()
+             if entry.expected(gid) not in (None, Variant.earned(r.points, r.max_points))}
+    assert not wrong, wrong
+    for gid, points in entry.partly.items():
+        if points is not None:
+            assert results[gid].points == pytest.approx(points), (gid, results[gid].messages)
+    for gid, phrases in entry.told.items():
+        for words in phrases:
+            assert words in " ".join(results[gid].messages), (gid, words, results[gid].messages)
+
+
 # -------------------------------------------------------------- the contract
 def test_sizes_follow_the_budget_from_release_to_grading(course, tmp_path):
     """Another false_fail_budget in course.yml changes the design: the released notebook
@@ -187,3 +215,78 @@ def test_design_sizes_must_be_positive_ints():
     assert hw.sizes(0.9) == {"n": 3} and type(hw.sizes(0.9)["n"]) is int
     with pytest.raises(CourseError, match="size 'n' is not a positive int"):
         hw.sizes(1e-3)
+
+
+# ------------------------------------------------------- the manifest's contract
+def _manifest(*entries) -> Homework:
+    hw = Homework()
+    for gid in ("test_a", "test_b"):
+        hw.question(gid)(lambda values, ctx: [])
+    for files, kwargs in entries:
+        hw.variant(files, **kwargs)
+    return hw
+
+
+@pytest.fixture
+def variants(tmp_path):
+    """A solutions/<hw>/ folder with one mistake and one alternative."""
+    for name in ("mistakes/naive.py", "alternatives/exact.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# %% [a_answer]\nx = 1\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([("mistakes/naive.py", {"loses": ["test_a"]})],
+     "alternatives/exact.py is in no manifest entry"),
+    ([("mistakes/naive.py", {}), ("alternatives/exact.py", {}), ("mistakes/typo.py", {})],
+     "manifest entry mistakes/typo.py names a file that does not exist"),
+    ([("mistakes/naive.py", {"loses": ["test_c"]}), ("alternatives/exact.py", {})],
+     "manifest entry mistakes/naive.py names 'test_c', which is not a hidden question"),
+    ([(("mistakes/naive.py", "alternatives/exact.py"), {"told": {"test_x": "w"}})],
+     "manifest entry mistakes/naive.py+alternatives/exact.py names 'test_x'"),
+    ([("mistakes/naive.py", {}), ("alternatives/exact.py", {"partly": ["test_a"]})],
+     "alternatives/exact.py is an alternative (a correct answer) but is declared to lose"),
+    ([("mistakes/naive.py", {}), ("alternatives/exact.py", {}), ("naive.py", {})],
+     "manifest entry naive.py is not a .py file in mistakes or alternatives/"),
+])
+def test_the_manifest_and_the_variant_files_must_match(variants, entries, message):
+    with pytest.raises(CourseError) as err:
+        contract.check_variants(_manifest(*entries), variants, "hw")
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_complete_manifest_passes_and_its_entries_say_what_they_expect(variants):
+    hw = _manifest((("mistakes/naive.py",), {"loses": ["test_a"], "partly": {"test_b": 0.5},
+                                             "seed": 3}),
+                   ("alternatives/exact.py", {}))
+    contract.check_variants(hw, variants, "hw")
+    mistake, alternative = hw.variants
+    assert mistake.files == ("mistakes/naive.py",) and mistake.seed == 3
+    assert [mistake.expected(g) for g in ("test_a", "test_b")] == ["none", "some"]
+    assert alternative.expected("test_a") == "full" and alternative.seed is None
+    assert [Variant.earned(p, 2) for p in (0, 0.5, 2)] == ["none", "some", "full"]
+    with pytest.raises(ValueError, match="mistakes/naive.py declared twice"):
+        hw.variant("mistakes/naive.py")
+    with pytest.raises(ValueError, match="test_a declared twice"):
+        hw.variant("mistakes/other.py", loses=["test_a"], luck=["test_a"])
+
+
+def test_a_variant_missing_from_the_manifest_is_refused_by_release_and_check_solutions(
+        course, tmp_path):
+    c = _with_checks(course, tmp_path, "backdoor", lambda s: s.replace(
+        'hw.variant("mistakes/transposed.py"', 'hw.variant("mistakes/transposed_x.py"'))
+    for action in (lambda: release(c, "backdoor"), lambda: check_solution(c, "backdoor")):
+        with pytest.raises(CourseError) as err:
+            action()
+        assert "mistakes/transposed_x.py names a file that does not exist" in str(err.value)
+        assert "\n" not in str(err.value)
+
+
+def test_variants_graded_together_must_replace_different_sections(course):
+    from autograder.authoring.source import answer_from_variant
+    a = course.assignment("backdoor")
+    with pytest.raises(CourseError, match=r"naive.py: section \[\w+\] is also replaced by "
+                                          "constant.py"):
+        answer_from_variant(build_source_notebook(a), a,
+                            ("mistakes/constant.py", "mistakes/naive.py"))

@@ -1,5 +1,7 @@
 """Homework 2 (back-door adjustment): right answers pass whatever the seed, the
-known wrong answers of the content brief fail. Notebooks run in a real kernel."""
+known wrong answers of the content brief fail, on plain data.
+What each solution variant scores in a real kernel is declared in checks.py
+(`hw.variant`) and tested in test_homeworks.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +9,7 @@ import pytest
 
 from autograder.checks import detection_probability
 from autograder.homework import load_homework
-from conftest import full_marks, grade, no_marks, design_sizes
+from conftest import design_sizes
 
 HW = "backdoor"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
@@ -109,42 +111,3 @@ def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks):
     for secret in ("0.055", "0.0550", "5.5", "0.045", "0.0456", "2000", "band", "toleran",
                    f"{grader_ace:.3f}"):
         assert secret not in text
-
-
-# ------------------------------------------------- real notebooks, real kernel
-def test_exact_enumeration_is_also_accepted(course):
-    outcome, results = grade(course, HW, 5, "alternatives/enumeration.py")
-    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
-
-
-def test_simpsons_paradox_answer_fails(course):
-    _, results = grade(course, HW, 6, "mistakes/naive.py")
-    assert sorted(no_marks(results)) == ["test_backdoor", "test_do"]
-    assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]
-
-
-def test_transposed_tables_fail(course):
-    _, results = grade(course, HW, 7, "mistakes/transposed.py")
-    assert "test_cpts" not in full_marks(results)
-    assert "looks transposed" in " ".join(results["test_cpts"].messages)
-    assert "test_backdoor" in no_marks(results)
-
-
-def test_typed_in_constant_fails_on_the_graders_own_table(course):
-    _, results = grade(course, HW, 8, "mistakes/constant.py")
-    assert sorted(no_marks(results)) == ["test_backdoor", "test_do"]
-    text = " ".join(results["test_backdoor"].messages)
-    assert "grader's table` is further from the correct value" in text
-    assert "counts only when it is right on every input" in text
-
-
-def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
-    """Right (to 4 decimals) on the study's table, and on the relabelled table the grader
-    once used; the table drawn from the submission's seed is what it cannot know."""
-    _, results = grade(course, HW, 12, "mistakes/lookup.py")
-    assert sorted(no_marks(results)) == ["test_backdoor", "test_do"]
-    assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]
-    for gid in ("test_backdoor", "test_do"):
-        text = " ".join(results[gid].messages)
-        assert "gives the right value here, but that counts only when it is right" in text
-        assert "on the grader's table` is further from the correct value" in text

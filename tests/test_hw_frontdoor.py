@@ -1,7 +1,8 @@
 """Homework 3 (front-door adjustment): the truths follow from the table, the latent
 model of part (b) reproduces the table and agrees with the front-door formula,
-right answers pass whatever the seed, the known wrong answers fail. Notebooks run
-in a real kernel."""
+right answers pass whatever the seed, the known wrong answers fail, on plain data.
+What each solution variant scores in a real kernel is declared in checks.py
+(`hw.variant`) and tested in test_homeworks.py."""
 from __future__ import annotations
 
 import ast
@@ -13,7 +14,7 @@ import pytest
 
 from autograder.checks import detection_probability
 from autograder.grading.verdict import grade_values
-from conftest import REPO, full_marks, grade, no_marks, score, design_sizes
+from conftest import REPO, score, design_sizes
 
 HW = "frontdoor"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
@@ -174,48 +175,3 @@ def test_failure_messages_never_reveal_the_truth_or_the_band(course, checks, hw)
     for secret in ("0.045", "-0.04", "0.5475", "0.5025", "0.1", "3000", "band", "toleran",
                    f"{grader_ace:.3f}"):
         assert secret not in text
-
-
-# ------------------------------------------------- real notebooks, real kernel
-def test_exact_enumeration_is_also_accepted(course):
-    outcome, results = grade(course, HW, 5, "alternatives/enumeration.py")
-    assert outcome.stopped is None
-    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
-
-
-def test_latent_free_model_fails(course):
-    _, results = grade(course, HW, 6, "mistakes/latent_free.py")
-    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
-    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
-
-
-def test_naive_contrast_fails(course):
-    _, results = grade(course, HW, 7, "mistakes/naive.py")
-    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
-    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
-
-
-def test_reversed_contrast_fails(course):
-    _, results = grade(course, HW, 8, "mistakes/reversed.py")
-    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
-
-
-def test_typed_in_constants_fail_on_the_graders_second_table(course):
-    _, results = grade(course, HW, 9, "mistakes/constant.py")
-    for gid in ("test_frontdoor", "test_latent_y", "test_do"):
-        r = results[gid]
-        assert r.points == 0, gid     # right on the study only: all or nothing
-        assert "counts only when it is right on every input" in " ".join(r.messages), gid
-    assert sorted(full_marks(results)) == ["test_cpts", "test_naive"]
-
-
-def test_a_lookup_of_the_known_tables_fails_on_the_table_drawn_for_the_submission(course):
-    """Right (to 4 decimals) on the study's table and on the second table the grader
-    once used; the table drawn from the submission's seed is what it cannot know."""
-    _, results = grade(course, HW, 12, "mistakes/lookup.py")
-    assert sorted(no_marks(results)) == ["test_do", "test_frontdoor"]
-    assert sorted(full_marks(results)) == ["test_cpts", "test_latent_y", "test_naive"]
-    for gid in ("test_frontdoor", "test_do"):
-        text = " ".join(results[gid].messages)
-        assert "gives the right value here, but that counts only when it is right" in text
-        assert "on the grader's table` is further from the correct value" in text

@@ -1,6 +1,8 @@
 """Homework 8 (latent confounder, front door and VI): the truths follow from the SCM,
 the bands hold for correct answers of several kinds and reject the known mistakes, the
-sizes come from design(budget). Four notebooks run in a real kernel."""
+sizes come from design(budget). The reference runs in a real kernel under its own seed.
+What each solution variant scores in a real kernel is declared in checks.py
+(`hw.variant`) and tested in test_homeworks.py."""
 from __future__ import annotations
 
 import math
@@ -10,9 +12,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.authoring.source import read_solution_sections
 from autograder.grading.verdict import grade_values
-from conftest import full_marks, grade, no_marks, score
+from conftest import full_marks, grade, score
 
 HW = "latent_vi"
 
@@ -153,43 +154,7 @@ def test_registered_mistakes_lose_points(course, checks, hw):
 
 
 # ------------------------------------------------- real notebooks, real kernel
-def _combined(course, tmp_path, *names):
-    """A variant file made of the sections of several mistakes/alternatives files."""
-    sol = course.assignment(HW).solution.parent
-    lines = []
-    for name in names:
-        for gid, (kind, text) in read_solution_sections(sol / name).items():
-            lines.append(f"# %% [{gid}]" + (" markdown" if kind == "markdown" else ""))
-            lines.append(text)
-    path = tmp_path / "variant.py"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def test_reference_solution_gets_full_marks(course):
     outcome, results = grade(course, HW, 8308)
     assert outcome.stopped is None
     assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
-
-
-def test_two_stage_front_door_and_exact_contrasts_get_full_marks(course, tmp_path):
-    path = _combined(course, tmp_path, "alternatives/two_stage.py",
-                     "alternatives/exact_contrasts.py")
-    _, results = grade(course, HW, 5, path)
-    assert sorted(full_marks(results)) == sorted(results), {g: r.messages for g, r in results.items()}
-
-
-def test_different_z_per_arm_and_the_naive_contrast_fail(course, tmp_path):
-    path = _combined(course, tmp_path, "mistakes/different_z.py", "mistakes/naive.py")
-    _, results = grade(course, HW, 6, path)
-    assert sorted(no_marks(results)) == ["test_frontdoor", "test_same_z"]
-    assert "same for both arms" in results["test_same_z"].messages[0]
-    assert results["test_vi_ate"].points == results["test_vi_ate"].max_points  # the mean is fine
-
-
-def test_untrained_model_and_back_door_on_g_fail(course, tmp_path):
-    path = _combined(course, tmp_path, "mistakes/untrained.py", "mistakes/backdoor_g.py")
-    _, results = grade(course, HW, 7, path)
-    assert sorted(no_marks(results)) == ["test_frontdoor", "test_training", "test_vi_ate"]
-    assert "back-door adjustment for guild membership" in " ".join(
-        results["test_frontdoor"].messages)

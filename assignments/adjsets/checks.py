@@ -443,3 +443,22 @@ def wrong_descendants(values, ctx):
                              "usable_sets_11": frozenset(s for s in valid_11
                                                          if not s & UNOBSERVED_11)},
             "test_sets_13": {"backdoor_sets_13": _no_descendant_rule(DAG_13, {"X"}, "Y")}}
+
+
+# The manifest: what each file of solutions/adjsets/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/by_hand.py", seed=5)
+# a set question's share is max(0, (right listed - wrong listed) / number right), as the
+# notebook says; a question of two answers averages them
+hw.variant("mistakes/collider.py", seed=6,
+           loses=["test_ace_11", "test_cheapest_12", "test_z_alone_12"],
+           partly={"test_sets_11": 2 * ((1 - 1 / 2) + 0) / 2, "test_sets_12": 2 * (3 - 1) / 3})
+hw.variant("mistakes/no_descendant_rule.py", seed=7,
+           loses=["test_sets_11", "test_formula_11", "test_sets_13"])
+# right on the study's table only: all or nothing
+hw.variant("mistakes/constant.py", seed=8, loses=["test_ace_11"],
+           told={"test_ace_11": "✘ `ace_11(...) on the grader's table`"})
+hw.variant("mistakes/lookup.py", seed=12, loses=["test_ace_11"],
+           told={"test_ace_11": ("gives the right value here, but that counts only when it is "
+                                 "right", "✘ `ace_11(...) on the grader's table` is further "
+                                 "from the correct value")})

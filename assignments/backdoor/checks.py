@@ -204,3 +204,20 @@ def wrong_transposed(values, ctx):
                         "p_y_given_xz": np.asarray(TRUE_CPTS["p_y_given_xz"]).T}}
     probes = lambda: _ace_probes(rng, lambda c: interventional(transposed_y(c)), ctx)  # noqa: E731
     return {**values, "test_cpts": flipped, "test_backdoor": probes(), "test_do": probes()}
+
+
+# The manifest: what each file of solutions/backdoor/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+RIGHT_ON_STUDY_ONLY = ("gives the right value here, but that counts only when it is right",
+                       "on the grader's table` is further from the correct value")
+hw.variant("alternatives/enumeration.py", seed=5)
+hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
+hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
+           partly=["test_cpts"], told={"test_cpts": "looks transposed"})
+hw.variant("mistakes/constant.py", seed=8, loses=["test_backdoor", "test_do"],
+           told={"test_backdoor": ("grader's table` is further from the correct value",
+                                   "counts only when it is right on every input")})
+hw.variant("mistakes/lookup.py", seed=12, loses=["test_backdoor", "test_do"],
+           told={"test_backdoor": RIGHT_ON_STUDY_ONLY, "test_do": RIGHT_ON_STUDY_ONLY})
+# graded in the pipeline test (tests/test_pipeline.py, carol's submission)
+hw.variant("mistakes/runtime_error.py", loses=["test_do"])

@@ -380,3 +380,19 @@ def _register(label):
 
 for _label in wrong_interventionals(TRUE_CPTS):
     _register(_label)
+
+
+# The manifest: what each file of solutions/frontdoor/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+RIGHT_ON_STUDY_ONLY = ("gives the right value here, but that counts only when it is right",
+                       "on the grader's table` is further from the correct value")
+hw.variant("alternatives/enumeration.py", seed=5)
+hw.variant("mistakes/latent_free.py", seed=6, loses=["test_do", "test_frontdoor"])
+hw.variant("mistakes/naive.py", seed=7, loses=["test_do", "test_frontdoor"])
+hw.variant("mistakes/reversed.py", seed=8, loses=["test_do", "test_frontdoor"])
+# typed-in constants are right on the study only: all or nothing
+hw.variant("mistakes/constant.py", seed=9, loses=["test_frontdoor", "test_latent_y", "test_do"],
+           told=dict.fromkeys(["test_frontdoor", "test_latent_y", "test_do"],
+                              "counts only when it is right on every input"))
+hw.variant("mistakes/lookup.py", seed=12, loses=["test_do", "test_frontdoor"],
+           told={"test_frontdoor": RIGHT_ON_STUDY_ONLY, "test_do": RIGHT_ON_STUDY_ONLY})

@@ -456,6 +456,16 @@ def wrong_shared_slope(values, ctx):
     return {**values, "test_part_b": {"posterior_b": post}}
 
 
+# The manifest: what each file of solutions/hglm/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). A
+# notebook run samples two models, so files in different cells share one run.
+hw.variant(("alternatives/lkj_cholesky_cov.py", "alternatives/probability_scale.py"), seed=12)
+hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,
+           loses=["test_p_bach", "test_part_b", "test_predictive"],
+           told={"test_part_b": "every education level has its own slope",
+                 "test_p_bach": "odds ratio", "test_predictive": "whole numbers"})
+
+
 if __name__ == "__main__":
     import time
     start = time.time()

@@ -504,3 +504,24 @@ def wrong_without_replacement(values, ctx):
 def wrong_constant(values, ctx):
     return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4)
                                        for label in probe_tables(ctx)}}
+
+
+# The manifest: what each file of solutions/ipw/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/enumeration.py", seed=5)
+hw.variant("alternatives/trace_loop.py", seed=6)
+hw.variant("mistakes/unnormalised.py", seed=7, loses=["test_weighted_joint"],
+           told={"test_weighted_joint": "do not sum to one"})
+hw.variant("mistakes/naive.py", seed=8, loses=["test_ipw_ace", "test_weighted_joint"],
+           told={"test_weighted_joint": "unweighted"})
+hw.variant("mistakes/overall_row.py", seed=9, loses=["test_ipw_ace"])
+hw.variant("mistakes/constant.py", seed=10, loses=["test_ipw_ace"],
+           told={"test_ipw_ace": "on the grader's table"})
+hw.variant("mistakes/lookup.py", seed=12, loses=["test_ipw_ace", "test_weighted_joint"],
+           told={"test_ipw_ace": ("gives the right value here, but that counts only when it "
+                                  "is right", "on the grader's table` is further from the "
+                                  "correct value"),
+                 "test_weighted_joint": "`weighted_joint` gives the right value here"})
+# graded, with the misconception it names, in tests/test_misconceptions.py
+hw.variant("mistakes/without_replacement.py", loses=["test_resample"],
+           told={"test_resample": "resample without replacement"})

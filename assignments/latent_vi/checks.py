@@ -460,6 +460,18 @@ def untrained(values, ctx):
             "test_vi_ate": {"ate": float(rng.choice(ref))}}
 
 
+# The manifest: what each file of solutions/latent_vi/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). A
+# notebook run trains the SVI model, so files in different cells share one run.
+hw.variant(("alternatives/two_stage.py", "alternatives/exact_contrasts.py"), seed=5)
+hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,
+           loses=["test_frontdoor", "test_same_z"],
+           told={"test_same_z": "same for both arms"})            # the mean vi_ate is fine
+hw.variant(("mistakes/untrained.py", "mistakes/backdoor_g.py"), seed=7,
+           loses=["test_frontdoor", "test_training", "test_vi_ate"],
+           told={"test_frontdoor": "back-door adjustment for guild membership"})
+
+
 # ------------------------------------------------ calibration of the VI band
 def _reference_code() -> tuple[list[str], dict[str, str]]:
     """The notebook's locked code cells (minus visible tests) and the reference sections."""

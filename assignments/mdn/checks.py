@@ -475,3 +475,18 @@ def wrong_no_reassignment(values, ctx):
     design_x = np.column_stack([np.ones_like(x), x])
     coef = np.array([np.linalg.lstsq(design_x[z == k], t[z == k], rcond=None)[0] for k in range(K)])
     return {**values, "test_hard_em": {"fit": (coef, z)}}
+
+
+# The manifest: what each file of solutions/mdn/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant(("alternatives/sequential.py", "alternatives/hand_written_mixture.py"), seed=41)
+# Not run by the suite (a notebook run takes about a minute); measured once, seeds 42-47.
+hw.variant("alternatives/no_floor.py")          # correct: see docs/calibration.md, "mdn"
+hw.variant("mistakes/single_gaussian.py", loses=["test_mdn", "test_bayes"],
+           told={"test_mdn": "unimodal", "test_bayes": "unimodal"})
+hw.variant("mistakes/argmax.py", loses=["test_gumbel"],
+           told={"test_gumbel": "argmax of the logits without Gumbel noise"})
+# exp() weights let the loss run off: training breaks before predict_mdn is defined
+hw.variant("mistakes/unnormalised.py", loses=["test_mdn", "test_bayes"])
+hw.variant("mistakes/noise_on_probs.py", loses=["test_gumbel"])
+hw.variant("mistakes/wrong_axis.py", loses=["test_gumbel"])

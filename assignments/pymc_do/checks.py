@@ -404,3 +404,18 @@ def wrong_stored(values, ctx):
     """Right data, drawn once: the second call returns the first call's data set."""
     first = values["test_simulate"]["data"]
     return {**values, "test_simulate": {"data": first, "again": first}}
+
+
+# The manifest: what each file of solutions/pymc_do/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/coefficient.py", seed=22)
+# two mistakes in different answer cells, one kernel run: the naive contrast as the ATE
+# (estimate_ate conditions on D) and sigma_c read as a variance in simulate().
+# naive_difference is computed right but from the noisier simulated data, so whether it
+# passes is a matter of luck.
+hw.variant(("mistakes/naive.py", "mistakes/variance.py"), seed=23,
+           loses=["test_ate", "test_estimate"], partly=["test_simulate"], luck=["test_naive"],
+           told={"test_simulate": "standard deviation, not a variance"})
+# one data set drawn once with a fixed seed: right in law, the same for every seed passed
+hw.variant("mistakes/lookup.py", seed=24, loses=["test_simulate"],
+           told={"test_simulate": "returned the same draws"})

@@ -423,3 +423,18 @@ def wrong_stored(values, ctx):
 def wrong_sd(values, ctx):
     m, v = TRUTHS["p_y"]
     return {**values, "test_p_y": {"p_y": (float(m), math.sqrt(float(v)))}}
+
+
+# The manifest: what each file of solutions/scm/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/mcmc.py", seed=5)
+hw.variant("mistakes/half_one.py", seed=6, loses=["test_given_y", "test_posterior"])
+hw.variant("mistakes/low_ess.py", seed=7, loses=["test_posterior"],
+           told={"test_posterior": "too few distinct"})
+hw.variant("mistakes/shared_noise.py", seed=8, partly=["test_scm_a"],
+           told={"test_scm_a": "independent"})
+hw.variant("mistakes/no_do.py", seed=9, loses=["test_do_samples", "test_do_y"])
+# draws made once with a fixed seed: right in law, the same for every seed passed
+hw.variant("mistakes/lookup.py", seed=12, loses=["test_do_samples", "test_posterior", "test_scm_a"],
+           told=dict.fromkeys(["test_do_samples", "test_posterior", "test_scm_a"],
+                              "returned the same draws"))

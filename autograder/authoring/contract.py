@@ -7,10 +7,15 @@ is released or graded; each rule fails with one line that names the fix.
 - The notebook states the design's sample sizes through `{{name}}` placeholders, filled
   here from `hw.sizes(budget)`: every placeholder names a size of the design and every
   size is stated, so the text cannot drift from the design when the budget changes.
+- The manifest (`hw.variant`) names every file of the solution's mistakes/ and
+  alternatives/ folders, each once, only files that exist, and only questions that
+  exist; an entry of alternatives alone loses nothing (an alternative is a correct
+  answer). A variant nobody declared is a variant no test grades.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from autograder.errors import CourseError
 from autograder.homework import Homework
@@ -31,6 +36,37 @@ def check_cells(nb, hw: Homework, where: str) -> None:
     if missing:
         raise CourseError(f"{where}: hidden question '{missing[0]}' has no test cell with that "
                           "grade_id in the notebook")
+
+
+VARIANT_FOLDERS = ("mistakes", "alternatives")
+
+
+def check_variants(hw: Homework, solutions: Path, where: str) -> None:
+    """The manifest and the variant files under `solutions` (solutions/<hw>/) match."""
+    named = set()
+    for entry in hw.variants:
+        for name in entry.files:
+            path = Path(name)
+            if path.parent.as_posix() not in VARIANT_FOLDERS or path.suffix != ".py":
+                raise CourseError(f"{where}: manifest entry {name} is not a .py file in "
+                                  f"{' or '.join(VARIANT_FOLDERS)}/")
+            if not (solutions / path).is_file():
+                raise CourseError(f"{where}: manifest entry {name} names a file that does not "
+                                  f"exist in {solutions}")
+            named.add(path.as_posix())
+        for gid in [*entry.loses, *entry.partly, *entry.told, *entry.luck]:
+            if gid not in hw.questions:
+                raise CourseError(f"{where}: manifest entry {entry.name} names '{gid}', which "
+                                  "is not a hidden question")
+        if all(n.startswith("alternatives/") for n in entry.files) and (entry.loses or entry.partly):
+            raise CourseError(f"{where}: manifest entry {entry.name} is an alternative (a "
+                              "correct answer) but is declared to lose points")
+    for folder in VARIANT_FOLDERS:
+        for path in sorted((solutions / folder).glob("*.py")):
+            if f"{folder}/{path.name}" not in named:
+                raise CourseError(f"{where}: {folder}/{path.name} is in no manifest entry; "
+                                  f"declare it with hw.variant(\"{folder}/{path.name}\", ...) "
+                                  "in the checks file")
 
 
 def state_sizes(nb, sizes: dict[str, int], where: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Sequence
 
 import nbformat
 
@@ -87,6 +88,7 @@ def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
     where = f"{assignment.id} ({assignment.notebook.name})"
     contract.check_cells(nb, hw, where)
     contract.state_sizes(nb, hw.sizes(assignment.false_fail_budget), where)
+    contract.check_variants(hw, assignment.solution.parent, where)
     return nb
 
 
@@ -128,26 +130,51 @@ def fill_student_notebook(nb, sections: dict[str, tuple[str, str]]):
     return nb
 
 
-def solution_variant(assignment: Assignment, variant: Path) -> dict[str, tuple[str, str]]:
-    """Reference sections with some replaced by a variant file (a known mistake)."""
-    return {**read_solution_sections(assignment.solution), **read_solution_sections(variant)}
+VariantFiles = str | Path | Sequence[str | Path] | None   # one file, several, or none
 
 
-def answer_from_variant(nb, assignment: Assignment, variant: str | Path | None = None, *,
+def variant_paths(assignment: Assignment, variant: VariantFiles) -> list[Path]:
+    """The files of a variant: none (the reference), one, or several; a relative name is
+    under solutions/<hw>/ (e.g. "mistakes/naive.py")."""
+    if variant is None:
+        return []
+    names = [variant] if isinstance(variant, (str, Path)) else list(variant)
+    return [Path(n) if Path(n).is_absolute() else assignment.solution.parent / n for n in names]
+
+
+def solution_variant(assignment: Assignment, variant: VariantFiles) -> dict[str, tuple[str, str]]:
+    """Reference sections with some replaced by one variant file (a known mistake, another
+    method) or by several that replace different sections, graded in one kernel run."""
+    sections = read_solution_sections(assignment.solution)
+    owner: dict[str, str] = {}
+    for path in variant_paths(assignment, variant):
+        if path == assignment.solution:
+            continue
+        own = read_solution_sections(path)
+        both = sorted(set(own) & set(owner))
+        if both:
+            raise CourseError(f"{path.name}: section [{both[0]}] is also replaced by "
+                              f"{owner[both[0]]}; variants graded together must replace "
+                              "different sections")
+        owner.update(dict.fromkeys(own, path.name))
+        sections.update(own)
+    return sections
+
+
+def answer_from_variant(nb, assignment: Assignment, variant: VariantFiles = None, *,
                         written: dict[str, str] | None = None,
                         extra: dict[str, str] | None = None):
     """Answer `nb` (released or source notebook, in place) with the reference solution,
-    or with the reference where a variant file (under solutions/<hw>/, or an absolute
-    path) has sections; `written` replaces written answers, `extra` appends code to a
-    section. The one way demo, tests and benchmarks hand in a notebook."""
-    path = assignment.solution
-    if variant is not None:
-        path = Path(variant) if Path(variant).is_absolute() else assignment.solution.parent / variant
-    sections = solution_variant(assignment, path)
+    or with the reference where a variant (one file under solutions/<hw>/ or an absolute
+    path, or a tuple of files replacing different sections) has sections; `written`
+    replaces written answers, `extra` appends code to a section. The one way demo, tests
+    and benchmarks hand in a notebook."""
+    sections = solution_variant(assignment, variant)
     answers = {grade_id(c) for c in nb.cells if is_answer_cell(c)}
-    unknown = sorted(set(read_solution_sections(path)) - answers)
-    if unknown:
-        raise CourseError(f"{path.name}: section [{unknown[0]}] matches no answer cell")
+    for path in variant_paths(assignment, variant):
+        unknown = sorted(set(read_solution_sections(path)) - answers)
+        if unknown:
+            raise CourseError(f"{path.name}: section [{unknown[0]}] matches no answer cell")
     for gid, text in (written or {}).items():
         sections[gid] = ("markdown", text)
     for gid, code in (extra or {}).items():

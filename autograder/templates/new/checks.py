@@ -139,10 +139,6 @@ def check_p_y_do(values, ctx):
     return all_of(results, "p_y_do")
 
 
-# ------------------------------------------------------------- variants
-# Declare each variant file under solutions/__HW_ID__/ (mistakes/conditioning.py must
-# lose test_p_y_do; alternatives/adjustment.py must earn full marks).
-# [LEAD: the variant declaration (hw.variant(...)) goes here once it is merged.]
 
 
 # ------------------------------------------------------ known wrong answers
@@ -161,3 +157,12 @@ def wrong_conditioning(values, ctx):
         kept = max(1, int(rng.binomial(n, p_x1(model))))   # the draws that had X=1
         answers[label] = float(rng.binomial(kept, p_y_given_x(model)) / kept)
     return {**values, "test_p_y_do": answers}
+
+
+# ------------------------------------------------------------- variants
+# REPLACE: one entry per file under solutions/__HW_ID__/mistakes/ and alternatives/,
+# saying what it scores: `loses` earns nothing, `partly` some, every other question
+# full marks; `told` is what its messages must say. Release refuses a file that is not
+# declared here; the contract test grades each entry with a seed in a real kernel.
+hw.variant("mistakes/conditioning.py", seed=6, loses=["test_p_y_do"])
+hw.variant("alternatives/adjustment.py", seed=5)
