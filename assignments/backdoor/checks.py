@@ -7,13 +7,13 @@ sample size the question requires, and the false-fail budget.
 from __future__ import annotations
 
 import functools
-import math
 from pathlib import Path
 
 import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
-                               as_float, close_to, draw_probe, failed, passed, required_n)
+                               as_float, close_to, draw_probe, failed, passed,
+                               required_n_against, stated_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies.backdoor import (BRIEF_OVERALL, PROBE_RANGE, ace, ace_se,  # noqa: F401
@@ -49,13 +49,11 @@ def wrong_values(cpts: dict) -> dict[str, float]:
 
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level (inf if one is within the float32 floor)."""
-    alpha = budget / hw.total_checks
-    sigma = ace_se(cpts, 1)
-    gaps = [abs(ace(cpts) - wrong) for wrong in wrong_values(cpts).values()]
-    if min(gaps) <= FLOAT32_FLOOR:
-        return math.inf
-    return max(required_n(sigma, gap, alpha, power=0.999, delta=FLOAT32_FLOOR) for gap in gaps)
+    the per-check level (inf if one is within the float32 floor). The wrong values are
+    plug-in numbers, sized with the truth's SE."""
+    return required_n_against(ace(cpts), ace_se(cpts, 1),
+                              [(wrong, 0.0) for wrong in wrong_values(cpts).values()],
+                              budget / hw.total_checks, floor=FLOAT32_FLOOR)
 
 
 FIXED_TABLES = {"observed": TRUE_CPTS}
@@ -63,8 +61,7 @@ FIXED_TABLES = {"observed": TRUE_CPTS}
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design

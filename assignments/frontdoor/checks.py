@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
-                               close_to, draw_probe, failed, passed, required_n)
+                               close_to, draw_probe, failed, passed, required_n_against,
+                               stated_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
@@ -191,22 +192,14 @@ def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
     the per-check level (inf if one is within the float32 floor). The larger of the
     right and the wrong estimate's SDs is used for sigma."""
-    alpha = budget / hw.total_checks
     truth = frontdoor(cpts)
-    need = 1
-    for value, sd_wrong in wrong_aces(cpts).values():
-        gap = abs(ace(truth) - value)
-        if gap <= FLOAT32_FLOOR:
-            return math.inf
-        need = max(need, required_n(max(sd(truth), sd_wrong), gap, alpha, power=0.999,
-                                    delta=FLOAT32_FLOOR))
-    return need
+    return required_n_against(ace(truth), sd(truth), wrong_aces(cpts).values(),
+                              budget / hw.total_checks, floor=FLOAT32_FLOOR)
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design

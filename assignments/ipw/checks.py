@@ -17,7 +17,7 @@ import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, as_array, as_float, close_to,
                                detection_probability, draw_probe, failed, frequencies, passed,
-                               required_n)
+                               required_n_against, stated_n)
 from autograder.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
@@ -156,21 +156,13 @@ def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     the per-check level (inf if one equals the truth). The band
     half-width uses the truth's SE and the wrong answer scatters with its own SE, so
     sizing with the larger of the two is conservative."""
-    alpha = budget / hw.total_checks
-    sigma_t = ace_se(cpts, 1)
-    need = 1
-    for value, var in wrong_aces(cpts).values():
-        if abs(ace(cpts) - value) == 0:
-            return math.inf
-        need = max(need, required_n(max(sigma_t, math.sqrt(var)), abs(ace(cpts) - value),
-                                    alpha, power=0.999))
-    return need
+    wrong = [(value, math.sqrt(var)) for value, var in wrong_aces(cpts).values()]
+    return required_n_against(ace(cpts), ace_se(cpts, 1), wrong, budget / hw.total_checks)
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design
