@@ -1,5 +1,5 @@
-"""autograder.checks.design: the size at which every known wrong answer fails, checked
-against the power it promises (real scipy, no mocks)."""
+"""autograder.checks.design (the size at which every known wrong answer fails, checked
+against the power it promises) and the as_dict guard; real scipy, no mocks."""
 import math
 
 import numpy as np
@@ -49,3 +49,17 @@ def test_stated_n_is_the_largest_fixed_probe_rounded_up():
     assert set(seen) == {1e-3, 1e-5}
     with pytest.raises(ValueError, match="no sample size separates"):
         stated_n(lambda p, b: np.inf, ["a"], 1e-3)
+
+
+def test_as_dict_names_the_keys_asked_for_or_the_first_missing_one():
+    from autograder.checks import AnswerError, as_dict
+    table = {"p_z1": 0.4, "p_x_given_z": [[0.5, 0.5]] * 2, "extra": 1}
+    assert as_dict(table, "cpts", ["p_z1", "p_x_given_z"]) is table
+    with pytest.raises(AnswerError) as err:
+        as_dict([0.4], "cpts", ["p_z1", "p_x_given_z", "p_y"])
+    assert str(err.value) == ("`cpts` should be a dict with keys 'p_z1', 'p_x_given_z' and "
+                              "'p_y', not a list.")
+    with pytest.raises(AnswerError, match=r"^`cpts` is missing the key 'p_y'\.$"):
+        as_dict(table, "cpts", ["p_z1", "p_y"])
+    with pytest.raises(AnswerError, match="keys 'H', not a str"):
+        as_dict("H", "data", ["H"])

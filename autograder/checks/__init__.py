@@ -10,7 +10,8 @@ from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof
                            thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
-from .guards import as_array, as_float, as_int, as_probability, as_probability_table, min_distinct
+from .guards import (as_array, as_dict, as_float, as_int, as_probability, as_probability_table,
+                     min_distinct)
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
@@ -26,7 +27,8 @@ __all__ = [
     "FLOAT32_FLOOR", "ROUNDING_3DP",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
     "required_n_against", "stated_n",
-    "as_float", "as_probability", "as_int", "as_array", "as_probability_table", "min_distinct",
+    "as_float", "as_probability", "as_int", "as_array", "as_dict", "as_probability_table",
+    "min_distinct",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",
     "gof", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
     "detect_grid",
