@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 import re
 
-import nbformat
 import numpy as np
 import pytest
 
 from autograder.grading.verdict import grade_values
+from autograder.authoring.source import build_source_notebook
 from conftest import full_marks, grade, score
 
 HW = "latent_vi"
@@ -41,17 +41,20 @@ def test_biased_estimators_converge_to_their_quadrature_values(checks):
 
 def test_sizes_come_from_design_and_the_notebook_states_them(course, checks, hw):
     a = course.assignment(HW)
-    text = "\n".join(c.source for c in nbformat.read(a.notebook, 4).cells)
-    dz = checks.design(a.false_fail_budget)
-    assert hw.total_checks == checks.RANDOM_CHECKS
-    assert dz["alpha"] == pytest.approx(a.false_fail_budget / hw.total_checks)
-    assert f"fresh data sets of {dz['fd_n']} players" in text
-    assert re.search(rf"^NUM_Z_SAMPLES = {dz['num_z_samples']}\b", text, re.M)
+    text = "\n".join(c.source for c in build_source_notebook(a).cells)
+    dz = hw.sizes(a.false_fail_budget)
+    # the setup cell's constant is the design's (the calibration runs' own)
+    assert re.search(rf"^NUM_Z_SAMPLES = {checks.load_reference()['num_z_samples']}\b", text, re.M)
     assert re.search(rf"^NUM_STEPS = {checks.load_reference()['num_steps']}\b", text, re.M)
     assert f"TRUE_ATE = {checks.TRUE_ATE}" in text
-    # a smaller budget never asks for fewer players
-    assert checks.design(a.false_fail_budget / 100)["fd_n"] >= dz["fd_n"]
+    # fd_n is enough for power and for the rarest cell, and the smallest such multiple of
+    # 500; a smaller budget never asks for fewer players
+    alpha = hw.context(0, a.false_fail_budget).alpha
+    need = max(checks.fd_power_n(alpha), checks.fd_cell_n())
+    assert need <= dz["fd_n"] < need + 500 and dz["fd_n"] % 500 == 0
     assert dz["fd_n"] * checks.population()["cells"].min() >= checks.MIN_CELL_COUNT
+    assert hw.sizes(a.false_fail_budget / 100)["fd_n"] >= dz["fd_n"]
+    assert checks.fd_power_n(alpha / 100) > checks.fd_power_n(alpha)
 
 
 # ------------------------------------------------ front-door band, simulated
@@ -75,10 +78,10 @@ def test_correct_front_door_estimators_pass_and_biased_ones_fail(course, checks,
             assert not re.search(r"\b1\.0\b|0\.9\d|band|toleran", text)
 
 
-def test_bootstrap_se_matches_the_sampling_sd_at_the_design_size(checks):
+def test_bootstrap_se_matches_the_sampling_sd_at_the_design_size(course, checks, hw):
     """The band's SE is the bootstrap SD on the student's data set; over 300 data sets of
     the design size it must match the estimator's actual sampling SD (within 10%)."""
-    n = checks.design()["fd_n"]
+    n = hw.sizes(course.assignment(HW).false_fail_budget)["fd_n"]
     est, ses = [], []
     for i in range(300):
         d = checks.scm.sample(n, 10_000 + i)
@@ -108,16 +111,16 @@ def test_same_z_statistic_keeps_right_answers_and_catches_a_redrawn_z(course, ch
     # the statistic is centred: its z is ~ N(0, 1) under the right answer
     assert abs(np.mean(stats_right)) < 0.25 and 0.8 < np.std(stats_right) < 1.25
     # an exact (noise-free) answer gives identical calls and passes
-    exact = np.linspace(0.5, 1.5, checks.design()["same_z_units"])
+    exact = np.linspace(0.5, 1.5, hw.sizes(a.false_fail_budget)["same_z_units"])
     res = score(course, HW, "test_same_z", {k: exact for k in ("a", "b", "single_a", "single_b")})
     assert res.points == res.max_points
 
 
-def test_vi_band_is_a_prediction_interval_from_the_calibration_runs(checks):
+def test_vi_band_is_a_prediction_interval_from_the_calibration_runs(course, checks, hw):
     ref = checks.load_reference()
     v = np.asarray(ref["reference_ates"])
     assert v.size >= 10 and len(ref["untrained_ates"]) >= 10
-    centre, half = checks.vi_band(checks.design()["alpha"])
+    centre, half = checks.vi_band(hw.context(0, course.assignment(HW).false_fail_budget).alpha)
     assert centre == pytest.approx(v.mean()) and np.all(np.abs(v - centre) <= half)
     # the fitted model recovers the truth up to the sampling error of 2,000 players
     se_data = checks.root_n_sds()["front-door formula within G"] / math.sqrt(2000)

@@ -21,8 +21,8 @@ from scipy.special import expit
 
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, close_to, compare_sets,
                                compare_structure, draw_probe, failed, normalise_sets, passed,
-                               required_n)
-from autograder.course.config import DEFAULT_BUDGET
+                               required_n_against, stated_n)
+from autograder.checks import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 hw = Homework()
@@ -200,21 +200,14 @@ def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects each known wrong answer on this table with power 0.999
     at the per-check level (inf if one is within the float32 floor). The larger of the
     right and the wrong estimator's SDs is used for sigma."""
-    alpha = budget / hw.total_checks
-    need = 1
-    for wrong, sd_wrong in wrong_values(cpts).values():
-        gap = abs(ace_11(cpts) - wrong)
-        if gap <= FLOAT32_FLOOR:
-            return math.inf
-        sigma = max(contrast_sd(cpts, by_w=False), sd_wrong)
-        need = max(need, required_n(sigma, gap, alpha, power=0.999, delta=FLOAT32_FLOOR))
-    return need
+    return required_n_against(ace_11(cpts), contrast_sd(cpts, by_w=False),
+                              wrong_values(cpts).values(), budget / hw.total_checks,
+                              floor=FLOAT32_FLOOR)
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design

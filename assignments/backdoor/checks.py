@@ -7,14 +7,14 @@ sample size the question requires, and the false-fail budget.
 from __future__ import annotations
 
 import functools
-import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
-                               as_float, close_to, draw_probe, failed, passed, required_n)
-from autograder.course.config import DEFAULT_BUDGET
+from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, all_of, as_array, as_dict,
+                               as_float, close_to, draw_probe, failed, passed,
+                               required_n_against, stated_n)
+from autograder.checks import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies.backdoor import (BRIEF_OVERALL, PROBE_RANGE, ace, ace_se,  # noqa: F401
                                          brief_overall_rates, cpts_from_counts, interventional,
@@ -49,13 +49,11 @@ def wrong_values(cpts: dict) -> dict[str, float]:
 
 def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level (inf if one is within the float32 floor)."""
-    alpha = budget / hw.total_checks
-    sigma = ace_se(cpts, 1)
-    gaps = [abs(ace(cpts) - wrong) for wrong in wrong_values(cpts).values()]
-    if min(gaps) <= FLOAT32_FLOOR:
-        return math.inf
-    return max(required_n(sigma, gap, alpha, power=0.999, delta=FLOAT32_FLOOR) for gap in gaps)
+    the per-check level (inf if one is within the float32 floor). The wrong values are
+    plug-in numbers, sized with the truth's SE."""
+    return required_n_against(ace(cpts), ace_se(cpts, 1),
+                              [(wrong, 0.0) for wrong in wrong_values(cpts).values()],
+                              budget / hw.total_checks, floor=FLOAT32_FLOOR)
 
 
 FIXED_TABLES = {"observed": TRUE_CPTS}
@@ -63,8 +61,7 @@ FIXED_TABLES = {"observed": TRUE_CPTS}
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design
@@ -106,13 +103,7 @@ def _table(value, name, shape):
 
 @hw.question("test_cpts", answers=["cpts"], n_checks=0)
 def check_cpts(values, ctx):
-    cpts = values["cpts"]
-    if not isinstance(cpts, dict):
-        raise AnswerError("`cpts` should be a dict with keys 'p_z1', 'p_x_given_z' and "
-                          "'p_y_given_xz'.")
-    missing = [k for k in TRUE_CPTS if k not in cpts]
-    if missing:
-        raise AnswerError(f"`cpts` is missing the key {missing[0]!r}.")
+    cpts = as_dict(values["cpts"], "cpts", TRUE_CPTS)
     results = [close_to(as_float(cpts["p_z1"], "cpts['p_z1']"), TRUE_CPTS["p_z1"], 0.0, 1.0,
                         ROUNDING_3DP, name="cpts['p_z1']",
                         hint="It is the share of happy subscribers among all 70,000.")]
@@ -179,31 +170,34 @@ def _ace_probes(rng, quantity, ctx) -> dict:
             for label, c in probe_tables(ctx).items()}
 
 
+def _both_questions(values, ctx, quantity) -> dict:
+    """The answers with test_backdoor and test_do estimated from `quantity` of each
+    probe table (the pair of probabilities it gives), each with its own noise."""
+    rng = ctx.noise()
+    return {**values, "test_backdoor": _ace_probes(rng, quantity, ctx),
+            "test_do": _ace_probes(rng, quantity, ctx)}
+
+
 @hw.wrong_answer("naive contrast (Simpson's paradox)",
                  says="from the plain difference in renewal rates, without adjusting for happiness (Simpson's paradox)")
 def wrong_naive(values, ctx):
-    rng = ctx.noise()
-    return {**values, "test_backdoor": _ace_probes(rng, observational, ctx),
-            "test_do": _ace_probes(rng, observational, ctx)}
+    return _both_questions(values, ctx, observational)
 
 
 @hw.wrong_answer("naive contrast, brief's overall row",
                  says="from the overall renewal rates, without adjusting for happiness (Simpson's paradox)")
 def wrong_naive_overall(values, ctx):
-    rng = ctx.noise()
-    return {**values, "test_backdoor": _ace_probes(rng, brief_overall_rates, ctx),
-            "test_do": _ace_probes(rng, brief_overall_rates, ctx)}
+    return _both_questions(values, ctx, brief_overall_rates)
 
 
 @hw.wrong_answer("transposed CPTs",
                  says='when P(Y | X, Z) is read with its two indices swapped')
 def wrong_transposed(values, ctx):
-    rng = ctx.noise()
     flipped = {"cpts": {"p_z1": TRUE_CPTS["p_z1"],
                         "p_x_given_z": np.asarray(TRUE_CPTS["p_x_given_z"]).T,
                         "p_y_given_xz": np.asarray(TRUE_CPTS["p_y_given_xz"]).T}}
-    probes = lambda: _ace_probes(rng, lambda c: interventional(transposed_y(c)), ctx)  # noqa: E731
-    return {**values, "test_cpts": flipped, "test_backdoor": probes(), "test_do": probes()}
+    return {**_both_questions(values, ctx, lambda c: interventional(transposed_y(c))),
+            "test_cpts": flipped}
 
 
 # The manifest: what each file of solutions/backdoor/{mistakes,alternatives}/ scores

@@ -9,17 +9,18 @@ the question requires, and the false-fail budget.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, AnswerError, all_of, as_array,
-                               close_to, draw_probe, failed, passed, required_n)
-from autograder.course.config import DEFAULT_BUDGET
+from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, all_of, as_array, as_dict,
+                               close_to, draw_probe, failed, passed, required_n_against,
+                               stated_n)
+from autograder.checks import DEFAULT_BUDGET
 from autograder.homework import Homework
+from autograder.studies.counts import load_cell_counts
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv"
 
@@ -37,12 +38,7 @@ hw = Homework()
 # ---------------------------------------------------------------- the facts
 def load_counts(path: Path = DATA) -> tuple[np.ndarray, np.ndarray]:
     """purchased[x, z] and total[x, z] from the data file."""
-    purchased, total = np.zeros((2, 2)), np.zeros((2, 2))
-    with path.open() as fh:
-        for row in csv.DictReader(fh):
-            x, z = int(row["social_media"]), int(row["saw_ad"])
-            purchased[x, z], total[x, z] = float(row["purchased"]), float(row["total"])
-    return purchased, total
+    return load_cell_counts(path, "social_media", "saw_ad", "purchased")
 
 
 def cpts_from_counts(purchased: np.ndarray, total: np.ndarray) -> dict:
@@ -191,22 +187,14 @@ def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
     the per-check level (inf if one is within the float32 floor). The larger of the
     right and the wrong estimate's SDs is used for sigma."""
-    alpha = budget / hw.total_checks
     truth = frontdoor(cpts)
-    need = 1
-    for value, sd_wrong in wrong_aces(cpts).values():
-        gap = abs(ace(truth) - value)
-        if gap <= FLOAT32_FLOOR:
-            return math.inf
-        need = max(need, required_n(max(sd(truth), sd_wrong), gap, alpha, power=0.999,
-                                    delta=FLOAT32_FLOOR))
-    return need
+    return required_n_against(ace(truth), sd(truth), wrong_aces(cpts).values(),
+                              budget / hw.total_checks, floor=FLOAT32_FLOOR)
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design
@@ -265,13 +253,7 @@ def probe_tables(ctx) -> dict[str, dict]:
 # ------------------------------------------------------------------ checks
 @hw.question("test_cpts", answers=["cpts"], n_checks=0)
 def check_cpts(values, ctx):
-    cpts = values["cpts"]
-    if not isinstance(cpts, dict):
-        raise AnswerError("`cpts` should be a dict with keys 'p_x1', 'p_z1_given_x' and "
-                          "'p_y1_given_xz'.")
-    missing = [k for k in TRUE_CPTS if k not in cpts]
-    if missing:
-        raise AnswerError(f"`cpts` is missing the key {missing[0]!r}.")
+    cpts = as_dict(values["cpts"], "cpts", TRUE_CPTS)
     results = [close_to(cpts["p_x1"], TRUE_CPTS["p_x1"], 0.0, 1.0, ROUNDING_3DP,
                         name="cpts['p_x1']", hint="It is the share of social media users.")]
     got = as_array(cpts["p_z1_given_x"], "cpts['p_z1_given_x']", shape=(2,))

@@ -17,8 +17,8 @@ import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, as_array, as_float, close_to,
                                detection_probability, draw_probe, failed, frequencies, passed,
-                               required_n)
-from autograder.course.config import DEFAULT_BUDGET
+                               required_n_against, stated_n)
+from autograder.checks import DEFAULT_BUDGET
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
@@ -156,21 +156,13 @@ def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
     the per-check level (inf if one equals the truth). The band
     half-width uses the truth's SE and the wrong answer scatters with its own SE, so
     sizing with the larger of the two is conservative."""
-    alpha = budget / hw.total_checks
-    sigma_t = ace_se(cpts, 1)
-    need = 1
-    for value, var in wrong_aces(cpts).values():
-        if abs(ace(cpts) - value) == 0:
-            return math.inf
-        need = max(need, required_n(max(sigma_t, math.sqrt(var)), abs(ace(cpts) - value),
-                                    alpha, power=0.999))
-    return need
+    wrong = [(value, math.sqrt(var)) for value, var in wrong_aces(cpts).values()]
+    return required_n_against(ace(cpts), ace_se(cpts, 1), wrong, budget / hw.total_checks)
 
 
 def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
     """table_sample_size of the study's table, rounded up to a thousand."""
-    need = max(table_sample_size(c, budget) for c in FIXED_TABLES.values())
-    return int(math.ceil(need / 1000) * 1000)
+    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
 
 
 @hw.design
@@ -274,11 +266,21 @@ def _on_every_probe(results: list, per_probe: int, func: str) -> list:
     return out
 
 
-def _probes(func, args):
+def _probe_calls(func: str):
+    """The grader's calls of `func(cpts, num_samples, seed)`, one per probe table."""
     def calls(ctx):
-        return {label: (func, {**args(label, cpts, ctx.sizes["num_samples"]), "seed": ctx.seed_for(f"{func}:{label}")})
+        n = ctx.sizes["num_samples"]
+        return {label: (func, {"cpts": cpts, "num_samples": n,
+                               "seed": ctx.seed_for(f"{func}:{label}")})
                 for label, cpts in probe_tables(ctx).items()}
     return calls
+
+
+def _named_probes(ctx, func: str) -> list[tuple[str, dict, str]]:
+    """(label, table, name) per probe table; name is the call as feedback shows it."""
+    n = ctx.sizes["num_samples"]
+    return [(label, cpts, f"{func}(cpts, {n}, seed) on the {label} table")
+            for label, cpts in probe_tables(ctx).items()]
 
 
 # ------------------------------------------------------------------ checks
@@ -310,12 +312,10 @@ def check_propensity(values, ctx):
     return _on_every_probe(results, 1, "propensity")
 
 
-@hw.question("test_traces", n_checks=2,
-             calls=_probes("draw_traces", lambda label, c, n: {"cpts": c, "num_samples": n}))
+@hw.question("test_traces", n_checks=2, calls=_probe_calls("draw_traces"))
 def check_traces(values, ctx):
     results, n = [], ctx.sizes["num_samples"]
-    for label, cpts in probe_tables(ctx).items():
-        name = f"draw_traces(cpts, {n}, seed) on the {label} table"
+    for label, cpts, name in _named_probes(ctx, "draw_traces"):
         arr = as_array(values[label], name, shape=(n, 4))
         cells = _binary_columns(arr, name, 3)
         table = joint(cpts)
@@ -359,12 +359,10 @@ def _as_joint(value, name: str) -> np.ndarray:
     return table
 
 
-@hw.question("test_weighted_joint", n_checks=0,
-             calls=_probes("weighted_joint", lambda label, c, n: {"cpts": c, "num_samples": n}))
+@hw.question("test_weighted_joint", n_checks=0, calls=_probe_calls("weighted_joint"))
 def check_weighted_joint(values, ctx):
-    results, n = [], ctx.sizes["num_samples"]
-    for label, cpts in probe_tables(ctx).items():
-        name = f"weighted_joint(cpts, {n}, seed) on the {label} table"
+    results = []
+    for label, cpts, name in _named_probes(ctx, "weighted_joint"):
         got, truth = _as_joint(values[label], name), weighted_joint(cpts)
         if np.all(np.abs(got - truth) <= FLOAT32_FLOOR):
             results.append(passed(f"`{name}` is correct."))
@@ -408,14 +406,12 @@ def check_resample(values, ctx):
     return _on_every_probe(results, 1, "resample")
 
 
-@hw.question("test_ipw_ace", n_checks=2,
-             calls=_probes("ipw_ace", lambda label, c, n: {"cpts": c, "num_samples": n}))
+@hw.question("test_ipw_ace", n_checks=2, calls=_probe_calls("ipw_ace"))
 def check_ipw_ace(values, ctx):
     """All or nothing over the two probes: an ACE typed in as a constant can match one
     table, and must not earn half the points for it."""
     results, n = [], ctx.sizes["num_samples"]
-    for label, cpts in probe_tables(ctx).items():
-        name = f"ipw_ace(cpts, {n}, seed) on the {label} table"
+    for label, cpts, name in _named_probes(ctx, "ipw_ace"):
         results.append(close_to(as_float(values[label], name), ace(cpts),
                                 ace_se(cpts, n), ctx.alpha, FLOAT32_FLOOR, name=name,
                                 hint="Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "

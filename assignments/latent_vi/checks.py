@@ -18,7 +18,10 @@ Gauss-Hermite quadrature over the confounder Z. Bands:
   called with num_samples=1;
 - training: the recorded loss must fall.
 
-Every size a check uses comes from `design(budget)`, at check time.
+Every size a check uses comes from `design(budget)` (registered with `hw.design`): the
+checks read `ctx.sizes`, the notebook states each size through a `{{name}}`
+placeholder, and the level of one comparison is ctx.alpha (budget / the questions'
+n_checks).
 """
 from __future__ import annotations
 
@@ -33,8 +36,9 @@ import numpy as np
 from scipy import stats
 
 from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
-                               passed, required_n, z_critical)
-from autograder.course.config import DEFAULT_BUDGET
+                               passed, required_n)
+from autograder.checks import DEFAULT_BUDGET
+from autograder.authoring.contract import state_sizes
 from autograder.homework import Homework
 
 HERE = Path(__file__).resolve().parent
@@ -58,9 +62,7 @@ hw = Homework()
 
 TRUE_ATE = scm.true_ate()
 
-# ------------------------------------------------------------ random checks
 FD_SETS = 3              # fresh data sets handed to frontdoor_ate; one check each + the mean
-RANDOM_CHECKS = FD_SETS + 1 + 1 + 1   # + VI band + same-Z test (training: see check_training)
 
 
 # ------------------------------------------- population facts by quadrature
@@ -216,29 +218,36 @@ def root_n_sds(n: int = 2000, sims: int = DESIGN_SIMS, seed: int = 99) -> dict[s
     return out
 
 
-@functools.lru_cache(maxsize=16)
-def design(budget: float = DEFAULT_BUDGET) -> dict:
-    """Every size the checks use, from the false-fail budget.
-
-    - fd_n: players per fresh data set: the larger of (i) required_n against each known
-      biased estimator, power 0.999 at the per-check level, sigma the larger sqrt(n) SD
-      of the right and the wrong estimator, and (ii) MIN_CELL_COUNT expected players in
-      the rarest (G, T, M) cell, so no cell of a fresh set is empty (P ~ e^-30) and the
-      cell means are near normal; rounded up to 500.
-    - num_z_samples: Z draws per player in vi_ate; the calibration runs used the same.
-    - same_z_units / same_z_samples: players and draws in the same-Z test (its power
-      against a Z redrawn per arm is ~1 already at a few hundred players; see docs).
-    """
-    alpha = budget / RANDOM_CHECKS
+def fd_power_n(alpha: float) -> int:
+    """Players per data set at which each known biased estimator fails with power 0.999
+    at level alpha (sigma: the larger sqrt(n) SD of the right and the wrong estimator)."""
     sds = root_n_sds()
     sigma_right = max(sds[k] for k in CORRECT)
     need = 1
     for label, value in wrong_population_values().items():
         need = max(need, required_n(max(sigma_right, sds[label]), abs(value - TRUE_ATE), alpha,
                                     power=0.999))
-    cell_n = math.ceil(MIN_CELL_COUNT / population()["cells"].min())
-    fd_n = int(math.ceil(max(need, cell_n) / 500) * 500)
-    return {"alpha": alpha, "fd_n": fd_n, "fd_sets": FD_SETS, "power_n": need, "cell_n": cell_n,
+    return need
+
+
+def fd_cell_n() -> int:
+    """Players per data set at which the rarest (G, T, M) cell expects MIN_CELL_COUNT."""
+    return math.ceil(MIN_CELL_COUNT / population()["cells"].min())
+
+
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """Every size the checks use, from the false-fail budget.
+
+    - fd_n: players per fresh data set: the larger of fd_power_n at the per-check level
+      and fd_cell_n, so no cell of a fresh set is empty (P ~ e^-30) and the cell means
+      are near normal; rounded up to 500.
+    - num_z_samples: Z draws per player in vi_ate; the calibration runs used the same.
+    - same_z_units / same_z_samples: players and draws in the same-Z test (its power
+      against a Z redrawn per arm is ~1 already at a few hundred players; see docs).
+    """
+    need = max(fd_power_n(budget / hw.total_checks), fd_cell_n())
+    return {"fd_n": int(math.ceil(need / 500) * 500),
             "num_z_samples": load_reference()["num_z_samples"],
             "same_z_units": 500, "same_z_samples": 20}
 
@@ -273,7 +282,7 @@ def kernel_global(name: str) -> dict:
 
 
 def fd_sets(ctx) -> dict[str, dict]:
-    n = design(ctx.budget)["fd_n"]
+    n = ctx.sizes["fd_n"]
     return {f"set {i + 1}": fresh_data(ctx, f"fd{i}", n) for i in range(FD_SETS)}
 
 
@@ -311,7 +320,7 @@ def check_frontdoor(values, ctx):
 def _vi_calls(ctx):
     return {"ate": ("vi_ate", {"model": kernel_global("model"), "guide": kernel_global("guide"),
                                "df": kernel_global("df"),
-                               "num_samples": design(ctx.budget)["num_z_samples"],
+                               "num_samples": ctx.sizes["num_z_samples"],
                                "seed": ctx.seed_for("latent_vi:vi_ate")})}
 
 
@@ -333,7 +342,7 @@ def check_vi_ate(values, ctx):
 
 
 def _same_z_calls(ctx):
-    dz = design(ctx.budget)
+    dz = ctx.sizes
     d = fresh_data(ctx, "same_z_units", dz["same_z_units"])
     z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(dz["same_z_units"])
     base = {"model": kernel_global("model"), "df": as_frame(d), "z": z.tolist()}
@@ -350,8 +359,7 @@ def check_same_z(values, ctx):
     v the variance of one draw's contrast, for A, B two calls with N draws and E, F two
     with one. d_i = N (A_i - B_i)^2 / 2 - (E_i - F_i)^2 / 2 has mean 0; a Z redrawn in
     either arm adds (N - 1) Var(outcome | redrawn Z) to it. One-sided z-test on mean(d)."""
-    dz = design(ctx.budget)
-    n_units, n = dz["same_z_units"], dz["same_z_samples"]
+    n_units, n = ctx.sizes["same_z_units"], ctx.sizes["same_z_samples"]
     name = "unit_contrasts(model, df, z, num_samples, seed)"
     arr = {k: as_array(values[k], name, shape=(n_units,)) for k in ("a", "b", "single_a",
                                                                     "single_b")}
@@ -407,22 +415,20 @@ SAYS = {"naive difference in means": "from the plain difference in mean purchase
                                           "the unobserved Z confounding engagement and purchases"}
 
 
-def _register_fd(label):
-    @hw.wrong_answer(label, says=SAYS[label])
-    def mistake(values, ctx):
-        return {**values, "test_frontdoor": {k: estimate(WRONG[label], d)
-                                             for k, d in fd_sets(ctx).items()}}
-    return mistake
+def _biased_frontdoor(label):
+    """A frontdoor_ate that computes the biased estimator WRONG[label] on each fresh set."""
+    return lambda values, ctx: {**values, "test_frontdoor": {
+        k: estimate(WRONG[label], d) for k, d in fd_sets(ctx).items()}}
 
 
-for _label in WRONG:
-    _register_fd(_label)
+for _label, _says in SAYS.items():
+    hw.wrong_answer(_label, says=_says)(_biased_frontdoor(_label))
 
 
 def simulated_contrasts(ctx, redraw_z: bool) -> dict:
     """What unit_contrasts returns when the model is the true SCM: the same-Z version,
     or one that draws its own Z for the T=0 arm (once per player and call)."""
-    dz = design(ctx.budget)
+    dz = ctx.sizes
     n_units = dz["same_z_units"]
     rng = ctx.noise()
     d = fresh_data(ctx, "same_z_units", n_units)
@@ -478,6 +484,7 @@ def _reference_code() -> tuple[list[str], dict[str, str]]:
     import nbformat
     from autograder.authoring.source import read_solution_sections
     nb = nbformat.read(HERE / "latent_vi.ipynb", as_version=4)
+    state_sizes(nb, hw.sizes(DEFAULT_BUDGET), "latent_vi.ipynb")   # NUM_Z_SAMPLES = {{...}}
     locked = [c.source for c in nb.cells if c.cell_type == "code"
               and not c.metadata.get("nbgrader", {}).get("solution")
               and not c.metadata.get("nbgrader", {}).get("grade")]

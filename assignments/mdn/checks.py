@@ -23,7 +23,9 @@ The grader never trains anything: it calls the student's fitted functions.
 - Part A, `hard_em(x, t, seed)`: against the reference run from the same initialisation
   (initial_clusters, given in the notebook) on the grader's data (deterministic).
 
-Every size comes from `design(budget)`; nothing is sized at import time.
+Every size comes from `design(budget)` (registered with `hw.design`; the checks read
+`ctx.sizes`, the notebook states them through `{{name}}` placeholders); nothing is
+sized at import time.
 """
 from __future__ import annotations
 
@@ -39,7 +41,6 @@ from scipy import stats
 from scipy.special import logsumexp, softmax
 
 from autograder.checks import AnswerError, as_array, draw_probe, failed, frequencies, passed
-from autograder.course.config import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 HERE = Path(__file__).resolve().parent
@@ -51,9 +52,9 @@ _spec.loader.exec_module(data)
 
 K = 3
 PARTS = {"test_experts": "predict_experts", "test_mdn": "predict_mdn", "test_bayes": "predict_bayes"}
-GUMBEL_ROWS = 3
-N_CHECKS = {"test_hard_em": 0, "test_experts": 1, "test_mdn": 1, "test_bayes": 1,
-            "test_gumbel": GUMBEL_ROWS}
+POINTS = {"test_experts": "experts_points", "test_mdn": "mdn_points",   # the design's size of
+          "test_bayes": "bayes_points"}                                 # each part's fresh data
+GUMBEL_ROWS = 3             # distinct logit rows: one frequency test (one check) each
 POWER = 0.999
 DIP_X = (0.4, 0.6)          # near 0.5, where S(x) splits into two pieces (see truth_pieces)
 HARD_EM_POINTS = data.N_POINTS
@@ -135,39 +136,41 @@ def reference_fits() -> dict:
 
 
 # ------------------------------------------------------------------- design
-def _alpha(budget: float) -> float:
-    return budget / sum(N_CHECKS.values())
-
-
-def nll_threshold(part: str, n: int, budget: float = DEFAULT_BUDGET) -> float:
+# alpha is the level of one random comparison: ctx.alpha in a check, budget /
+# hw.total_checks (the questions' n_checks) in the design.
+def nll_threshold(part: str, n: int, alpha: float) -> float:
     ref = reference_fits()[part]
-    z = stats.norm.isf(_alpha(budget))
+    z = stats.norm.isf(alpha)
     return ref["mean"] + z * math.sqrt(ref["sd"] ** 2 + ref["point_sd"] ** 2 / n)
 
 
-def nll_points(part: str, budget: float = DEFAULT_BUDGET) -> int:
+def nll_points(part: str, alpha: float) -> int:
     """Smallest multiple of 500 at which a single Gaussian fails with power POWER."""
     floor = gaussian_floor()
     z_beta = stats.norm.ppf(POWER)
     for n in range(500, 200_001, 500):
-        if floor["nll"] - z_beta * floor["point_sd"] / math.sqrt(n) > nll_threshold(part, n, budget):
+        if floor["nll"] - z_beta * floor["point_sd"] / math.sqrt(n) > nll_threshold(part, n, alpha):
             return n
     raise ValueError(f"{part}: the reference fits are not separable from a single Gaussian")
 
 
-def gumbel_draws(budget: float = DEFAULT_BUDGET) -> int:
+def gumbel_draws(alpha: float) -> int:
     """Draws per logit row: power POWER at noncentrality LAMBDA_MIN per draw (chi2, 2 df)."""
-    crit = stats.chi2.isf(_alpha(budget), K - 1)
+    crit = stats.chi2.isf(alpha, K - 1)
     n = 100
     while stats.ncx2.sf(crit, K - 1, n * LAMBDA_MIN) < POWER:
         n += 100
     return n
 
 
-def design(budget: float = DEFAULT_BUDGET) -> dict:
-    """Every sample size the checks use, from the assignment's false-fail budget."""
-    out = {part: nll_points(part, budget) for part in PARTS}
-    out["gumbel_draws"] = gumbel_draws(budget)
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """Every sample size the checks use, from the assignment's false-fail budget: the
+    fresh points of each part (POINTS), the draws per Gumbel row, and hard-EM's points
+    (fixed: its check is deterministic). Each question states its own."""
+    alpha = budget / hw.total_checks
+    out = {POINTS[part]: nll_points(part, alpha) for part in PARTS}
+    out["gumbel_draws"] = gumbel_draws(alpha)
     out["hard_em_points"] = HARD_EM_POINTS
     return out
 
@@ -202,10 +205,10 @@ def _rows_ok(rows: np.ndarray) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def gumbel_probe(seed: int, budget: float = DEFAULT_BUDGET) -> tuple[np.ndarray, np.ndarray]:
-    """(logits matrix handed to the student, row id of each of its rows)."""
+def gumbel_probe(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(logits matrix handed to the student, row id of each of its rows): every row
+    repeated n times (the design's gumbel_draws)."""
     rows = draw_probe(seed, _propose_rows, _rows_ok)
-    n = gumbel_draws(budget)
     rng = np.random.default_rng(seed + 1)
     ids = rng.permutation(np.repeat(np.arange(GUMBEL_ROWS), n))
     return rows[ids], ids
@@ -213,7 +216,7 @@ def gumbel_probe(seed: int, budget: float = DEFAULT_BUDGET) -> tuple[np.ndarray,
 
 # ------------------------------------------------------------ fresh data
 def fresh_data(ctx, part: str) -> tuple[np.ndarray, np.ndarray]:
-    n = nll_points(part, ctx.budget)
+    n = ctx.sizes[POINTS[part]]
     return data.fresh_draws(n, ctx.seed_for(f"{part}:data"))
 
 
@@ -271,7 +274,7 @@ def nll_check(values, ctx, part: str, name: str):
     x, t = fresh_data(ctx, part)
     w, mu, s = mixture(values["fresh"], f"{name}(x)", len(x))
     score = float(point_nll(w, mu, s, t).mean())
-    limit = nll_threshold(part, len(x), ctx.budget)
+    limit = nll_threshold(part, len(x), ctx.alpha)
     detail = dict(nll=score, threshold=limit, n=len(x), floor=gaussian_floor()["nll"])
     nll = (passed("The mixture fits fresh data from the same process well (mean negative "
                   f"log-likelihood per point) with `{name}`.", **detail)
@@ -293,7 +296,7 @@ def _predict_call(func: str, part: str):
 
 
 def _register_part(part: str, func: str):
-    @hw.question(part, calls=_predict_call(func, part), n_checks=N_CHECKS[part])
+    @hw.question(part, calls=_predict_call(func, part), n_checks=1)
     def check(values, ctx):
         return nll_check(values, ctx, part, func)
     return check
@@ -305,7 +308,7 @@ for _part, _func in PARTS.items():
 
 # ------------------------------------------------------------------ Gumbel
 def _gumbel_call(ctx):
-    logits, _ = gumbel_probe(ctx.seed_for("gumbel:rows"), ctx.budget)
+    logits, _ = gumbel_probe(ctx.seed_for("gumbel:rows"), ctx.sizes["gumbel_draws"])
     return {key: ("sample_component", {"logits": logits.tolist(), "seed": ctx.seed_for(label)})
             for key, label in (("draws", "gumbel:seed"), ("again", "gumbel:seed again"))}
 
@@ -321,10 +324,10 @@ def _indices(value, name: str, n: int) -> np.ndarray:
     return arr.astype(int)
 
 
-@hw.question("test_gumbel", calls=_gumbel_call, n_checks=N_CHECKS["test_gumbel"])
+@hw.question("test_gumbel", calls=_gumbel_call, n_checks=GUMBEL_ROWS)
 def check_gumbel(values, ctx):
     rows_seed = ctx.seed_for("gumbel:rows")
-    logits, ids = gumbel_probe(rows_seed, ctx.budget)
+    logits, ids = gumbel_probe(rows_seed, ctx.sizes["gumbel_draws"])
     name = "sample_component(logits, seed)"
     first = _indices(values["draws"], name, len(ids))
     second = _indices(values["again"], name, len(ids))
@@ -375,7 +378,7 @@ def hard_em_bands() -> dict:
 
 
 def hard_em_inputs(ctx):
-    x, t = data.fresh_draws(HARD_EM_POINTS, ctx.seed_for("hard_em:data"))
+    x, t = data.fresh_draws(ctx.sizes["hard_em_points"], ctx.seed_for("hard_em:data"))
     return x, t, ctx.seed_for("hard_em:seed")
 
 
@@ -384,7 +387,7 @@ def _hard_em_call(ctx):
     return {"fit": ("hard_em", {"x": x.tolist(), "t": t.tolist(), "seed": seed})}
 
 
-@hw.question("test_hard_em", calls=_hard_em_call, n_checks=N_CHECKS["test_hard_em"])
+@hw.question("test_hard_em", calls=_hard_em_call, n_checks=0)
 def check_hard_em(values, ctx):
     x, t, seed = hard_em_inputs(ctx)
     name = "hard_em(x, t, seed)"
@@ -446,7 +449,7 @@ def wrong_unnormalised(values, ctx):
 
 def _wrong_sampler(label):
     def wrong(values, ctx):
-        logits, ids = gumbel_probe(ctx.seed_for("gumbel:rows"), ctx.budget)
+        logits, ids = gumbel_probe(ctx.seed_for("gumbel:rows"), ctx.sizes["gumbel_draws"])
         rows = draw_probe(ctx.seed_for("gumbel:rows"), _propose_rows, _rows_ok)
         counts = np.bincount(ids, minlength=GUMBEL_ROWS)
         q = wrong_samplers(rows, counts)[label]

@@ -22,9 +22,9 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_float, close_to, convergence,
-                               failed, fresh_draws, gof, mcse_mean, passed)
-from autograder.course.config import DEFAULT_BUDGET
+from autograder.checks import (AnswerError, after_gate, as_array, as_dict, as_float, close_to,
+                               convergence, failed, fresh_draws, gof, mcse_mean, passed)
+from autograder.checks import DEFAULT_BUDGET
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -235,15 +235,8 @@ def design(budget: float) -> dict[str, int]:
 
 # ------------------------------------------------------------------ checks
 def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not isinstance(value, dict):
-        raise AnswerError(f"`{name}` should be a dict with keys 'H', 'D' and 'C', "
-                          f"not a {type(value).__name__}.")
-    out = []
-    for key in ("H", "D", "C"):
-        if key not in value:
-            raise AnswerError(f"`{name}` has no key {key!r}.")
-        out.append(as_array(value[key], f"{name}[{key!r}]", shape=(n,)))
-    h, d, c = out
+    value = as_dict(value, name, ("H", "D", "C"))
+    h, d, c = (as_array(value[key], f"{name}[{key!r}]", shape=(n,)) for key in ("H", "D", "C"))
     if not np.all((d == 0) | (d == 1)):
         raise AnswerError(f"`{name}['D']` should hold 0/1 values (undiluted / diluted).")
     return h, d, c
@@ -342,6 +335,12 @@ def check_naive(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §7)
+def _own_naive_difference(rng) -> float:
+    """Mean C of D=1 minus D=0 in a student's own simulated data set (seed from rng)."""
+    own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
+    return float(own["C"][own["D"] == 1].mean() - own["C"][own["D"] == 0].mean())
+
+
 def _draws_like(values, gid, key, centre, rng, sd):
     """(chains, draws) noise around `centre` shaped like the reference run's answer."""
     base = values.get(gid, {}).get(key)
@@ -353,8 +352,7 @@ def _draws_like(values, gid, key, centre, rng, sd):
                  says='from the plain difference in means, without adjusting for the confounder')
 def wrong_naive_ate(values, ctx):
     rng = ctx.noise()
-    own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
-    naive_own = own["C"][own["D"] == 1].mean() - own["C"][own["D"] == 0].mean()
+    naive_own = _own_naive_difference(rng)
     naive_post, naive_post_sd = posterior_beta(grader_data(ctx), columns=("D",))
     return {**values,
             "test_ate": {"ate_draws": _draws_like(values, "test_ate", "ate_draws", naive_own,
@@ -366,10 +364,8 @@ def wrong_naive_ate(values, ctx):
 @hw.wrong_answer("naive difference the wrong way round (D=0 minus D=1)",
                  says='from the plain difference in means taken the other way round')
 def wrong_naive_sign(values, ctx):
-    rng = ctx.noise()
-    own = simulate_numpy(N_UNITS, int(rng.integers(2**31)))
-    flipped = own["C"][own["D"] == 0].mean() - own["C"][own["D"] == 1].mean()
-    return {**values, "test_naive": {"naive_difference": float(flipped)}}
+    flipped = -_own_naive_difference(ctx.noise())
+    return {**values, "test_naive": {"naive_difference": flipped}}
 
 
 def _simulated_with(theta, ctx):

@@ -287,37 +287,33 @@ def check_scm_a(values, ctx):
     ]
 
 
-@hw.question("test_p_y", answers=["p_y"], n_checks=0)
-def check_p_y(values, ctx):
-    return _exact_normal(values, "p_y", "Y is a sum of independent normal terms; add their "
-                                        "variances, remembering that Var(aX) = a² Var(X).")
+# The exact questions: grade_id -> (answer, what to look at when it is wrong). Each
+# answer is a (mean, variance) pair checked against TRUTHS by _exact_normal.
+EXACT_QUESTIONS = {
+    "test_p_y": ("p_y", "Y is a sum of independent normal terms; add their variances, "
+                        "remembering that Var(aX) = a² Var(X)."),
+    "test_do_x": ("p_y_do_x2", "Replace X's equation by X := 2 and read off Y's distribution "
+                               "from its equation."),
+    "test_given_x": ("p_y_given_x2", "Given X = 2, only Y's noise term is still random."),
+    "test_given_y": ("p_x_given_y2", "Observing Y is evidence about X: combine X's prior with "
+                                     "the likelihood of Y = 2 (Bayes' rule for two normals, or "
+                                     "the formula for a conditional of a bivariate normal). "
+                                     "Inverting Y's equation alone ignores X's own "
+                                     "distribution."),
+    "test_do_y": ("p_x_do_y2", "Setting Y changes Y's equation only. Which equations does X "
+                               "depend on?"),
+}
 
 
-@hw.question("test_do_x", answers=["p_y_do_x2"], n_checks=0)
-def check_do_x(values, ctx):
-    return _exact_normal(values, "p_y_do_x2", "Replace X's equation by X := 2 and read off Y's "
-                                              "distribution from its equation.")
+def _exact_question(grade_id: str, name: str, hint: str):
+    @hw.question(grade_id, answers=[name], n_checks=0)
+    def check(values, ctx):
+        return _exact_normal(values, name, hint)
+    return check
 
 
-@hw.question("test_given_x", answers=["p_y_given_x2"], n_checks=0)
-def check_given_x(values, ctx):
-    return _exact_normal(values, "p_y_given_x2", "Given X = 2, only Y's noise term is still "
-                                                 "random.")
-
-
-@hw.question("test_given_y", answers=["p_x_given_y2"], n_checks=0)
-def check_given_y(values, ctx):
-    return _exact_normal(values, "p_x_given_y2",
-                         "Observing Y is evidence about X: combine X's prior with the "
-                         "likelihood of Y = 2 (Bayes' rule for two normals, or the formula for "
-                         "a conditional of a bivariate normal). Inverting Y's equation alone "
-                         "ignores X's own distribution.")
-
-
-@hw.question("test_do_y", answers=["p_x_do_y2"], n_checks=0)
-def check_do_y(values, ctx):
-    return _exact_normal(values, "p_x_do_y2", "Setting Y changes Y's equation only. Which "
-                                              "equations does X depend on?")
+for _gid, (_name, _hint) in EXACT_QUESTIONS.items():
+    _exact_question(_gid, _name, _hint)
 
 
 @hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", "do_samples", "do_x2"))

@@ -152,6 +152,21 @@ def as_array(value, name: str, shape=None, min_size: int = None, finite: bool = 
     return arr
 
 
+def as_dict(value, name: str, keys) -> dict:
+    """A dict answer holding every one of `keys` (it may hold more); the error names the
+    keys the question asks for, or the first one missing."""
+    keys = list(keys)
+    if not isinstance(value, dict):
+        listed = ", ".join(repr(k) for k in keys[:-1]) + f" and {keys[-1]!r}" \
+            if len(keys) > 1 else repr(keys[0])
+        raise AnswerError(f"`{name}` should be a dict with keys {listed}, not a "
+                          f"{_type_name(value)}.")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise AnswerError(f"`{name}` is missing the key {missing[0]!r}.")
+    return value
+
+
 def as_probability_table(value, name: str, shape) -> np.ndarray:
     """as_array with the given shape, every entry in [0, 1]."""
     arr = as_array(value, name, shape=shape)

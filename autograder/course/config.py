@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from autograder.checks.budget import DEFAULT_BUDGET
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
@@ -111,7 +112,6 @@ SCHEMA = {
     },
 }
 
-DEFAULT_BUDGET = 1e-3  # false fails per submission; docs/statistics.md
 
 
 @dataclass(frozen=True)

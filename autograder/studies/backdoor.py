@@ -6,21 +6,17 @@ homework's checks.py decides which sizes and bands to use.
 """
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 
+from .counts import load_cell_counts
+
 
 def load_counts(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """renewed[x, z] and total[x, z] from the data file (datasets/backdoor/promotions.csv)."""
-    renewed, total = np.zeros((2, 2)), np.zeros((2, 2))
-    with path.open() as fh:
-        for row in csv.DictReader(fh):
-            x, z = int(row["promotion"]), int(row["happiness"])
-            renewed[x, z], total[x, z] = float(row["renewed"]), float(row["total"])
-    return renewed, total
+    return load_cell_counts(path, "promotion", "happiness", "renewed")
 
 
 def cpts_from_counts(renewed: np.ndarray, total: np.ndarray) -> dict:

@@ -139,8 +139,6 @@ def check_p_y_do(values, ctx):
     return all_of(results, "p_y_do")
 
 
-
-
 # ------------------------------------------------------ known wrong answers
 # REPLACE: one per mistake of the content brief. Takes the extracted answers
 # {grade_id: values} and returns them with the questions this mistake changes
