@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import numpy as np
@@ -73,6 +75,26 @@ def test_the_share_of_the_budget_comes_from_the_declared_checks(course, hw_id):
     ctx = hw.context(1, a.false_fail_budget)
     assert hw.total_checks == sum(q.n_checks for q in hw.questions.values())
     assert ctx.alpha == pytest.approx(a.false_fail_budget / max(1, hw.total_checks))
+
+
+GENERATORS = sorted(str(p.relative_to(REPO)) for p in (REPO / "datasets").rglob("generate.py"))
+
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_every_data_file_is_what_its_generator_writes(generator, tmp_path):
+    """Data sets are generated, never downloaded: rerun each generator in a copy of
+    datasets/ and every file it writes must equal the shipped one, byte for byte."""
+    shutil.copytree(REPO / "datasets", tmp_path / "datasets")
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "datasets").rglob("*.csv")}
+    for p in before:
+        p.unlink()
+    subprocess.run([sys.executable, str(tmp_path / generator)], check=True, capture_output=True,
+                   cwd=tmp_path)
+    written = sorted(p for p in before if p.exists())
+    assert written, f"{generator} wrote no data file"
+    for p in written:
+        shipped = REPO / p.relative_to(tmp_path)
+        assert p.read_bytes() == shipped.read_bytes(), f"{shipped.relative_to(REPO)} is stale"
 
 
 # ----------------------------------------------------- one real kernel run each

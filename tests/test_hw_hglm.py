@@ -6,7 +6,6 @@ What each solution variant scores in a real kernel is declared in checks.py
 (`hw.variant`) and tested in test_homeworks.py."""
 from __future__ import annotations
 
-import importlib.util
 import math
 
 import arviz as az
@@ -37,14 +36,10 @@ def grade_all(course, hw, values, seed):
 
 
 # ----------------------------------------------------------- facts and cache
-def test_data_file_is_written_by_its_generator(tmp_path):
-    spec = importlib.util.spec_from_file_location("hglm_generate",
-                                                  REPO / "datasets" / "hglm" / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    fresh = gen.census_income(tmp_path / "census_income.csv")
-    assert fresh.read_bytes() == (REPO / "datasets" / "hglm" / "census_income.csv").read_bytes()
-    assert sum(t for t, _ in gen.COUNTS.values()) == 32_561     # all UCI Adult training rows
+def test_the_data_file_holds_every_uci_adult_training_row():
+    import csv
+    with (REPO / "datasets" / "hglm" / "census_income.csv").open() as fh:
+        assert sum(int(r["total"]) for r in csv.DictReader(fh)) == 32_561
 
 
 def test_reference_cache_is_project_output_and_matches_the_brief(checks):
