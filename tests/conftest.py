@@ -117,3 +117,13 @@ def error_line(code: int, out: str) -> str:
     lines = [ln for ln in out.splitlines() if ln.startswith("error:")]
     assert len(lines) == 1, out
     return lines[0]
+
+
+def assert_detected(truth, wrongs, se, n, alpha, floor, power=0.999):
+    """Each known wrong estimate {label: (value, per-draw SD)} falls outside the band
+    (z(alpha) * se + floor around the truth) with the design's power, whether the band's
+    SE or the mistake's own scatter over n draws is the wider."""
+    from autograder.checks import detection_probability
+    for label, (wrong, sd_wrong) in wrongs.items():
+        for spread in (se, sd_wrong / n ** 0.5):
+            assert detection_probability(truth, wrong, spread, alpha, floor) >= power, label
