@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.verdict import grade_values
-from conftest import REPO, assert_detected, design_sizes, score
+from conftest import assert_detected, design_sizes, score
 
 HW = "frontdoor"
 SIZES = design_sizes(HW)   # the design at course.yml's budget

@@ -14,7 +14,6 @@ import pytest
 from scipy.special import softmax
 
 from autograder.grading.verdict import grade_values
-from conftest import full_marks, grade
 
 HW = "mdn"
 

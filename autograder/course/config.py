@@ -113,7 +113,6 @@ SCHEMA = {
 }
 
 
-
 @dataclass(frozen=True)
 class Limits:
     """Per-kernel limits (course.yml `sandbox:`)."""

@@ -1,8 +1,20 @@
-"""What the course state folder holds so far: which assignments are out, who has
-been collected and who graded. Read by the steps that must not run too early."""
+"""The course state folder: where its notebooks lie, which assignments are out, who
+has been collected and who graded. Read by the steps that must not run too early."""
 from __future__ import annotations
 
-from autograder.course.config import Course
+from pathlib import Path
+
+from autograder.course.config import Assignment, Course
+
+
+def source_notebook(course: Course, a: Assignment) -> Path:
+    """The instructor's notebook (solutions in) that release builds and grading reads."""
+    return course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb"
+
+
+def released_notebook(course: Course, a: Assignment) -> Path:
+    """The student version nbgrader generated from it."""
+    return course.course_dir / "release" / a.id / f"{a.notebook_name}.ipynb"
 
 
 def is_released(course: Course, assignment_id: str) -> bool:

@@ -32,12 +32,12 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.course.config import Assignment, Course
 from autograder.course.late import record_extension
-from autograder.course.state import submitted_students
+from autograder.course.state import source_notebook, submitted_students
 from autograder.engine import jobs
 from autograder.engine.execution import RunOutcome
 from autograder.engine.pool import executor
 from autograder.errors import CourseError
-from autograder.grading.report import read_report, report_path, write_report
+from autograder.grading.report import read_report, write_report
 from autograder.grading.submission import extraction_for, read_data, score
 from autograder.homework import load_homework
 from autograder.pipeline.readiness import nothing_collected, require_released
@@ -88,7 +88,7 @@ def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
     parts: list[bytes | str] = []
     for f in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         parts += [str(f.relative_to(folder)), f.read_bytes()]
-    source = course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb"
+    source = source_notebook(course, a)
     parts += [a.checks.read_bytes(), source.read_bytes() if source.is_file() else b""]
     parts += [d.read_bytes() for d in a.datasets]
     parts.append(json.dumps([a.questions, a.cell_timeout, a.notebook_timeout, a.limits.to_dict(),

@@ -10,6 +10,7 @@ from nbgrader.api import Gradebook
 from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook, solution_lines
 from autograder.course.config import Course
+from autograder.course.state import source_notebook
 from autograder.errors import CourseError
 from autograder.steps import nbconfig
 
@@ -18,11 +19,12 @@ def write_source(course: Course, assignment_id: str) -> None:
     """Put the assembled notebook and its datasets in nbgrader's source/ folder."""
     a = course.assignment(assignment_id)
     nb = build_source_notebook(a)
-    dest = course.course_dir / "source" / a.id
+    path = source_notebook(course, a)
+    dest = path.parent
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    nbformat.write(nb, dest / f"{a.notebook_name}.ipynb")
+    nbformat.write(nb, path)
     for ds in a.datasets:
         shutil.copy(ds, dest / ds.name)
 

@@ -28,6 +28,7 @@ from traitlets import Enum, Float, Instance
 
 from autograder import safehtml
 from autograder.course.config import Assignment, Course, LatePolicy
+from autograder.course.state import released_notebook, source_notebook
 from autograder.engine import jobs
 from autograder.engine.execution import RunOutcome
 from autograder.errors import CourseError
@@ -61,7 +62,7 @@ class RepairNotebook(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        released = nbformat.read(course.course_dir / "release" / a.id / f"{a.notebook_name}.ipynb", 4)
+        released = nbformat.read(released_notebook(course, a), 4)
         nb.metadata.setdefault("course", {})["repairs"] = repair(nb, released)
         return nb, resources
 
@@ -72,7 +73,7 @@ class RecordTampering(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
+        source = nbformat.read(source_notebook(course, a), 4)
         submitted = {grade_id(c): c.source for c in nb.cells if is_test_cell(c)}
         notes = []
         for cell in source.cells:
@@ -141,7 +142,7 @@ class SummariseFeedback(CoursePreprocessor):
         course, a = self.course, self.assignment(resources)
         student = resources["nbgrader"]["student"]
         try:
-            source = nbformat.read(course.course_dir / "source" / a.id / f"{a.notebook_name}.ipynb", 4)
+            source = nbformat.read(source_notebook(course, a), 4)
             labels = summary.question_labels(source)
         except (OSError, ValueError):  # no source notebook: questions keep their grade ids
             self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
