@@ -70,8 +70,9 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                      + report.get("tampering", [])
                      + [f"review: {r}" for r in report.get("review", [])]
                      + [refused.get(sid, "")])
-            if a.group and submitter(submission_folder(course, a.id, sid)):
-                notes.append(f"submitted by {submitter(submission_folder(course, a.id, sid))}")
+            by = submitter(submission_folder(course, a.id, sid)) if a.group else ""
+            if by:
+                notes.append(f"submitted by {by}")
             late = sub.total_seconds_late
             if late > 0:
                 notes.append(f"late by {late / 3600:.1f} h" if late >= 3600
