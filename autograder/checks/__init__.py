@@ -10,6 +10,8 @@ from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof
                            thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
+from .evidence import (Convergence, Counts, Estimate, Estimates, Evidence, Exact, GoodnessOfFit,
+                       Malformed, ReferenceMatch, Threshold, TwoSample, evidence_from_dict)
 from .guards import (as_array, as_dict, as_float, as_int, as_probability, as_probability_table,
                      min_distinct)
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
@@ -25,6 +27,8 @@ from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_
 __all__ = [
     "DEFAULT_BUDGET",
     "AnswerError", "CheckResult", "passed", "failed", "all_of", "after_gate",
+    "Evidence", "Estimate", "Estimates", "Counts", "GoodnessOfFit", "TwoSample", "ReferenceMatch",
+    "Convergence", "Threshold", "Exact", "Malformed", "evidence_from_dict",
     "FLOAT32_FLOOR", "ROUNDING_3DP",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
     "required_n_against", "stated_n",

@@ -38,6 +38,7 @@ from scipy import stats
 from scipy.special import gammaln
 
 from .budget import z_critical
+from .evidence import Counts, GoodnessOfFit, Malformed
 from .result import AnswerError, CheckResult, failed, passed
 
 
@@ -218,14 +219,14 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
             raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
                               "Draw more samples.")
     except AnswerError as e:
-        return failed(str(e), error="malformed", method=method)
+        return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     detail = dict(method=method, alpha=alpha, n=n)
     if bad:
         shown = ", ".join(list(dict.fromkeys(map(repr, bad)))[:3])
         return failed(f"`{name}` contains {n_bad} draw(s) that are not possible outcomes "
                       f"(e.g. {shown}). Check the values your sampler can return."
-                      + (f" {hint}" if hint else ""), statistic=math.inf, pvalue=0.0,
-                      impossible=n_bad, **detail)
+                      + (f" {hint}" if hint else ""), evidence=GoodnessOfFit(False, 0.0),
+                      statistic=math.inf, pvalue=0.0, impossible=n_bad, **detail)
     groups = pool_cells(n * p, min_expected, ordered)
     obs = np.array([counts[g].sum() for g in groups])
     pk = np.array([p[g].sum() for g in groups])
@@ -258,10 +259,11 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
     detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k, counts=obs.tolist(),
                   expected=(n * pk).tolist(),
                   pooled=[[outcomes[i] for i in g] for g in groups if len(g) > 1], **extra)
-    if pval >= alpha:
+    evidence = Counts(pval >= alpha, tuple(detail["counts"]), tuple(detail["expected"]), pval)
+    if evidence.passed:
         return passed(f"The frequencies of the outcomes in `{name}` agree with the probabilities "
-                      "they should have.", **detail)
+                      "they should have.", evidence=evidence, **detail)
     msg = (f"The frequencies of the outcomes in `{name}` do not match the probabilities they "
            "should have: a test of the counts rejects them far beyond what sampling noise "
            "explains. Check the probabilities your sampler uses for each outcome.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)

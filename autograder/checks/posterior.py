@@ -20,6 +20,7 @@ with warnings.catch_warnings():  # arviz 0.2x prints a refactor notice on import
     import arviz as az
 
 from .budget import z_critical
+from .evidence import Convergence, Malformed, ReferenceMatch
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -70,21 +71,23 @@ def matches_reference(draws, ref_mean: float, ref_mcse: float, alpha: float,
     try:
         arr = _chains(draws, name)
     except AnswerError as e:
-        return failed(str(e), error="malformed")
+        return failed(str(e), evidence=Malformed(), error="malformed")
     mean, se = float(arr.mean()), mcse_mean(arr)
     se_tot = math.sqrt(se ** 2 + float(ref_mcse) ** 2) if math.isfinite(se) else math.nan
     zc = z_critical(alpha)
     detail = dict(mean=mean, mcse=se, ref_mean=float(ref_mean), ref_mcse=float(ref_mcse), z_crit=zc)
     if not (np.ptp(arr) > 0 and se_tot > 0):  # constant draws: a stuck sampler, not a posterior
         return failed(f"`{name}` does not vary (or its Monte Carlo error cannot be computed); "
-                      "the sampler looks stuck. Check that it actually moves.", **detail)
+                      "the sampler looks stuck. Check that it actually moves.",
+                      evidence=ReferenceMatch(False, mean, float(ref_mean), se_tot), **detail)
     z = (mean - float(ref_mean)) / se_tot
     detail["z"] = z
-    if abs(z) <= zc:
-        return passed(f"`{name}` agrees with the reference posterior.", **detail)
+    evidence = ReferenceMatch(abs(z) <= zc, mean, float(ref_mean), se_tot)
+    if evidence.passed:
+        return passed(f"`{name}` agrees with the reference posterior.", evidence=evidence, **detail)
     msg = (f"The posterior mean from `{name}` is further from the reference posterior than "
            "Monte Carlo error can explain. Check the model (priors, likelihood, data) and the sampler.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
 def convergence(draws, name: str, min_ess: float, hard_rhat: float = 1.05,
@@ -102,30 +105,33 @@ def convergence(draws, name: str, min_ess: float, hard_rhat: float = 1.05,
     try:
         arr = _chains(draws, name)
     except AnswerError as e:
-        return failed(str(e), error="malformed")
+        return failed(str(e), evidence=Malformed(), error="malformed")
     if arr.shape[0] < 2:
         return failed(f"`{name}` has a single chain, so convergence cannot be checked. "
-                      "Run several chains (e.g. 4) from different starting points.", error="one_chain")
+                      "Run several chains (e.g. 4) from different starting points.",
+                      evidence=Malformed(), error="one_chain")
     r, ess = rhat(arr), ess_bulk(arr)
     detail = dict(rhat=r, ess_bulk=ess, min_ess=float(min_ess), hard_rhat=hard_rhat,
                   soft_rhat=soft_rhat, soft_warning=False)
+    bad = Convergence(False, r, ess)
     if not (math.isfinite(r) and math.isfinite(ess)):
         return failed(f"Convergence diagnostics for `{name}` cannot be computed; "
-                      "check that the chains move and contain no NaN.", **detail)
+                      "check that the chains move and contain no NaN.", evidence=bad, **detail)
     if r > hard_rhat:
         return failed(f"The chains in `{name}` disagree with each other (R-hat is too high): "
                       "the sampler has not converged. Run a longer warm-up, check the step size, "
-                      "or reparameterise the model.", **detail)
+                      "or reparameterise the model.", evidence=bad, **detail)
     if ess < min_ess:
         return failed(f"`{name}` has too few effective samples (bulk ESS too low) for this question. "
                       "Draw more samples or improve mixing (e.g. reparameterise, tune the step size).",
-                      **detail)
+                      evidence=bad, **detail)
+    good = Convergence(True, r, ess)
     if r > soft_rhat:
         detail["soft_warning"] = True
         return passed(f"`{name}` passes, but R-hat is above the usual guideline for "
                       "well-mixed chains; running longer chains would make the result "
-                      "more reliable.", **detail)
-    return passed(f"`{name}` shows no sign of convergence problems.", **detail)
+                      "more reliable.", evidence=good, **detail)
+    return passed(f"`{name}` shows no sign of convergence problems.", evidence=good, **detail)
 
 
 # --- calibration: false-fail rate of an R-hat gate on a CORRECT sampler ----------------
