@@ -219,13 +219,13 @@ def test_a_question_without_a_cell_and_an_unknown_size_are_refused(course, tmp_p
     with pytest.raises(CourseError, match="hidden question 'test_extra' has no test cell"):
         check_solution(c, "backdoor")
     c = _with_checks(course, tmp_path / "2", "backdoor", lambda s: s.replace(
-        'return {"num_samples": design_sample_size(budget)}',
-        'return {"num_samples": design_sample_size(budget), "num_draws": 10}'))
+        'hw.design(probe_tables.design)',
+        'hw.design(lambda budget: {**probe_tables.design(budget), "num_draws": 10})'))
     with pytest.raises(CourseError, match="size 'num_draws' is never stated"):
         release(c, "backdoor")
     c = _with_checks(course, tmp_path / "3", "backdoor", lambda s: s.replace(
-        'return {"num_samples": design_sample_size(budget)}',
-        'return {"n_samples": design_sample_size(budget)}'))
+        'hw.design(probe_tables.design)',
+        'hw.design(lambda budget: {"n_samples": probe_tables.design_size(budget)})'))
     with pytest.raises(CourseError, match=r"placeholder \{\{num_samples\}\} is not a size"):
         release(c, "backdoor")
 

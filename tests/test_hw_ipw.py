@@ -52,7 +52,7 @@ def context(course, hw, seed):
 
 def drawn_tables(checks, seeds=range(300), budget=1e-3):
     """The grader's table of many submissions."""
-    return [checks.grader_table(seed, budget) for seed in seeds]
+    return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
 
 # ------------------------------------------------------------ derived facts
@@ -80,13 +80,13 @@ def test_every_wrong_ace_fails_with_power_0999_at_the_required_size(course, chec
     # ... and on every table the grader draws, the typed-in study ACE included
     drawn = dict(enumerate(drawn_tables(checks, budget=a.false_fail_budget)))
     powers = checks.detection_table(a.false_fail_budget, drawn)
-    assert ("the study's ACE typed in", 0) in powers
+    assert ("the study's answer typed in", 0) in powers
     for (label, probe), power in powers.items():
         assert power >= 0.999, (label, probe)
     # ... which 1000 resamples could not promise (the brief's point)
     c = checks.TRUE_CPTS
-    value, var = checks.wrong_aces(c)["naive contrast (data file)"]
-    assert detection_probability(checks.ace(c), value, math.sqrt(var / 1000), alpha) < 0.999
+    value, sd = checks.wrong_aces(c)["naive contrast (data file)"]
+    assert detection_probability(checks.ace(c), value, sd / math.sqrt(1000), alpha) < 0.999
     assert checks.ace_se(c, 1000) > 0.025 / 2
 
 

@@ -11,7 +11,6 @@ the notebook: score = max(0, found / n_right - n_wrong / n_right).
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -19,10 +18,8 @@ import networkx as nx
 import numpy as np
 from scipy.special import expit
 
-from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, close_to, compare_sets,
-                               compare_structure, draw_probe, failed, normalise_sets, passed,
-                               required_n_against, stated_n)
-from autograder.checks import DEFAULT_BUDGET
+from autograder.checks import (FLOAT32_FLOOR, AnswerError, Malformed, ProbeTables, close_to,
+                               compare_sets, compare_structure, failed, normalise_sets, passed)
 from autograder.homework import Homework
 
 hw = Homework()
@@ -171,9 +168,6 @@ def contrast_sd(cpts: dict, by_w: bool) -> float:
     return math.sqrt(within + between)
 
 
-FIXED_TABLES = {"study": APP_CPTS}   # the other probe is drawn per submission, below
-
-
 def ace_se(cpts: dict, n: int) -> float:
     """SE of the unadjusted difference in purchase rates from n simulated users. It
     bounds the allowed methods on any table of the DAG (X is randomised in all of
@@ -182,56 +176,21 @@ def ace_se(cpts: dict, n: int) -> float:
     return contrast_sd(cpts, by_w=False) / math.sqrt(n)
 
 
-# --------------------------------------------------- required sample size
-def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
+def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
     """Known wrong ACEs with sqrt(n) x their SE: adjusting for the collider W
-    (content brief 1.1), and the contrast taken the wrong way round; on any table but
-    the study's also the study's ACE typed in (what a lookup table or a constant
-    returns there; exact, so no SE of its own)."""
-    out = {"adjusted for the collider W": (contrast(cpts, by_w=True),
-                                           contrast_sd(cpts, by_w=True)),
-           "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
-    if cpts != APP_CPTS:
-        out["the study's ACE typed in"] = (ace_11(APP_CPTS), 0.0)
-    return out
+    (content brief 1.1), and the contrast taken the wrong way round."""
+    return {"adjusted for the collider W": (contrast(cpts, by_w=True),
+                                            contrast_sd(cpts, by_w=True)),
+            "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
 
 
-def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
-    """Smallest n that rejects each known wrong answer on this table with power 0.999
-    at the per-check level (inf if one is within the float32 floor). The larger of the
-    right and the wrong estimator's SDs is used for sigma."""
-    return required_n_against(ace_11(cpts), contrast_sd(cpts, by_w=False),
-                              wrong_values(cpts).values(), budget / hw.total_checks,
-                              floor=FLOAT32_FLOOR)
-
-
-def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """table_sample_size of the study's table, rounded up to a thousand."""
-    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
-
-
-@hw.design
-def design(budget: float) -> dict[str, int]:
-    """num_samples: stated in the question text ({{num_samples}}), passed to ace_11."""
-    return {"num_samples": design_sample_size(budget)}
-
-
-# ------------------------------------------------------------ probe tables
-# ace_11 is called on two tables: the study's (stated in the notebook) and one drawn
-# for each submission from the grader's seed ("grader's"), which a lookup of typed-in
-# answers cannot know. The family (random_app_cpts): studies of the same kind on the
-# same DAG, with X randomised; W a noisy OR of X and U (the collider), Y logistic in
-# X and U with a strong U effect and an X effect of either sign, coefficients uniform
-# in the ranges below; then the labels of Y, W, U and X are each swapped at random
-# (swapping X flips the ACE's sign). A candidate is kept only when
-# table_sample_size(table) <= num_samples (rejection sampling; about 1 in 7 is kept).
-# Why the design holds on every table handed out:
-# - missed mistakes: that rule *is* the design's condition, on the table itself: the
-#   collider-adjusted and the reversed contrasts, and the typed-in study ACE, each fail
-#   with power >= 0.999 at the per-check level with the design's num_samples;
-# - false fails: the band is z * ace_se(table, n), and ace_se bounds the allowed
-#   methods on any table with X randomised (see ace_se).
-# The truths come from ace_11(), the code that derives the study's.
+# ace_11 is called on the study's table (stated in the notebook) and on one drawn for
+# each submission ("grader's"): studies of the same kind on the same DAG, with X
+# randomised; W a noisy OR of X and U (the collider), Y logistic in X and U with a
+# strong U effect and an X effect of either sign, coefficients uniform in the ranges
+# below; then the labels of Y, W, U and X each swapped at random (swapping X flips the
+# ACE's sign). About 1 in 7 is kept by the design's rule (checks/tables.py); the band
+# z * ace_se bounds the allowed methods on any table with X randomised (see ace_se).
 def swap_labels(cpts: dict, variable: str) -> dict:
     """The same study with the two values of one variable swapped (same joint law)."""
     p_w, p_y = np.asarray(cpts["p_w1_given_xu"]), np.asarray(cpts["p_y1_given_xu"])
@@ -261,44 +220,24 @@ def random_app_cpts(rng) -> dict:
     return cpts
 
 
-@functools.lru_cache(maxsize=1024)
-def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
-    n = hw.sizes(budget)["num_samples"]
-    return draw_probe(seed, random_app_cpts, lambda c: table_sample_size(c, budget) <= n)
-
-
-def probe_tables(ctx) -> dict[str, dict]:
-    """{label: table} the grader hands this submission's ace_11."""
-    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("adjsets:probe table"),
-                                                     ctx.budget)}
+probe_tables = ProbeTables(hw, fixed={"study": APP_CPTS}, propose=random_app_cpts, truth=ace_11,
+                           se=ace_se, wrong=wrong_aces, seed_label="adjsets:probe table",
+                           floor=FLOAT32_FLOOR)
+hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
 # ------------------------------------------------------------------ checks
-def _sets(values, key, truth, valid=None):
-    return compare_sets(values[key], truth, key, valid=valid)
-
-
 @hw.question("test_sets_11", answers=["valid_sets_11", "usable_sets_11"], n_checks=0)
 def check_sets_11(values, ctx):
-    return [_sets(values, "valid_sets_11", VALID_11), _sets(values, "usable_sets_11", USABLE_11)]
+    return [compare_sets(values["valid_sets_11"], VALID_11, "valid_sets_11"),
+            compare_sets(values["usable_sets_11"], USABLE_11, "usable_sets_11")]
 
 
-def _probe_calls(ctx):
-    return {label: ("ace_11", {"cpts": cpts, "num_samples": ctx.sizes["num_samples"],
-                               "seed": ctx.seed_for(f"ace_11:{label}")})
-            for label, cpts in probe_tables(ctx).items()}
-
-
-@hw.question("test_ace_11", calls=_probe_calls, n_checks=2)   # one per probe table
+@hw.question("test_ace_11", calls=probe_tables.calls("ace_11"), n_checks=2)  # one per table
 def check_ace_11(values, ctx):
-    """All or nothing over the two probes: right on the study's table only is what a
-    typed-in number or a lookup table achieves, and earns nothing."""
-    n = ctx.sizes["num_samples"]
-    return all_of([close_to(values[label], ace_11(cpts), ace_se(cpts, n), ctx.alpha,
-                            FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
-                            hint="Use only variables that you could measure, check that your "
-                                 "set satisfies the back-door criterion, and take X=1 minus X=0.")
-                   for label, cpts in probe_tables(ctx).items()], "ace_11")
+    return probe_tables.estimates(values, ctx, "ace_11",
+                                  "Use only variables that you could measure, check that your set "
+                                  "satisfies the back-door criterion, and take X=1 minus X=0.")
 
 
 def _reduced(answer, key, target):
@@ -339,11 +278,6 @@ def check_z_alone_12(values, ctx):
                   "starts with an arrow into X, and ask what conditioning on Z does to each.")
 
 
-@hw.question("test_sets_12", answers=["backdoor_sets_12"], n_checks=0)
-def check_sets_12(values, ctx):
-    return _sets(values, "backdoor_sets_12", VALID_12)
-
-
 def _single_set(value, name):
     if isinstance(value, str):
         raise AnswerError(f"`{name}` should be a set of variable names like {{'Z'}}, "
@@ -356,7 +290,7 @@ def check_cheapest_12(values, ctx):
     try:
         chosen = _single_set(values["cheapest_set_12"], "cheapest_set_12")
     except AnswerError as e:
-        first = failed(str(e), error="malformed")
+        first = failed(str(e), evidence=Malformed(), error="malformed")
     else:
         first = (passed("`cheapest_set_12` is correct.") if chosen == CHEAPEST_12 else
                  failed("`cheapest_set_12` is not correct. It must be a valid back-door set, "
@@ -367,25 +301,26 @@ def check_cheapest_12(values, ctx):
     return [first, cost]
 
 
-@hw.question("test_sets_13", answers=["backdoor_sets_13"], n_checks=0)
-def check_sets_13(values, ctx):
-    return _sets(values, "backdoor_sets_13", VALID_13)
+# The questions whose answer is one collection of sets: grade_id -> (answer, the right
+# sets, and where those are the minimal ones, every valid set: a valid but not minimal
+# set is told so rather than counted as invalid).
+SET_QUESTIONS = {
+    "test_sets_12": ("backdoor_sets_12", VALID_12, None),
+    "test_sets_13": ("backdoor_sets_13", VALID_13, None),
+    "test_minimal_13": ("minimal_sets_13", MINIMAL_13, VALID_13),
+    "test_minimal_d_13": ("minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y")),
+    "test_minimal_dw_13": ("minimal_sets_dw_13", MINIMAL_DW_13,
+                           backdoor_sets(DAG_13, {"D", "W"}, "Y")),
+}
 
 
-@hw.question("test_minimal_13", answers=["minimal_sets_13"], n_checks=0)
-def check_minimal_13(values, ctx):
-    return _sets(values, "minimal_sets_13", MINIMAL_13, VALID_13)
+def _set_question(grade_id, key, truth, valid):
+    hw.question(grade_id, answers=[key], n_checks=0)(
+        lambda values, ctx: compare_sets(values[key], truth, key, valid=valid))
 
 
-@hw.question("test_minimal_d_13", answers=["minimal_sets_d_13"], n_checks=0)
-def check_minimal_d_13(values, ctx):
-    return _sets(values, "minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y"))
-
-
-@hw.question("test_minimal_dw_13", answers=["minimal_sets_dw_13"], n_checks=0)
-def check_minimal_dw_13(values, ctx):
-    return _sets(values, "minimal_sets_dw_13", MINIMAL_DW_13,
-                 backdoor_sets(DAG_13, {"D", "W"}, "Y"))
+for _gid, _spec in SET_QUESTIONS.items():
+    _set_question(_gid, *_spec)
 
 
 # ------------------------------------------- known wrong answers (brief, §1)
@@ -420,8 +355,8 @@ def wrong_collider(values, ctx):
     return {**values,
             "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
                              "usable_sets_11": USABLE_11 | {frozenset({"W"})}},
-            "test_ace_11": {label: simulate_contrast(rng, c, by_w=True, n=ctx.sizes["num_samples"])
-                            for label, c in probe_tables(ctx).items()},
+            "test_ace_11": probe_tables.per_table(ctx, lambda c: simulate_contrast(
+                rng, c, by_w=True, n=ctx.sizes["num_samples"])),
             "test_z_alone_12": {"z_alone_valid_12": True},
             "test_sets_12": {"backdoor_sets_12": sets_12},
             "test_cheapest_12": {"cheapest_set_12": frozenset({"Z"}), "cheapest_cost_12": 0}}

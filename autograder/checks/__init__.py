@@ -17,8 +17,10 @@ from .guards import (as_array, as_dict, as_float, as_int, as_probability, as_pro
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
-from .probes import draw_probe, fresh_draws
-from .result import AnswerError, CheckResult, after_gate, all_of, failed, passed
+from .exact import exact_table, transposed
+from .probes import draw_probe, fresh_draws, twice
+from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
+from .tables import ProbeTables, binomial_contrast
 from .sequential import sequential, spending, stage_sizes
 from .sets import compare_sets, compare_structure, normalise_sets
 from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_sample_n,
@@ -26,7 +28,7 @@ from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_
 
 __all__ = [
     "DEFAULT_BUDGET",
-    "AnswerError", "CheckResult", "passed", "failed", "all_of", "after_gate",
+    "AnswerError", "CheckResult", "passed", "failed", "all_of", "all_of_parts", "after_gate",
     "Evidence", "Estimate", "Estimates", "Counts", "GoodnessOfFit", "TwoSample", "ReferenceMatch",
     "Convergence", "Threshold", "Exact", "Malformed", "evidence_from_dict",
     "FLOAT32_FLOOR", "ROUNDING_3DP",
@@ -43,5 +45,6 @@ __all__ = [
     "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
-    "draw_probe", "fresh_draws",
+    "draw_probe", "fresh_draws", "twice", "ProbeTables", "binomial_contrast",
+    "exact_table", "transposed",
 ]

@@ -38,6 +38,18 @@ def draw_probe(seed: int, propose: Callable, accept: Callable, max_tries: int = 
     raise RuntimeError(f"no acceptable probe input in {max_tries} tries (seed {seed})")
 
 
+def twice(func: str, kwargs: Callable, seeds: tuple[str, str],
+          keys: tuple[str, str] = ("draws", "again")) -> Callable:
+    """The grader's calls of a sampler, twice: func(**kwargs(ctx), seed=...) under the
+    seeds of the two labels in `seeds`, as {keys[0]: ..., keys[1]: ...}. The first
+    call's draws are tested; the second's must be new (`fresh_draws`, or an equality
+    test for a discrete sampler)."""
+    def calls(ctx):
+        return {key: (func, {**kwargs(ctx), "seed": ctx.seed_for(label)})
+                for key, label in zip(keys, seeds)}
+    return calls
+
+
 # Independent draws of a continuous law share (almost) no values: float32 rounding
 # leaves a handful of coincidences among thousands of draws at most, and resampled
 # draws repeat values within one call but come from a fresh pool on the next. A
