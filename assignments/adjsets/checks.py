@@ -1,8 +1,8 @@
 """Hidden checks for the adjustment-set homework (content brief, section 1).
 
-Never released to students. Every set of sets is derived here by d-separation on
-the brief's graphs (networkx), never typed in. The one Monte Carlo question
-(ace_11) simulates the app study of DAG 1.1 from the tables in APP_CPTS, which the
+Never released to students. Every set of sets is derived by d-separation on the
+brief's graphs (autograder/studies/graphs.py), never typed in. The one Monte Carlo
+question (ace_11) simulates the app study of DAG 1.1 from the tables in APP_CPTS, which the
 notebook states; its truth is computed by enumeration and its required sample size
 comes from the gap to the known wrong answer (adjusting for the collider W).
 
@@ -21,6 +21,8 @@ from scipy.special import expit
 from autograder.checks import (FLOAT32_FLOOR, AnswerError, Malformed, ProbeTables, close_to,
                                compare_sets, compare_structure, failed, normalise_sets, passed)
 from autograder.homework import Homework
+from autograder.studies.graphs import (backdoor_sets, drop_irrelevant, minimal,
+                                       satisfies_backdoor, w_specific_formula)
 
 hw = Homework()
 
@@ -42,62 +44,6 @@ APP_CPTS = {
     "p_w1_given_xu": [[0.1, 0.7], [0.6, 0.95]],    # [x][u] = P(W=1 | X=x, U=u)
     "p_y1_given_xu": [[0.1, 0.6], [0.2, 0.7]],     # [x][u] = P(Y=1 | X=x, U=u)
 }
-
-
-# ------------------------------------------------------ graph reasoning
-def satisfies_backdoor(g: nx.DiGraph, treatments, outcome: str, s) -> bool:
-    """Back-door criterion for the (joint) effect of `treatments` on `outcome`:
-    no member of s is a treatment, the outcome or a descendant of a treatment, and
-    s d-separates the treatments from the outcome once the treatments' outgoing
-    edges are removed (only back-door paths are left)."""
-    t, s = set(treatments), set(s)
-    if s & t or outcome in s:
-        return False
-    if s & set().union(*(nx.descendants(g, x) for x in t)):
-        return False
-    cut = g.copy()
-    cut.remove_edges_from([e for x in t for e in list(g.out_edges(x))])
-    return nx.is_d_separator(cut, t, {outcome}, s)
-
-
-def backdoor_sets(g: nx.DiGraph, treatments, outcome: str) -> frozenset:
-    """Every subset of the other nodes that satisfies the back-door criterion."""
-    others = sorted(set(g) - set(treatments) - {outcome})
-    return frozenset(frozenset(c) for r in range(len(others) + 1)
-                     for c in itertools.combinations(others, r)
-                     if satisfies_backdoor(g, treatments, outcome, c))
-
-
-def minimal(sets) -> frozenset:
-    """The valid sets none of whose proper subsets is valid."""
-    return frozenset(s for s in sets if not any(o < s for o in sets))
-
-
-def drop_irrelevant(g: nx.DiGraph, target, given) -> frozenset:
-    """Shrink the conditioning set of P(target | given): remove, one at a time in
-    name order, every variable that is d-separated from target by the rest. The
-    probability does not change, so this is the canonical form of the factor."""
-    target, given = set(target), set(given)
-    for v in sorted(given):
-        if nx.is_d_separator(g, target, {v}, given - {v}):
-            given = given - {v}
-    return frozenset(given)
-
-
-def w_specific_formula(g: nx.DiGraph, x: str, y: str, w: str, s) -> dict:
-    """P(y | do(x), w) = sum_s P(y | x, s, w) P(s | x, w), reduced by d-separation.
-
-    Both factors use rule 2 of the do-calculus (exchange do(x) for x), which needs
-    X d-separated from Y given S and W, and from S given W, in the graph without
-    X's outgoing edges; that is asserted rather than assumed."""
-    s = set(s)
-    cut = g.copy()
-    cut.remove_edges_from(list(g.out_edges(x)))
-    assert nx.is_d_separator(cut, {x}, {y}, s | {w}), "rule 2 fails for the outcome factor"
-    assert nx.is_d_separator(cut, {x}, s, {w}), "rule 2 fails for the weighting factor"
-    return {"sum_over": frozenset(s),
-            "y_given": drop_irrelevant(g, {y}, {x, w} | s),
-            "u_given": drop_irrelevant(g, s, {x, w})}
 
 
 VALID_11 = backdoor_sets(DAG_11, {"X"}, "Y")
@@ -336,17 +282,6 @@ def simulate_contrast(rng, cpts: dict, by_w: bool, n: int) -> float:
     return float(share @ (rate[1] - rate[0]))
 
 
-def _no_descendant_rule(g, treatments, outcome):
-    """Back-door sets as computed by someone who forgets that the set may not contain
-    descendants of the treatment (only the d-separation half of the criterion)."""
-    others = sorted(set(g) - set(treatments) - {outcome})
-    cut = g.copy()
-    cut.remove_edges_from([e for x in treatments for e in list(g.out_edges(x))])
-    return frozenset(frozenset(c) for r in range(len(others) + 1)
-                     for c in itertools.combinations(others, r)
-                     if nx.is_d_separator(cut, set(treatments), {outcome}, set(c)))
-
-
 @hw.wrong_answer("adjusting for a collider (W in DAG 1.1, Z alone in DAG 1.2)",
                  says='when a collider is adjusted for')
 def wrong_collider(values, ctx):
@@ -365,12 +300,13 @@ def wrong_collider(values, ctx):
 @hw.wrong_answer("back-door sets without the no-descendant condition",
                  says='when the back-door criterion is applied without its no-descendants condition')
 def wrong_descendants(values, ctx):
-    valid_11 = _no_descendant_rule(DAG_11, {"X"}, "Y")
+    valid_11 = backdoor_sets(DAG_11, {"X"}, "Y", no_descendants=False)
     return {**values,
             "test_sets_11": {"valid_sets_11": valid_11,
                              "usable_sets_11": frozenset(s for s in valid_11
                                                          if not s & UNOBSERVED_11)},
-            "test_sets_13": {"backdoor_sets_13": _no_descendant_rule(DAG_13, {"X"}, "Y")}}
+            "test_sets_13": {"backdoor_sets_13": backdoor_sets(DAG_13, {"X"}, "Y",
+                                                               no_descendants=False)}}
 
 
 # The manifest: what each file of solutions/adjsets/{mistakes,alternatives}/ scores

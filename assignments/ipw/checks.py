@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (DEFAULT_BUDGET, FLOAT32_FLOOR, AnswerError, ProbeTables,
-                               all_of_parts, as_array, as_float, detection_probability,
+from autograder.checks import (DEFAULT_BUDGET, FLOAT32_FLOOR, ProbeTables, all_of_parts, as_array,
+                               as_binary_table, as_float, binary_columns, detection_probability,
                                exact_table, failed, frequencies, passed)
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
@@ -179,14 +179,6 @@ def _cell_name(cell) -> str:
     return "(z={}, x={}, y={})".format(*cell)
 
 
-def _binary_columns(arr: np.ndarray, name: str, k: int) -> np.ndarray:
-    cols = arr[:, :k]
-    if not np.all((cols == 0) | (cols == 1)):
-        raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
-                          "0 or 1 of the variables (z, x, y), but some entries are not 0 or 1.")
-    return cols.astype(int)
-
-
 def _frequency_check(cells: np.ndarray, table: np.ndarray, alpha: float, name: str, hint: str):
     """Compare the counts of each (z, x, y) combination among the draws with `table`:
     one test over the 8 cells (`frequencies`: Pearson's X^2 with an exact Monte Carlo
@@ -233,7 +225,7 @@ def check_traces(values, ctx):
     results, n = [], ctx.sizes["num_samples"]
     for label, cpts, name in probe_tables.named(ctx, "draw_traces"):
         arr = as_array(values[label], name, shape=(n, 4))
-        cells = _binary_columns(arr, name, 3)
+        cells = binary_columns(arr, name, "zxy")
         table = joint(cpts)
         expected = table[cells[:, 0], cells[:, 1], cells[:, 2]]
         results.append(exact_table(
@@ -248,32 +240,10 @@ def check_traces(values, ctx):
     return all_of_parts(results, 2, "draw_traces")
 
 
-def _as_joint(value, name: str) -> np.ndarray:
-    if not isinstance(value, dict):
-        raise AnswerError(f"`{name}` should be a dict that maps each (z, x, y) tuple to a "
-                          f"probability, but it is a {type(value).__name__}.")
-    table = np.full((2, 2, 2), np.nan)
-    for key, v in value.items():
-        try:
-            cell = tuple(int(k) for k in key) if isinstance(key, tuple) else None
-            ok = cell is not None and len(cell) == 3 and all(float(k) == c for k, c in zip(key, cell))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok or any(c not in (0, 1) for c in cell):
-            raise AnswerError(f"`{name}` has the key {key!r}; every key should be a tuple "
-                              "(z, x, y) of three integers 0 or 1.")
-        table[cell] = as_float(v, f"{name}[{key!r}]")
-    missing = [c for c in CELLS if np.isnan(table[c])]
-    if missing:
-        raise AnswerError(f"`{name}` has no entry for {missing[0]}; it needs all 8 combinations "
-                          "of (z, x, y).")
-    return table
-
-
 @hw.question("test_weighted_joint", n_checks=0, calls=probe_tables.calls("weighted_joint"))
 def check_weighted_joint(values, ctx):
     return all_of_parts([exact_table(
-        _as_joint(values[label], name), weighted_joint(cpts), name, FLOAT32_FLOOR,
+        as_binary_table(values[label], name, "zxy"), weighted_joint(cpts), name, FLOAT32_FLOOR,
         "Weight each combination's joint probability by one over the propensity of its "
         "promotion given its happiness, then normalise.",
         near={"The probabilities in {subject} do not sum to one: normalise the weighted "
@@ -303,7 +273,7 @@ def check_resample(values, ctx):
     results, n = [], ctx.sizes["num_samples"]
     for label, table in resample_probes(ctx).items():
         name = f"resample(joint, {n}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
-        cells = _binary_columns(as_array(values[label], name, shape=(n, 3)), name, 3)
+        cells = binary_columns(as_array(values[label], name, shape=(n, 3)), name, "zxy")
         results.append(_frequency_check(
             cells, table, ctx.alpha, f"`{name}`",
             "Draw each row with the probability the `joint` argument gives it, with replacement."))

@@ -1,6 +1,6 @@
 """Hidden checks for the latent-confounder homework (content brief, section 9).
 
-Never released to students. The facts come from the SCM in datasets/game/scm.py:
+Never released to students. The facts come from the SCM in autograder/studies/game.py:
 the true ATE exactly (Y is linear), and the population values of the two known
 biased estimators (the difference in means and back-door adjustment on G only) by
 Gauss-Hermite quadrature over the confounder Z. Bands:
@@ -12,7 +12,7 @@ Gauss-Hermite quadrature over the confounder Z. Bands:
   and the mean of the answers within z x SE(mean);
 - VI: the ATE of the fitted model against the spread of the reference solution's
   own ATE over training seeds, a prediction interval from the calibration runs
-  recorded in reference/vi_reference.json by `build_reference` (command there);
+  recorded in reference/vi_reference.json by solutions/latent_vi/calibrate_vi.py;
 - same Z: repeated calls of `unit_contrasts` with the grader's Z may differ only by
   the Monte Carlo error of their draws, whose size the function itself reveals when
   called with num_samples=1;
@@ -26,38 +26,19 @@ n_checks).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
-                               passed, required_n)
-from autograder.checks import DEFAULT_BUDGET
-from autograder.authoring.contract import state_sizes
+from autograder.checks import (AnswerError, Estimate, Threshold, all_of, as_array, as_float,
+                               close_to, failed, loss_falls, passed, required_n)
 from autograder.homework import Homework
+from autograder.studies import game as scm
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-REFERENCE = HERE / "reference" / "vi_reference.json"
-
-
-def _load_scm():
-    path = REPO / "datasets" / "game" / "scm.py"
-    module = sys.modules.get("course_game_scm")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("course_game_scm", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["course_game_scm"] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-scm = _load_scm()
+REFERENCE = Path(__file__).resolve().parent / "reference" / "vi_reference.json"
 hw = Homework()
 
 TRUE_ATE = scm.true_ate()
@@ -281,7 +262,9 @@ def kernel_global(name: str) -> dict:
     return {"__global__": name}
 
 
+@hw.probe
 def fd_sets(ctx) -> dict[str, dict]:
+    """The fresh data sets frontdoor_ate is called on, drawn per submission."""
     n = ctx.sizes["fd_n"]
     return {f"set {i + 1}": fresh_data(ctx, f"fd{i}", n) for i in range(FD_SETS)}
 
@@ -332,7 +315,8 @@ def check_vi_ate(values, ctx):
     # truth/se/z in the form `course calibrate` reads: the centre is the reference runs'
     # mean, and se * z the band's half-width
     detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half,
-                  true_ate=TRUE_ATE)
+                  true_ate=TRUE_ATE, evidence=Estimate(abs(x - centre) <= half, x, centre,
+                                                       half / t_crit))
     if abs(x - centre) <= half:
         return passed("`vi_ate(model, guide, df, ...)` is consistent with a fitted model.", **detail)
     return failed("`vi_ate(model, guide, df, ...)` is further from the effect a fitted latent "
@@ -341,10 +325,16 @@ def check_vi_ate(values, ctx):
                   "arms use pyro.do on T with Z drawn from the guide.", **detail)
 
 
+@hw.probe
+def same_z(ctx) -> tuple[dict, np.ndarray]:
+    """The players (fresh data) and the latent value z of each that unit_contrasts gets."""
+    n = ctx.sizes["same_z_units"]
+    return (fresh_data(ctx, "same_z_units", n),
+            np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(n))
+
+
 def _same_z_calls(ctx):
-    dz = ctx.sizes
-    d = fresh_data(ctx, "same_z_units", dz["same_z_units"])
-    z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(dz["same_z_units"])
+    dz, (d, z) = ctx.sizes, same_z(ctx)
     base = {"model": kernel_global("model"), "df": as_frame(d), "z": z.tolist()}
     return {key: ("unit_contrasts", {**base, "num_samples": n,
                                      "seed": ctx.seed_for(f"latent_vi:contrasts:{key}")})
@@ -368,9 +358,10 @@ def check_same_z(values, ctx):
     d = n * (arr["a"] - arr["b"]) ** 2 / 2 - (arr["single_a"] - arr["single_b"]) ** 2 / 2
     mean, se = float(d.mean()), float(d.std(ddof=1) / math.sqrt(n_units))
     z_one = float(stats.norm.isf(ctx.alpha))
+    ok = (se == 0 and mean <= 0) or (se > 0 and mean <= z_one * se)
     detail = dict(statistic=mean, statistic_se=se, z_crit=z_one,
-                  z=(mean / se if se > 0 else 0.0))
-    if (se == 0 and mean <= 0) or (se > 0 and mean <= z_one * se):
+                  z=(mean / se if se > 0 else 0.0), evidence=Threshold(ok, mean, z_one * se))
+    if ok:
         return passed(f"`{name}` gives the same contrasts for the same z.", **detail)
     return failed(f"`{name}` gives contrasts for the same z that differ between calls by more "
                   "than the randomness of M and Y can explain. Use the z you are given, the same "
@@ -378,33 +369,12 @@ def check_same_z(values, ctx):
                   "per arm or per call, and average over exactly num_samples draws.", **detail)
 
 
-MIN_STEPS = 50
-
-
 @hw.question("test_training", answers=["losses"], n_checks=0)
 def check_training(values, ctx):
-    """The loss of the last tenth of the steps against the first tenth: one-sided Welch
-    z-test at the submission's whole budget. Deterministic in effect for a trained model
-    (z of order 100 for the reference), so it takes no share of the budget."""
-    losses = values["losses"]
-    if not isinstance(losses, (list, tuple, np.ndarray)) or len(losses) < MIN_STEPS:
-        raise AnswerError(f"`losses` should hold the loss of every SVI step (at least "
-                          f"{MIN_STEPS}); it looks like the model was not trained.")
-    v = as_array(losses, "losses", shape=(len(losses),))
-    if not np.all(np.isfinite(v)):
-        return failed("`losses` contains values that are not finite: the training diverged. "
-                      "Try a smaller learning rate.")
-    w = max(10, v.size // 10)
-    first, last = v[:w], v[-w:]
-    se = math.sqrt(first.var(ddof=1) / w + last.var(ddof=1) / w)
-    drop = float(first.mean() - last.mean())
-    z = drop / se if se > 0 else (math.inf if drop > 0 else -math.inf)
-    detail = dict(drop=drop, drop_se=se, loss_z=z, loss_z_crit=float(stats.norm.isf(ctx.budget)))
-    if z > stats.norm.isf(ctx.budget):
-        return passed("The SVI loss decreases during training.", **detail)
-    return failed("The SVI loss in `losses` does not decrease: the model and guide look "
-                  "untrained. Run the SVI loop (svi.step) and record every step's loss.",
-                  **detail)
+    """Deterministic in effect for a trained model (z of order 100 for the reference):
+    at the submission's whole budget, and no share of it."""
+    return loss_falls(values["losses"], ctx.budget, "losses", hint="Run the SVI loop "
+                      "(svi.step) and record every step's loss.")
 
 
 # ------------------------------------------- known wrong answers (brief, §9)
@@ -431,8 +401,7 @@ def simulated_contrasts(ctx, redraw_z: bool) -> dict:
     dz = ctx.sizes
     n_units = dz["same_z_units"]
     rng = ctx.noise()
-    d = fresh_data(ctx, "same_z_units", n_units)
-    z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(n_units)
+    d, z = same_z(ctx)
     b0, bm, bg, bz = scm.Y_COEF
     p_m = np.asarray(scm.P_M1_GIVEN_T)
 
@@ -476,104 +445,3 @@ hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,
 hw.variant(("mistakes/untrained.py", "mistakes/backdoor_g.py"), seed=7,
            loses=["test_frontdoor", "test_training", "test_vi_ate"],
            told={"test_frontdoor": "back-door adjustment for guild membership"})
-
-
-# ------------------------------------------------ calibration of the VI band
-def _reference_code() -> tuple[list[str], dict[str, str]]:
-    """The notebook's locked code cells (minus visible tests) and the reference sections."""
-    import nbformat
-    from autograder.authoring.source import read_solution_sections
-    nb = nbformat.read(HERE / "latent_vi.ipynb", as_version=4)
-    state_sizes(nb, hw.sizes(DEFAULT_BUDGET), "latent_vi.ipynb")   # NUM_Z_SAMPLES = {{...}}
-    locked = [c.source for c in nb.cells if c.cell_type == "code"
-              and not c.metadata.get("nbgrader", {}).get("solution")
-              and not c.metadata.get("nbgrader", {}).get("grade")]
-    sections = read_solution_sections(REPO / "solutions" / "latent_vi" / "latent_vi.py")
-    return locked, {k: text for k, (kind, text) in sections.items() if kind == "code"}
-
-
-def reference_run(seed: int, train: bool = True) -> dict:
-    """One run of the reference notebook's code in this process, as the grader would see
-    it: the fitted model's vi_ate(model, guide, df, NUM_Z_SAMPLES, seed) (or, with
-    train=False, that of a freshly initialised model)."""
-    import os
-    import time
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import pyro
-    locked, sections = _reference_code()
-    cwd = os.getcwd()
-    os.chdir(REPO / "datasets" / "game")
-    try:
-        pyro.clear_param_store()
-        pyro.set_rng_seed(seed)
-        ns: dict = {}
-        start = time.perf_counter()
-        order = [locked[0], sections["frontdoor_answer"], sections["model_answer"]]
-        order += [sections["train_answer"]] if train else []
-        order += [sections["vi_answer"]]
-        for code in order:
-            exec(compile(code, "<reference>", "exec"), ns)   # noqa: S102 - our own reference
-        seconds = time.perf_counter() - start
-        ate = ns["vi_ate"](ns["model"], ns["guide"], ns["df"], ns["NUM_Z_SAMPLES"], seed + 1)
-        plt.close("all")
-        return {"seed": seed, "ate": float(ate), "seconds": seconds,
-                "num_z_samples": int(ns["NUM_Z_SAMPLES"]), "num_steps": int(ns["NUM_STEPS"]),
-                "final_loss": float(np.mean(ns["losses"][-50:])) if train else None}
-    finally:
-        os.chdir(cwd)
-
-
-def build_reference(runs: int = 20, untrained_runs: int = 30, path: Path = REFERENCE,
-                    extend: bool = False, calibration_seeds: int = 10) -> dict:
-    """Run the reference `runs` times (training seeds 1..runs) and a freshly initialised
-    model `untrained_runs` times; write the ATEs to reference/vi_reference.json. With
-    extend, keep the runs already recorded and add seeds up to `runs`."""
-    trained = []
-    if extend and path.exists():
-        old = json.loads(path.read_text())
-        trained = [{"seed": i + 1, "ate": a, "seconds": t, "final_loss": f,
-                    "num_z_samples": old["num_z_samples"], "num_steps": old["num_steps"]}
-                   for i, (a, t, f) in enumerate(zip(old["reference_ates"], old["seconds"],
-                                                     old["final_losses"]))][:runs]
-    for s in range(len(trained) + 1, runs + 1):
-        trained.append(reference_run(s))
-        print(f"seed {s}: ATE {trained[-1]['ate']:.4f} ({trained[-1]['seconds']:.0f} s)", flush=True)
-    # the seeds `course calibrate latent_vi` grades in a kernel, run here too: they are
-    # reference runs like any other, and pooling them widened s (two slow fits among them)
-    from autograder.seeds import derive_seed
-    for i in range(calibration_seeds):
-        trained.append(reference_run(derive_seed("calibrate", "latent_vi", i)))
-        print(f"calibration seed {i}: ATE {trained[-1]['ate']:.4f}", flush=True)
-    untrained_ = [reference_run(1000 + s, train=False)["ate"] for s in range(untrained_runs)]
-    out = {"command": f"python assignments/latent_vi/checks.py --runs {runs} "
-                      f"--untrained-runs {untrained_runs} --calibration-seeds {calibration_seeds}",
-           "seeds": f"1..{runs}, then derive_seed('calibrate', 'latent_vi', i) for i < "
-                    f"{calibration_seeds}",
-           "generator": "assignments/latent_vi/checks.py:build_reference",
-           "num_z_samples": trained[0]["num_z_samples"], "num_steps": trained[0]["num_steps"],
-           "reference_ates": [r["ate"] for r in trained],
-           "seconds": [round(r["seconds"], 1) for r in trained],
-           "final_losses": [r["final_loss"] for r in trained],
-           "untrained_ates": untrained_}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    return out
-
-
-if __name__ == "__main__":
-    import argparse
-    parser = argparse.ArgumentParser(description=build_reference.__doc__)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--calibration-seeds", type=int, default=10)
-    parser.add_argument("--untrained-runs", type=int, default=30)
-    parser.add_argument("--extend", action="store_true", help="keep recorded runs, add seeds")
-    args = parser.parse_args()
-    res = build_reference(args.runs, args.untrained_runs, extend=args.extend,
-                          calibration_seeds=args.calibration_seeds)
-    v = np.asarray(res["reference_ates"])
-    print(f"reference ATE over {v.size} seeds: mean {v.mean():.4f}, sd {v.std(ddof=1):.4f}; "
-          f"untrained: mean {np.mean(res['untrained_ates']):.4f}, "
-          f"sd {np.std(res['untrained_ates'], ddof=1):.4f}")

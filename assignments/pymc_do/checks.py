@@ -1,17 +1,10 @@
 """Hidden checks for the Bayesian ATE homework with pm.do and pm.observe (brief, section 7).
 
-Never released to students. The facts are the structural model H -> D, H -> C,
-D -> C with the brief's true parameter values (TRUE below, also given to the
-students). Every truth and every band is derived here from them:
-
-- ATE = E[C | do(D=1)] - E[C | do(D=0)] = beta_dc (C is linear in D).
-- The naive contrast E[C | D=1] - E[C | D=0] and its sampling sd, by
-  Gauss-Hermite quadrature over H ~ N(0, 1).
-- The sampling sd of a posterior mean of the ATE across data sets of N units,
-  from the Fisher information of the linear-Gaussian outcome model.
-- For data the grader generates itself, the *exact* posterior mean of beta_dc
-  under the stated priors, by one-dimensional quadrature over sigma_c (the
-  regression coefficients are conjugate given sigma_c).
+Never released to students. The facts are the structural model H -> D, H -> C, D -> C
+with the brief's true parameter values (TRUE, also given to the students): the ATE is
+beta_dc (C is linear in D); the naive contrast and its sampling sd come by Gauss-Hermite
+quadrature over H ~ N(0, 1); on data the grader draws, the exact posterior mean of
+beta_dc under the stated priors (checks.regression_posterior).
 """
 from __future__ import annotations
 
@@ -22,9 +15,10 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_dict, as_float, close_to,
-                               convergence, failed, fresh_draws, gof, mcse_mean, passed)
-from autograder.checks import DEFAULT_BUDGET
+from autograder.checks import (DEFAULT_BUDGET, AnswerError, after_gate, as_array, as_dict,
+                               as_float, close_to, convergence, fresh_draws, gof, mcse_mean,
+                               pvalue_check, regression_posterior, replayed, required_n_chi2,
+                               twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -120,44 +114,17 @@ def simulate_numpy(n: int, seed: int, theta: dict = TRUE) -> dict[str, np.ndarra
 
 
 def posterior_beta(data: dict, columns=("D", "H"), coef: str = "D",
-                   prior_sd: float = PRIOR_SD_BETA, sigma_prior_sd: float = PRIOR_SD_SIGMA,
-                   grid: int = 4001) -> tuple[float, float]:
-    """Exact posterior mean and sd of one coefficient of C ~ 1 + columns.
-
-    beta ~ N(0, prior_sd^2 I), sigma ~ HalfNormal(sigma_prior_sd). Given sigma the
-    coefficients are Gaussian (mean m(sigma), precision L(sigma)); sigma's marginal
-    posterior is HalfNormal x N(y; 0, sigma^2 I + prior_sd^2 X X'), evaluated with
-    the determinant lemma and Woodbury, and integrated on a fine grid around its mode.
-    """
-    y = np.asarray(data["C"], dtype=np.float64)
-    x = np.column_stack([np.ones_like(y)] + [np.asarray(data[c], dtype=np.float64) for c in columns])
-    n, k = x.shape
-    xtx, xty, yty = x.T @ x, x.T @ y, y @ y
-    ols = np.linalg.solve(xtx, xty)
-    s_hat = math.sqrt(max((yty - xty @ ols) / n, 1e-12))
-    sig = s_hat * (1 + np.linspace(-14, 14, grid) / math.sqrt(2 * n))
-    sig = sig[sig > 0]
-    prec = np.eye(k)[None] / prior_sd ** 2 + xtx[None] / sig[:, None, None] ** 2
-    mean = np.linalg.solve(prec, (xty[None] / sig[:, None] ** 2)[..., None])[..., 0]
-    quad = np.einsum("gi,gij,gj->g", mean, prec, mean)
-    _, logdet = np.linalg.slogdet(prec * prior_sd ** 2)
-    logpost = (-0.5 * (sig / sigma_prior_sd) ** 2 - n * np.log(sig) - 0.5 * logdet
-               - 0.5 * (yty / sig ** 2 - quad))
-    wts = np.exp(logpost - logpost.max())
-    wts /= wts.sum()
-    j = 1 + list(columns).index(coef)
-    cov_jj = np.linalg.inv(prec)[:, j, j]
-    post_mean = float(wts @ mean[:, j])
-    post_var = float(wts @ (cov_jj + mean[:, j] ** 2)) - post_mean ** 2
-    return post_mean, math.sqrt(post_var)
+                   prior_sd: float = PRIOR_SD_BETA) -> tuple[float, float]:
+    """Exact posterior mean and sd of one coefficient of C ~ 1 + columns under the
+    stated priors."""
+    return regression_posterior(data["C"], [data[c] for c in columns],
+                                1 + list(columns).index(coef), prior_sd, PRIOR_SD_SIGMA)
 
 
+@hw.probe
 def grader_data(ctx) -> dict[str, np.ndarray]:
+    """The data set estimate_ate is fitted to: drawn per submission, new to the student."""
     return simulate_numpy(N_UNITS, ctx.seed_for("estimate_ate:data"))
-
-
-def _as_call_arg(data: dict) -> dict[str, list]:
-    return {k: np.asarray(v).tolist() for k, v in data.items()}
 
 
 # ---------------------------------------------- the simulate() probe tests
@@ -200,21 +167,6 @@ def score_noncentrality(wrong: dict, theta: dict = TRUE) -> float:
     return float(mu @ np.linalg.solve(info, mu))
 
 
-def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = POWER) -> int:
-    """Smallest n with P(ncx2(df, n * lam) > chi2.isf(alpha, df)) >= power."""
-    crit = stats.chi2.isf(alpha, df)
-    lo, hi = 1, 2
-    while stats.ncx2.sf(crit, df, hi * lam_per_unit) < power:
-        hi *= 2
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if stats.ncx2.sf(crit, df, mid * lam_per_unit) >= power:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
 N_CHECKS = {"test_simulate": 4, "test_estimate": 2, "test_ate": 2, "test_naive": 1}
 
 
@@ -223,7 +175,7 @@ def design_simulation_size(budget: float = DEFAULT_BUDGET) -> int:
     edge (the weakest of the simulation mistakes; the others are detected at any n
     of this size), rounded up to a thousand."""
     alpha = budget / hw.total_checks
-    n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha)
+    n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha, power=POWER)
     return int(math.ceil(n / 1000) * 1000)
 
 
@@ -248,12 +200,9 @@ def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 # would pass. Correct simulations share (almost) no values of H or C, so this
 # comparison takes no share of the false-fail budget and N_CHECKS counts the four
 # tests of the first data set only.
-def _simulate_call(ctx):
-    return {key: ("simulate", {"seed": ctx.seed_for(label), "n": ctx.sizes["n_sim"]})
-            for key, label in (("data", "simulate"), ("again", "simulate:again"))}
-
-
-@hw.question("test_simulate", calls=_simulate_call, n_checks=N_CHECKS["test_simulate"])
+@hw.question("test_simulate", n_checks=N_CHECKS["test_simulate"],
+             calls=twice("simulate", lambda ctx: {"n": ctx.sizes["n_sim"]},
+                         ("simulate", "simulate:again"), keys=("data", "again")))
 def check_simulate(values, ctx):
     n = ctx.sizes["n_sim"]
     name = f"simulate(seed, n={n})"
@@ -266,64 +215,58 @@ def check_simulate(values, ctx):
                    hint="Humidity is standard normal in the model; intervene only on the "
                         "parameters.")]
     s = score_statistic(h, d)
-    p = float(stats.chi2.sf(s, 2))
-    results.append((passed if p >= ctx.alpha else failed)(
-        "The simulated D depends on H as the model says." if p >= ctx.alpha else
+    results.append(pvalue_check(
+        float(stats.chi2.sf(s, 2)), ctx.alpha, "The simulated D depends on H as the model says.",
         "The simulated D does not follow the model's logistic dependence on H with the true "
-        "values: check beta_d0, beta_hd and the logit link.", statistic=s, pvalue=p, df=2))
+        "values: check beta_d0, beta_hd and the logit link.", statistic=s, df=2))
     results.append(gof(residuals(h, d, c), stats.norm(0, 1), ctx.alpha,
                        name="the simulated C's noise",
                        hint="Check sigma_c: the second argument of pm.Normal is a standard "
                             "deviation, not a variance."))
     t = outcome_statistic(h, d, c)
-    p = float(stats.chi2.sf(t, 3))
-    results.append((passed if p >= ctx.alpha else failed)(
-        "The simulated C depends on D and H as the model says." if p >= ctx.alpha else
+    results.append(pvalue_check(
+        float(stats.chi2.sf(t, 3)), ctx.alpha,
+        "The simulated C depends on D and H as the model says.",
         "The simulated C does not follow the model's linear dependence on D and H with the "
-        "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, pvalue=p, df=3))
+        "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, df=3))
     return results
 
 
-def _ate_draws(value, name: str) -> np.ndarray:
-    arr = as_array(value, name)
-    if arr.ndim != 2:
+def _posterior_mean(value, name: str, truth: float, se_of, ctx, hint: str):
+    """The ATE draws must converge (the gate), then their mean lie within z * se_of(draws)
+    of the truth."""
+    draws = as_array(value, name)
+    if draws.ndim != 2:
         raise AnswerError(f"`{name}` should have shape (chains, draws), one ATE per posterior "
-                          f"draw, but has shape {tuple(arr.shape)}.")
-    return arr
+                          f"draw, but has shape {tuple(draws.shape)}.")
+    gate = convergence(draws, name, MIN_ESS)
+    if not gate.passed:
+        return gate
+    return after_gate(gate, [close_to(float(draws.mean()), truth(), se_of(draws), ctx.alpha,
+                                      name=f"the posterior mean of {name}", hint=hint)])
 
 
 def _estimate_call(ctx):
-    return {"ate": ("estimate_ate", {"data": _as_call_arg(grader_data(ctx)),
+    return {"ate": ("estimate_ate", {"data": {k: np.asarray(v).tolist()
+                                              for k, v in grader_data(ctx).items()},
                                      "seed": ctx.seed_for("estimate_ate:seed")})}
 
 
 @hw.question("test_estimate", calls=_estimate_call, n_checks=N_CHECKS["test_estimate"])
 def check_estimate(values, ctx):
-    name = "estimate_ate(data, seed)"
-    draws = _ate_draws(values["ate"], name)
-    gate = convergence(draws, name, MIN_ESS)
-    if not gate.passed:
-        return gate
-    exact, _ = posterior_beta(grader_data(ctx))
-    draws_mcse = mcse_mean(draws)
-    return after_gate(gate, [close_to(float(draws.mean()), exact, draws_mcse, ctx.alpha,
-                           name=f"the posterior mean of {name}",
-                           hint="Fit the model to the `data` argument with pm.observe, then "
-                                "compare do(D=1) with do(D=0) on the fitted model; adjusting "
-                                "for humidity is the whole point.")])
+    return _posterior_mean(values["ate"], "estimate_ate(data, seed)",
+                           lambda: posterior_beta(grader_data(ctx))[0], mcse_mean, ctx,
+                           "Fit the model to the `data` argument with pm.observe, then compare "
+                           "do(D=1) with do(D=0) on the fitted model; adjusting for humidity is "
+                           "the whole point.")
 
 
 @hw.question("test_ate", answers=["ate_draws"], n_checks=N_CHECKS["test_ate"])
 def check_ate(values, ctx):
-    draws = _ate_draws(values["ate_draws"], "ate_draws")
-    gate = convergence(draws, "ate_draws", MIN_ESS)
-    if not gate.passed:
-        return gate
-    se = math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(draws) ** 2)
-    return after_gate(gate, [close_to(float(draws.mean()), true_ate(), se, ctx.alpha,
-                           name="the posterior mean of ate_draws",
-                           hint="The ATE compares the model under do(D=1) and do(D=0); a "
-                                "difference of the observed group means is confounded by H.")])
+    return _posterior_mean(values["ate_draws"], "ate_draws", true_ate,
+                           lambda d: math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(d) ** 2), ctx,
+                           "The ATE compares the model under do(D=1) and do(D=0); a difference "
+                           "of the observed group means is confounded by H.")
 
 
 @hw.question("test_naive", answers=["naive_difference"], n_checks=N_CHECKS["test_naive"])
@@ -394,12 +337,8 @@ def wrong_no_h_in_c(values, ctx):
     return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}
 
 
-@hw.wrong_answer("simulate(): a stored data set returned whatever the seed",
-                 evidence=False)
-def wrong_stored(values, ctx):
-    """Right data, drawn once: the second call returns the first call's data set."""
-    first = values["test_simulate"]["data"]
-    return {**values, "test_simulate": {"data": first, "again": first}}
+hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evidence=False)(
+    lambda values, ctx: replayed(values, ["test_simulate"], "data"))
 
 
 # The manifest: what each file of solutions/pymc_do/{mistakes,alternatives}/ scores

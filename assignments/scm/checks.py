@@ -14,59 +14,12 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_float, failed,
-                               fresh_draws, gof, min_distinct, passed, required_n, z_critical)
+from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_float, failed, fresh_draws,
+                               gof, ks_required_n, min_distinct, passed, replayed, twice)
 from autograder.homework import Homework
+from autograder.studies.linear_gaussian import LinearGaussianSCM
 
 hw = Homework()
-
-
-# ------------------------------------------------ linear-Gaussian SCM algebra
-class LinearGaussianSCM:
-    """V_i := c_i + sum_j b_ij V_j + N_i with independent N_i ~ N(0, s_i^2).
-
-    Equations are given in causal (topological) order; all numbers are Fractions,
-    so every moment is exact.
-    """
-
-    def __init__(self, equations: dict[str, tuple[Fraction, dict[str, Fraction], Fraction]]):
-        # name -> (intercept, {parent: coefficient}, noise variance)
-        self.equations = {k: (Fraction(c), {p: Fraction(b) for p, b in pa.items()}, Fraction(v))
-                          for k, (c, pa, v) in equations.items()}
-        self.names = list(self.equations)
-
-    def do(self, **values) -> "LinearGaussianSCM":
-        """The intervened model: each named variable's equation becomes V := value."""
-        eqs = dict(self.equations)
-        for name, value in values.items():
-            eqs[name] = (Fraction(value), {}, Fraction(0))
-        return LinearGaussianSCM(eqs)
-
-    def moments(self) -> tuple[dict, dict]:
-        """Exact means and covariances, propagated through the equations in order."""
-        mean, cov = {}, {}
-        for v in self.names:
-            c, parents, noise = self.equations[v]
-            mean[v] = c + sum(b * mean[p] for p, b in parents.items())
-            for w in mean:  # covariance with every earlier variable (and itself)
-                if w == v:
-                    continue
-                cov[v, w] = cov[w, v] = sum(b * cov[p, w] for p, b in parents.items())
-            cov[v, v] = noise + sum(b * cov[p, v] for p, b in parents.items())
-        return mean, cov
-
-    def marginal(self, target: str) -> tuple[Fraction, Fraction]:
-        mean, cov = self.moments()
-        return mean[target], cov[target, target]
-
-    def conditional(self, target: str, given: str, value) -> tuple[Fraction, Fraction]:
-        """(mean, variance) of target given one observed variable (Gaussian conditioning)."""
-        mean, cov = self.moments()
-        if cov[given, given] == 0:
-            raise ValueError(f"{given} is deterministic; conditioning on it is not defined")
-        k = cov[target, given] / cov[given, given]
-        return (mean[target] + k * (Fraction(value) - mean[given]),
-                cov[target, target] - k * cov[target, given])
 
 
 # ---------------------------------------------------------------- the facts
@@ -130,30 +83,6 @@ MIN_DISTINCT_FRACTION = 0.9
 # pool with ESS >= POOL_ESS_FACTOR x n; at 100 that is alpha x 1.09 at our alpha (at 20 it
 # would be alpha x 1.5).
 POOL_ESS_FACTOR = 100
-
-
-def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
-    """Smallest n at which a KS test of draws from `wrong` against `truth` rejects with
-    probability >= power.
-
-    Let d = sup_t |F(t) - G(t)|, attained at t*, and s = sqrt(G(t*)(1 - G(t*))).
-    Under `wrong`, F_n(t*) ~ Binomial(n, G(t*)) / n, and D_n >= d - |F_n(t*) - G(t*)|.
-    By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) the KS test at
-    level alpha rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2). So it
-    rejects with probability >= power once (c + z_power s) / sqrt(n) <= d, i.e. with
-    required_n's condition (z(alpha) + z_power) sigma / sqrt(n) <= d for
-    sigma = (c + z_power s) / (z(alpha) + z_power).
-    """
-    lo = min(truth.ppf(1e-9), wrong.ppf(1e-9))
-    hi = max(truth.isf(1e-9), wrong.isf(1e-9))
-    t = np.linspace(lo, hi, 200_001)
-    diff = np.abs(truth.cdf(t) - wrong.cdf(t))
-    i = int(diff.argmax())
-    d, g = float(diff[i]), float(wrong.cdf(t[i]))
-    c = math.sqrt(math.log(2 / alpha) / 2)
-    z_power = float(stats.norm.ppf(power))
-    sigma = (c + z_power * math.sqrt(g * (1 - g))) / (z_critical(alpha) + z_power)
-    return required_n(sigma, d, alpha, power=power)
 
 
 # Known wrong answers, as the distribution the student's draws would follow.
@@ -237,17 +166,14 @@ def _samples(value, name: str, n: int) -> np.ndarray:
     return as_array(value, name, shape=(n,))
 
 
-# Every sampler is called twice, with two seeds of the grader's. The first call's draws
-# are tested against the law; the second call's must differ from them (fresh_draws), or
-# a function returning stored draws, or one that re-seeds itself with a constant, would
-# pass. A correct sampler repeats its draws with probability ~0 (see
+# Every sampler is called twice, with two seeds of the grader's (`twice`). The first
+# call's draws are tested against the law; the second call's must differ from them
+# (fresh_draws), or a function returning stored draws, or one that re-seeds itself with
+# a constant, would pass. A correct sampler repeats its draws with probability ~0 (see
 # checks.probes.REPEATED_SHARE), so this comparison takes no share of the false-fail
 # budget and n_checks counts the GOF tests only.
 def _twice(func: str, size: str, label: str):
-    def calls(ctx):
-        return {key: (func, {"num_samples": ctx.sizes[size], "seed": ctx.seed_for(f"{label}{suffix}")})
-                for key, suffix in (("draws", ""), ("again", ":again"))}
-    return calls
+    return twice(func, lambda ctx: {"num_samples": ctx.sizes[size]}, (label, f"{label}:again"))
 
 
 def _fresh_or_fail(first, second_value, name: str, n: int):
@@ -406,12 +332,8 @@ def wrong_shared_noise(values, ctx):
     return {**values, "test_scm_a": _both_calls(draw)}
 
 
-@hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
-                 evidence=False)
-def wrong_stored(values, ctx):
-    """Right draws, drawn once: the second call returns the first call's draws."""
-    return {**values, **{gid: {"draws": values[gid]["draws"], "again": values[gid]["draws"]}
-                         for gid in ("test_scm_a", "test_do_samples", "test_posterior")}}
+hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
+                evidence=False)(lambda values, ctx: replayed(values, SIZE_OF))
 
 
 @hw.wrong_answer("standard deviation given instead of variance",

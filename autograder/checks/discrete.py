@@ -267,3 +267,33 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
            "should have: a test of the counts rejects them far beyond what sampling noise "
            "explains. Check the probabilities your sampler uses for each outcome.")
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+
+
+def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,
+                     min_expected: float = 5.0) -> tuple[float, int, float]:
+    """Pearson chi-square of independent integer draws against a reference pmf that is
+    itself a Monte Carlo average (a posterior predictive from a reference run).
+
+    Adjacent values are merged until each cell expects >= min_expected (the leftover
+    upper tail joins the last cell). The reference's error adds at most n / ess_ref to
+    the variance of each cell's count relative to multinomial noise, so the statistic
+    is divided by (1 + n / ess_ref) (conservative). Returns (statistic, degrees of
+    freedom, p-value).
+    """
+    n = counts.size
+    observed = np.bincount(counts.astype(np.int64), minlength=pmf.size)[:pmf.size]
+    expected = pmf * n
+    cells_o, cells_e, acc_o, acc_e = [], [], 0.0, 0.0
+    for o, e in zip(observed, expected):
+        acc_o, acc_e = acc_o + o, acc_e + e
+        if acc_e >= min_expected:
+            cells_o.append(acc_o)
+            cells_e.append(acc_e)
+            acc_o = acc_e = 0.0
+    if acc_e > 0 or acc_o > 0:
+        cells_o[-1] += acc_o
+        cells_e[-1] += acc_e
+    o, e = np.asarray(cells_o), np.asarray(cells_e)
+    statistic = float(((o - e) ** 2 / e).sum()) / (1.0 + n / ess_ref)
+    df = o.size - 1
+    return statistic, df, float(stats.chi2.sf(statistic, df))

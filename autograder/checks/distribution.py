@@ -435,6 +435,15 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
+def pvalue_check(pvalue: float, level: float, ok: str, bad: str, **detail) -> CheckResult:
+    """The verdict of a homework's own test of draws against the law they should follow
+    (a score test, a chi-square statistic): pass iff pvalue >= level (the check's
+    alpha), with `ok` or `bad` as the message and GoodnessOfFit evidence."""
+    evidence = GoodnessOfFit(pvalue >= level, float(pvalue))
+    return (passed(ok, evidence=evidence, pvalue=pvalue, **detail) if evidence.passed
+            else failed(bad, evidence=evidence, pvalue=pvalue, **detail))
+
+
 def thin_to_ess(draws, ess: float = None) -> np.ndarray:
     """Keep every k-th draw of each chain so about `ess` draws remain, flattened.
 

@@ -192,3 +192,39 @@ def min_distinct(arr, name: str, required: int) -> int:
             "or importance resampling with a low effective sample size repeating the same draws."
         )
     return n_distinct
+
+
+def as_binary_table(value, name: str, variables: str) -> np.ndarray:
+    """A dict {(v1, v2, ...): number} with one entry for every combination of the binary
+    `variables` (e.g. "zxy") -> an array indexed [v1, v2, ...]."""
+    k, spelled = len(variables), ", ".join(variables)
+    if not isinstance(value, dict):
+        raise AnswerError(f"`{name}` should be a dict that maps each ({spelled}) tuple to a "
+                          f"probability, but it is a {_type_name(value)}.")
+    table = np.full((2,) * k, np.nan)
+    for key, v in value.items():
+        try:
+            cell = tuple(int(c) for c in key) if isinstance(key, tuple) else None
+            ok = cell is not None and len(cell) == k and all(float(c) == i for c, i in zip(key, cell))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok or any(c not in (0, 1) for c in cell):
+            raise AnswerError(f"`{name}` has the key {key!r}; every key should be a tuple "
+                              f"({spelled}) of {k} integers 0 or 1.")
+        table[cell] = as_float(v, f"{name}[{key!r}]")
+    missing = [c for c in np.ndindex(table.shape) if np.isnan(table[c])]
+    if missing:
+        raise AnswerError(f"`{name}` has no entry for {missing[0]}; it needs all {2 ** k} "
+                          f"combinations of ({spelled}).")
+    return table
+
+
+def binary_columns(arr: np.ndarray, name: str, variables: str) -> np.ndarray:
+    """The first len(variables) columns of `arr` as ints, each 0 or 1 (sampled values of
+    binary variables), or AnswerError."""
+    k, spelled = len(variables), ", ".join(variables)
+    cols = arr[:, :k]
+    if not np.all((cols == 0) | (cols == 1)):
+        raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
+                          f"0 or 1 of the variables ({spelled}), but some entries are not 0 or 1.")
+    return cols.astype(int)

@@ -50,6 +50,12 @@ def twice(func: str, kwargs: Callable, seeds: tuple[str, str],
     return calls
 
 
+def replayed(values: dict, grade_ids, key: str = "draws") -> dict:
+    """The answers of a sampler that stored its draws: for each question called `twice`,
+    the second call hands back the first call's draws (a simulated mistake)."""
+    return {**values, **{g: {key: values[g][key], "again": values[g][key]} for g in grade_ids}}
+
+
 # Independent draws of a continuous law share (almost) no values: float32 rounding
 # leaves a handful of coincidences among thousands of draws at most, and resampled
 # draws repeat values within one call but come from a fresh pool on the next. A
