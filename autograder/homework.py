@@ -102,6 +102,20 @@ class Context:
 Calls = Callable[[Context], dict[str, tuple[str, dict]]]
 
 
+def kernel_global(name: str) -> dict:
+    """A call argument that stands for the kernel's global `name` (the student's fitted
+    model, so the grader calls it without retraining); a missing name reads as "not
+    defined"."""
+    return {"__global__": name}
+
+
+def dataframe(columns: Mapping) -> dict:
+    """A call argument that becomes a new pandas DataFrame of these columns in the kernel
+    (fresh data sets for a function of a DataFrame)."""
+    import numpy as np
+    return {"__dataframe__": {k: np.asarray(v).tolist() for k, v in columns.items()}}
+
+
 class Probe:
     """A probe (module doc): `probe(ctx)` is func(ctx), computed once per submission (its
     seed and budget; a diagnosis's other noise seed shares it) and then handed out again.

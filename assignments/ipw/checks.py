@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks import (DEFAULT_BUDGET, FLOAT32_FLOOR, ProbeTables, all_of_parts, as_array,
-                               as_binary_table, as_float, binary_columns, detection_probability,
-                               exact_table, failed, frequencies, passed)
+                               as_binary_table, as_float, binary_columns, cell_frequencies,
+                               detection_probability, exact_table)
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
@@ -36,21 +36,12 @@ hw = Homework()
 TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts(DATA))
 
 
+joint = backdoor.joint   # P(Z=z, X=x, Y=y), indexed [z, x, y]
+
+
 def propensity(cpts: dict, x: int, z: int) -> float:
     """P(X=x | Z=z); the CPT is indexed [z][x]."""
     return float(np.asarray(cpts["p_x_given_z"])[z, x])
-
-
-def joint(cpts: dict) -> np.ndarray:
-    """P(Z=z, X=x, Y=y) as an array indexed [z, x, y], by the chain rule on the DAG."""
-    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
-    p_x = np.asarray(cpts["p_x_given_z"])               # [z][x]
-    p_y1 = np.asarray(cpts["p_y_given_xz"])             # [x][z] = P(Y=1 | x, z)
-    out = np.empty((2, 2, 2))
-    for z, x, y in CELLS:
-        p_y = p_y1[x, z] if y == 1 else 1 - p_y1[x, z]
-        out[z, x, y] = p_z[z] * p_x[z, x] * p_y
-    return out
 
 
 def weighted_joint(cpts: dict) -> np.ndarray:
@@ -175,27 +166,6 @@ def detection_table(budget: float = DEFAULT_BUDGET, tables: dict = None) -> dict
 
 
 # ------------------------------------------------------------------ checks
-def _cell_name(cell) -> str:
-    return "(z={}, x={}, y={})".format(*cell)
-
-
-def _frequency_check(cells: np.ndarray, table: np.ndarray, alpha: float, name: str, hint: str):
-    """Compare the counts of each (z, x, y) combination among the draws with `table`:
-    one test over the 8 cells (`frequencies`: Pearson's X^2 with an exact Monte Carlo
-    null), so a mistake that moves every cell a little (resampling without
-    replacement flattens the table) is not lost below eight per-cell thresholds."""
-    counts = np.bincount(cells[:, 0] * 4 + cells[:, 1] * 2 + cells[:, 2], minlength=8)
-    res = frequencies({_cell_name(c): int(counts[i]) for i, c in enumerate(CELLS)},
-                      {_cell_name(c): float(table[c]) for c in CELLS}, alpha,
-                      name=f"the (z, x, y) combinations in {name}")
-    if res.passed:
-        return passed(f"The draws in {name} have the right distribution.",
-                      evidence=res.evidence, **res.detail)
-    return failed(f"The draws in {name} do not follow the right distribution: the shares of "
-                  "the (z, x, y) combinations are further off than sampling noise explains. "
-                  + hint, evidence=res.evidence, **res.detail)
-
-
 def _propensity_calls(ctx):
     return {f"{label}:x={x},z={z}": ("propensity", {"x": x, "z": z, "cpts": cpts})
             for label, cpts in probe_tables(ctx).items() for x in (0, 1) for z in (0, 1)}
@@ -235,7 +205,7 @@ def check_traces(values, ctx):
                  "sites (one draw, not the whole plate).",
             near={"{subject} holds log-probabilities; the question asks for the probability "
                   "of each draw (exponentiate).": np.log(expected)}))
-        results.append(_frequency_check(cells, table, ctx.alpha, f"`{name}`",
+        results.append(cell_frequencies(cells, table, ctx.alpha, f"`{name}`",
                                         "Sample from the model with its `cpts` argument."))
     return all_of_parts(results, 2, "draw_traces")
 
@@ -274,7 +244,7 @@ def check_resample(values, ctx):
     for label, table in resample_probes(ctx).items():
         name = f"resample(joint, {n}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
         cells = binary_columns(as_array(values[label], name, shape=(n, 3)), name, "zxy")
-        results.append(_frequency_check(
+        results.append(cell_frequencies(
             cells, table, ctx.alpha, f"`{name}`",
             "Draw each row with the probability the `joint` argument gives it, with replacement."))
     return all_of_parts(results, 1, "resample")

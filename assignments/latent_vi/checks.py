@@ -1,27 +1,13 @@
 """Hidden checks for the latent-confounder homework (content brief, section 9).
 
 Never released to students. The facts come from the SCM in autograder/studies/game.py:
-the true ATE exactly (Y is linear), and the population values of the two known
-biased estimators (the difference in means and back-door adjustment on G only) by
-Gauss-Hermite quadrature over the confounder Z. Bands:
-
-- front-door: `frontdoor_ate` is called on fresh data sets drawn from the SCM with
-  seeds derived from the submission's (hidden) seed. Each answer must lie within
-  z x SE of the truth, SE the bootstrap SD on that very data set of the correct
-  estimators we know (the reference formula and two-stage regression; the larger),
-  and the mean of the answers within z x SE(mean);
-- VI: the ATE of the fitted model against the spread of the reference solution's
-  own ATE over training seeds, a prediction interval from the calibration runs
-  recorded in reference/vi_reference.json by solutions/latent_vi/calibrate_vi.py;
-- same Z: repeated calls of `unit_contrasts` with the grader's Z may differ only by
-  the Monte Carlo error of their draws, whose size the function itself reveals when
-  called with num_samples=1;
-- training: the recorded loss must fall.
-
-Every size a check uses comes from `design(budget)` (registered with `hw.design`): the
-checks read `ctx.sizes`, the notebook states each size through a `{{name}}`
-placeholder, and the level of one comparison is ctx.alpha (budget / the questions'
-n_checks).
+the true ATE exactly (Y is linear), and what the two known biased estimators (the
+difference in means, back-door adjustment on G only) converge to, by Gauss-Hermite
+quadrature over the confounder Z. The bands (docs/statistics.md, "Latent-confounder
+homework"): frontdoor_ate on fresh data sets within z x the bootstrap SE of the correct
+estimators on each; vi_ate within a prediction interval of the reference's own runs
+(reference/vi_reference.json, from solutions/latent_vi/calibrate_vi.py); unit_contrasts
+with the grader's Z varying between calls by Monte Carlo error only; the loss falling.
 """
 from __future__ import annotations
 
@@ -33,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, Estimate, Threshold, all_of, as_array, as_float,
-                               close_to, failed, loss_falls, passed, required_n)
-from autograder.homework import Homework
+from autograder.checks import (Estimate, Threshold, all_of, as_array, as_float, close_to, failed,
+                               loss_falls, passed, required_n)
+from autograder.homework import Homework, dataframe, kernel_global
 from autograder.studies import game as scm
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "vi_reference.json"
@@ -91,9 +77,8 @@ def wrong_population_values() -> dict[str, float]:
 
 
 # ------------------------------------------------------------ estimators
-# Every estimator below is a function of the 8 cell counts and 8 cell sums of Y over
-# (G, T, M), so a bootstrap replicate is a reweighting of the cells. Arrays may carry
-# leading replicate axes: counts[..., g, t, m], sums[..., g, t, m].
+# Functions of the 8 cell counts and sums of Y over (G, T, M), so a bootstrap replicate
+# is a reweighting of the cells: counts[..., g, t, m], sums[..., g, t, m].
 def cell_stats(d: dict, resample=None) -> tuple[np.ndarray, np.ndarray]:
     """(counts, sums) of the data set, or of each bootstrap replicate when `resample`
     is a (B, n) array of row indices: arrays of shape (B or 1, 2, 2, 2)."""
@@ -218,22 +203,16 @@ def fd_cell_n() -> int:
 
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """Every size the checks use, from the false-fail budget.
-
-    - fd_n: players per fresh data set: the larger of fd_power_n at the per-check level
-      and fd_cell_n, so no cell of a fresh set is empty (P ~ e^-30) and the cell means
-      are near normal; rounded up to 500.
-    - num_z_samples: Z draws per player in vi_ate; the calibration runs used the same.
-    - same_z_units / same_z_samples: players and draws in the same-Z test (its power
-      against a Z redrawn per arm is ~1 already at a few hundred players; see docs).
-    """
+    """fd_n: players per fresh data set, enough for power and for the rarest cell (no
+    cell empty, P ~ e^-30; cell means near normal), rounded up to 500; num_z_samples: Z
+    draws per player in vi_ate, as in the calibration runs; the same-Z test's players
+    and draws (its power against a Z redrawn per arm is ~1 at a few hundred players)."""
     need = max(fd_power_n(budget / hw.total_checks), fd_cell_n())
     return {"fd_n": int(math.ceil(need / 500) * 500),
             "num_z_samples": load_reference()["num_z_samples"],
             "same_z_units": 500, "same_z_samples": 20}
 
 
-# --------------------------------------------------- the VI reference band
 @functools.lru_cache(maxsize=1)
 def load_reference(path: Path = REFERENCE) -> dict:
     return json.loads(path.read_text())
@@ -248,18 +227,12 @@ def vi_band(alpha: float) -> tuple[float, float]:
     return float(v.mean()), half
 
 
-# ------------------------------------------------------------ fresh data
 def fresh_data(ctx, label: str, n: int) -> dict:
     return scm.sample(n, ctx.seed_for(f"latent_vi:{label}"))
 
 
 def as_frame(d: dict) -> dict:
-    """The tagged literal that becomes a pandas DataFrame in the kernel."""
-    return {"__dataframe__": {k: np.asarray(d[k]).tolist() for k in scm.COLUMNS}}
-
-
-def kernel_global(name: str) -> dict:
-    return {"__global__": name}
+    return dataframe({k: d[k] for k in scm.COLUMNS})
 
 
 @hw.probe
@@ -312,8 +285,7 @@ def check_vi_ate(values, ctx):
     x = as_float(values["ate"], "vi_ate(model, guide, df, num_samples, seed)")
     centre, half = vi_band(ctx.alpha)
     t_crit = float(stats.t.isf(ctx.alpha / 2, len(load_reference()["reference_ates"]) - 1))
-    # truth/se/z in the form `course calibrate` reads: the centre is the reference runs'
-    # mean, and se * z the band's half-width
+    # the centre is the reference runs' mean; se * z is the band's half-width
     detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half,
                   true_ate=TRUE_ATE, evidence=Estimate(abs(x - centre) <= half, x, centre,
                                                        half / t_crit))
@@ -344,17 +316,13 @@ def _same_z_calls(ctx):
 
 @hw.question("test_same_z", n_checks=1, calls=_same_z_calls)
 def check_same_z(values, ctx):
-    """With the latent value fixed, a unit's contrast averaged over N draws varies from
-    call to call only by its Monte Carlo error: E[N (A - B)^2] = 2 v = E[(E - F)^2],
-    v the variance of one draw's contrast, for A, B two calls with N draws and E, F two
-    with one. d_i = N (A_i - B_i)^2 / 2 - (E_i - F_i)^2 / 2 has mean 0; a Z redrawn in
-    either arm adds (N - 1) Var(outcome | redrawn Z) to it. One-sided z-test on mean(d)."""
+    """d = N (A - B)^2 / 2 - (E - F)^2 / 2 per player (A, B: calls with N draws; E, F:
+    with one) has mean 0 when Z is the grader's; a Z redrawn in either arm raises it.
+    One-sided z-test on mean(d) (docs/statistics.md, "Same Z")."""
     n_units, n = ctx.sizes["same_z_units"], ctx.sizes["same_z_samples"]
     name = "unit_contrasts(model, df, z, num_samples, seed)"
     arr = {k: as_array(values[k], name, shape=(n_units,)) for k in ("a", "b", "single_a",
                                                                     "single_b")}
-    if not all(np.all(np.isfinite(v)) for v in arr.values()):
-        raise AnswerError(f"`{name}` returned values that are not finite.")
     d = n * (arr["a"] - arr["b"]) ** 2 / 2 - (arr["single_a"] - arr["single_b"]) ** 2 / 2
     mean, se = float(d.mean()), float(d.std(ddof=1) / math.sqrt(n_units))
     z_one = float(stats.norm.isf(ctx.alpha))

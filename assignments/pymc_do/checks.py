@@ -16,9 +16,9 @@ from scipy import stats
 from scipy.special import expit
 
 from autograder.checks import (DEFAULT_BUDGET, AnswerError, after_gate, as_array, as_dict,
-                               as_float, close_to, convergence, fresh_draws, gof, mcse_mean,
+                               as_float, close_to, convergence, gof, mcse_mean,
                                pvalue_check, regression_posterior, replayed, required_n_chi2,
-                               twice)
+                               stale, twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -208,9 +208,9 @@ def check_simulate(values, ctx):
     name = f"simulate(seed, n={n})"
     h, d, c = _data(values["data"], name, n)
     h2, _, c2 = _data(values["again"], f"{name} (called again with another seed)", n)
-    fresh = fresh_draws(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
-    if not fresh.passed:
-        return [fresh]          # a stored data set earns nothing
+    repeated = stale(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
+    if repeated:
+        return repeated
     results = [gof(h, stats.norm(0, 1), ctx.alpha, name="the simulated H",
                    hint="Humidity is standard normal in the model; intervene only on the "
                         "parameters.")]

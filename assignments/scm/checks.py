@@ -14,8 +14,8 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_float, failed, fresh_draws,
-                               gof, ks_required_n, min_distinct, passed, replayed, twice)
+from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_mean_variance, failed, gof,
+                               ks_required_n, min_distinct, passed, replayed, stale, twice)
 from autograder.homework import Homework
 from autograder.studies.linear_gaussian import LinearGaussianSCM
 
@@ -130,22 +130,8 @@ def min_distinct_draws(n: int) -> int:
 
 
 # ------------------------------------------------------------------ helpers
-def _mean_var(value, name: str) -> tuple[float, float]:
-    if isinstance(value, dict) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise AnswerError(f"`{name}` should be a tuple (mean, variance), but it is a "
-                          f"{type(value).__name__}.")
-    if len(value) != 2:
-        raise AnswerError(f"`{name}` should be a tuple of two numbers (mean, variance), but it "
-                          f"has {len(value)} entries.")
-    mean = as_float(value[0], f"{name}[0] (the mean)")
-    var = as_float(value[1], f"{name}[1] (the variance)")
-    if var < 0:
-        raise AnswerError(f"`{name}[1]` is a variance, so it cannot be negative.")
-    return mean, var
-
-
 def _exact_normal(values, name: str, hint: str):
-    mean, var = _mean_var(values[name], name)
+    mean, var = as_mean_variance(values[name], name)
     t_mean, t_var = (float(v) for v in TRUTHS[name])
     ok_mean, ok_var = abs(mean - t_mean) <= ROUNDING_3DP, abs(var - t_var) <= ROUNDING_3DP
     detail = dict(mean=mean, var=var, truth=(t_mean, t_var), delta=ROUNDING_3DP)
@@ -177,11 +163,8 @@ def _twice(func: str, size: str, label: str):
 
 
 def _fresh_or_fail(first, second_value, name: str, n: int):
-    """None when the second call drew new values; else the failed result, which
-    replaces every other result of the question (stored draws earn nothing)."""
-    second = _samples(second_value, f"{name} (called again with another seed)", n)
-    res = fresh_draws(first, second, name)
-    return None if res.passed else [res]
+    return stale(first, _samples(second_value, f"{name} (called again with another seed)", n),
+                 name)
 
 
 # ------------------------------------------------------------------ checks
@@ -198,9 +181,9 @@ def check_scm_a(values, ctx):
     name = f"sample_scm_a({n}, seed)"
     x, y = _xy_pair(values["draws"], name, n)
     x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)", n)
-    stale = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n)
-    if stale:
-        return stale
+    repeated = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n)
+    if repeated:
+        return repeated
     residual = scm_a_residual(x, y)
     return [
         gof(x, normal(SCM_A_LAWS["x"]), ctx.alpha, name=f"{name}: X", method="ks",
@@ -247,9 +230,9 @@ def check_do_samples(values, ctx):
     n = ctx.sizes["do_samples"]
     name = f"sample_y_do_x2({n}, seed)"
     draws = _samples(values["draws"], name, n)
-    stale = _fresh_or_fail(draws, values["again"], name, n)
-    if stale:
-        return stale
+    repeated = _fresh_or_fail(draws, values["again"], name, n)
+    if repeated:
+        return repeated
     return gof(draws, normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
                name=name, method="ks",
                hint="Sample Y from the model intervened with pyro.do, not from the original model.")
@@ -262,9 +245,9 @@ def check_posterior(values, ctx):
     name = f"sample_x_given_y2({n}, seed)"
     draws = _samples(values["draws"], name, n)
     min_distinct(draws, name, min_distinct_draws(n))
-    stale = _fresh_or_fail(draws, values["again"], name, n)
-    if stale:
-        return stale
+    repeated = _fresh_or_fail(draws, values["again"], name, n)
+    if repeated:
+        return repeated
     return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
                hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
                     "importance weights (and a large enough proposal pool), or MCMC warm-up "

@@ -5,21 +5,23 @@ CheckResult whose message is student-facing and whose detail is for TAs only.
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
 from .design import ks_required_n, required_n_against, required_n_chi2, stated_n
-from .discrete import chi2_against_pmf, exact_multinomial_pvalue, frequencies, pool_cells
+from .discrete import (cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue, frequencies,
+                       pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
 from .evidence import (Convergence, Counts, Estimate, Estimates, Evidence, Exact, GoodnessOfFit,
                        Malformed, ReferenceMatch, Threshold, TwoSample, evidence_from_dict)
-from .guards import (as_array, as_binary_table, as_dict, as_float, as_int, as_probability,
-                     as_probability_table, binary_columns, min_distinct)
+from .guards import (as_array, as_binary_table, as_dict, as_float, as_indices, as_int,
+                     as_mean_variance, as_probability, as_probability_table, binary_columns,
+                     min_distinct)
 from .posterior import (converged, convergence, ess_bulk, matches_reference, mcse_mean,
                         posterior_draws, regression_posterior, rhat, rhat_false_fail_rate)
 from .mixture import as_mixture, mixture_density, mixture_nll
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
-from .probes import draw_probe, fresh_draws, replayed, twice
+from .probes import draw_probe, fresh_draws, replayed, stale, twice
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
 from .tables import ProbeTables, binomial_contrast
 from .training import loss_falls
@@ -37,17 +39,18 @@ __all__ = [
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
     "required_n_against", "stated_n", "ks_required_n", "required_n_chi2",
     "as_float", "as_probability", "as_int", "as_array", "as_dict", "as_probability_table",
-    "min_distinct", "as_binary_table", "binary_columns",
+    "min_distinct", "as_binary_table", "binary_columns", "as_indices", "as_mean_variance",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",
     "gof", "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
     "detect_grid",
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
     "frequencies", "exact_multinomial_pvalue", "pool_cells", "chi2_against_pmf",
+    "cell_frequencies",
     "close_to_table", "multinomial_cov", "sidak_pvalue",
     "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "posterior_draws", "converged", "regression_posterior",
     "normalise_sets", "compare_sets", "compare_structure",
-    "draw_probe", "fresh_draws", "twice", "replayed", "ProbeTables", "binomial_contrast",
+    "draw_probe", "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
     "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll", "mixture_density",
 ]

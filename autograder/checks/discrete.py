@@ -297,3 +297,24 @@ def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,
     statistic = float(((o - e) ** 2 / e).sum()) / (1.0 + n / ess_ref)
     df = o.size - 1
     return statistic, df, float(stats.chi2.sf(statistic, df))
+
+
+def cell_frequencies(cells: np.ndarray, table: np.ndarray, alpha: float, name: str,
+                     hint: str = "", variables: str = "zxy") -> CheckResult:
+    """Draws of binary variables (rows of 0/1 `cells`, one column per variable) against
+    their joint `table` (indexed [v1, v2, ...]): one `frequencies` test over all the
+    combinations, so a mistake that moves every cell a little (resampling without
+    replacement flattens a table) is not lost below per-cell thresholds."""
+    k, spelled = len(variables), ", ".join(variables)
+    combos = list(np.ndindex((2,) * k))
+    counts = np.bincount(cells @ (2 ** np.arange(k - 1, -1, -1)), minlength=2 ** k)
+    label = "({})".format(", ".join(f"{v}={{}}" for v in variables)).format
+    res = frequencies({label(*c): int(counts[i]) for i, c in enumerate(combos)},
+                      {label(*c): float(table[c]) for c in combos}, alpha,
+                      name=f"the ({spelled}) combinations in {name}")
+    if res.passed:
+        return passed(f"The draws in {name} have the right distribution.",
+                      evidence=res.evidence, **res.detail)
+    return failed(f"The draws in {name} do not follow the right distribution: the shares of "
+                  f"the ({spelled}) combinations are further off than sampling noise explains."
+                  + (f" {hint}" if hint else ""), evidence=res.evidence, **res.detail)

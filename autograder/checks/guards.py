@@ -228,3 +228,31 @@ def binary_columns(arr: np.ndarray, name: str, variables: str) -> np.ndarray:
         raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
                           f"0 or 1 of the variables ({spelled}), but some entries are not 0 or 1.")
     return cols.astype(int)
+
+
+def as_indices(value, name: str, n: int, k: int) -> np.ndarray:
+    """n whole component indices in 0..k-1 (a sampler's picks, a clustering), as ints."""
+    arr = as_array(value, name).reshape(-1) if np.ndim(value) else None
+    if arr is None or arr.size != n:
+        raise AnswerError(f"`{name}` should return one component index per row of its input "
+                          f"({n} here).")
+    if np.any(arr != np.round(arr)) or np.any((arr < 0) | (arr >= k)):
+        listed = ", ".join(map(str, range(k - 1))) + f" or {k - 1}"
+        raise AnswerError(f"`{name}` should return whole component indices {listed} (the "
+                          "component each row picked).")
+    return arr.astype(int)
+
+
+def as_mean_variance(value, name: str) -> tuple[float, float]:
+    """A (mean, variance) pair, e.g. a normal distribution answered by its moments."""
+    if isinstance(value, dict) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise AnswerError(f"`{name}` should be a tuple (mean, variance), but it is a "
+                          f"{_type_name(value)}.")
+    if len(value) != 2:
+        raise AnswerError(f"`{name}` should be a tuple of two numbers (mean, variance), but it "
+                          f"has {len(value)} entries.")
+    mean = as_float(value[0], f"{name}[0] (the mean)")
+    var = as_float(value[1], f"{name}[1] (the variance)")
+    if var < 0:
+        raise AnswerError(f"`{name}[1]` is a variance, so it cannot be negative.")
+    return mean, var

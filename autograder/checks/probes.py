@@ -78,3 +78,11 @@ def fresh_draws(first, second, name: str) -> CheckResult:
                   "argument on every call (seed your generator with it, e.g. "
                   "pyro.set_rng_seed(seed) or random_seed=seed); stored or re-used draws "
                   "earn no credit.", **detail)
+
+
+def stale(first, second, name: str) -> list[CheckResult] | None:
+    """None when a sampler's second call drew new values; else [the failed fresh_draws
+    result], which replaces every other result of the question (stored draws earn
+    nothing)."""
+    res = fresh_draws(first, second, name)
+    return None if res.passed else [res]
