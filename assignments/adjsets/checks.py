@@ -18,8 +18,9 @@ import networkx as nx
 import numpy as np
 from scipy.special import expit
 
-from autograder.checks import (FLOAT32_FLOOR, AnswerError, Malformed, ProbeTables, close_to,
-                               compare_sets, compare_structure, failed, normalise_sets, passed)
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, AnswerError, Malformed, ProbeTables,
+                               close_to, compare_sets, compare_structure, failed, normalise_sets,
+                               passed)
 from autograder.homework import Homework
 from autograder.studies.graphs import (backdoor_sets, drop_irrelevant, minimal,
                                        satisfies_backdoor, w_specific_formula)
@@ -115,10 +116,9 @@ def contrast_sd(cpts: dict, by_w: bool) -> float:
 
 
 def ace_se(cpts: dict, n: int) -> float:
-    """SE of the unadjusted difference in purchase rates from n simulated users. It
-    bounds the allowed methods on any table of the DAG (X is randomised in all of
-    them): adjusting for the simulated U or sampling each arm under pyro.do with n
-    draws is less noisy, and an exact computation has no noise at all."""
+    """SE of the unadjusted difference in purchase rates from n simulated users: X is
+    randomised on every table of the family, so it bounds the allowed methods (adjusting
+    for U, pyro.do per arm, an exact computation)."""
     return contrast_sd(cpts, by_w=False) / math.sqrt(n)
 
 
@@ -130,13 +130,9 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
             "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
 
 
-# ace_11 is called on the study's table (stated in the notebook) and on one drawn for
-# each submission ("grader's"): studies of the same kind on the same DAG, with X
-# randomised; W a noisy OR of X and U (the collider), Y logistic in X and U with a
-# strong U effect and an X effect of either sign, coefficients uniform in the ranges
-# below; then the labels of Y, W, U and X each swapped at random (swapping X flips the
-# ACE's sign). About 1 in 7 is kept by the design's rule (checks/tables.py); the band
-# z * ace_se bounds the allowed methods on any table with X randomised (see ace_se).
+# ace_11 is called on the study's table and on one drawn for each submission: the same
+# DAG with X randomised, W a noisy OR of X and U, Y logistic with a strong U effect, and
+# each variable's labels swapped at random; about 1 in 7 kept by the design's rule.
 def swap_labels(cpts: dict, variable: str) -> dict:
     """The same study with the two values of one variable swapped (same joint law)."""
     p_w, p_y = np.asarray(cpts["p_w1_given_xu"]), np.asarray(cpts["p_y1_given_xu"])
@@ -323,6 +319,4 @@ hw.variant("mistakes/no_descendant_rule.py", seed=7,
 hw.variant("mistakes/constant.py", seed=8, loses=["test_ace_11"],
            told={"test_ace_11": "✘ `ace_11(...) on the grader's table`"})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_ace_11"],
-           told={"test_ace_11": ("gives the right value here, but that counts only when it is "
-                                 "right", "✘ `ace_11(...) on the grader's table` is further "
-                                 "from the correct value")})
+           told={"test_ace_11": LOOKUP_TOLD})

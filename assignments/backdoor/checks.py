@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, ProbeTables, as_dict, as_float,
-                               binomial_contrast, close_to, exact_table, transposed)
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ROUNDING_3DP, ProbeTables, as_dict,
+                               as_float, binomial_contrast, close_to, exact_table, transposed)
 from autograder.homework import Homework
 from autograder.studies.backdoor import (PROBE_RANGE, ace, ace_se,  # noqa: F401
                                          brief_overall_rates, cpts_from_counts, interventional,
@@ -115,8 +115,6 @@ def wrong_transposed(values, ctx):
 
 # The manifest: what each file of solutions/backdoor/{mistakes,alternatives}/ scores
 # (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
-RIGHT_ON_STUDY_ONLY = ("gives the right value here, but that counts only when it is right",
-                       "on the grader's table` is further from the correct value")
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
 hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
@@ -125,6 +123,6 @@ hw.variant("mistakes/constant.py", seed=8, loses=["test_backdoor", "test_do"],
            told={"test_backdoor": ("grader's table` is further from the correct value",
                                    "counts only when it is right on every input")})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_backdoor", "test_do"],
-           told={"test_backdoor": RIGHT_ON_STUDY_ONLY, "test_do": RIGHT_ON_STUDY_ONLY})
+           told=dict.fromkeys(["test_backdoor", "test_do"], LOOKUP_TOLD))
 # graded in the pipeline test (tests/test_pipeline.py, carol's submission)
 hw.variant("mistakes/runtime_error.py", loses=["test_do"])

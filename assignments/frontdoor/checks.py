@@ -1,11 +1,9 @@
 """Hidden checks for the front-door homework (content brief, section 3).
 
-Never released to students. Every truth is derived here: the observational tables
-from the counts in datasets/frontdoor/ads.csv, the front-door effect from those
-tables, and the latent model of part (b) by solving the brief's 2x2 linear systems
-(it reproduces the table exactly, so pyro.do on it must agree with the front-door
-formula; that is asserted below). Bands come from standard errors, the sample size
-the question requires, and the false-fail budget.
+Never released to students. The observational tables come from the counts in
+datasets/frontdoor/ads.csv, the front-door effect from those tables, and the latent
+model of part (b) from the brief's 2x2 linear systems (it reproduces the table exactly,
+so pyro.do on it agrees with the front-door formula: asserted below).
 """
 from __future__ import annotations
 
@@ -14,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (FLOAT32_FLOOR, ROUNDING_3DP, ProbeTables, all_of, as_dict,
-                               binomial_contrast, close_to, exact_table, transposed)
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ROUNDING_3DP, ProbeTables, all_of,
+                               as_dict, binomial_contrast, close_to, exact_table, transposed)
 from autograder.homework import Homework
 from autograder.studies.counts import load_cell_counts
 
@@ -25,8 +23,6 @@ DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv
 P_U1 = 0.5
 P_X1_GIVEN_U = (0.05, 0.95)
 
-# Students may give CPT entries rounded to 3 decimals (ROUNDING_3DP); exact answers
-# computed in float32 (torch) differ from ours by far less than FLOAT32_FLOOR.
 LATENT_FLOOR = 1e-5   # a float32 solve of the well-conditioned 2x2 systems
 
 hw = Homework()
@@ -144,20 +140,10 @@ def sd(p: np.ndarray) -> float:
 
 
 def ace_se(cpts: dict, n: int) -> float:
-    """SE of the ACE from n draws of Y under each of do(X=0) and do(X=1). That is
-    what pyro.do on the latent model gives, and it bounds the front-door estimate
-    too: plugging in separately estimated P(z | x) and P(y | x', z), each from n
-    draws, has a variance several times smaller (for the study table about
-    0.07 / n against 0.50 / n). An exact computation has no noise at all.
-
-    The bound holds on every table (delta method). With d = P(Z=1|0) - P(Z=1|1),
-    D = inner_1 - inner_0, inner_z = sum_x' P(x') P(Y=1|x',z) and
-    V_z = sum_x' P(x')^2 p(1-p)/n, the plug-in variance is
-    D^2 sum_x P(Z=1|x)(1-P(Z=1|x))/n + d^2 (V_0 + V_1). Under do(x), Var(Y) =
-    Var_z(inner_Z) + E_z[inner_Z (1 - inner_Z)], whose first term is
-    D^2 P(Z=1|x)(1-P(Z=1|x)) and whose second, summed over x, is at least
-    (2 - s) V_0 + s V_1 >= d^2 (V_0 + V_1), s = P(Z=1|0) + P(Z=1|1), as d^2 <= min(s, 2-s).
-    tests/test_hw_frontdoor.py checks it by simulation on the grader's tables."""
+    """SE of the ACE from n draws of Y under each of do(X=0) and do(X=1) (pyro.do on the
+    latent model). It bounds the front-door plug-in estimate on every table (delta
+    method; docs/statistics.md, "Front-door homework"), and tests/test_hw_frontdoor.py
+    checks that by simulation on the grader's tables."""
     return sd(frontdoor(cpts)) / math.sqrt(n)
 
 
@@ -174,14 +160,10 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
 
 
 # Every function is called on the study's table and on one drawn for each submission
-# ("grader's"): the observational tables (cpts_from_latent) of the brief's latent model
-# with its U and X | U (P_U1, P_X1_GIVEN_U, which the notebook states). Of P(Z=1 | x)
-# one is uniform on [0.05, 0.5] and the other on [0.5, 0.95], likewise for the two rows z
-# of P(Y=1 | z, u), in random order: the effects of X on Z and of Z on Y are never both
-# small, so the ACEs spread over both signs. About 1 in 25 is kept by the design's rule
-# (checks/tables.py) and latent_model_fits, so latent_y's exact answer and pyro.do on the
-# latent model agree with the front-door truth there; the band z * ace_se bounds the
-# pyro.do and the plug-in estimates on any table (see ace_se).
+# ("grader's"): the observational tables of the brief's latent model (its U and X | U),
+# one of P(Z=1 | x) low and one high, likewise the rows of P(Y=1 | z, u), so the ACEs
+# spread over both signs. About 1 in 25 is kept by the design's rule (checks/tables.py)
+# and latent_model_fits, so latent_y and pyro.do on the latent model stay right there.
 PROBE_RANGE = (0.05, 0.95)
 
 
@@ -277,8 +259,6 @@ for _label in SAYS:
 
 # The manifest: what each file of solutions/frontdoor/{mistakes,alternatives}/ scores
 # (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
-RIGHT_ON_STUDY_ONLY = ("gives the right value here, but that counts only when it is right",
-                       "on the grader's table` is further from the correct value")
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("mistakes/latent_free.py", seed=6, loses=["test_do", "test_frontdoor"])
 hw.variant("mistakes/naive.py", seed=7, loses=["test_do", "test_frontdoor"])
@@ -288,4 +268,4 @@ hw.variant("mistakes/constant.py", seed=9, loses=["test_frontdoor", "test_latent
            told=dict.fromkeys(["test_frontdoor", "test_latent_y", "test_do"],
                               "counts only when it is right on every input"))
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_do", "test_frontdoor"],
-           told={"test_frontdoor": RIGHT_ON_STUDY_ONLY, "test_do": RIGHT_ON_STUDY_ONLY})
+           told=dict.fromkeys(["test_frontdoor", "test_do"], LOOKUP_TOLD))

@@ -1,23 +1,17 @@
 """Hidden checks for the hierarchical GLM homework (content brief, section 6).
 
 Never released to students. The facts are the census counts in
-datasets/hglm/census_income.csv and the two model specifications of the brief.
-There is no closed form for these posteriors, so every truth is a *reference
-posterior*: a long run of the same models by solutions/hglm/reference_posterior.py,
-cached with its Monte Carlo standard errors in assignments/hglm/reference/reference.json
-(tests/test_hw_hglm.py shows that an independent run agrees with the cache within the
-combined Monte Carlo error).
-
-Bands (docs/statistics.md, "Posterior draws against a reference posterior"): a posterior
-mean passes when |m - m_ref| <= z * sqrt(MCSE^2 + MCSE_ref^2), MCSE from the
-student's own draws (az.mcse), z from the assignment's share of the false-fail
-budget. Convergence gate: hard fail at R-hat > 1.05 or bulk ESS < MIN_ESS;
-1.01 < R-hat <= 1.05 passes with feedback (docs/calibration.md, "Convergence gates";
-the ESS of correct runs is in docs/benchmarks.md).
+datasets/hglm/census_income.csv and the two model specifications of the brief. There is
+no closed form for these posteriors, so every truth is a reference posterior: a long run
+of the same models (solutions/hglm/reference_posterior.py) cached with its Monte Carlo
+standard errors in reference/reference.json. A posterior mean passes within
+z * sqrt(MCSE^2 + MCSE_ref^2), behind a convergence gate (hard fail at R-hat > 1.05 or
+bulk ESS < MIN_ESS): docs/statistics.md, "Posterior draws against a reference posterior".
 """
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 from pathlib import Path
@@ -76,14 +70,12 @@ def load_reference(path: Path = REFERENCE) -> dict:
 
 
 CENSUS = load_census()
-_CACHE: dict = {}
 
 
+@functools.lru_cache(maxsize=1)
 def ref() -> dict:
     """The cached reference posterior (read once)."""
-    if "ref" not in _CACHE:
-        _CACHE["ref"] = load_reference()
-    return _CACHE["ref"]
+    return load_reference()
 
 
 # ------------------------------------------------------------------ checks
@@ -165,15 +157,6 @@ def check_predictive(values, ctx):
 # ------------------------------------------- known wrong answers (brief, §6)
 # Each takes {grade_id: values} from a real reference run and returns what a
 # submission with that mistake would hand the checks, sampling noise included.
-def _rng(ctx):
-    return ctx.noise()
-
-
-def _shifted(arr, target_mean):
-    arr = np.asarray(arr, dtype=np.float64)
-    return arr - arr.mean() + target_mean
-
-
 @hw.wrong_answer("odds ratio exp(mean log-odds difference) as the probability",
                  says='when an odds ratio is reported as the probability asked for')
 def wrong_odds_ratio(values, ctx):
@@ -207,7 +190,7 @@ def wrong_expected_count(values, ctx):
 @hw.wrong_answer("plug-in binomial at the observed rate 50/86 (no posterior uncertainty)",
                  says='when the observed rate is plugged in, ignoring the posterior uncertainty')
 def wrong_plug_in(values, ctx):
-    rng = _rng(ctx)
+    rng = ctx.noise()
     cell = (CENSUS["edu"] == DOCTORATE) & (CENSUS["sex"] == 0)
     rate = CENSUS["over_50k"][cell][0] / CENSUS["total"][cell][0]
     return _predictive_like(values, lambda shape: rng.binomial(NEW_SAMPLE, rate, size=shape))
@@ -216,7 +199,7 @@ def wrong_plug_in(values, ctx):
 @hw.wrong_answer("men's doctorate rate used for the women",
                  says="when the men's rate is used for the women")
 def wrong_sex(values, ctx):
-    rng = _rng(ctx)
+    rng = ctx.noise()
     post = values["test_part_b"]["posterior_b"]
     logit = male_logodds(post["alpha_e"], post["beta_e"], DOCTORATE)
     return _predictive_like(values, lambda shape: rng.binomial(
@@ -228,7 +211,7 @@ def wrong_sex(values, ctx):
 def wrong_no_sex(values, ctx):
     """Without bm the intercepts fit the sexes lumped together, and bm is left at its
     prior N(0, 1) (or missing); the intercepts move to the pooled log-odds."""
-    rng = _rng(ctx)
+    rng = ctx.noise()
     post = dict(values["test_part_a"]["posterior_a"])
     alpha = np.asarray(post["alpha_ed"], dtype=np.float64)
     target = pooled_over_sex_logodds(CENSUS)

@@ -14,18 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (DEFAULT_BUDGET, FLOAT32_FLOOR, ProbeTables, all_of_parts, as_array,
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ProbeTables, all_of_parts, as_array,
                                as_binary_table, as_float, binary_columns, cell_frequencies,
-                               detection_probability, exact_table)
+                               exact_table)
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
-# The grader hands the exact CPTs to the student's functions; the student's code
-# works in float32 (torch), whose relative rounding error is ~6e-8 per operation.
-# Products of three probabilities, a division and a normalisation stay far below
-# FLOAT32_FLOOR; no Monte Carlo error enters an exact answer.
+# The exact answers are computed from exact CPTs in float32 (torch): products of three
+# probabilities, a division and a normalisation stay far below FLOAT32_FLOOR.
 
 CELLS = list(itertools.product((0, 1), repeat=3))  # (z, x, y), the 8 combinations
 
@@ -103,21 +101,17 @@ def pool_var(cpts: dict) -> float:
 
 
 def ace_se(cpts: dict, n: int) -> float:
-    """SE of the resampled ACE when n traces build the weighted joint and n resamples
-    are drawn. Resampling from the exact 8-cell weighted joint (the method the question
-    describes) has variance contrast_var / n; resampling the n weighted traces themselves
-    adds the pool's self-normalised IS variance. The band uses the sum, so it bounds
-    both readings of the question."""
+    """SE of the resampled ACE from n traces and n resamples: resampling the exact 8-cell
+    weighted joint (contrast_var / n) plus the pool's self-normalised IS variance, so
+    the band bounds both readings of the question."""
     return math.sqrt((contrast_var(weighted_joint(cpts)) + pool_var(cpts)) / n)
 
 
 # ----------------------------------------------- known wrong ACE answers (brief, §4)
 def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
-    """{label: (value, sqrt(n) x its SD)} for each known wrong ACE on a probe table. The
-    brief's "Overall" row (homework 2's record) disagrees with the strata in
-    promotions.csv (which sum to 27401 and 28921), so its contrast, -0.0466, differs from
-    the naive contrast of the data file, -0.0434; both must fail. Typed-in numbers, it
-    is the same whatever table a function is handed."""
+    """{label: (value, sqrt(n) x its SD)} for each known wrong ACE on a probe table; the
+    brief's Overall row (-0.0466, not the strata's -0.0434) is typed in, the same on
+    every table."""
     naive_sd = math.sqrt(contrast_var(joint(cpts)))
     overall = backdoor.brief_overall_rates()
     return {"naive contrast (data file)": (contrast(joint(cpts)), naive_sd),
@@ -125,16 +119,11 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
 
 
 # Every function is called on the study's table ("observed") and on one drawn for each
-# submission ("grader's"): homework 2's family (backdoor.random_cpts), about 1 in 30
-# kept by the design's rule (checks/tables.py: each known wrong ACE, the typed-in study
-# ACE included, fails test_ipw_ace with power >= 0.999; the band z * ace_se bounds both
-# readings of the question on any table) and by `acceptable`:
-# - no cell of the joint or of the weighted joint is rarer than on the study's table:
-#   the frequency checks of test_traces and test_resample then rest on a normal
-#   approximation to cell counts no worse than on the study's table, and num_samples
-#   traces miss a cell (weighted_joint() needs all 8) with probability below 1e-29;
-# - the exact checks' named mistakes (x and z swapped, P(X=1 | z) for every x, the
-#   unweighted joint) differ from the truth by more than EXACT_MARGIN.
+# submission ("grader's") from homework 2's family, about 1 in 30 kept by the design's
+# rule (checks/tables.py) and by `acceptable`: no joint or weighted-joint cell rarer than
+# on the study's table (the frequency checks stay as accurate; num_samples traces miss
+# a cell with probability below 1e-29), and the exact checks' named mistakes (x and z
+# swapped, P(X=1 | z) for every x, the unweighted joint) at least EXACT_MARGIN away.
 EXACT_MARGIN = 1000 * FLOAT32_FLOOR
 MIN_JOINT_CELL = float(joint(TRUE_CPTS).min())
 MIN_WEIGHTED_CELL = float(weighted_joint(TRUE_CPTS).min())
@@ -153,16 +142,6 @@ probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=backdoor.r
                            truth=ace, se=ace_se, wrong=wrong_aces, seed_label="ipw:probe table",
                            floor=FLOAT32_FLOOR, design_floor=0.0, accept=acceptable)
 hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
-
-
-def detection_table(budget: float = DEFAULT_BUDGET, tables: dict = None) -> dict:
-    """Power of test_ipw_ace against each known wrong ACE at num_samples (for the docs),
-    the wrong answer scattering with the larger of its own and the truth's SE."""
-    alpha, n = budget / hw.total_checks, hw.sizes(budget)["num_samples"]
-    return {(label, probe): detection_probability(ace(c), value, max(sd, ace_se(c, 1)) / math.sqrt(n),
-                                                  alpha)
-            for probe, c in (tables or {"observed": TRUE_CPTS}).items()
-            for label, (value, sd) in probe_tables.wrong_values(c).items()}
 
 
 # ------------------------------------------------------------------ checks
@@ -225,9 +204,8 @@ def check_weighted_joint(values, ctx):
 
 @hw.probe
 def resample_probes(ctx) -> dict[str, np.ndarray]:
-    """Probe distributions for resample(): the study's weighted joint, and the plain joint
-    of the grader's table (any distribution over the 8 cells will do; the second one is
-    new for each submission, so the function must use its argument)."""
+    """resample()'s inputs: the study's weighted joint, and the plain joint of the grader's
+    table (new for each submission, so the function must use its argument)."""
     return {"weighted": weighted_joint(TRUE_CPTS), "other": joint(probe_tables(ctx)["grader's"])}
 
 
@@ -259,8 +237,6 @@ def check_ipw_ace(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §4)
-# Each returns what a submission with that mistake hands the checks, sampling
-# noise included: {grade_id: values}.
 def _resampled_contrast(rng, table, n: int) -> float:
     counts = rng.multinomial(n, np.asarray(table).ravel()).reshape(2, 2, 2)
     return contrast(counts)
@@ -348,9 +324,7 @@ hw.variant("mistakes/overall_row.py", seed=9, loses=["test_ipw_ace"])
 hw.variant("mistakes/constant.py", seed=10, loses=["test_ipw_ace"],
            told={"test_ipw_ace": "on the grader's table"})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_ipw_ace", "test_weighted_joint"],
-           told={"test_ipw_ace": ("gives the right value here, but that counts only when it "
-                                  "is right", "on the grader's table` is further from the "
-                                  "correct value"),
+           told={"test_ipw_ace": LOOKUP_TOLD,
                  "test_weighted_joint": "`weighted_joint` gives the right value here"})
 # graded, with the misconception it names, in tests/test_misconceptions.py
 hw.variant("mistakes/without_replacement.py", loses=["test_resample"],

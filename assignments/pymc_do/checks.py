@@ -15,10 +15,9 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (DEFAULT_BUDGET, AnswerError, after_gate, as_array, as_dict,
-                               as_float, close_to, convergence, gof, mcse_mean,
-                               pvalue_check, regression_posterior, replayed, required_n_chi2,
-                               stale, twice)
+from autograder.checks import (AnswerError, after_gate, as_array, as_dict, as_float, close_to,
+                               convergence, gof, mcse_mean, pvalue_check, regression_posterior,
+                               replayed, required_n_chi2, stale, twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -71,12 +70,8 @@ def naive_contrast(theta: dict = TRUE) -> float:
 
 
 def naive_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
-    """Sampling sd of the difference in group means from n units.
-
-    Given the group sizes, the means are independent with variances
-    Var(C | D=d) / n_d, Var(C | D=d) = sigma_c^2 + beta_hc^2 Var(H | D=d); averaging
-    over n_1 ~ Binomial(n, pi) uses E[1/n_1] ~ (1 + (1-pi)/(n pi)) / (n pi).
-    """
+    """Sampling sd of the difference in group means from n units: Var(C | D=d) / n_d per
+    group, averaged over n_1 ~ Binomial(n, pi) with E[1/n_1] ~ (1 + (1-pi)/(n pi)) / (n pi)."""
     m = moments(theta)
     out = 0.0
     for share, var_h in ((m["pi"], m["var_h1"]), (1 - m["pi"], m["var_h0"])):
@@ -86,15 +81,9 @@ def naive_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
 
 
 def ate_sampling_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
-    """Sampling sd, across data sets of n units, of the posterior mean of beta_dc.
-
-    With weak priors the posterior mean is the least-squares coefficient up to
-    O(1/n); its variance is sigma_c^2 [(X'X)^-1]_DD with X = (1, D, H). Its
-    expectation is sigma_c^2 [M^-1]_DD / n, M = E[x x'] the per-unit Fisher
-    information (divided by sigma_c^2), times the inverse-Wishart factor
-    n / (n - k - 1) for k = 3 columns. tests/test_hw_pymc_do.py checks this
-    against a simulation of exact posterior means.
-    """
+    """Sampling sd, across data sets of n units, of the posterior mean of beta_dc: with
+    weak priors the least-squares coefficient's, sigma_c^2 [M^-1]_DD / (n - 4), M = E[x x']
+    per unit, x = (1, D, H) (tests/test_hw_pymc_do.py checks it by simulation)."""
     m = moments(theta)
     fisher = np.array([[1.0, m["pi"], 0.0],
                        [m["pi"], m["pi"], m["e_hp"]],
@@ -170,19 +159,13 @@ def score_noncentrality(wrong: dict, theta: dict = TRUE) -> float:
 N_CHECKS = {"test_simulate": 4, "test_estimate": 2, "test_ate": 2, "test_naive": 1}
 
 
-def design_simulation_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Units the grader asks simulate() for: power 0.999 against the forgotten H -> D
-    edge (the weakest of the simulation mistakes; the others are detected at any n
-    of this size), rounded up to a thousand."""
-    alpha = budget / hw.total_checks
-    n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha, power=POWER)
-    return int(math.ceil(n / 1000) * 1000)
-
-
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """n_sim: the units simulate() is called for, stated in the question ({{n_sim}})."""
-    return {"n_sim": design_simulation_size(budget)}
+    """n_sim, the units simulate() is called for: power 0.999 against the forgotten
+    H -> D edge (the weakest of the simulation mistakes), rounded up to a thousand."""
+    n = required_n_chi2(score_noncentrality(unconfounded()), 2, budget / hw.total_checks,
+                        power=POWER)
+    return {"n_sim": int(math.ceil(n / 1000) * 1000)}
 
 
 # ------------------------------------------------------------------ checks
@@ -194,12 +177,8 @@ def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return h, d, c
 
 
-# simulate() is called twice, with two seeds of the grader's: the first data set is
-# tested against the model, and the second must differ from it (fresh_draws), or a
-# function returning a stored data set, or one that re-seeds itself with a constant,
-# would pass. Correct simulations share (almost) no values of H or C, so this
-# comparison takes no share of the false-fail budget and N_CHECKS counts the four
-# tests of the first data set only.
+# simulate() is called `twice`: the first data set is tested against the model, the
+# second must be new (a stored data set earns nothing; no share of the budget).
 @hw.question("test_simulate", n_checks=N_CHECKS["test_simulate"],
              calls=twice("simulate", lambda ctx: {"n": ctx.sizes["n_sim"]},
                          ("simulate", "simulate:again"), keys=("data", "again")))

@@ -59,30 +59,12 @@ SCM_A_LAWS = {
             (NOISE_A["N_X"][1] + NOISE_A["N_Y"][1]) / 2),
 }
 
-# The exact answers may be typed as decimals rounded to three places (0.471 for a
-# value of 0.4706...): ROUNDING_3DP is the only slack. The known wrong answers are at
-# least 0.029 away.
-
-
-# ------------------------------------------------------ required sample sizes
-# Below this size a GOF test misses even sizeable slips (docs/statistics.md power table:
-# n = 1000 detects a 0.2 sd shift of a normal at alpha = 1e-3).
-MIN_GOF_N = 1000
-
-# Draws of X given Y=2 from importance resampling repeat values when the effective
-# sample size is low; the question asks for at least this share of distinct values.
-# With the pool the question requires (ESS >= POOL_ESS_FACTOR x n, below), n draws
-# from ~100 n equally weighted points are distinct with expected share
-# 1 - n / (2 ESS) = 0.995 and a binomial sd of about 0.002 at n = 1000, so a correct
-# answer sits some 40 sd above 0.9; the low-ESS slip of the brief gives about 0.01.
-MIN_DISTINCT_FRACTION = 0.9
-
-# Resampled draws follow the pool's weighted empirical distribution, not the posterior
-# itself: the KS statistic's variance grows by about (1 + n / ESS_pool), which raises a
-# false-fail rate alpha to about alpha ** (1 / (1 + n / ESS_pool)). The question asks for a
-# pool with ESS >= POOL_ESS_FACTOR x n; at 100 that is alpha x 1.09 at our alpha (at 20 it
-# would be alpha x 1.5).
-POOL_ESS_FACTOR = 100
+# The exact answers may be typed rounded to three decimals (ROUNDING_3DP, the only
+# slack); the known wrong answers are at least 0.029 away. Why these three numbers:
+# docs/statistics.md, "Structural causal models homework".
+MIN_GOF_N = 1000              # below it a KS test misses even sizeable slips
+MIN_DISTINCT_FRACTION = 0.9   # resampled posterior draws: a low-ESS pool repeats values
+POOL_ESS_FACTOR = 100         # the pool's ESS the question asks for, x num_samples
 
 
 # Known wrong answers, as the distribution the student's draws would follow.
@@ -108,25 +90,14 @@ SIZE_OF = {"test_scm_a": "scm_a_samples", "test_do_samples": "do_samples",
            "test_posterior": "posterior_samples"}
 
 
-def design_sample_sizes(alpha: float) -> dict[str, int]:
-    """Per sampling question (by its grade_id): max(MIN_GOF_N, KS power 0.999 against
-    each wrong answer at the per-check level alpha), rounded up to a thousand."""
-    out = {}
-    for gid, wrongs in _wrong_laws().items():
-        need = max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha) for w in wrongs.values()])
-        out[gid] = int(math.ceil(need / 1000) * 1000)
-    return out
-
-
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """The sizes stated in the question text ({{scm_a_samples}}, ...)."""
-    sizes = design_sample_sizes(budget / hw.total_checks)
-    return {SIZE_OF[gid]: n for gid, n in sizes.items()}
-
-
-def min_distinct_draws(n: int) -> int:
-    return math.ceil(MIN_DISTINCT_FRACTION * n)
+    """Per sampling question: max(MIN_GOF_N, KS power 0.999 against each wrong answer at
+    the per-check level), rounded up to a thousand."""
+    alpha = budget / hw.total_checks
+    return {SIZE_OF[gid]: int(math.ceil(max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha)
+                                                           for w in wrongs.values()]) / 1000) * 1000)
+            for gid, wrongs in _wrong_laws().items()}
 
 
 # ------------------------------------------------------------------ helpers
@@ -152,12 +123,9 @@ def _samples(value, name: str, n: int) -> np.ndarray:
     return as_array(value, name, shape=(n,))
 
 
-# Every sampler is called twice, with two seeds of the grader's (`twice`). The first
-# call's draws are tested against the law; the second call's must differ from them
-# (fresh_draws), or a function returning stored draws, or one that re-seeds itself with
-# a constant, would pass. A correct sampler repeats its draws with probability ~0 (see
-# checks.probes.REPEATED_SHARE), so this comparison takes no share of the false-fail
-# budget and n_checks counts the GOF tests only.
+# Every sampler is called `twice`: the first call's draws are tested against the law,
+# the second's must be new (stored or constant-seeded draws earn nothing). A correct
+# sampler never repeats, so n_checks counts the GOF tests only.
 def _twice(func: str, size: str, label: str):
     return twice(func, lambda ctx: {"num_samples": ctx.sizes[size]}, (label, f"{label}:again"))
 
@@ -244,7 +212,7 @@ def check_posterior(values, ctx):
     n = ctx.sizes["posterior_samples"]
     name = f"sample_x_given_y2({n}, seed)"
     draws = _samples(values["draws"], name, n)
-    min_distinct(draws, name, min_distinct_draws(n))
+    min_distinct(draws, name, math.ceil(MIN_DISTINCT_FRACTION * n))
     repeated = _fresh_or_fail(draws, values["again"], name, n)
     if repeated:
         return repeated
@@ -256,10 +224,6 @@ def check_posterior(values, ctx):
 
 # ------------------------------------------- known wrong answers (brief, §5)
 # Samplers are called twice (see _twice); a wrong sampler draws afresh on each call.
-def _normal_draws(rng, law, n):
-    return law.rvs(size=n, random_state=rng)
-
-
 def _both_calls(draw) -> dict:
     return {"draws": draw(), "again": draw()}
 
@@ -271,7 +235,7 @@ def wrong_half_one(values, ctx):
     law = _wrong_laws()["test_posterior"]["N(0.5, 1)"]
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
             "test_posterior": _both_calls(
-                lambda: _normal_draws(rng, law, ctx.sizes["posterior_samples"]))}
+                lambda: law.rvs(size=ctx.sizes["posterior_samples"], random_state=rng))}
 
 
 @hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)",
@@ -301,7 +265,7 @@ def wrong_no_do(values, ctx):
     rng = ctx.noise()
     law = _wrong_laws()["test_do_samples"]["no intervention"]
     return {**values, "test_do_samples": _both_calls(
-        lambda: _normal_draws(rng, law, ctx.sizes["do_samples"]))}
+        lambda: law.rvs(size=ctx.sizes["do_samples"], random_state=rng))}
 
 
 @hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)",

@@ -10,7 +10,8 @@ from .discrete import (cell_frequencies, chi2_against_pmf, exact_multinomial_pva
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
-from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
+from .estimate import (close_to, close_to_each, close_to_runs, kish_ess, mean_se, prediction_band,
+                       proportion_se, snis_se)
 from .evidence import (Convergence, Counts, Estimate, Estimates, Evidence, Exact, GoodnessOfFit,
                        Malformed, ReferenceMatch, Threshold, TwoSample, evidence_from_dict)
 from .guards import (as_array, as_binary_table, as_dict, as_float, as_indices, as_int,
@@ -23,7 +24,7 @@ from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
 from .probes import draw_probe, fresh_draws, replayed, stale, twice
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
-from .tables import ProbeTables, binomial_contrast
+from .tables import LOOKUP_TOLD, ProbeTables, binomial_contrast
 from .training import loss_falls
 from .sequential import sequential, spending, stage_sizes
 from .sets import compare_sets, compare_structure, normalise_sets
@@ -31,26 +32,23 @@ from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_
                         witness_test)
 
 __all__ = [
-    "DEFAULT_BUDGET",
-    "AnswerError", "CheckResult", "passed", "failed", "all_of", "all_of_parts", "after_gate",
-    "Evidence", "Estimate", "Estimates", "Counts", "GoodnessOfFit", "TwoSample", "ReferenceMatch",
-    "Convergence", "Threshold", "Exact", "Malformed", "evidence_from_dict",
-    "FLOAT32_FLOOR", "ROUNDING_3DP",
-    "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
-    "required_n_against", "stated_n", "ks_required_n", "required_n_chi2",
-    "as_float", "as_probability", "as_int", "as_array", "as_dict", "as_probability_table",
-    "min_distinct", "as_binary_table", "binary_columns", "as_indices", "as_mean_variance",
-    "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",
-    "gof", "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
-    "detect_grid",
-    "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
-    "frequencies", "exact_multinomial_pvalue", "pool_cells", "chi2_against_pmf",
-    "cell_frequencies",
-    "close_to_table", "multinomial_cov", "sidak_pvalue",
-    "sequential", "spending", "stage_sizes",
-    "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
-    "posterior_draws", "converged", "regression_posterior",
-    "normalise_sets", "compare_sets", "compare_structure",
-    "draw_probe", "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
-    "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll", "mixture_density",
+    "DEFAULT_BUDGET", "AnswerError", "CheckResult", "passed", "failed", "all_of",
+    "all_of_parts", "after_gate", "Evidence", "Estimate", "Estimates", "Counts",
+    "GoodnessOfFit", "TwoSample", "ReferenceMatch", "Convergence", "Threshold", "Exact",
+    "Malformed", "evidence_from_dict", "FLOAT32_FLOOR", "ROUNDING_3DP", "z_critical",
+    "per_check_alpha", "holm", "required_n", "detection_probability", "required_n_against",
+    "stated_n", "ks_required_n", "required_n_chi2", "as_float", "as_probability", "as_int",
+    "as_array", "as_dict", "as_probability_table", "min_distinct", "as_binary_table",
+    "binary_columns", "as_indices", "as_mean_variance", "proportion_se", "mean_se", "kish_ess",
+    "snis_se", "close_to", "close_to_each", "prediction_band", "close_to_runs", "gof",
+    "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution",
+    "randomised_pit", "detect_grid", "two_sample", "two_sample_joint", "two_sample_n",
+    "ad2_permutation_test", "witness_test", "frequencies", "exact_multinomial_pvalue",
+    "pool_cells", "chi2_against_pmf", "cell_frequencies", "close_to_table", "multinomial_cov",
+    "sidak_pvalue", "sequential", "spending", "stage_sizes", "mcse_mean", "ess_bulk", "rhat",
+    "matches_reference", "convergence", "rhat_false_fail_rate", "posterior_draws", "converged",
+    "regression_posterior", "normalise_sets", "compare_sets", "compare_structure", "draw_probe",
+    "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
+    "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
+    "mixture_density",
 ]

@@ -10,6 +10,7 @@ import math
 from typing import Mapping
 
 import numpy as np
+from scipy import stats
 
 from .budget import z_critical
 from .evidence import Estimate, Estimates, Malformed
@@ -136,3 +137,27 @@ def close_to_each(values, truths: Mapping, ses, alpha: float, delta=0.0,
     if hint:
         msg += f" {hint}"
     return failed(msg, score=1.0 - len(wrong) / len(truths), evidence=evidence, **detail)
+
+
+def prediction_band(runs, alpha: float) -> tuple[float, float]:
+    """(centre, half-width) of a prediction interval for one more run of a reference that
+    was run K times: m +- t_{K-1}(1 - alpha/2) s sqrt(1 + 1/K)."""
+    v = np.asarray(runs, dtype=float)
+    k = v.size
+    half = float(stats.t.isf(alpha / 2, k - 1) * v.std(ddof=1) * math.sqrt(1 + 1 / k))
+    return float(v.mean()), half
+
+
+def close_to_runs(value, runs, alpha: float, name: str = "answer", hint: str = "") -> CheckResult:
+    """Pass iff `value` lies in the prediction band of the reference's own runs (a fitted
+    model with no analytic truth: its training noise is the band). Estimate evidence with
+    the runs' mean as the truth and half-width / t as the SE."""
+    x = as_float(value, name)
+    centre, half = prediction_band(runs, alpha)
+    t_crit = float(stats.t.isf(alpha / 2, len(runs) - 1))
+    evidence = Estimate(abs(x - centre) <= half, x, centre, half / t_crit)
+    detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half)
+    if evidence.passed:
+        return passed(f"`{name}` is consistent with a fitted model.", evidence=evidence, **detail)
+    return failed(f"`{name}` is further from what a fitted model gives than training noise "
+                  "explains." + (f" {hint}" if hint else ""), evidence=evidence, **detail)

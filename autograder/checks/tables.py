@@ -35,8 +35,10 @@ simulated mistakes alike.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Callable, Mapping
 
+from .budget import detection_probability
 from .design import required_n_against, stated_n
 from .guards import as_float
 from .estimate import close_to
@@ -44,6 +46,10 @@ from .probes import draw_probe
 from .result import all_of
 
 DRAWN = "grader's"
+# What the feedback tells a function that is right on the stated tables only (a lookup of
+# typed-in answers): the phrases a manifest's `told` can ask for.
+LOOKUP_TOLD = ("gives the right value here, but that counts only when it is right",
+               f"on the {DRAWN} table` is further from the correct value")
 
 
 class ProbeTables:
@@ -86,6 +92,16 @@ class ProbeTables:
     def design(self, budget: float) -> dict[str, int]:
         """The design of a homework whose only size is this family's."""
         return {self.size: self.design_size(budget)}
+
+    def power(self, table, budget: float) -> dict[str, float]:
+        """{label: the estimate check's power against that known wrong answer on `table`}
+        at the stated size, the wrong answer scattering with the larger of its own SD and
+        the truth's (for tests and the docs)."""
+        alpha, n = budget / self.hw.total_checks, self.hw.sizes(budget)[self.size]
+        return {label: detection_probability(self.truth(table), value,
+                                             max(sd, self.se(table, 1)) / math.sqrt(n), alpha,
+                                             self.design_floor)
+                for label, (value, sd) in self.wrong_values(table).items()}
 
     # ------------------------------------------------------------- the tables
     def _draw(self, seed: int, budget: float):
