@@ -305,8 +305,7 @@ def wrong_descendants(values, ctx):
                                                                no_descendants=False)}}
 
 
-# The manifest: what each file of solutions/adjsets/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/adjsets/ scores.
 hw.variant("alternatives/by_hand.py", seed=5)
 # a set question's share is max(0, (right listed - wrong listed) / number right), as the
 # notebook says; a question of two answers averages them

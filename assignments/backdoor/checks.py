@@ -113,8 +113,7 @@ def wrong_transposed(values, ctx):
             "test_cpts": {"cpts": {"p_z1": TRUE_CPTS["p_z1"], **flipped}}}
 
 
-# The manifest: what each file of solutions/backdoor/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/backdoor/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
 hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],

@@ -257,8 +257,7 @@ for _label in SAYS:
     _register(_label)
 
 
-# The manifest: what each file of solutions/frontdoor/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/frontdoor/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("mistakes/latent_free.py", seed=6, loses=["test_do", "test_frontdoor"])
 hw.variant("mistakes/naive.py", seed=7, loses=["test_do", "test_frontdoor"])

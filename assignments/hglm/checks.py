@@ -230,8 +230,7 @@ def wrong_shared_slope(values, ctx):
     return {**values, "test_part_b": {"posterior_b": post}}
 
 
-# The manifest: what each file of solutions/hglm/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). A
+# The manifest (autograder/homework.py): what each file of solutions/hglm/ scores. A
 # notebook run samples two models, so files in different cells share one run.
 hw.variant(("alternatives/lkj_cholesky_cov.py", "alternatives/probability_scale.py"), seed=12)
 hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,

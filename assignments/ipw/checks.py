@@ -22,9 +22,6 @@ from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, 
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
-# The exact answers are computed from exact CPTs in float32 (torch): products of three
-# probabilities, a division and a normalisation stay far below FLOAT32_FLOOR.
-
 CELLS = list(itertools.product((0, 1), repeat=3))  # (z, x, y), the 8 combinations
 
 hw = Homework()
@@ -274,16 +271,13 @@ def wrong_overall_row(values, ctx):
     return {**values, "test_ipw_ace": probe_tables.per_table(ctx, overall)}
 
 
-# Resampling without replacement: numpy's choice(..., replace=False, p=...) needs a
-# pool at least as large as the draw, so the mistake builds one (each of the 8
-# combinations repeated equally often, weighted by its probability, POOL_FACTOR
-# times the draw in all) and draws from it without replacement. Heavy cells run
-# out, which flattens the table towards uniform; the smaller the pool, the more.
 POOL_FACTOR = 3
 
 
 def resample_without_replacement(rng, table, n: int, pool_factor: int = POOL_FACTOR) -> np.ndarray:
-    """Counts per cell (in CELLS order) of that mistake's n draws."""
+    """Counts per cell (in CELLS order) of n draws without replacement from a pool of
+    pool_factor x n (the 8 cells repeated equally, weighted by their probability): heavy
+    cells run out, which flattens the table towards uniform."""
     per_cell = -(-pool_factor * n // len(CELLS))
     weights = np.repeat(np.asarray(table, dtype=np.float64).ravel(), per_cell)
     picks = rng.choice(weights.size, size=n, replace=False, p=weights / weights.sum())
@@ -312,8 +306,7 @@ def wrong_constant(values, ctx):
     return {**values, "test_ipw_ace": dict.fromkeys(probe_tables(ctx), round(ace(TRUE_CPTS), 4))}
 
 
-# The manifest: what each file of solutions/ipw/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/ipw/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("alternatives/trace_loop.py", seed=6)
 hw.variant("mistakes/unnormalised.py", seed=7, loses=["test_weighted_joint"],

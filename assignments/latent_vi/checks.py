@@ -382,8 +382,7 @@ def untrained(values, ctx):
             "test_vi_ate": {"ate": float(rng.choice(ref))}}
 
 
-# The manifest: what each file of solutions/latent_vi/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). A
+# The manifest (autograder/homework.py): what each file of solutions/latent_vi/ scores. A
 # notebook run trains the SVI model, so files in different cells share one run.
 hw.variant(("alternatives/two_stage.py", "alternatives/exact_contrasts.py"), seed=5)
 hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,

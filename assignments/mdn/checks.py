@@ -21,9 +21,9 @@ import numpy as np
 from scipy import stats
 from scipy.special import logsumexp, softmax
 
-from autograder.checks import (AnswerError, Threshold, as_array, as_indices, as_mixture,
-                               draw_probe, failed, frequencies, mixture_density, mixture_nll,
-                               passed, required_n_chi2, twice)
+from autograder.checks import (AnswerError, as_array, as_indices, as_mixture, dip_ratio,
+                               draw_probe, failed, frequencies, nll_at_most, passed,
+                               required_n_chi2, twice)
 from autograder.homework import Homework
 from autograder.studies import bishop as data
 
@@ -200,14 +200,7 @@ def mixture(value, name: str, n: int):
 def dip_check(w, mu, s, name: str):
     """At each x in DIP_X, the density must be lower somewhere in the gap between the two
     pieces of S(x) than at its peak on either piece."""
-    ratios = []
-    for i, x in enumerate(DIP_X):
-        (a0, a1), (b0, b1) = truth_pieces(x)
-        grid = lambda lo, hi: np.linspace(lo, hi, 201)
-        left = mixture_density(w[i], mu[i], s[i], grid(a0, a1)).max()
-        right = mixture_density(w[i], mu[i], s[i], grid(b0, b1)).max()
-        gap = mixture_density(w[i], mu[i], s[i], grid(a1, b0)).min()
-        ratios.append(float(gap / min(left, right)) if min(left, right) > 0 else math.inf)
+    ratios = [dip_ratio(w[i], mu[i], s[i], *truth_pieces(x)) for i, x in enumerate(DIP_X)]
     detail = dict(dip_ratios=ratios, x=list(DIP_X))
     if max(ratios) < 1:
         return passed(f"The predictive of `{name}` is multimodal near x = 0.5: it separates "
@@ -221,18 +214,10 @@ def dip_check(w, mu, s, name: str):
 def nll_check(values, ctx, part: str, name: str):
     x, t = fresh(ctx)[part]
     w, mu, s = mixture(values["fresh"], f"{name}(x)", len(x))
-    score = float(mixture_nll(w, mu, s, t).mean())
-    limit = nll_threshold(part, len(x), ctx.alpha)
-    detail = dict(nll=score, threshold=limit, n=len(x), floor=gaussian_floor()["nll"],
-                  evidence=Threshold(score <= limit, score, limit))
-    nll = (passed("The mixture fits fresh data from the same process well (mean negative "
-                  f"log-likelihood per point) with `{name}`.", **detail)
-           if score <= limit else
-           failed(f"The mixture returned by `{name}` fits fresh data from the same process "
-                  "poorly (its mean negative log-likelihood per point is too high). Check the "
-                  "likelihood you train on, that training converged (look at your loss "
-                  "curve), and that the function returns the fitted model's weights, means "
-                  "and sigmas.", **detail))
+    nll = nll_at_most(w, mu, s, t, nll_threshold(part, len(x), ctx.alpha), name,
+                      "Check the likelihood you train on, that training converged (look at your "
+                      "loss curve), and that the function returns the fitted model's weights, "
+                      "means and sigmas.", floor=gaussian_floor()["nll"])
     wd, mud, sd = mixture(values["modes"], f"{name}(x)", len(DIP_X))
     return [nll, dip_check(wd, mud, sd, name)]
 
@@ -398,8 +383,7 @@ def wrong_no_reassignment(values, ctx):
     return {**values, "test_hard_em": {"fit": (coef, z)}}
 
 
-# The manifest: what each file of solutions/mdn/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/mdn/ scores.
 hw.variant(("alternatives/sequential.py", "alternatives/hand_written_mixture.py"), seed=41)
 # Not run by the suite (a notebook run takes about a minute); measured once, seeds 42-47.
 hw.variant("alternatives/no_floor.py")          # correct: see docs/calibration.md, "mdn"

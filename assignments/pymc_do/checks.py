@@ -15,9 +15,9 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_dict, as_float, close_to,
-                               convergence, gof, mcse_mean, pvalue_check, regression_posterior,
-                               replayed, required_n_chi2, stale, twice)
+from autograder.checks import (AnswerError, as_array, as_dict, as_float, close_to, gated_mean, gof,
+                               mcse_mean, pvalue_check, regression_posterior, replayed,
+                               required_n_chi2, stale, twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -135,10 +135,6 @@ def outcome_statistic(h, d, c, theta: dict = TRUE) -> float:
     return float(xr @ np.linalg.solve(x.T @ x, xr)) / theta["sigma_c"] ** 2
 
 
-def residuals(h, d, c, theta: dict = TRUE) -> np.ndarray:
-    return (c - theta["beta_c0"] - theta["beta_dc"] * d - theta["beta_hc"] * h) / theta["sigma_c"]
-
-
 def unconfounded(theta: dict = TRUE) -> dict:
     """The 'forgot H -> D' mistake: D ~ Bernoulli(P(D=1)), independent of H."""
     pi = moments(theta)["pi"]
@@ -198,7 +194,8 @@ def check_simulate(values, ctx):
         float(stats.chi2.sf(s, 2)), ctx.alpha, "The simulated D depends on H as the model says.",
         "The simulated D does not follow the model's logistic dependence on H with the true "
         "values: check beta_d0, beta_hd and the logit link.", statistic=s, df=2))
-    results.append(gof(residuals(h, d, c), stats.norm(0, 1), ctx.alpha,
+    results.append(gof((c - TRUE["beta_c0"] - TRUE["beta_dc"] * d - TRUE["beta_hc"] * h)
+                       / TRUE["sigma_c"], stats.norm(0, 1), ctx.alpha,
                        name="the simulated C's noise",
                        hint="Check sigma_c: the second argument of pm.Normal is a standard "
                             "deviation, not a variance."))
@@ -211,20 +208,6 @@ def check_simulate(values, ctx):
     return results
 
 
-def _posterior_mean(value, name: str, truth: float, se_of, ctx, hint: str):
-    """The ATE draws must converge (the gate), then their mean lie within z * se_of(draws)
-    of the truth."""
-    draws = as_array(value, name)
-    if draws.ndim != 2:
-        raise AnswerError(f"`{name}` should have shape (chains, draws), one ATE per posterior "
-                          f"draw, but has shape {tuple(draws.shape)}.")
-    gate = convergence(draws, name, MIN_ESS)
-    if not gate.passed:
-        return gate
-    return after_gate(gate, [close_to(float(draws.mean()), truth(), se_of(draws), ctx.alpha,
-                                      name=f"the posterior mean of {name}", hint=hint)])
-
-
 def _estimate_call(ctx):
     return {"ate": ("estimate_ate", {"data": {k: np.asarray(v).tolist()
                                               for k, v in grader_data(ctx).items()},
@@ -233,19 +216,18 @@ def _estimate_call(ctx):
 
 @hw.question("test_estimate", calls=_estimate_call, n_checks=N_CHECKS["test_estimate"])
 def check_estimate(values, ctx):
-    return _posterior_mean(values["ate"], "estimate_ate(data, seed)",
-                           lambda: posterior_beta(grader_data(ctx))[0], mcse_mean, ctx,
-                           "Fit the model to the `data` argument with pm.observe, then compare "
-                           "do(D=1) with do(D=0) on the fitted model; adjusting for humidity is "
-                           "the whole point.")
+    return gated_mean(values["ate"], "estimate_ate(data, seed)",
+                      lambda: posterior_beta(grader_data(ctx))[0], mcse_mean, ctx.alpha, MIN_ESS,
+                      "Fit the model to the `data` argument with pm.observe, then compare do(D=1) "
+                      "with do(D=0) on the fitted model; adjusting for humidity is the whole point.")
 
 
 @hw.question("test_ate", answers=["ate_draws"], n_checks=N_CHECKS["test_ate"])
 def check_ate(values, ctx):
-    return _posterior_mean(values["ate_draws"], "ate_draws", true_ate,
-                           lambda d: math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(d) ** 2), ctx,
-                           "The ATE compares the model under do(D=1) and do(D=0); a difference "
-                           "of the observed group means is confounded by H.")
+    return gated_mean(values["ate_draws"], "ate_draws", true_ate,
+                      lambda d: math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(d) ** 2), ctx.alpha,
+                      MIN_ESS, "The ATE compares the model under do(D=1) and do(D=0); a difference "
+                      "of the observed group means is confounded by H.")
 
 
 @hw.question("test_naive", answers=["naive_difference"], n_checks=N_CHECKS["test_naive"])
@@ -320,8 +302,7 @@ hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evid
     lambda values, ctx: replayed(values, ["test_simulate"], "data"))
 
 
-# The manifest: what each file of solutions/pymc_do/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/pymc_do/ scores.
 hw.variant("alternatives/coefficient.py", seed=22)
 # two mistakes in different answer cells, one kernel run: the naive contrast as the ATE
 # (estimate_ate conditions on D) and sigma_c read as a variance in simulate().

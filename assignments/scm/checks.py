@@ -100,7 +100,6 @@ def design(budget: float) -> dict[str, int]:
             for gid, wrongs in _wrong_laws().items()}
 
 
-# ------------------------------------------------------------------ helpers
 def _exact_normal(values, name: str, hint: str):
     mean, var = as_mean_variance(values[name], name)
     t_mean, t_var = (float(v) for v in TRUTHS[name])
@@ -164,8 +163,7 @@ def check_scm_a(values, ctx):
     ]
 
 
-# The exact questions: grade_id -> (answer, what to look at when it is wrong). Each
-# answer is a (mean, variance) pair checked against TRUTHS by _exact_normal.
+# The exact questions: grade_id -> (its (mean, variance) answer, what to look at when wrong).
 EXACT_QUESTIONS = {
     "test_p_y": ("p_y", "Y is a sum of independent normal terms; add their variances, "
                         "remembering that Var(aX) = a² Var(X)."),
@@ -290,8 +288,7 @@ def wrong_sd(values, ctx):
     return {**values, "test_p_y": {"p_y": (float(m), math.sqrt(float(v)))}}
 
 
-# The manifest: what each file of solutions/scm/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/scm/ scores.
 hw.variant("alternatives/mcmc.py", seed=5)
 hw.variant("mistakes/half_one.py", seed=6, loses=["test_given_y", "test_posterior"])
 hw.variant("mistakes/low_ess.py", seed=7, loses=["test_posterior"],

@@ -17,9 +17,10 @@ from .evidence import (Convergence, Counts, Estimate, Estimates, Evidence, Exact
 from .guards import (as_array, as_binary_table, as_dict, as_float, as_indices, as_int,
                      as_mean_variance, as_probability, as_probability_table, binary_columns,
                      min_distinct)
-from .posterior import (converged, convergence, ess_bulk, matches_reference, mcse_mean,
-                        posterior_draws, regression_posterior, rhat, rhat_false_fail_rate)
-from .mixture import as_mixture, mixture_density, mixture_nll
+from .posterior import (converged, convergence, ess_bulk, gated_mean, matches_reference,
+                        mcse_mean, posterior_draws, regression_posterior, rhat,
+                        rhat_false_fail_rate)
+from .mixture import as_mixture, dip_ratio, mixture_density, mixture_nll, nll_at_most
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
 from .probes import draw_probe, fresh_draws, replayed, stale, twice
@@ -50,5 +51,5 @@ __all__ = [
     "regression_posterior", "normalise_sets", "compare_sets", "compare_structure", "draw_probe",
     "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
-    "mixture_density",
+    "mixture_density", "dip_ratio", "nll_at_most", "gated_mean",
 ]

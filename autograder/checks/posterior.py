@@ -90,6 +90,24 @@ def matches_reference(draws, ref_mean: float, ref_mcse: float, alpha: float,
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
+def gated_mean(value, name: str, truth, se_of, alpha: float, min_ess: float, hint: str = ""):
+    """(chains, draws) of one quantity: the convergence gate, then (after_gate) their mean
+    within z * se_of(draws) of the truth; `truth` may be a function, called only once the
+    gate has passed. A gate that fails is the only result."""
+    from .estimate import close_to
+    from .result import after_gate
+    draws = as_array(value, name)
+    if draws.ndim != 2:
+        raise AnswerError(f"`{name}` should have shape (chains, draws), one value per posterior "
+                          f"draw, but has shape {tuple(draws.shape)}.")
+    gate = convergence(draws, name, min_ess)
+    if not gate.passed:
+        return gate
+    return after_gate(gate, [close_to(float(draws.mean()), truth() if callable(truth) else truth,
+                                      se_of(draws), alpha, name=f"the posterior mean of {name}",
+                                      hint=hint)])
+
+
 def convergence(draws, name: str, min_ess: float, hard_rhat: float = 1.05,
                 soft_rhat: float = 1.01) -> CheckResult:
     """Convergence gate on (chains, draws) of one quantity.
