@@ -61,9 +61,8 @@ def cost_12(s) -> int:
 
 
 CHEAPEST_COST_12 = min(cost_12(s) for s in VALID_12)
-_cheapest = [s for s in VALID_12 if cost_12(s) == CHEAPEST_COST_12]
-assert len(_cheapest) == 1, "the cheapest valid set must be unique for the question to make sense"
-CHEAPEST_12 = _cheapest[0]
+# the question makes sense only if the cheapest valid set is unique (else this raises)
+(CHEAPEST_12,) = (s for s in VALID_12 if cost_12(s) == CHEAPEST_COST_12)
 VALID_13 = backdoor_sets(DAG_13, {"X"}, "Y")
 MINIMAL_13 = minimal(VALID_13)
 MINIMAL_D_13 = minimal(backdoor_sets(DAG_13, {"D"}, "Y"))
@@ -169,12 +168,6 @@ hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_sa
 
 
 # ------------------------------------------------------------------ checks
-@hw.question("test_sets_11", answers=["valid_sets_11", "usable_sets_11"], n_checks=0)
-def check_sets_11(values, ctx):
-    return [compare_sets(values["valid_sets_11"], VALID_11, "valid_sets_11"),
-            compare_sets(values["usable_sets_11"], USABLE_11, "usable_sets_11")]
-
-
 @hw.question("test_ace_11", calls=probe_tables.calls("ace_11"), n_checks=2)  # one per table
 def check_ace_11(values, ctx):
     return probe_tables.estimates(values, ctx, "ace_11",
@@ -243,26 +236,27 @@ def check_cheapest_12(values, ctx):
     return [first, cost]
 
 
-# The questions whose answer is one collection of sets: grade_id -> (answer, the right
-# sets, and where those are the minimal ones, every valid set: a valid but not minimal
-# set is told so rather than counted as invalid).
+# Questions answered by collections of sets: grade_id -> [(answer, the right sets, and for
+# minimal sets every valid one: a valid but not minimal set is told so)].
 SET_QUESTIONS = {
-    "test_sets_12": ("backdoor_sets_12", VALID_12, None),
-    "test_sets_13": ("backdoor_sets_13", VALID_13, None),
-    "test_minimal_13": ("minimal_sets_13", MINIMAL_13, VALID_13),
-    "test_minimal_d_13": ("minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y")),
-    "test_minimal_dw_13": ("minimal_sets_dw_13", MINIMAL_DW_13,
-                           backdoor_sets(DAG_13, {"D", "W"}, "Y")),
+    "test_sets_11": [("valid_sets_11", VALID_11, None), ("usable_sets_11", USABLE_11, None)],
+    "test_sets_12": [("backdoor_sets_12", VALID_12, None)],
+    "test_sets_13": [("backdoor_sets_13", VALID_13, None)],
+    "test_minimal_13": [("minimal_sets_13", MINIMAL_13, VALID_13)],
+    "test_minimal_d_13": [("minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y"))],
+    "test_minimal_dw_13": [("minimal_sets_dw_13", MINIMAL_DW_13,
+                            backdoor_sets(DAG_13, {"D", "W"}, "Y"))],
 }
 
 
-def _set_question(grade_id, key, truth, valid):
-    hw.question(grade_id, answers=[key], n_checks=0)(
-        lambda values, ctx: compare_sets(values[key], truth, key, valid=valid))
+def _set_question(grade_id, answers):
+    hw.question(grade_id, answers=[key for key, _, _ in answers], n_checks=0)(
+        lambda values, ctx: [compare_sets(values[key], truth, key, valid=valid)
+                             for key, truth, valid in answers])
 
 
-for _gid, _spec in SET_QUESTIONS.items():
-    _set_question(_gid, *_spec)
+for _gid, _answers in SET_QUESTIONS.items():
+    _set_question(_gid, _answers)
 
 
 # ------------------------------------------- known wrong answers (brief, §1)
@@ -307,8 +301,7 @@ def wrong_descendants(values, ctx):
 
 # The manifest (autograder/homework.py): what each file of solutions/adjsets/ scores.
 hw.variant("alternatives/by_hand.py", seed=5)
-# a set question's share is max(0, (right listed - wrong listed) / number right), as the
-# notebook says; a question of two answers averages them
+# a set question's share is max(0, (right - wrong listed) / number right); two answers average
 hw.variant("mistakes/collider.py", seed=6,
            loses=["test_ace_11", "test_cheapest_12", "test_z_alone_12"],
            partly={"test_sets_11": 2 * ((1 - 1 / 2) + 0) / 2, "test_sets_12": 2 * (3 - 1) / 3})

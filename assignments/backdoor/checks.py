@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ROUNDING_3DP, ProbeTables, as_dict,
-                               as_float, binomial_contrast, close_to, exact_table, transposed)
+                               as_float, close_to, exact_table, transposed)
 from autograder.homework import Homework
 from autograder.studies.backdoor import (PROBE_RANGE, ace, ace_se,  # noqa: F401
                                          brief_overall_rates, cpts_from_counts, interventional,
@@ -20,10 +20,7 @@ from autograder.studies.backdoor import (PROBE_RANGE, ace, ace_se,  # noqa: F401
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
-# Students may give CPT entries rounded to 3 decimals (the brief's rounded CPTs:
-# ROUNDING_3DP); the probes hand exact tables to their functions (FLOAT32_FLOOR).
 hw = Homework()
-
 # The study's formulas live in autograder/studies/backdoor.py (ipw grades the same study).
 TRUE_CPTS = cpts_from_counts(*load_counts(DATA))
 
@@ -38,11 +35,9 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
             "transposed P(Y|X,Z)": (ace(transposed_y(cpts)), 0.0)}
 
 
-# The functions are called on the study's table ("observed") and on one drawn for each
-# submission ("grader's"): CPTs of the same DAG Z -> X, Z -> Y, X -> Y with each of
-# the 7 probabilities uniform on PROBE_RANGE, about 1 in 10 kept by the design's rule
-# (checks/tables.py says why that keeps both error rates on every table). The band
-# z * ace_se(table, n) bounds every allowed estimator on any table (see ace_se).
+# The functions are called on the study's table and on one drawn for each submission:
+# CPTs of the same DAG, each probability uniform on PROBE_RANGE, about 1 in 10 kept by the
+# design's rule (checks/tables.py); ace_se bounds every allowed estimator on any table.
 probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=random_cpts, truth=ace,
                            se=ace_se, wrong=wrong_aces, seed_label="backdoor:probe table",
                            floor=FLOAT32_FLOOR)
@@ -85,15 +80,9 @@ def check_naive(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §2)
-# Each returns what a submission making that mistake hands the checks: test_backdoor
-# and test_do estimated from `quantity` of each probe table (the pair of
-# probabilities it gives) with num_samples draws per probability, each its own noise.
+# Both questions estimated from `quantity` (a pair of probabilities) of each probe table.
 def _both_questions(values, ctx, quantity) -> dict:
-    rng, n = ctx.noise(), ctx.sizes["num_samples"]
-
-    def estimates():
-        return probe_tables.per_table(ctx, lambda c: binomial_contrast(rng, quantity(c), n))
-    return {**values, "test_backdoor": estimates(), "test_do": estimates()}
+    return {**values, **probe_tables.binomial_estimates(ctx, quantity, ["test_backdoor", "test_do"])}
 
 
 hw.wrong_answer("naive contrast (Simpson's paradox)",

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ROUNDING_3DP, ProbeTables, all_of,
-                               as_dict, binomial_contrast, close_to, exact_table, transposed)
+                               as_dict, close_to, exact_table, transposed)
 from autograder.homework import Homework
 from autograder.studies.counts import load_cell_counts
 
@@ -22,6 +22,7 @@ DATA = Path(__file__).resolve().parents[2] / "datasets" / "frontdoor" / "ads.csv
 # The brief's latent model (part b): U ~ Bernoulli(0.5), P(X=1 | U=u) for u = 0, 1.
 P_U1 = 0.5
 P_X1_GIVEN_U = (0.05, 0.95)
+LATENT_P_X1 = float(P_U1 * P_X1_GIVEN_U[1] + (1 - P_U1) * P_X1_GIVEN_U[0])
 
 LATENT_FLOOR = 1e-5   # a float32 solve of the well-conditioned 2x2 systems
 
@@ -51,10 +52,6 @@ def u_given_x() -> np.ndarray:
     return np.array([joint_x0[1] / joint_x0.sum(), joint_x1[1] / joint_x1.sum()])
 
 
-def latent_p_x1() -> float:
-    return float(P_U1 * P_X1_GIVEN_U[1] + (1 - P_U1) * P_X1_GIVEN_U[0])
-
-
 def latent_y(cpts: dict) -> np.ndarray:
     """[z][u] = P(Y=1 | Z=z, U=u): for each z, solve
     (1 - q_x) a_z0 + q_x a_z1 = P(Y=1 | X=x, Z=z), x = 0, 1, with q_x = P(U=1 | X=x).
@@ -69,7 +66,7 @@ def cpts_from_latent(latent: dict) -> dict:
     """The observational tables implied by a latent model with P_U1 and P_X1_GIVEN_U."""
     q, a = u_given_x(), np.asarray(latent["p_y1_given_zu"])
     # plain floats: the tables are handed to the student's functions as literals
-    return {"p_x1": latent_p_x1(), "p_z1_given_x": [float(v) for v in latent["p_z1_given_x"]],
+    return {"p_x1": LATENT_P_X1, "p_z1_given_x": [float(v) for v in latent["p_z1_given_x"]],
             "p_y1_given_xz": [[float((1 - q[x]) * a[z, 0] + q[x] * a[z, 1]) for z in (0, 1)]
                               for x in (0, 1)]}
 
@@ -123,7 +120,7 @@ def latent_model_fits(cpts: dict) -> bool:
     Y given Z and U), so pyro.do on it agrees with the front-door formula; the
     questions rely on both."""
     a = latent_y(cpts)
-    return bool(abs(cpts["p_x1"] - latent_p_x1()) < 1e-12
+    return bool(abs(cpts["p_x1"] - LATENT_P_X1) < 1e-12
                 and np.all((a >= 0) & (a <= 1))
                 and np.allclose(cpts_from_latent({"p_z1_given_x": cpts["p_z1_given_x"],
                                                   "p_y1_given_zu": a})["p_y1_given_xz"],
@@ -234,8 +231,6 @@ def check_do(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §3)
-# Each returns what a submission making that mistake hands the checks, with the
-# sampling noise of num_samples draws per probability.
 SAYS = {"latent-free model (Y depends on Z only)": "from a model without the latent confounder U",
         "naive contrast": "from the plain association between X and Y, without the front-door "
                           "adjustment",
@@ -244,13 +239,9 @@ SAYS = {"latent-free model (Y depends on Z only)": "from a model without the lat
 
 
 def _register(label):
-    @hw.wrong_answer(label, says=SAYS[label])
-    def mistake(values, ctx):
-        rng, n = ctx.noise(), ctx.sizes["num_samples"]
-        probes = lambda: probe_tables.per_table(  # noqa: E731
-            ctx, lambda c: binomial_contrast(rng, wrong_interventionals(c)[label], n))
-        return {**values, "test_frontdoor": probes(), "test_do": probes()}
-    return mistake
+    hw.wrong_answer(label, says=SAYS[label])(lambda values, ctx: {
+        **values, **probe_tables.binomial_estimates(
+            ctx, lambda c: wrong_interventionals(c)[label], ["test_frontdoor", "test_do"])})
 
 
 for _label in SAYS:

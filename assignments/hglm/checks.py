@@ -155,8 +155,7 @@ def check_predictive(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, §6)
-# Each takes {grade_id: values} from a real reference run and returns what a
-# submission with that mistake would hand the checks, sampling noise included.
+# Each changes the answers of a real reference run as that mistake would.
 @hw.wrong_answer("odds ratio exp(mean log-odds difference) as the probability",
                  says='when an odds ratio is reported as the probability asked for')
 def wrong_odds_ratio(values, ctx):

@@ -128,21 +128,15 @@ def nll_points(part: str, alpha: float) -> int:
     raise ValueError(f"{part}: the reference fits are not separable from a single Gaussian")
 
 
-def gumbel_draws(alpha: float) -> int:
-    """Draws per logit row: power POWER at noncentrality LAMBDA_MIN per draw (chi2, 2 df),
-    rounded up to a hundred."""
-    return math.ceil(required_n_chi2(LAMBDA_MIN, K - 1, alpha, POWER) / 100) * 100
-
-
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """The fresh points of each part, the draws per Gumbel row, and hard-EM's points
-    (fixed: its check is deterministic)."""
+    """The fresh points of each part; the draws per Gumbel row (power POWER at
+    noncentrality LAMBDA_MIN per draw, chi2 on 2 df, rounded up to a hundred); hard-EM's
+    points (fixed: its check is deterministic)."""
     alpha = budget / hw.total_checks
-    out = {POINTS[part]: nll_points(part, alpha) for part in PARTS}
-    out["gumbel_draws"] = gumbel_draws(alpha)
-    out["hard_em_points"] = HARD_EM_POINTS
-    return out
+    return {**{POINTS[part]: nll_points(part, alpha) for part in PARTS},
+            "gumbel_draws": math.ceil(required_n_chi2(LAMBDA_MIN, K - 1, alpha, POWER) / 100) * 100,
+            "hard_em_points": HARD_EM_POINTS}
 
 
 # ------------------------------------------------------------ Gumbel probes
@@ -157,10 +151,6 @@ def wrong_samplers(rows: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray
             "Gumbel noise added to probabilities": softmax(p, axis=1)}
 
 
-def pearson_lambda(q: np.ndarray, p: np.ndarray) -> np.ndarray:
-    return np.sum((q - p) ** 2 / p, axis=1)
-
-
 def _propose_rows(rng) -> np.ndarray:
     return rng.normal(0.0, 1.5, size=(GUMBEL_ROWS, K))
 
@@ -170,7 +160,7 @@ def _rows_ok(rows: np.ndarray) -> bool:
     if p.min() < 0.02:             # every cell expects >= 5 draws at any design size
         return False
     counts = np.ones(GUMBEL_ROWS)
-    return all(pearson_lambda(q, p).max() >= LAMBDA_MIN
+    return all(np.sum((q - p) ** 2 / p, axis=1).max() >= LAMBDA_MIN
                for q in wrong_samplers(rows, counts).values())
 
 

@@ -16,8 +16,9 @@ from scipy import stats
 from scipy.special import expit
 
 from autograder.checks import (AnswerError, as_array, as_dict, as_float, close_to, gated_mean, gof,
-                               mcse_mean, pvalue_check, regression_posterior, replayed,
-                               required_n_chi2, stale, twice)
+                               linear_residual_statistic, logistic_score,
+                               logistic_score_noncentrality, mcse_mean, pvalue_check,
+                               regression_posterior, replayed, required_n_chi2, stale, twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -49,9 +50,8 @@ def moments(theta: dict = TRUE) -> dict:
     mean_h1, mean_h0 = e_hp / pi, -e_hp / (1 - pi)            # E[H | D = d]
     var_h1 = e_h2p / pi - mean_h1 ** 2
     var_h0 = (1 - e_h2p) / (1 - pi) - mean_h0 ** 2
-    return dict(pi=pi, e_hp=e_hp, e_pq=float(w @ (p * (1 - p))), e_h2pq=float(w @ (h * h * p * (1 - p))),
-                e_hpq=float(w @ (h * p * (1 - p))), mean_h1=mean_h1, mean_h0=mean_h0,
-                var_h1=var_h1, var_h0=var_h0)
+    return dict(pi=pi, e_hp=e_hp, mean_h1=mean_h1, mean_h0=mean_h0, var_h1=var_h1,
+                var_h0=var_h0)
 
 
 def true_ate(theta: dict = TRUE) -> float:
@@ -117,24 +117,6 @@ def grader_data(ctx) -> dict[str, np.ndarray]:
 
 
 # ---------------------------------------------- the simulate() probe tests
-def score_statistic(h, d, theta: dict = TRUE) -> float:
-    """Score test of (beta_d0, beta_hd) at the true values: U' I^-1 U ~ chi2(2)."""
-    x = np.column_stack([np.ones_like(h), h])
-    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
-    u = x.T @ (d - p)
-    info = (x * (p * (1 - p))[:, None]).T @ x
-    return float(u @ np.linalg.solve(info, u))
-
-
-def outcome_statistic(h, d, c, theta: dict = TRUE) -> float:
-    """With the true coefficients the residuals r are iid N(0, sigma_c^2) given (D, H),
-    so r'X (X'X)^-1 X'r / sigma_c^2 ~ chi2(3) exactly."""
-    x = np.column_stack([np.ones_like(h), d, h])
-    r = c - x @ np.array([theta["beta_c0"], theta["beta_dc"], theta["beta_hc"]])
-    xr = x.T @ r
-    return float(xr @ np.linalg.solve(x.T @ x, xr)) / theta["sigma_c"] ** 2
-
-
 def unconfounded(theta: dict = TRUE) -> dict:
     """The 'forgot H -> D' mistake: D ~ Bernoulli(P(D=1)), independent of H."""
     pi = moments(theta)["pi"]
@@ -142,14 +124,10 @@ def unconfounded(theta: dict = TRUE) -> dict:
 
 
 def score_noncentrality(wrong: dict, theta: dict = TRUE) -> float:
-    """Per-unit noncentrality of the score test when D follows `wrong` instead of theta."""
+    """Per-unit noncentrality of simulate()'s score test of D when D follows `wrong`."""
     h, w = _gauss_h()
-    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
-    q = expit(wrong["beta_d0"] + wrong["beta_hd"] * h)
-    x = np.stack([np.ones_like(h), h])
-    mu = x @ (w * (q - p))
-    info = (x * (w * p * (1 - p))) @ x.T
-    return float(mu @ np.linalg.solve(info, mu))
+    return logistic_score_noncentrality([h], w, [theta["beta_d0"], theta["beta_hd"]],
+                                        [wrong["beta_d0"], wrong["beta_hd"]])
 
 
 N_CHECKS = {"test_simulate": 4, "test_estimate": 2, "test_ate": 2, "test_naive": 1}
@@ -189,7 +167,7 @@ def check_simulate(values, ctx):
     results = [gof(h, stats.norm(0, 1), ctx.alpha, name="the simulated H",
                    hint="Humidity is standard normal in the model; intervene only on the "
                         "parameters.")]
-    s = score_statistic(h, d)
+    s = logistic_score([h], d, [TRUE["beta_d0"], TRUE["beta_hd"]])
     results.append(pvalue_check(
         float(stats.chi2.sf(s, 2)), ctx.alpha, "The simulated D depends on H as the model says.",
         "The simulated D does not follow the model's logistic dependence on H with the true "
@@ -199,7 +177,8 @@ def check_simulate(values, ctx):
                        name="the simulated C's noise",
                        hint="Check sigma_c: the second argument of pm.Normal is a standard "
                             "deviation, not a variance."))
-    t = outcome_statistic(h, d, c)
+    t = linear_residual_statistic([d, h], c, [TRUE["beta_c0"], TRUE["beta_dc"], TRUE["beta_hc"]],
+                                  TRUE["sigma_c"])
     results.append(pvalue_check(
         float(stats.chi2.sf(t, 3)), ctx.alpha,
         "The simulated C depends on D and H as the model says.",
@@ -304,10 +283,8 @@ hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evid
 
 # The manifest (autograder/homework.py): what each file of solutions/pymc_do/ scores.
 hw.variant("alternatives/coefficient.py", seed=22)
-# two mistakes in different answer cells, one kernel run: the naive contrast as the ATE
-# (estimate_ate conditions on D) and sigma_c read as a variance in simulate().
-# naive_difference is computed right but from the noisier simulated data, so whether it
-# passes is a matter of luck.
+# one run, two mistakes: the naive contrast as the ATE and sigma_c read as a variance; the
+# naive difference, right but from noisier simulated data, passes or not by luck
 hw.variant(("mistakes/naive.py", "mistakes/variance.py"), seed=23,
            loses=["test_ate", "test_estimate"], partly=["test_simulate"], luck=["test_naive"],
            told={"test_simulate": "standard deviation, not a variance"})

@@ -44,14 +44,8 @@ def normal(mean_var) -> stats.rv_continuous:
 NOISE_A = {"N_X": (Fraction(0), Fraction(1)), "N_Y": (Fraction(0), Fraction(1))}
 
 
-def scm_a_residual(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Y - f_Y(X) with f_Y(x) = x^2: what is left of Y is its noise N_Y."""
-    return y - x ** 2
-
-
-# X := N_X, so X has N_X's law; the residual has N_Y's law; and because the two noises
-# are independent, (X + residual) / sqrt(2) has the law of (N_X + N_Y) / sqrt(2), whose
-# variance is (var N_X + var N_Y) / 2. The third test catches a shared noise term.
+# X := N_X has N_X's law, the residual Y - X^2 has N_Y's, and as the noises are
+# independent (X + residual) / sqrt(2) has (N_X + N_Y) / sqrt(2)'s: this catches a shared noise.
 SCM_A_LAWS = {
     "x": NOISE_A["N_X"],
     "residual": NOISE_A["N_Y"],
@@ -59,9 +53,8 @@ SCM_A_LAWS = {
             (NOISE_A["N_X"][1] + NOISE_A["N_Y"][1]) / 2),
 }
 
-# The exact answers may be typed rounded to three decimals (ROUNDING_3DP, the only
-# slack); the known wrong answers are at least 0.029 away. Why these three numbers:
-# docs/statistics.md, "Structural causal models homework".
+# Exact answers may be rounded to three decimals (ROUNDING_3DP; known wrong ones are 0.029
+# away or more). Why these numbers: docs/statistics.md, "Structural causal models homework".
 MIN_GOF_N = 1000              # below it a KS test misses even sizeable slips
 MIN_DISTINCT_FRACTION = 0.9   # resampled posterior draws: a low-ESS pool repeats values
 POOL_ESS_FACTOR = 100         # the pool's ESS the question asks for, x num_samples
@@ -122,9 +115,8 @@ def _samples(value, name: str, n: int) -> np.ndarray:
     return as_array(value, name, shape=(n,))
 
 
-# Every sampler is called `twice`: the first call's draws are tested against the law,
-# the second's must be new (stored or constant-seeded draws earn nothing). A correct
-# sampler never repeats, so n_checks counts the GOF tests only.
+# Every sampler is called `twice`: the first call's draws are tested, the second's must be
+# new (a correct sampler never repeats: n_checks counts the GOF tests only).
 def _twice(func: str, size: str, label: str):
     return twice(func, lambda ctx: {"num_samples": ctx.sizes[size]}, (label, f"{label}:again"))
 
@@ -148,11 +140,8 @@ def check_scm_a(values, ctx):
     name = f"sample_scm_a({n}, seed)"
     x, y = _xy_pair(values["draws"], name, n)
     x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)", n)
-    repeated = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n)
-    if repeated:
-        return repeated
-    residual = scm_a_residual(x, y)
-    return [
+    residual = y - x ** 2          # what is left of Y := X^2 + N_Y is its noise
+    return _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n) or [
         gof(x, normal(SCM_A_LAWS["x"]), ctx.alpha, name=f"{name}: X", method="ks",
             hint="X is its own noise term."),
         gof(residual, normal(SCM_A_LAWS["residual"]), ctx.alpha, name=f"{name}: Y - X**2",
@@ -191,33 +180,30 @@ for _gid, (_name, _hint) in EXACT_QUESTIONS.items():
     _exact_question(_gid, _name, _hint)
 
 
+def _one_law(values, ctx, func: str, size: str, law, hint: str, distinct: bool = False):
+    """A sampler's first call's draws against `law`, unless the second call repeated them."""
+    n = ctx.sizes[size]
+    name = f"{func}({n}, seed)"
+    draws = _samples(values["draws"], name, n)
+    if distinct:
+        min_distinct(draws, name, math.ceil(MIN_DISTINCT_FRACTION * n))
+    return (_fresh_or_fail(draws, values["again"], name, n)
+            or gof(draws, law, ctx.alpha, name=name, method="ks", hint=hint))
+
+
 @hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", "do_samples", "do_x2"))
 def check_do_samples(values, ctx):
-    n = ctx.sizes["do_samples"]
-    name = f"sample_y_do_x2({n}, seed)"
-    draws = _samples(values["draws"], name, n)
-    repeated = _fresh_or_fail(draws, values["again"], name, n)
-    if repeated:
-        return repeated
-    return gof(draws, normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
-               name=name, method="ks",
-               hint="Sample Y from the model intervened with pyro.do, not from the original model.")
+    return _one_law(values, ctx, "sample_y_do_x2", "do_samples", normal(TRUTHS["p_y_do_x2"]),
+                    "Sample Y from the model intervened with pyro.do, not from the original model.")
 
 
 @hw.question("test_posterior", n_checks=1,
              calls=_twice("sample_x_given_y2", "posterior_samples", "x_given_y2"))
 def check_posterior(values, ctx):
-    n = ctx.sizes["posterior_samples"]
-    name = f"sample_x_given_y2({n}, seed)"
-    draws = _samples(values["draws"], name, n)
-    min_distinct(draws, name, math.ceil(MIN_DISTINCT_FRACTION * n))
-    repeated = _fresh_or_fail(draws, values["again"], name, n)
-    if repeated:
-        return repeated
-    return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
-               hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
-                    "importance weights (and a large enough proposal pool), or MCMC warm-up "
-                    "and thinning.")
+    return _one_law(values, ctx, "sample_x_given_y2", "posterior_samples",
+                    normal(TRUTHS["p_x_given_y2"]), "Condition the model on Y = 2 with "
+                    "pyro.condition and check the inference: importance weights (and a large "
+                    "enough proposal pool), or MCMC warm-up and thinning.", distinct=True)
 
 
 # ------------------------------------------- known wrong answers (brief, §5)

@@ -24,6 +24,7 @@ from .mixture import as_mixture, dip_ratio, mixture_density, mixture_nll, nll_at
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
 from .probes import draw_probe, fresh_draws, replayed, stale, twice
+from .regression import linear_residual_statistic, logistic_score, logistic_score_noncentrality
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
 from .tables import LOOKUP_TOLD, ProbeTables, binomial_contrast
 from .training import loss_falls
@@ -51,5 +52,6 @@ __all__ = [
     "regression_posterior", "normalise_sets", "compare_sets", "compare_structure", "draw_probe",
     "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
-    "mixture_density", "dip_ratio", "nll_at_most", "gated_mean",
+    "mixture_density", "dip_ratio", "nll_at_most", "gated_mean", "logistic_score",
+    "logistic_score_noncentrality", "linear_residual_statistic",
 ]

@@ -121,6 +121,14 @@ class ProbeTables:
         """{label: fn(table)} over this submission's tables (e.g. a mistake's answers)."""
         return {label: fn(table) for label, table in self(ctx).items()}
 
+    def binomial_estimates(self, ctx, pair: Callable, grade_ids) -> dict:
+        """What a submission that estimates pair(table)[0] - pair(table)[1] (each probability
+        from `size` draws) hands each of these questions: a simulated mistake, its noise
+        drawn from ctx.noise()."""
+        rng, n = ctx.noise(), ctx.sizes[self.size]
+        return {g: self.per_table(ctx, lambda t: binomial_contrast(rng, pair(t), n))
+                for g in grade_ids}
+
     def named(self, ctx, func: str) -> list[tuple[str, object, str]]:
         """(label, table, the call as feedback names it) per table."""
         return [(label, table, f"{func}(...) on the {label} table")
