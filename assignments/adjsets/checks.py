@@ -168,11 +168,9 @@ hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_sa
 
 
 # ------------------------------------------------------------------ checks
-@hw.question("test_ace_11", calls=probe_tables.calls("ace_11"), n_checks=2)  # one per table
-def check_ace_11(values, ctx):
-    return probe_tables.estimates(values, ctx, "ace_11",
-                                  "Use only variables that you could measure, check that your set "
-                                  "satisfies the back-door criterion, and take X=1 minus X=0.")
+probe_tables.question("test_ace_11", "ace_11",
+                      "Use only variables that you could measure, check that your set satisfies "
+                      "the back-door criterion, and take X=1 minus X=0.")
 
 
 def _reduced(answer, key, target):

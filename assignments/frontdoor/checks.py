@@ -205,12 +205,9 @@ def check_naive(values, ctx):
                          "X=0 minus X=1.")
 
 
-@hw.question("test_frontdoor", calls=probe_tables.calls("frontdoor_ace"), n_checks=2)
-def check_frontdoor(values, ctx):
-    return probe_tables.estimates(values, ctx, "frontdoor_ace",
-                                  "Check that the inner sum over x' weights P(Y | x', z) by "
-                                  "P(x') (not by P(x' | z) or P(x' | x)), and that X=0 comes "
-                                  "first.")
+probe_tables.question("test_frontdoor", "frontdoor_ace",
+                      "Check that the inner sum over x' weights P(Y | x', z) by P(x') (not by "
+                      "P(x' | z) or P(x' | x)), and that X=0 comes first.")
 
 
 @hw.question("test_latent_y", calls=probe_tables.calls("latent_y", seeded=False), n_checks=0)
@@ -223,11 +220,9 @@ def check_latent_y(values, ctx):
                    for label, cpts, name in probe_tables.named(ctx, "latent_y")], "latent_y")
 
 
-@hw.question("test_do", calls=probe_tables.calls("do_ace"), n_checks=2)
-def check_do(values, ctx):
-    return probe_tables.estimates(values, ctx, "do_ace",
-                                  "Check that your model includes U, that you intervene on X "
-                                  "with pyro.do (not condition on it), and that X=0 comes first.")
+probe_tables.question("test_do", "do_ace",
+                      "Check that your model includes U, that you intervene on X with pyro.do (not "
+                      "condition on it), and that X=0 comes first.")
 
 
 # ------------------------------------------- known wrong answers (brief, §3)

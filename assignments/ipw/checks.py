@@ -204,12 +204,10 @@ def check_resample(values, ctx):
     return all_of_parts(results, 1, "resample")
 
 
-@hw.question("test_ipw_ace", n_checks=2, calls=probe_tables.calls("ipw_ace"))
-def check_ipw_ace(values, ctx):
-    return probe_tables.estimates(values, ctx, "ipw_ace",
-                                  "Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "
-                                  "set, which must come from the weighted (not the plain) joint, "
-                                  "and use the function's `cpts` argument.")
+probe_tables.question("test_ipw_ace", "ipw_ace",
+                      "Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled set, which must "
+                      "come from the weighted (not the plain) joint, and use the function's "
+                      "`cpts` argument.")
 
 
 # ------------------------------------------- known wrong answers (brief, §4)

@@ -10,9 +10,7 @@ from the grader's seed. One declaration says, for the whole homework:
                                seed_label="backdoor:probe table", floor=FLOAT32_FLOOR)
     hw.design(probe_tables.design)                 # {"num_samples": the stated size}
 
-    @hw.question("test_do", calls=probe_tables.calls("do_ace"), n_checks=2)
-    def check_do(values, ctx):
-        return probe_tables.estimates(values, ctx, "do_ace", hint="...")
+    probe_tables.question("test_do", "do_ace", hint="...")   # calls, n_checks, the check
 
 - `truth(table)` is the right answer on a table and `se(table, n)` the SE of a right
   estimate from n draws (it must bound every method the question allows); the band is
@@ -128,6 +126,12 @@ class ProbeTables:
         rng, n = ctx.noise(), ctx.sizes[self.size]
         return {g: self.per_table(ctx, lambda t: binomial_contrast(rng, pair(t), n))
                 for g in grade_ids}
+
+    def question(self, grade_id: str, func: str, hint: str = "") -> None:
+        """Declare the question that calls `func` on every table and checks its estimates
+        (`estimates`; one random comparison per table)."""
+        self.hw.question(grade_id, calls=self.calls(func), n_checks=len(self.fixed) + 1)(
+            lambda values, ctx: self.estimates(values, ctx, func, hint))
 
     def named(self, ctx, func: str) -> list[tuple[str, object, str]]:
         """(label, table, the call as feedback names it) per table."""
