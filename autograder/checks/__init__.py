@@ -12,8 +12,9 @@ from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import (close_to, close_to_each, close_to_runs, kish_ess, mean_se, prediction_band,
                        proportion_se, snis_se)
-from .evidence import (Convergence, Counts, Estimate, Estimates, Evidence, Exact, GoodnessOfFit,
-                       Malformed, ReferenceMatch, Threshold, TwoSample, evidence_from_dict)
+from .evidence import (KINDS, Convergence, Counts, Estimate, Estimates, Evidence, Exact,
+                       GoodnessOfFit, Malformed, ReferenceMatch, Threshold, TwoSample,
+                       evidence_from_dict)
 from .guards import (as_array, as_binary_table, as_dict, as_float, as_indices, as_int,
                      as_mean_variance, as_probability, as_probability_table, binary_columns,
                      min_distinct)
@@ -37,7 +38,7 @@ __all__ = [
     "DEFAULT_BUDGET", "AnswerError", "CheckResult", "passed", "failed", "all_of",
     "all_of_parts", "after_gate", "Evidence", "Estimate", "Estimates", "Counts",
     "GoodnessOfFit", "TwoSample", "ReferenceMatch", "Convergence", "Threshold", "Exact",
-    "Malformed", "evidence_from_dict", "FLOAT32_FLOOR", "ROUNDING_3DP", "z_critical",
+    "Malformed", "evidence_from_dict", "KINDS", "FLOAT32_FLOOR", "ROUNDING_3DP", "z_critical",
     "per_check_alpha", "holm", "required_n", "detection_probability", "required_n_against",
     "stated_n", "ks_required_n", "required_n_chi2", "as_float", "as_probability", "as_int",
     "as_array", "as_dict", "as_probability_table", "min_distinct", "as_binary_table",

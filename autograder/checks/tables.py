@@ -56,12 +56,13 @@ class ProbeTables:
     def __init__(self, hw, *, fixed: Mapping[str, object], propose: Callable, truth: Callable,
                  se: Callable, wrong: Callable, seed_label: str, floor: float = 0.0,
                  design_floor: float | None = None, accept: Callable | None = None,
-                 size: str = "num_samples", arg: str = "cpts",
+                 size: str = "num_samples", arg: str = "cpts", noun: str = "table",
                  typed_in: str = "the study's answer typed in", step: int = 1000):
         self.hw, self.fixed, self.propose = hw, dict(fixed), propose
         self.truth, self.se, self.wrong, self.floor = truth, se, wrong, floor
         self.design_floor = floor if design_floor is None else design_floor
         self.seed_label, self.accept, self.size, self.arg = seed_label, accept, size, arg
+        self.noun = noun   # what feedback calls a probe: "the grader's table"
         self.typed_in, self.step = typed_in, step
         self.drawn = functools.lru_cache(maxsize=1024)(self._draw)
         self.probe = hw.probe(self._tables, name=seed_label)
@@ -135,7 +136,7 @@ class ProbeTables:
 
     def named(self, ctx, func: str) -> list[tuple[str, object, str]]:
         """(label, table, the call as feedback names it) per table."""
-        return [(label, table, f"{func}(...) on the {label} table")
+        return [(label, table, f"{func}(...) on the {label} {self.noun}")
                 for label, table in self(ctx).items()]
 
     # ------------------------------------------------------ calls and checks
