@@ -1,7 +1,10 @@
 """Monte-Carlo-aware helpers for hidden checks (statistics: docs/statistics.md).
 
 Guards turn raw answers into clean data or raise AnswerError; checks return a
-CheckResult whose message is student-facing and whose detail is for TAs only.
+CheckResult whose message is student-facing, whose detail is for TAs only, and whose
+evidence is the typed record of what it compared (evidence.py). Probe families
+(tables.py) and the other shared mechanisms of the homeworks live here too, so a
+homework's checks.py stays a declaration (docs/authoring.md).
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
 from .design import ks_required_n, required_n_against, required_n_chi2, stated_n
