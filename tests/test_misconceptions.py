@@ -143,8 +143,10 @@ class Unheard(Evidence):
     number: float = 0.0
 
 
-def test_evidence_of_an_unknown_type_fails_the_diagnosis_loudly():
-    """Its numbers would be silently ignored, so the diagnosis refuses it."""
+def test_evidence_of_an_unknown_type_is_a_grader_error_and_the_diagnosis_refuses_it():
+    """Its numbers would be silently ignored: grading reports the check as broken (the TA
+    is told, the batch goes on, and the homework's generic tests fail), and the diagnosis
+    refuses a result that carries it."""
     hw = Homework()
 
     @hw.question("test_x", answers=["x"], n_checks=1)
@@ -158,9 +160,12 @@ def test_evidence_of_an_unknown_type_fails_the_diagnosis_loudly():
     ctx = hw.context(1, 1e-3)
     answers = {"test_x": {"x": 2.0}}
     res = grade_values(hw.questions["test_x"], answers["test_x"], ctx, 1)
-    assert not knows(Unheard) and res.evidence == [Unheard(False, 2.0)]
+    assert res.status == "grader_error" and "Unheard" in res.detail[-1]["traceback"]
+    assert not knows(Unheard)
+    forged = QuestionResult("test_x", 0.0, 1, "graded", ["✘ `x` is off."], [{}], None,
+                            [False], [Unheard(False, 2.0)])
     with pytest.raises(TypeError, match="Unheard"):
-        diagnose(hw, "test_x", answers, res, ctx)
+        diagnose(hw, "test_x", answers, forged, ctx)
 
 
 def test_the_diagnosis_reads_the_checks_verdicts_not_their_messages():

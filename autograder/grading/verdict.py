@@ -4,7 +4,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import asdict, dataclass, field, fields
 
-from autograder.checks import AnswerError, CheckResult, Evidence, Malformed, evidence_from_dict
+from autograder.checks import KINDS, AnswerError, CheckResult, Evidence, Malformed, evidence_from_dict
 from autograder.grading.answers import Unavailable, decode_payload
 from autograder.homework import Context, Question
 
@@ -79,6 +79,10 @@ def grade_values(question: Question, values: dict, ctx: Context, max_points: flo
             return _zero(question, max_points, "graded", f"{value.reason}.")
     try:
         results = question.check(values, ctx)
+        results = [results] if isinstance(results, CheckResult) else list(results)
+        unknown = [type(r.evidence).__name__ for r in results if type(r.evidence) not in KINDS.values()]
+        if unknown:   # feedback could not read it: a bug in the check, like any other
+            raise TypeError(f"evidence of an unknown kind: {', '.join(unknown)}")
     except AnswerError as exc:
         return _zero(question, max_points, "graded", str(exc))
     except Exception:  # a bug in the check must not leak hidden code or stop the batch
@@ -86,7 +90,6 @@ def grade_values(question: Question, values: dict, ctx: Context, max_points: flo
                     "The grader could not check this answer. Your TA has been told.")
         res.detail.append({"traceback": traceback.format_exc()})
         return res
-    results = [results] if isinstance(results, CheckResult) else list(results)
     fraction = sum(r.fraction for r in results) / len(results)
     return QuestionResult(
         question.grade_id, round(max_points * fraction, 6), max_points, "graded",
