@@ -1,5 +1,5 @@
 """A family of probe tables: the tables a homework calls a student's estimator on, and
-the design that sizes it (docs/statistics.md, "Probe tables").
+the design that sizes it (docs/statistics.md, "Probe inputs drawn per submission").
 
 A function called only on the tables the notebook states can be passed by a lookup of
 typed-in answers, so the grader also calls it on a table drawn for each submission
