@@ -3,6 +3,7 @@ an exact table names its known wrong forms; a probe-table family draws, sizes an
 checks as its declaration says."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -36,7 +37,8 @@ def test_each_library_check_attaches_its_kind_of_evidence():
     for result, kind in cases:
         assert type(result.evidence) is kind, (result.message, result.evidence)
         assert isinstance(result.evidence.passed, bool)
-        assert c.evidence_from_dict(result.evidence.to_dict()) == result.evidence
+        as_json = json.loads(json.dumps(result.evidence.to_dict()))      # grading.json keeps it
+        assert c.evidence_from_dict(as_json) == result.evidence
 
 
 def test_a_probe_is_drawn_once_per_submission_and_shared_by_a_diagnosis():

@@ -7,6 +7,7 @@ its own test_hw_*.py holds only facts that belong to it."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -149,8 +150,10 @@ def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course
             for gid in touched:
                 r = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
                 assert r.points < r.max_points, (label, seed, gid, r.messages)
-                # a kind of evidence the misconception naming cannot read fails here
+                # a kind of evidence the misconception naming cannot read fails here, and
+                # grading.json must hold the result
                 assert all(knows(type(e)) for e in r.evidence), (label, gid, r.evidence)
+                json.dumps(r.to_dict())
                 text = " ".join(r.messages)
                 leaked = [s for s in _secrets(r.detail) if s in text]
                 assert not leaked, (label, r.grade_id, leaked)

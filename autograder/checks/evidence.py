@@ -23,11 +23,27 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
+import numpy as np
+
+
+def _plain(v):
+    """Python scalars and tuples of them (numpy's are not JSON), as grading.json needs."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (tuple, list, np.ndarray)):
+        return tuple(_plain(x) for x in v)
+    return v
+
 
 @dataclass(frozen=True)
 class Evidence:
     passed: bool
     kind: ClassVar[str] = "evidence"
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _plain(getattr(self, f.name)))
+        object.__setattr__(self, "passed", bool(self.passed))
 
     def to_dict(self) -> dict:
         out = {"kind": self.kind}
