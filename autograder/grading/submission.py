@@ -38,14 +38,14 @@ def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
     return outcome, ctx
 
 
-def decoded_answers(outcome: RunOutcome) -> dict:
-    """{grade_id: answers} of every payload that decodes (the others grade as unreadable)."""
-    answers = {}
+def decoded_answers(outcome: RunOutcome) -> dict[str, dict | ValueError]:
+    """{grade_id: answers, or why they could not be read}, each payload decoded once."""
+    answers: dict[str, dict | ValueError] = {}
     for gid, text in outcome.payloads.items():
         try:
             answers[gid] = decode_payload(text)
-        except Exception:  # noqa: BLE001 - grade_question reports it
-            pass
+        except Exception as exc:  # noqa: BLE001 - whatever the kernel sent: that question only
+            answers[gid] = exc if isinstance(exc, ValueError) else ValueError(str(exc))
     return answers
 
 
@@ -63,7 +63,8 @@ def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx:
 def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
     """Grade every test cell and write our messages and score as its outputs."""
     results = []
-    answers = decoded_answers(outcome)
+    decoded = decoded_answers(outcome)
+    answers = {gid: v for gid, v in decoded.items() if not isinstance(v, ValueError)}
     for index, cell in enumerate(nb.cells):
         gid = grade_id(cell)
         if not is_test_cell(cell) or gid not in hw.questions:
@@ -74,8 +75,7 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
         if gid in outcome.forged:
             result = refused(hw.questions[gid], points, outcome.forged[gid])
         else:
-            result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
-                                    reason)
+            result = grade_question(hw.questions[gid], decoded.get(gid), ctx, points, reason)
             name_misconception(hw, result, answers, ctx)
         results.append(result)
         text = "\n".join(result.messages)
