@@ -33,7 +33,6 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.steps import nbconfig  # noqa: E402
 from autograder.authoring.source import answer_from_variant, solution_variant  # noqa: E402
 from autograder.grading.report import read_report  # noqa: E402
 from autograder.pipeline.autograde import autograde_batch  # noqa: E402
@@ -77,7 +76,7 @@ def build_batch(tmp: Path, n: int, threads: int | None = None):
         for i, student in enumerate(roster):
             label, variant, extra = kinds(hw)[i % 5]
             fetch(course, hw, student)
-            path = nbconfig.student_workspace(course, student) / hw / f"{hw}.ipynb"
+            path = course.dirs.fetched(hw, student) / f"{hw}.ipynb"
             nb = nbformat.read(path, 4)
             answer_from_variant(nb, a, variant, extra=extra)
             nbformat.write(nb, path)

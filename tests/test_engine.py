@@ -28,7 +28,6 @@ from autograder.pipeline.autograde import autograde
 from autograder.pipeline.collect import collect
 from autograder.course.config import load_course
 from autograder.nbcells import grade_id
-from autograder.steps.nbconfig import student_workspace
 from autograder.pipeline.release import release
 from autograder.pipeline.feedback import feedback
 from autograder.pipeline.student import fetch, fetch_feedback, submit
@@ -200,7 +199,7 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
     code appended to sections) and submits."""
     a = course.assignment(HW)
     fetch(course, HW, student)
-    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
     answer_from_variant(nb, a, variant, extra=extra,
                         written={"explain_simpson": "Happiness confounds promotion and renewal."})
@@ -292,14 +291,14 @@ def batch(tmp_path_factory, listener):
                course.course_dir / "gradebook.db",
                course.course_dir / "source" / HW / f"{HW}.ipynb",
                course.course_dir / "submitted" / "ok" / HW / f"{HW}.ipynb",
-               student_workspace(course, "ok") / HW / f"{HW}.ipynb", course.source]
+               course.dirs.fetched(HW, "ok") / f"{HW}.ipynb", course.source]
     SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
     for student, how in SUBMISSIONS.items():
         hand_in(course, student, **how)
     inbound = course.exchange / course.id / "inbound"
     linker = next(inbound.glob(f"linker+{HW}+*"))
     (linker / "grades.db").symlink_to(course.course_dir / "gradebook.db")
-    (linker / "peer.ipynb").symlink_to(student_workspace(course, "ok") / HW / f"{HW}.ipynb")
+    (linker / "peer.ipynb").symlink_to(course.dirs.fetched(HW, "ok") / f"{HW}.ipynb")
     (linker / "notes.html").symlink_to(course.course_dir / "gradebook.db")
     os.mkfifo(linker / "pipe")
     (next(inbound.glob(f"oversize+{HW}+*")) / "weights.bin").write_bytes(os.urandom(3 * 2**20))

@@ -24,7 +24,6 @@ from autograder.course.config import load_course
 from autograder.errors import CourseError
 from autograder.pipeline.export import export_csv
 from autograder.pipeline.feedback import feedback
-from autograder.steps.nbconfig import student_workspace
 from autograder.nbcells import grade_id
 from autograder.pipeline.release import release
 from autograder.pipeline.student import fetch, fetch_feedback, submit, validate
@@ -42,7 +41,7 @@ def make_course(tmp: Path, roster=ROSTER):
 
 
 def notebook_path(course, student):
-    return student_workspace(course, student) / HW / f"{HW}.ipynb"
+    return course.dirs.fetched(HW, student) / f"{HW}.ipynb"
 
 
 def answer(course, student, variant=None, extra=None, edit=None):
@@ -218,7 +217,7 @@ def test_students_fetch_only_their_own_feedback(graded):
     assert len(mine) == 1
     expected = (course.course_dir / "feedback" / "alice" / HW / f"{HW}.html").read_text()
     assert mine[0].read_text() == expected
-    assert "bob" not in str(student_workspace(course, "alice").rglob("*"))
+    assert "bob" not in str(course.dirs.workspace("alice").rglob("*"))
 
 
 def test_validate_says_what_is_wrong_without_revealing_answers(graded, tmp_path):

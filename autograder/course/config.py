@@ -16,6 +16,7 @@ import jsonschema
 import yaml
 
 from autograder.checks.budget import DEFAULT_BUDGET
+from autograder.course.dirs import CourseDirs, default_exchange
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
@@ -220,8 +221,13 @@ class Course:
         return self.source.parent
 
     @property
+    def dirs(self) -> CourseDirs:
+        """Every path of this course's state folder and exchange (course/dirs.py)."""
+        return CourseDirs(self.course_dir, self.exchange, self.id)
+
+    @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.course_dir / 'gradebook.db'}"
+        return self.dirs.db_url
 
     def assignment(self, assignment_id: str) -> Assignment:
         try:
@@ -248,7 +254,7 @@ class Course:
             roster = tuple(s if isinstance(s, Student) else Student(str(s)) for s in roster)
         kept = {k: dataclasses.replace(a, **(assignment_changes or {}))
                 for k, a in self.assignments.items() if homeworks is None or k in homeworks}
-        return dataclasses.replace(self, course_dir=course_dir, exchange=course_dir / "exchange",
+        return dataclasses.replace(self, course_dir=course_dir, exchange=default_exchange(course_dir),
                                    roster=self.roster if roster is None else roster,
                                    assignments=kept, **changes)
 
@@ -359,6 +365,11 @@ def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Stude
     return tuple(students)
 
 
+def _given(**settings) -> dict:
+    """The settings course.yml states; the others are left to the dataclass's default."""
+    return {k: v for k, v in settings.items() if v is not None}
+
+
 def load_course(path: str | Path = "course.yml", course_dir: str | Path | None = None) -> Course:
     """Parse and validate course.yml. `course_dir` overrides where course state lives."""
     source = Path(path).resolve()
@@ -384,8 +395,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
     cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
     cdir = cdir.resolve()
     exchange = data.get("exchange")
-    exchange = (base / exchange).resolve() if exchange else cdir / "exchange"
-    budget = data.get("false_fail_budget", DEFAULT_BUDGET)
+    exchange = (base / exchange).resolve() if exchange else default_exchange(cdir)
     limits = Limits(**data.get("sandbox", {}))
 
     assignments: dict[str, Assignment] = {}
@@ -409,16 +419,15 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             checks=(base / a["checks"]).resolve(),
             due=due,
             questions={k: float(v) for k, v in a["questions"].items()},
-            late_policy=LatePolicy(**a.get("late_policy", {"kind": "none"})),
-            cell_timeout=timeout.get("cell", 300),
-            notebook_timeout=timeout.get("notebook", 1800),
-            seed_policy=seeds.get("policy", "per_student"),
-            seed_base=seeds.get("base", 0),
             datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
-            false_fail_budget=a.get("false_fail_budget", budget),
             limits=limits,
             extensions=_extensions(a, due, where),
-            canvas_column=a.get("canvas_column", ""),
+            # settings course.yml leaves out keep the dataclass's defaults (stated there only)
+            **_given(late_policy=LatePolicy(**a["late_policy"]) if "late_policy" in a else None,
+                     cell_timeout=timeout.get("cell"), notebook_timeout=timeout.get("notebook"),
+                     seed_policy=seeds.get("policy"), seed_base=seeds.get("base"),
+                     false_fail_budget=a.get("false_fail_budget", data.get("false_fail_budget")),
+                     canvas_column=a.get("canvas_column")),
         )
 
     roster = _read_roster(data, base, source, root_node)
@@ -429,7 +438,6 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             raise CourseError(f"{source.name}:{_line_of(root_node, ['assignments', i, 'extensions'])}: "
                               f"extension for '{strangers[0]}', who is not on the roster")
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
-                  roster=roster,
-                  assignments=assignments, workers=data.get("workers"),
-                  dask_scheduler=data.get("dask_scheduler"),
-                  submission_mb=data.get("submission_mb", 50))
+                  roster=roster, assignments=assignments,
+                  **_given(workers=data.get("workers"), dask_scheduler=data.get("dask_scheduler"),
+                           submission_mb=data.get("submission_mb")))

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course.config import Limits
+from autograder.course.dirs import CourseDirs
 
 
 @dataclass
@@ -68,19 +69,14 @@ def fingerprint(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _results_dir(course_dir: Path, assignment_id: str) -> Path:
-    return course_dir / "engine" / assignment_id
+def save_result(dirs: CourseDirs, result: dict) -> None:
+    write_json_atomic(dirs.engine_result(result["assignment"], result["student"]), result,
+                      indent=None)
 
 
-def save_result(course_dir: Path, result: dict) -> None:
-    write_json_atomic(_results_dir(course_dir, result["assignment"]) / f"{result['student']}.json",
-                      result, indent=None)
-
-
-def load_result(course_dir: Path, assignment_id: str, student_id: str) -> dict | None:
-    path = _results_dir(course_dir, assignment_id) / f"{student_id}.json"
+def load_result(dirs: CourseDirs, assignment_id: str, student_id: str) -> dict | None:
     try:
-        return json.loads(path.read_text())
+        return json.loads(dirs.engine_result(assignment_id, student_id).read_text())
     except (OSError, ValueError):
         return None
 

@@ -9,11 +9,8 @@ from pathlib import Path
 from autograder.course.config import Course
 from autograder.engine.jobs import write_json_atomic
 
-REPORT = "grading.json"
-
-
 def report_path(course: Course, assignment_id: str, student_id: str) -> Path:
-    return course.course_dir / "autograded" / student_id / assignment_id / REPORT
+    return course.dirs.report(assignment_id, student_id)
 
 
 def read_report(course: Course, assignment_id: str, student_id: str) -> dict | None:

@@ -24,7 +24,6 @@ import time
 import warnings
 from concurrent.futures import as_completed
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -32,7 +31,7 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.course.config import Assignment, Course
 from autograder.course.late import record_extension
-from autograder.course.state import source_notebook, submitted_students
+from autograder.course.state import submitted_students
 from autograder.engine import jobs
 from autograder.engine.execution import RunOutcome
 from autograder.engine.pool import executor
@@ -40,8 +39,8 @@ from autograder.errors import CourseError
 from autograder.grading.report import read_report, write_report
 from autograder.grading.submission import extraction_for, read_data, score
 from autograder.homework import load_homework
+from autograder.nbcells import read_notebook
 from autograder.pipeline.readiness import nothing_collected, require_released
-from autograder.pipeline.student import read_notebook
 from autograder.seeds import submission_seed
 from autograder.steps import nbconfig
 
@@ -62,14 +61,10 @@ def _write_failure(course, assignment_id, student_id, status, reason, fp="") -> 
     return GradedSubmission(student_id, status, reason)
 
 
-def _submitted(course: Course, a: Assignment, student_id: str) -> Path:
-    return course.course_dir / "submitted" / student_id / a.id
-
-
 def _preflight(course: Course, a: Assignment, student_id: str) -> tuple[str, str] | None:
     if student_id not in {s.id for s in course.roster}:
         return "unknown_student", f"'{student_id}' is not on the roster; files left in submitted/"
-    folder = _submitted(course, a, student_id)
+    folder = course.dirs.submitted(a.id, student_id)
     path = folder / f"{a.notebook_name}.ipynb"
     if not path.is_file():
         found = ", ".join(sorted(p.name for p in folder.glob("*.ipynb"))) or "no notebook"
@@ -84,11 +79,11 @@ def _preflight(course: Course, a: Assignment, student_id: str) -> tuple[str, str
 def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
     """Everything that decides this submission's grade: its files, the hidden
     checks, the released notebook, the data and the settings."""
-    folder = _submitted(course, a, student_id)
+    folder = course.dirs.submitted(a.id, student_id)
     parts: list[bytes | str] = []
     for f in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         parts += [str(f.relative_to(folder)), f.read_bytes()]
-    source = source_notebook(course, a)
+    source = course.dirs.source_notebook(a.id, a.notebook_name)
     parts += [a.checks.read_bytes(), source.read_bytes() if source.is_file() else b""]
     parts += [d.read_bytes() for d in a.datasets]
     parts.append(json.dumps([a.questions, a.cell_timeout, a.notebook_timeout, a.limits.to_dict(),
@@ -109,7 +104,7 @@ def sanitized_notebook(course: Course, a: Assignment, student_id: str):
     """The notebook nbgrader's autograde will execute: its sanitize steps
     (clear outputs, restore locked and test cells, ...) applied in memory."""
     cfg = nbconfig.nbgrader_config(course, a)
-    folder = _submitted(course, a, student_id)
+    folder = course.dirs.submitted(a.id, student_id)
     nb = read_notebook(folder / f"{a.notebook_name}.ipynb")
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": a.id,
                               "notebook": a.notebook_name, "student": student_id},
@@ -166,7 +161,7 @@ def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,
                       problem: str) -> GradedSubmission:
     """Score the saved execution outside nbgrader, for a report the TA can act on."""
     reason = f"not recorded in the gradebook: {problem}"
-    saved = jobs.load_result(course.course_dir, a.id, student_id)
+    saved = jobs.load_result(course.dirs, a.id, student_id)
     questions = []
     try:
         hw = load_homework(a.checks)
@@ -259,7 +254,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
             if not regrade and report and report.get("fingerprint") == fp:
                 finish(a, GradedSubmission(s, report["status"], report.get("stopped") or "", True))
                 continue
-            saved = jobs.load_result(course.course_dir, a.id, s)
+            saved = jobs.load_result(course.dirs, a.id, s)
             if saved and saved.get("fingerprint") == fp and not regrade:
                 finish(a, record(course, a, s, fp))  # executed before an interruption
                 continue
@@ -270,7 +265,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 progress.update(task, description=f"{a.id}: {s}")
                 job = prepare(a, s, fp)
                 if job is not None:
-                    jobs.save_result(course.course_dir, json.loads(jobs.run_job(job)))
+                    jobs.save_result(course.dirs, json.loads(jobs.run_job(job)))
                     finish(a, record(course, a, s, fp))
             todo = []
 
@@ -297,7 +292,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                                 course, a.id, s, "worker_error",
                                 f"the grading worker failed: {_one_line(exc)}", fp))
                         continue
-                    jobs.save_result(course.course_dir, result)  # before anything else can fail
+                    jobs.save_result(course.dirs, result)  # before anything else can fail
                     finish(a, record(course, a, s, fp))
             if todo:
                 time.sleep(1)

@@ -72,7 +72,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
 
 def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> Path:
     header, data = rows(course, assignment_id)
-    path = Path(path or course.course_dir / "exports" / f"{assignment_id}.csv")
+    path = Path(path or course.dirs.export_csv(assignment_id))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
@@ -127,7 +127,7 @@ def canvas_rows(course: Course, assignment_ids: list[str]) -> tuple[list[str], l
 def export_canvas(course: Course, assignment_ids: list[str],
                   path: Path | None = None) -> tuple[Path, list[str]]:
     header, data, warnings = canvas_rows(course, assignment_ids)
-    path = Path(path or course.course_dir / "exports" / f"canvas_{'_'.join(assignment_ids)}.csv")
+    path = Path(path or course.dirs.canvas_csv(assignment_ids))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

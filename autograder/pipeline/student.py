@@ -1,7 +1,6 @@
 """Student: fetch, validate (visible checks only), submit, fetch feedback."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,11 +9,12 @@ import nbformat
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
 from autograder.course.config import Course
+from autograder.course.dirs import FETCHED_FEEDBACK
 from autograder.course.late import Lateness, lateness
 from autograder.engine.execution import execute_sandboxed
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
-from autograder.nbcells import grade_id, is_test_cell, meta
+from autograder.nbcells import grade_id, is_test_cell, meta, read_notebook
 from autograder.pipeline.readiness import require_released
 from autograder.steps import nbconfig
 
@@ -29,26 +29,12 @@ def _exchange_app(course: Course, assignment_id: str, student_id: str, kind: str
 
 def fetch(course: Course, assignment_id: str, student_id: str) -> Path:
     require_released(course, assignment_id)
-    dest = nbconfig.student_workspace(course, student_id) / assignment_id
+    dest = course.dirs.fetched(assignment_id, student_id)
     if dest.exists():
         return dest  # never overwrite a student's work in progress
     nbconfig.require_success(capture_log(_exchange_app(course, assignment_id, student_id, "FetchAssignment")),
               "fetch_assignment")
     return dest
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read a notebook or raise a one-line error that says what is wrong with it."""
-    try:
-        return nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        raise CourseError(f"notebook not found: {path}") from None
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError):
-        raise CourseError(f"{path.name} is not valid notebook JSON; it may have been damaged "
-                          "by a text editor. Restore it from Jupyter's checkpoint or fetch again "
-                          "and copy your answers over.") from None
-    except Exception as exc:
-        raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
 
 
 def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
@@ -59,10 +45,10 @@ def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
         if (m.get("locked") or is_test_cell(cell)) and "checksum" in m \
                 and compute_checksum(cell) != m["checksum"]:
             problems.append(f"cell `{grade_id(cell)}` was changed")
-    released = course.exchange / course.id / "outbound" / assignment_id
     a = course.assignment(assignment_id)
-    if (released / f"{a.notebook_name}.ipynb").is_file():
-        ref = nbformat.read(released / f"{a.notebook_name}.ipynb", as_version=4)
+    released = course.dirs.outbound(a.id) / f"{a.notebook_name}.ipynb"
+    if released.is_file():
+        ref = nbformat.read(released, as_version=4)
         have = {grade_id(c) for c in nb.cells}
         problems += [f"test cell `{grade_id(c)}` was deleted" for c in ref.cells
                      if is_test_cell(c) and grade_id(c) not in have]
@@ -147,7 +133,7 @@ class Receipt:
 def _submissions(course: Course, assignment_id: str, student_id: str) -> dict[str, datetime]:
     """{folder: time} of this student's earlier submissions, from their own
     nbgrader cache (the exchange's inbound folder is not readable by students)."""
-    cache = nbconfig.student_workspace(course, student_id) / ".nbgrader-cache" / course.id
+    cache = course.dirs.cached_submissions(student_id)
     out = {}
     for folder in cache.glob(f"{student_id}+{assignment_id}+*") if cache.is_dir() else []:
         try:
@@ -162,7 +148,7 @@ def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
     a = course.assignment(assignment_id)
     course.student(student_id)
     require_released(course, a.id)
-    folder = nbconfig.student_workspace(course, student_id) / a.id
+    folder = course.dirs.fetched(a.id, student_id)
     path = folder / f"{a.notebook_name}.ipynb"
     if not folder.is_dir():
         raise CourseError(f"you have not fetched {a.id} yet (there is no {folder}); run "
@@ -182,7 +168,7 @@ def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
     when = max(new) if new else datetime.now(timezone.utc)
     earlier = [t for t in before.values() if t < when]
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                   if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
+                   if p.is_file() and not any(part in (FETCHED_FEEDBACK, ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
     return Receipt(a.id, student_id, files, when, max(earlier) if earlier else None,
                    lateness(a, student_id, when))
@@ -199,11 +185,11 @@ def fetch_feedback(course: Course, assignment_id: str, student_id: str) -> list[
                           f"fetch; submit with `course submit {a.id} --student {student_id}`")
     not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
                           f"TA has graded it and run `course feedback {a.id}`; try again later")
-    if not (course.exchange / course.id / "feedback").is_dir():
+    if not course.dirs.exchange_feedback.is_dir():
         raise not_yet
     nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "FetchFeedback")),
               "fetch_feedback")
-    folder = nbconfig.student_workspace(course, student_id) / a.id / "feedback"
+    folder = course.dirs.fetched_feedback(a.id, student_id)
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet

@@ -28,7 +28,6 @@ from traitlets import Enum, Float, Instance
 
 from autograder import safehtml
 from autograder.course.config import Assignment, Course, LatePolicy
-from autograder.course.state import released_notebook, source_notebook
 from autograder.engine import jobs
 from autograder.engine.execution import RunOutcome
 from autograder.errors import CourseError
@@ -62,7 +61,7 @@ class RepairNotebook(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        released = nbformat.read(released_notebook(course, a), 4)
+        released = nbformat.read(course.dirs.released_notebook(a.id, a.notebook_name), 4)
         nb.metadata.setdefault("course", {})["repairs"] = repair(nb, released)
         return nb, resources
 
@@ -73,7 +72,7 @@ class RecordTampering(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        source = nbformat.read(source_notebook(course, a), 4)
+        source = nbformat.read(course.dirs.source_notebook(a.id, a.notebook_name), 4)
         submitted = {grade_id(c): c.source for c in nb.cells if is_test_cell(c)}
         notes = []
         for cell in source.cells:
@@ -95,7 +94,7 @@ class ExecuteAndExtract(CoursePreprocessor):
         student = resources["nbgrader"]["student"]
         seed = submission_seed(a, student)
         hw = load_homework(a.checks)
-        saved = jobs.load_result(course.course_dir, a.id, student)
+        saved = jobs.load_result(course.dirs, a.id, student)
         if saved and saved["nb_hash"] == jobs.notebook_hash(nb):
             nb.cells = [nbformat.from_dict(c) for c in saved["cells"]]
             outcome = RunOutcome.from_dict(saved["outcome"])
@@ -142,7 +141,7 @@ class SummariseFeedback(CoursePreprocessor):
         course, a = self.course, self.assignment(resources)
         student = resources["nbgrader"]["student"]
         try:
-            source = nbformat.read(source_notebook(course, a), 4)
+            source = nbformat.read(course.dirs.source_notebook(a.id, a.notebook_name), 4)
             labels = summary.question_labels(source)
         except (OSError, ValueError):  # no source notebook: questions keep their grade ids
             self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
