@@ -151,8 +151,8 @@ def test_runtime_error_costs_only_its_own_question(graded):
     course, _, rows, _ = graded
     assert float(rows["carol"]["test_do"]) == 0.0 and float(rows["carol"]["total"]) == 6.0
     report = read_report(course, HW, "carol")
-    do = next(q for q in report["questions"] if q["grade_id"] == "test_do")
-    assert "KeyError" in do["messages"][0]
+    do = next(q for q in report.questions if q.grade_id == "test_do")
+    assert "KeyError" in do.messages[0]
 
 
 def test_late_submission_gets_the_course_yml_penalty(graded):
@@ -194,8 +194,8 @@ def test_edited_and_deleted_test_cells_are_restored_and_graded(graded):
     row = rows["heidi"]
     assert (float(row["test_cpts"]), float(row["test_naive"])) == (2.0, 1.0)   # not 100, not lost
     report = read_report(course, HW, "heidi")
-    assert any("test_cpts` was edited" in n for n in report["tampering"])
-    assert any("test cell `test_naive` was missing" in n for n in report["repairs"])
+    assert any("test_cpts` was edited" in n for n in report.tampering)
+    assert any("test cell `test_naive` was missing" in n for n in report.repairs)
 
 
 def test_feedback_shows_our_messages_and_leaks_no_hidden_check(graded):

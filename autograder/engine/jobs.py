@@ -1,11 +1,13 @@
-"""Execution jobs: everything a worker needs to run one submission, as plain data.
+"""Execution jobs and their results: everything a worker needs to run one
+submission, and what it sends back, as plain data.
 
 A job carries the sanitized notebook, the seed, the extraction code for each
-test cell and the bytes of the data files. A worker (a local process or a Dask
-worker on another machine) needs no course files, no hidden checks and no
-gradebook: it runs the notebook in a sandbox and returns the executed notebook
-and what the kernel reported. The grader's main process stores each result
-atomically and records it in the gradebook, one at a time.
+test cell, the bytes of the data files and the limits. A worker (a local
+process or a Dask worker on another machine) needs no course files, no hidden
+checks and no gradebook: it runs the notebook in a sandbox and returns an
+`ExecutionResult` as JSON text.
+The grader's main process saves each result atomically (`save_result`) and
+records it in the gradebook, one at a time.
 """
 from __future__ import annotations
 
@@ -14,13 +16,14 @@ import json
 import os
 import socket
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from autograder.course.config import Limits
 from autograder.course.dirs import CourseDirs
+from autograder.engine.execution import RunOutcome, execute_sandboxed
 
 
 @dataclass
@@ -37,21 +40,55 @@ class Job:
     limits: dict
 
 
+@dataclass
+class ExecutionResult:
+    """One executed job: written by the worker (run_job), saved by the grader
+    (save_result) and read back by the record step (load_result)."""
+    assignment: str
+    student: str
+    fingerprint: str   # the job's: a saved result counts only for the same submission and settings
+    nb_hash: str       # notebook_hash of the cells it ran
+    cells: list[dict]  # the executed cells (nbformat JSON), answers already taken out
+    outcome: RunOutcome
+    worker: str = field(default="")  # host:pid that ran it
+
+    def to_dict(self) -> dict:
+        return {"assignment": self.assignment, "student": self.student,
+                "fingerprint": self.fingerprint, "nb_hash": self.nb_hash, "cells": self.cells,
+                "outcome": self.outcome.to_dict(), "worker": self.worker}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ExecutionResult":
+        """ValueError for anything that is not a result (a damaged file, a worker's garbage)."""
+        try:
+            return cls(str(d["assignment"]), str(d["student"]), str(d["fingerprint"]),
+                       str(d["nb_hash"]), list(d["cells"]), RunOutcome.from_dict(d["outcome"]),
+                       str(d.get("worker", "")))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not an execution result ({type(exc).__name__}: {exc})") from None
+
+    def executed_cells(self) -> list[nbformat.NotebookNode]:
+        return [nbformat.from_dict(c) for c in self.cells]
+
+
 def run_job(job: Job) -> str:
     """Worker side: execute one job in a fresh sandbox. Never raises for
     anything the student's code does; that is reported in `outcome`. Returns
     JSON text, so what comes back from a worker is only ever parsed as data."""
-    from autograder.engine.execution import execute_sandboxed
     nb = nbformat.from_dict(job.notebook)
     before = notebook_hash(nb)
     outcome = execute_sandboxed(nb, seed=job.seed, extraction=job.extraction, data=job.data,
                                 cell_timeout=job.cell_timeout,
                                 notebook_timeout=job.notebook_timeout,
                                 limits=Limits(**job.limits))
-    return json.dumps({"assignment": job.assignment, "student": job.student,
-                       "fingerprint": job.fingerprint, "nb_hash": before,
-                       "cells": nb.cells, "outcome": outcome.to_dict(),
-                       "worker": f"{socket.gethostname()}:{os.getpid()}"})
+    result = ExecutionResult(job.assignment, job.student, job.fingerprint, before, nb.cells,
+                             outcome, f"{socket.gethostname()}:{os.getpid()}")
+    return json.dumps(result.to_dict())
+
+
+def parse_result(text: str) -> ExecutionResult:
+    """A worker's JSON text, decoded once (ValueError if it is not a result)."""
+    return ExecutionResult.from_dict(json.loads(text))
 
 
 def notebook_hash(nb) -> str:
@@ -69,14 +106,16 @@ def fingerprint(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def save_result(dirs: CourseDirs, result: dict) -> None:
-    write_json_atomic(dirs.engine_result(result["assignment"], result["student"]), result,
+def save_result(dirs: CourseDirs, result: ExecutionResult) -> None:
+    write_json_atomic(dirs.engine_result(result.assignment, result.student), result.to_dict(),
                       indent=None)
 
 
-def load_result(dirs: CourseDirs, assignment_id: str, student_id: str) -> dict | None:
+def load_result(dirs: CourseDirs, assignment_id: str, student_id: str) -> ExecutionResult | None:
+    """The saved execution, or None when there is none or it cannot be read."""
     try:
-        return json.loads(dirs.engine_result(assignment_id, student_id).read_text())
+        return ExecutionResult.from_dict(json.loads(dirs.engine_result(assignment_id, student_id)
+                                                    .read_text()))
     except (OSError, ValueError):
         return None
 
@@ -90,4 +129,3 @@ def write_json_atomic(path: Path, data: dict, indent: int | None = 2) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-

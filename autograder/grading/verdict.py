@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from autograder.checks import AnswerError, CheckResult
 from autograder.grading.answers import Unavailable
@@ -23,6 +23,12 @@ class QuestionResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "QuestionResult":
+        """One question of a saved grading report (report.GradingReport); fields a
+        report of an older version lacks keep their default."""
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
 
 def extraction_code(question: Question, ctx: Context) -> str:

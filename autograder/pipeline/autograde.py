@@ -33,10 +33,9 @@ from autograder.course.config import Assignment, Course
 from autograder.course.late import record_extension
 from autograder.course.state import submitted_students
 from autograder.engine import jobs
-from autograder.engine.execution import RunOutcome
 from autograder.engine.pool import executor
 from autograder.errors import CourseError
-from autograder.grading.report import read_report, write_report
+from autograder.grading.report import GradingReport, read_report, write_report
 from autograder.grading.submission import extraction_for, read_data, score
 from autograder.homework import load_homework
 from autograder.nbcells import read_notebook
@@ -55,9 +54,8 @@ class GradedSubmission:
 
 
 def _write_failure(course, assignment_id, student_id, status, reason, fp="") -> GradedSubmission:
-    write_report(course, assignment_id, student_id, {
-        "student": student_id, "assignment": assignment_id, "status": status,
-        "stopped": reason, "questions": [], "fingerprint": fp})
+    write_report(course, GradingReport(student=student_id, assignment=assignment_id,
+                                       status=status, stopped=reason, fingerprint=fp))
     return GradedSubmission(student_id, status, reason)
 
 
@@ -151,10 +149,10 @@ def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSub
         problem = _one_line(exc)
     if problem:
         return _score_unrecorded(course, a, student_id, fp, problem)
-    report["fingerprint"] = fp
-    report["record_seconds"] = round(time.monotonic() - began, 2)
-    write_report(course, a.id, student_id, report)
-    return GradedSubmission(student_id, report["status"], report.get("stopped") or "")
+    report.fingerprint = fp
+    report.record_seconds = round(time.monotonic() - began, 2)
+    write_report(course, report)
+    return GradedSubmission(student_id, report.status, report.stopped or "")
 
 
 def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,
@@ -165,15 +163,14 @@ def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,
     questions = []
     try:
         hw = load_homework(a.checks)
-        nb = nbformat.from_dict({"cells": saved["cells"], "metadata": {}, "nbformat": 4,
-                                 "nbformat_minor": 5})
+        nb = nbformat.v4.new_notebook(cells=saved.executed_cells())
         ctx = hw.context(submission_seed(a, student_id), a.false_fail_budget)
-        questions = [r.to_dict() for r in score(hw, nb, RunOutcome.from_dict(saved["outcome"]), ctx)]
+        questions = score(hw, nb, saved.outcome, ctx)
     except Exception:  # noqa: BLE001 - nothing usable was saved
         pass
-    write_report(course, a.id, student_id, {
-        "student": student_id, "assignment": a.id, "status": "grading_failed",
-        "stopped": reason, "questions": questions, "fingerprint": fp})
+    write_report(course, GradingReport(student=student_id, assignment=a.id,
+                                       status="grading_failed", stopped=reason,
+                                       questions=questions, fingerprint=fp))
     return GradedSubmission(student_id, "grading_failed", reason)
 
 
@@ -251,11 +248,11 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                                          f"a submitted file could not be read ({_one_line(exc)})"))
                 continue
             report = read_report(course, a.id, s)
-            if not regrade and report and report.get("fingerprint") == fp:
-                finish(a, GradedSubmission(s, report["status"], report.get("stopped") or "", True))
+            if not regrade and report and report.fingerprint == fp:
+                finish(a, GradedSubmission(s, report.status, report.stopped or "", True))
                 continue
             saved = jobs.load_result(course.dirs, a.id, s)
-            if saved and saved.get("fingerprint") == fp and not regrade:
+            if saved and saved.fingerprint == fp and not regrade:
                 finish(a, record(course, a, s, fp))  # executed before an interruption
                 continue
             todo.append((a, s, fp))
@@ -265,7 +262,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 progress.update(task, description=f"{a.id}: {s}")
                 job = prepare(a, s, fp)
                 if job is not None:
-                    jobs.save_result(course.dirs, json.loads(jobs.run_job(job)))
+                    jobs.save_result(course.dirs, jobs.parse_result(jobs.run_job(job)))
                     finish(a, record(course, a, s, fp))
             todo = []
 
@@ -283,7 +280,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 for future in as_completed(futures):
                     a, s, fp = futures[future]
                     try:
-                        result = json.loads(future.result())
+                        result = jobs.parse_result(future.result())
                     except Exception as exc:  # the worker itself failed, not the notebook
                         if attempts[a.id, s] < MAX_ATTEMPTS:
                             todo.append((a, s, fp))

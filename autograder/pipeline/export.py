@@ -34,11 +34,11 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                 sub = gb.find_submission(a.id, s.id)
             except MissingEntry:
                 sub = None
-            if sub is None or report is None or not report.get("questions"):
-                status = report["status"] if report else (
+            if sub is None or report is None or not report.questions:
+                status = report.status if report else (
                     "not_graded" if sub or s.id in collected
                     else "refused" if s.id in refused else "missing")
-                notes = [(report or {}).get("stopped") or "", refused.get(s.id, "")]
+                notes = [(report.stopped if report else "") or "", refused.get(s.id, "")]
                 row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
                            status=status, notes="; ".join(n for n in notes if n))
                 out.append(row)
@@ -52,9 +52,8 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                 else:
                     row[q] = round(grade.score, 4)
             penalty = sub.late_submission_penalty or 0.0
-            notes = ([report.get("stopped") or ""] + report.get("repairs", [])
-                     + report.get("tampering", [])
-                     + [f"review: {r}" for r in report.get("review", [])]
+            notes = ([report.stopped or ""] + report.repairs + report.tampering
+                     + [f"review: {r}" for r in report.review]
                      + [refused.get(s.id, "")])
             late = sub.total_seconds_late
             if late > 0:
@@ -64,7 +63,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
                        final=round(max(0.0, sub.score - penalty), 4),
-                       status=report["status"] if not pending else f"{report['status']}+manual",
+                       status=report.status if not pending else f"{report.status}+manual",
                        notes="; ".join(n for n in notes if n))
             out.append(row)
     return header, out

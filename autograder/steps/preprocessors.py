@@ -29,11 +29,9 @@ from traitlets import Enum, Float, Instance
 from autograder import safehtml
 from autograder.course.config import Assignment, Course, LatePolicy
 from autograder.engine import jobs
-from autograder.engine.execution import RunOutcome
 from autograder.errors import CourseError
-from autograder.grading.report import read_report, write_report
+from autograder.grading.report import GradingReport, read_report, write_report
 from autograder.grading.submission import execute, score
-from autograder.grading.verdict import QuestionResult
 from autograder.homework import load_homework
 from autograder.nbcells import grade_id, is_test_cell
 from autograder.seeds import submission_seed
@@ -95,9 +93,9 @@ class ExecuteAndExtract(CoursePreprocessor):
         seed = submission_seed(a, student)
         hw = load_homework(a.checks)
         saved = jobs.load_result(course.dirs, a.id, student)
-        if saved and saved["nb_hash"] == jobs.notebook_hash(nb):
-            nb.cells = [nbformat.from_dict(c) for c in saved["cells"]]
-            outcome = RunOutcome.from_dict(saved["outcome"])
+        if saved and saved.nb_hash == jobs.notebook_hash(nb):
+            nb.cells = saved.executed_cells()
+            outcome = saved.outcome
             ctx = hw.context(seed, a.false_fail_budget)
         else:
             outcome, ctx = execute(a, hw, nb, seed, a.datasets)
@@ -169,32 +167,17 @@ class WriteGradingReport(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["course"]
-        outcome: RunOutcome = info["outcome"]
-        results: list[QuestionResult] = info["results"]
-        problems = [r.status for r in results if r.status != "graded"]
-        status = ("incomplete" if outcome.stopped else "tampering" if outcome.forged
-                  else problems[0] if problems else "ok")
+        outcome = info["outcome"]
         course_meta = nb.metadata.get("course", {})
-        review = outcome.notes + review_signs(nb)
-        report = {
-            "student": resources["nbgrader"]["student"],
-            "assignment": resources["nbgrader"]["assignment"],
-            "seed": info["seed"],
-            "status": status,
-            "stopped": outcome.stopped,
-            "seconds": round(outcome.seconds, 2),
-            "extract_seconds": round(outcome.extract_seconds, 2),
-            "truncated_cells": outcome.truncated,
-            "kernel_log": outcome.kernel_log,
-            "repairs": course_meta.get("repairs", []),
-            "tampering": course_meta.get("tampering", []),
-            "review": review,  # flagged for a TA; costs no points
-            "questions": [r.to_dict() for r in results],
-        }
-        write_report(self.course, report["assignment"], report["student"], report)
+        report = GradingReport.from_run(
+            resources["nbgrader"]["student"], resources["nbgrader"]["assignment"], info["seed"],
+            outcome, info["results"], course_meta.get("repairs", []),
+            course_meta.get("tampering", []), outcome.notes + review_signs(nb))
+        write_report(self.course, report)
+        status, review = report.status, report.review
         nb.metadata.setdefault("course", {})["status"] = status
         notes = ([f"Execution stopped early: {outcome.stopped}."] if outcome.stopped else []) \
-            + [n[0].upper() + n[1:] + "." for n in report["repairs"] + report["tampering"]] \
+            + [n[0].upper() + n[1:] + "." for n in report.repairs + report.tampering] \
             + [n[0].upper() + n[1:] + "." for n in outcome.notes] \
             + [f"Cell {i + 1} printed too much output; the rest of it was dropped."
                for i in outcome.truncated]
