@@ -1,11 +1,11 @@
 """Execution jobs and their results: everything a worker needs to run one
 submission, and what it sends back, as plain data.
 
-A job carries the sanitized notebook, the seed, the extraction code for each
-test cell, the bytes of the data files and the limits. A worker (a local
-process or a Dask worker on another machine) needs no course files, no hidden
-checks and no gradebook: it runs the notebook in a sandbox and returns an
-`ExecutionResult` as JSON text.
+A job carries the sanitized notebook and a `SandboxRun`: the seed, the
+extraction code for each test cell, the bytes of the data files, the time
+limits and the sandbox's limits. A worker (a local process or a Dask worker on
+another machine) needs no course files, no hidden checks and no gradebook: it
+runs the notebook in a sandbox and returns an `ExecutionResult` as JSON text.
 The grader's main process saves each result atomically (`save_result`) and
 records it in the gradebook, one at a time.
 """
@@ -21,9 +21,33 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course.config import Limits
+from autograder.course.config import Assignment, Limits
 from autograder.course.dirs import CourseDirs
 from autograder.engine.execution import RunOutcome, execute_sandboxed
+
+
+@dataclass(frozen=True)
+class SandboxRun:
+    """What a sandbox needs to run one notebook, besides the notebook itself."""
+    seed: int
+    extraction: dict[str, str]   # test cell grade_id -> kernel code that reports its answers
+    data: dict[str, bytes]       # file name -> bytes, read-only in the kernel's folder
+    cell_timeout: int
+    notebook_timeout: int
+    limits: Limits
+
+    @classmethod
+    def for_assignment(cls, a: Assignment, seed: int, extraction: dict[str, str],
+                       data: dict[str, bytes]) -> "SandboxRun":
+        """The assignment's time limits and sandbox limits (course.yml)."""
+        return cls(seed, extraction, data, a.cell_timeout, a.notebook_timeout, a.limits)
+
+    def execute(self, nb: nbformat.NotebookNode, trusted: bool = False, on_cell=None) -> RunOutcome:
+        """Run `nb` in place in a fresh sandbox (execution.execute_sandboxed)."""
+        return execute_sandboxed(nb, seed=self.seed, extraction=self.extraction, data=self.data,
+                                 cell_timeout=self.cell_timeout,
+                                 notebook_timeout=self.notebook_timeout, limits=self.limits,
+                                 trusted=trusted, on_cell=on_cell)
 
 
 @dataclass
@@ -32,12 +56,7 @@ class Job:
     student: str
     fingerprint: str   # of everything that decides the grade; see fingerprint()
     notebook: dict     # the sanitized notebook (nbformat JSON)
-    seed: int
-    extraction: dict[str, str]
-    data: dict[str, bytes]
-    cell_timeout: int
-    notebook_timeout: int
-    limits: dict
+    run: SandboxRun
 
 
 @dataclass
@@ -77,10 +96,7 @@ def run_job(job: Job) -> str:
     JSON text, so what comes back from a worker is only ever parsed as data."""
     nb = nbformat.from_dict(job.notebook)
     before = notebook_hash(nb)
-    outcome = execute_sandboxed(nb, seed=job.seed, extraction=job.extraction, data=job.data,
-                                cell_timeout=job.cell_timeout,
-                                notebook_timeout=job.notebook_timeout,
-                                limits=Limits(**job.limits))
+    outcome = job.run.execute(nb)
     result = ExecutionResult(job.assignment, job.student, job.fingerprint, before, nb.cells,
                              outcome, f"{socket.gethostname()}:{os.getpid()}")
     return json.dumps(result.to_dict())

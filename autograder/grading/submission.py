@@ -1,5 +1,6 @@
 """Execute one notebook and score it: the grading path shared by nbgrader's
-autograde chain, `course check-solutions`, calibration and the tests."""
+autograde chain, the batch engine, `course check-solutions`, calibration and the
+tests. `sandbox_run` is the one place a submission's sandbox is set up."""
 from __future__ import annotations
 
 import math
@@ -8,7 +9,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.course.config import Assignment
-from autograder.engine.execution import RunOutcome, execute_sandboxed
+from autograder.engine.execution import RunOutcome
+from autograder.engine.jobs import SandboxRun
 from autograder.grading.answers import decode_payload
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.verdict import (FAIL, QuestionResult, extraction_code, grade_question,
@@ -27,15 +29,19 @@ def read_data(files) -> dict[str, bytes]:
     return {Path(f).name: Path(f).read_bytes() for f in files}
 
 
-def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
-            trusted: bool = False) -> tuple[RunOutcome, Context]:
-    """Run `nb` in place in a fresh sandbox holding only `data_files`."""
+def sandbox_run(a: Assignment, hw: Homework, seed: int) -> tuple[SandboxRun, Context]:
+    """What a sandbox needs to grade `a` under `seed` (the homework's data files,
+    the extraction for its questions, its limits), and the context its checks
+    then grade with."""
     ctx = hw.context(seed, a.false_fail_budget)
-    outcome = execute_sandboxed(nb, seed=seed, extraction=extraction_for(hw, ctx),
-                                data=read_data(data_files), cell_timeout=a.cell_timeout,
-                                notebook_timeout=a.notebook_timeout, limits=a.limits,
-                                trusted=trusted)
-    return outcome, ctx
+    return SandboxRun.for_assignment(a, seed, extraction_for(hw, ctx), read_data(a.datasets)), ctx
+
+
+def execute(a: Assignment, hw: Homework, nb, seed: int,
+            trusted: bool = False) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only the homework's data files."""
+    run, ctx = sandbox_run(a, hw, seed)
+    return run.execute(nb, trusted=trusted), ctx
 
 
 def decoded_answers(outcome: RunOutcome) -> dict[str, dict | ValueError]:
@@ -92,5 +98,5 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
 def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
                    trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
     """Execute and score; reference and test runs are trusted (shared compile cache)."""
-    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted)
+    outcome, ctx = execute(a, hw, nb, seed, trusted=trusted)
     return outcome, score(hw, nb, outcome, ctx)

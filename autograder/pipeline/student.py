@@ -11,7 +11,7 @@ from nbgrader.utils import capture_log, compute_checksum, parse_utc
 from autograder.course.config import Course
 from autograder.course.dirs import FETCHED_FEEDBACK
 from autograder.course.late import Lateness, lateness
-from autograder.engine.execution import execute_sandboxed
+from autograder.engine.jobs import SandboxRun
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
 from autograder.nbcells import grade_id, is_test_cell, meta, read_notebook
@@ -102,9 +102,8 @@ def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Va
         if progress is not None:
             progress(label, err, done[0], total)
 
-    outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
-                                cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
-                                limits=a.limits, on_cell=on_cell)
+    # the student's own sandbox: no extraction, so no hidden check is involved
+    outcome = SandboxRun.for_assignment(a, seed, {}, data).execute(nb, on_cell=on_cell)
     if outcome.stopped:
         report.problems.append(f"execution stopped: {outcome.stopped}")
     return report

@@ -98,7 +98,7 @@ class ExecuteAndExtract(CoursePreprocessor):
             outcome = saved.outcome
             ctx = hw.context(seed, a.false_fail_budget)
         else:
-            outcome, ctx = execute(a, hw, nb, seed, a.datasets)
+            outcome, ctx = execute(a, hw, nb, seed)
             self.log.warning("no saved execution matched %s; executed in the grader", student)
         resources["course"] = {"outcome": outcome, "ctx": ctx, "seed": seed}
         self.log.info("executed in %.1fs%s", outcome.seconds,
