@@ -590,7 +590,7 @@ def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cl
     local = {s: read_report(course, HW, s) for s in students}
     done = autograde(course, HW, students, show_progress=False, dask_scheduler=address,
                      regrade=True)
-    assert [g.status for g in done] == [local[s]["status"] for s in students]
+    assert [g.status for g in done] == [local[s].status for s in students]
     for s in students:
         remote = read_report(course, HW, s)
         # (messages may quote a memory address from the student's own error)
