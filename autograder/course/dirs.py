@@ -47,8 +47,9 @@ def default_exchange(course_dir: Path) -> Path:
 
 @dataclass(frozen=True)
 class CourseDirs:
-    """Every path of one course's state (`Course.dirs`). Only builds paths; the
-    steps that read or write them decide what to do when one is missing."""
+    """Every path of one course's state (`Course.dirs`). It builds paths (and lists
+    who has a folder under one of nbgrader's steps); the steps that read or write
+    them decide what to do when one is missing."""
     root: Path        # the course folder (course.yml `course_dir`)
     exchange: Path    # the exchange's root (course.yml `exchange`)
     course_id: str
