@@ -218,7 +218,7 @@ def cmd_stats(course, args):
     if st.misconceptions:
         console.print(table("commonest misconceptions", ["question", "misconception", "students"],
                              [(g, m, n) for (g, m), n in st.misconceptions.most_common(args.top)]))
-    folder = Path(args.output) if args.output else course.course_dir / "stats" / args.assignment
+    folder = Path(args.output) if args.output else course.dirs.stats(args.assignment)
     paths = write_report(st, folder, top=args.top)
     console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)
 

@@ -1,7 +1,6 @@
 """Student: fetch, validate (visible checks only), submit, fetch feedback."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,11 +9,12 @@ import nbformat
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
 from autograder.course.config import Assignment, Course
+from autograder.course.dirs import FETCHED_FEEDBACK
 from autograder.course.late import Lateness, lateness
-from autograder.engine.execution import execute_sandboxed
+from autograder.engine.jobs import SandboxRun
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
-from autograder.nbcells import grade_id, is_test_cell, meta
+from autograder.nbcells import grade_id, is_test_cell, meta, read_notebook
 from autograder.pipeline.readiness import require_released
 from autograder.pipeline.teamwork import acting_for, mark_submitter, submitter
 from autograder.steps import nbconfig
@@ -33,26 +33,12 @@ def fetch(course: Course, assignment_id: str, student_id: str, team: str | None 
     a = course.assignment(assignment_id)
     owner = acting_for(course, a, student_id, team)
     require_released(course, a.id)
-    dest = nbconfig.student_workspace(course, owner) / a.id
+    dest = course.dirs.fetched(a.id, owner)
     if dest.exists():
         return dest  # never overwrite a student's work in progress
     nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchAssignment")),
               "fetch_assignment")
     return dest
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read a notebook or raise a one-line error that says what is wrong with it."""
-    try:
-        return nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        raise CourseError(f"notebook not found: {path}") from None
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError):
-        raise CourseError(f"{path.name} is not valid notebook JSON; it may have been damaged "
-                          "by a text editor. Restore it from Jupyter's checkpoint or fetch again "
-                          "and copy your answers over.") from None
-    except Exception as exc:
-        raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
 
 
 def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
@@ -63,10 +49,10 @@ def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
         if (m.get("locked") or is_test_cell(cell)) and "checksum" in m \
                 and compute_checksum(cell) != m["checksum"]:
             problems.append(f"cell `{grade_id(cell)}` was changed")
-    released = course.exchange / course.id / "outbound" / assignment_id
     a = course.assignment(assignment_id)
-    if (released / f"{a.notebook_name}.ipynb").is_file():
-        ref = nbformat.read(released / f"{a.notebook_name}.ipynb", as_version=4)
+    released = course.dirs.outbound(a.id) / f"{a.notebook_name}.ipynb"
+    if released.is_file():
+        ref = nbformat.read(released, as_version=4)
         have = {grade_id(c) for c in nb.cells}
         problems += [f"test cell `{grade_id(c)}` was deleted" for c in ref.cells
                      if is_test_cell(c) and grade_id(c) not in have]
@@ -120,9 +106,8 @@ def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Va
         if progress is not None:
             progress(label, err, done[0], total)
 
-    outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
-                                cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
-                                limits=a.limits, on_cell=on_cell)
+    # the student's own sandbox: no extraction, so no hidden check is involved
+    outcome = SandboxRun.for_assignment(a, seed, {}, data).execute(nb, on_cell=on_cell)
     if outcome.stopped:
         report.problems.append(f"execution stopped: {outcome.stopped}")
     return report
@@ -157,14 +142,10 @@ class Receipt:
         return out
 
 
-def _cache(course: Course, owner: str) -> Path:
-    return nbconfig.student_workspace(course, owner) / ".nbgrader-cache" / course.id
-
-
 def _submissions(course: Course, assignment_id: str, owner: str) -> dict[str, datetime]:
     """{folder: time} of the earlier submissions of a student (or a team), from
     their own nbgrader cache (the exchange's inbound folder is not readable by students)."""
-    cache = _cache(course, owner)
+    cache = course.dirs.cached_submissions(owner)
     out = {}
     for folder in cache.glob(f"{owner}+{assignment_id}+*") if cache.is_dir() else []:
         try:
@@ -180,7 +161,7 @@ def submit(course: Course, assignment_id: str, student_id: str, team: str | None
     a = course.assignment(assignment_id)
     owner = acting_for(course, a, student_id, team)
     require_released(course, a.id)
-    folder = nbconfig.student_workspace(course, owner) / a.id
+    folder = course.dirs.fetched(a.id, owner)
     path = folder / f"{a.notebook_name}.ipynb"
     if not folder.is_dir():
         raise CourseError(f"you have not fetched {a.id} yet (there is no {folder}); run "
@@ -204,7 +185,7 @@ def submit(course: Course, assignment_id: str, student_id: str, team: str | None
     earlier = {k: t for k, t in before.items() if t < when}
     last = max(earlier, key=earlier.get) if earlier else None
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                   if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
+                   if p.is_file() and not any(part in (FETCHED_FEEDBACK, ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
     if not a.group:
         return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
@@ -212,7 +193,7 @@ def submit(course: Course, assignment_id: str, student_id: str, team: str | None
     return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
                    lateness(a, owner, when, team=True), team=owner,
                    members=course.members(a, owner),
-                   replaces_by=submitter(_cache(course, owner) / last) if last else "")
+                   replaces_by=submitter(course.dirs.cached_submissions(owner) / last) if last else "")
 
 
 def fetch_feedback(course: Course, assignment_id: str, student_id: str,
@@ -229,11 +210,11 @@ def fetch_feedback(course: Course, assignment_id: str, student_id: str,
                           f"fetch; submit with `course submit {a.id} --student {student_id}`")
     not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
                           f"TA has graded it and run `course feedback {a.id}`; try again later")
-    if not (course.exchange / course.id / "feedback").is_dir():
+    if not course.dirs.exchange_feedback.is_dir():
         raise not_yet
     nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchFeedback")),
               "fetch_feedback")
-    folder = nbconfig.student_workspace(course, owner) / a.id / "feedback"
+    folder = course.dirs.fetched_feedback(a.id, owner)
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet
