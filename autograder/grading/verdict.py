@@ -34,6 +34,8 @@ class QuestionResult:
     def from_dict(cls, d: dict) -> "QuestionResult":
         """The record to_dict wrote; one written before verdicts and evidence were kept
         reads with neither."""
+        if not isinstance(d, dict):
+            raise TypeError(f"a question's record is a {type(d).__name__}, not a mapping")
         known = {f.name for f in fields(cls)}
         out = cls(**{k: v for k, v in d.items() if k in known})
         out.evidence = [evidence_from_dict(e) for e in d.get("evidence", [])]
