@@ -1,10 +1,14 @@
 """TA: export grades from nbgrader's gradebook as CSV, one row per roster student.
 
 Every row has a status, so a submission that could not be graded never shows
-up as a silent 0.0 (nbgrader's own export does exactly that)."""
+up as a silent 0.0 (nbgrader's own export does exactly that). The notes quote
+what a submission held (an unknown cell id, a student's error message), so
+they are written as inert text: one line, cut short, and never read by a
+spreadsheet as a formula."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -15,6 +19,20 @@ from autograder.errors import CourseError
 from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
 from autograder.pipeline.readiness import require_in_gradebook
+from autograder.safehtml import valid_text
+
+
+NOTES_CHARS = 2000  # per cell: a TA reads the report (grading.json) for the rest
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting so as a formula
+
+
+def inert_notes(notes: list[str]) -> str:
+    """The notes as one line of text that a spreadsheet shows as it is."""
+    text = _CONTROL.sub(" ", valid_text("; ".join(str(n) for n in notes if n))).strip()
+    if len(text) > NOTES_CHARS:
+        text = text[:NOTES_CHARS - 1] + "…"
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
@@ -40,7 +58,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                     else "refused" if s.id in refused else "missing")
                 notes = [(report or {}).get("stopped") or "", refused.get(s.id, "")]
                 row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
-                           status=status, notes="; ".join(n for n in notes if n))
+                           status=status, notes=inert_notes(notes))
                 out.append(row)
                 continue
             pending = []
@@ -65,7 +83,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
                        final=round(max(0.0, sub.score - penalty), 4),
                        status=report["status"] if not pending else f"{report['status']}+manual",
-                       notes="; ".join(n for n in notes if n))
+                       notes=inert_notes(notes))
             out.append(row)
     return header, out
 
