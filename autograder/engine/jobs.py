@@ -47,10 +47,19 @@ def run_job(job: Job) -> str:
                                 cell_timeout=job.cell_timeout,
                                 notebook_timeout=job.notebook_timeout,
                                 limits=Limits(**job.limits))
-    return json.dumps({"assignment": job.assignment, "student": job.student,
-                       "fingerprint": job.fingerprint, "nb_hash": before,
-                       "cells": nb.cells, "outcome": outcome.to_dict(),
-                       "worker": f"{socket.gethostname()}:{os.getpid()}"})
+    result = {"assignment": job.assignment, "student": job.student,
+              "fingerprint": job.fingerprint, "nb_hash": before, "cells": nb.cells,
+              "outcome": outcome.to_dict(), "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        return json.dumps(result)
+    except (ValueError, TypeError, RecursionError) as exc:
+        # the notebook has run: keep its answers, lose only what cannot be written
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+        result["outcome"]["notes"].append(f"the notebook's outputs could not be saved "
+                                          f"({type(exc).__name__}); they were dropped")
+        return json.dumps(result)
 
 
 def notebook_hash(nb) -> str:

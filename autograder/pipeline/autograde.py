@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from concurrent.futures import as_completed
+from concurrent.futures import BrokenExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +116,7 @@ def sanitized_notebook(course: Course, a: Assignment, student_id: str):
                  "metadata": {"path": str(folder)}}
     for cls in cfg.Autograde.sanitize_preprocessors:
         nb, resources = cls(config=cfg)(nb, resources)
+        nbformat.validate(nb, relax_add_props=True)  # as nbconvert does between steps
     return nb
 
 
@@ -183,6 +184,14 @@ def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,
 
 
 MAX_ATTEMPTS = 3  # a worker process that dies takes its pool's other jobs with it
+
+
+def _worker_lost(exc: BaseException) -> bool:
+    """Whether a job failed because its worker process died (its pool breaks
+    and takes the other jobs with it: those are run again). Anything else was
+    raised by the job itself, after or instead of running the notebook, and
+    would fail the same way again: it is reported, never rerun."""
+    return isinstance(exc, BrokenExecutor)
 
 
 def autograde(course: Course, assignment_id: str, students: list[str] | None = None,
@@ -290,7 +299,7 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                     try:
                         result = json.loads(future.result())
                     except Exception as exc:  # the worker itself failed, not the notebook
-                        if attempts[a.id, s] < MAX_ATTEMPTS:
+                        if _worker_lost(exc) and attempts[a.id, s] < MAX_ATTEMPTS:
                             todo.append((a, s, fp))
                         else:
                             finish(a, _write_failure(
