@@ -50,6 +50,10 @@ MAX_MARKDOWN_BYTES = 64 * 2**10   # one written answer or markdown output
 NOTEBOOK_HTML_BYTES = 2 * 2**20   # all pieces of one notebook together
 NOTEBOOK_MARKDOWN_BYTES = 256 * 2**10
 NOTEBOOK_SECONDS = 10.0           # parsing time of one notebook
+MAX_CODE_CHARS = 64 * 2**10       # one code cell shown highlighted (pygments: ~20 us a character)
+NOTEBOOK_CODE_CHARS = 512 * 2**10
+MAX_ANSI = 5000                   # terminal colour codes in one output (nbconvert's ansi2html
+NOTEBOOK_ANSI = 20000             # is quadratic in them); beyond, they are dropped
 SHOWN_AS_TEXT = 10_000            # characters of an over-budget piece shown as text
 TEXT_LINE = 200                   # its lines are wrapped (nbconvert's link regex is quadratic in a line)
 
@@ -60,6 +64,8 @@ class Budget:
     piece is charged before it is parsed; `cuts` says what was shown as text."""
     html_bytes: int = NOTEBOOK_HTML_BYTES
     markdown_bytes: int = NOTEBOOK_MARKDOWN_BYTES
+    code_chars: int = NOTEBOOK_CODE_CHARS
+    ansi_codes: int = NOTEBOOK_ANSI
     seconds: float = NOTEBOOK_SECONDS
     started: float = field(default_factory=time.monotonic)
     cuts: list[str] = field(default_factory=list)
@@ -181,6 +187,38 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-_]?)")
+
+
+def _without_colours(lines: list[str], budget: "Budget", where: str) -> list[str]:
+    """Output text (one piece, in lines) with its terminal colour codes kept
+    within the budget, or dropped."""
+    n = sum(line.count("\x1b") for line in lines)
+    if not n:
+        return lines
+    if n <= MAX_ANSI and n <= budget.ansi_codes:
+        budget.ansi_codes -= n
+        return lines
+    budget.cuts.append(f"{where}: its output held more than {min(MAX_ANSI, n - 1)} terminal colour "
+                       "codes, which were dropped" if where else "terminal colour codes dropped")
+    return [_ANSI.sub("", line) for line in lines]
+
+
+def code_excerpt(source, budget: "Budget") -> str:
+    """A code cell's source as shown on a page: highlighting costs about 20 us
+    a character, so a cell is cut at MAX_CODE_CHARS and a page at
+    NOTEBOOK_CODE_CHARS, with a comment line that says how much is not shown."""
+    text = valid_text(_text(source))
+    allowed = min(MAX_CODE_CHARS, budget.code_chars)
+    if time.monotonic() - budget.started > budget.seconds:
+        allowed = 0
+    shown = text[:allowed]
+    budget.code_chars -= len(shown)
+    if len(shown) == len(text):
+        return text
+    return shown + f"\n# [not shown: {len(text) - len(shown)} more characters of this cell]"
+
+
 def _text(value) -> str:
     """Output text as nbformat stores it (a string, or a list of strings)."""
     if isinstance(value, list):
@@ -251,6 +289,18 @@ student_markdown = _template_filter(render_markdown)
 student_html = _template_filter(clean)
 
 
+def _code_filter():
+    import jinja2
+
+    @jinja2.pass_context
+    def run(context, source):
+        return code_excerpt(source, page_budget(context.get("resources")))
+    return run
+
+
+student_code = _code_filter()  # before highlight_code, which costs ~20 us a character
+
+
 def _image_sizes(metadata: dict) -> dict:
     """The only output metadata kept: integer image sizes (nbconvert writes
     them into the <img> tag unquoted, so anything else could add attributes)."""
@@ -267,21 +317,25 @@ def _image_sizes(metadata: dict) -> dict:
 def inert_output(out, budget: Budget | None = None, where: str = ""):
     """The output with its HTML sanitised and active content removed, or None."""
     kind = out.get("output_type")
+    budget = budget if budget is not None else Budget()
     if kind == "stream":
         return nbformat.v4.new_output("stream", name=out.get("name") if out.get("name") in
                                       ("stdout", "stderr") else "stdout",
-                                      text=valid_text(_text(out.get("text", ""))))
+                                      text=_without_colours([valid_text(_text(out.get("text", "")))],
+                                                            budget, where)[0])
     if kind == "error":  # name, value and traceback are rendered as escaped text
+        lines = [valid_text(t) for t in out.get("traceback", []) if isinstance(t, str)] \
+            if isinstance(out.get("traceback"), list) else []
         return nbformat.v4.new_output(
             "error", ename=valid_text(_text(out.get("ename", ""))),
             evalue=valid_text(_text(out.get("evalue", ""))),
-            traceback=[valid_text(t) for t in out.get("traceback", []) if isinstance(t, str)]
-            if isinstance(out.get("traceback"), list) else [])
+            traceback=_without_colours(lines, budget, where))
     if kind not in ("display_data", "execute_result"):
         return None
     data = out.get("data") if isinstance(out.get("data"), dict) else {}
     kept = {m: valid_text(_text(data[m])) for m in PLAIN_MIMES if m in data}
-    budget = budget if budget is not None else Budget()
+    if "text/plain" in kept:
+        kept["text/plain"] = _without_colours([kept["text/plain"]], budget, where)[0]
     for mime, language in (("text/html", "html"), ("text/markdown", "markdown")):
         if mime not in data:
             continue

@@ -25,22 +25,14 @@ PARENT = "course-sandboxes"
 CONTROLLERS = ("cpu", "memory", "pids")
 
 
-def _process_weight() -> float:
-    """The scheduler's weight of a process at the grader's niceness, as a
-    share of a nice-0 process (Linux: 1.25 times less per nice level)."""
-    try:
-        return 1.25 ** -os.getpriority(os.PRIO_PROCESS, 0)
-    except (OSError, AttributeError):
-        return 1.0
-
-
 def parent_weights() -> tuple[int, int]:
     """(cpu.shares on v1, cpu.weight on v2) of the folder that holds all the
-    sandboxes. It competes with the host's other processes as one: it weighs
-    as much as one of the grader's processes per core, so the kernels get
-    what they had as plain processes (a niced grader's kernels stay niced)."""
-    per_core = _process_weight() * (os.cpu_count() or 1)
-    return max(2, round(1024 * per_core)), min(10000, max(1, round(100 * per_core)))
+    sandboxes: it competes with the host's other processes as one entity, so
+    it weighs as much as one default process per core. That is what kernels
+    had before they had cgroups: each started its own session, and Linux's
+    autogroup scheduling gives every session the default weight."""
+    cores = os.cpu_count() or 1
+    return 1024 * cores, min(10000, 100 * cores)
 
 
 def _write(path: Path, value: str) -> None:

@@ -250,7 +250,7 @@ def _error_of(cell, timed_out: bool, seconds: int) -> str:
         return f"checking this answer ran past its time limit ({seconds} s)"
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            return f"checking this answer raised {safehtml.quote(out.get('ename'), 40)[1:-1]}"
+            return f"checking this answer raised {safehtml.quote(str(out.get('ename')), 40)[1:-1]}"
     return "this part of the notebook did not run"
 
 

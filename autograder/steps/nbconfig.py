@@ -70,6 +70,7 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     c.HTMLExporter.template_file = "course_feedback.html.j2"  # extends nbgrader's index.html.j2
     c.HTMLExporter.filters = {"student_html": "autograder.safehtml.student_html",
                               "student_markdown": "autograder.safehtml.student_markdown",
+                              "student_code": "autograder.safehtml.student_code",
                               "local_mathjax": "autograder.steps.mathjax.localise"}
     c.HTMLExporter.sanitize_html = False
 
