@@ -382,13 +382,16 @@ def quote(text, limit: int = 60) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_CODE_SPAN = re.compile(r"`([A-Za-z0-9_.()-]+)`")  # our `cell_id`, `f(...)`: no markup can hide in one
 
 
 def markdown_literal(text: str) -> str:
     """`text` as markdown that renders exactly as written, on one line: every
     ASCII punctuation mark is escaped (links, images, emphasis, headings, raw
-    HTML and bare URLs all need one), and line breaks become spaces."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(valid_text(str(text)).split()))
+    HTML and bare URLs all need one) but in code spans of plain names, and
+    line breaks become spaces."""
+    parts = _CODE_SPAN.split(" ".join(valid_text(str(text)).split()))
+    return "".join(f"`{p}`" if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
 
 
 def message_box(messages: list[str], points: float, max_points: float) -> str:

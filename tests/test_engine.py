@@ -137,8 +137,7 @@ from IPython.display import HTML, display
 display(HTML("<ul><li>" * 20000 + "deep"))  # 160 kB, 20000 levels: minutes for a parser
 """
 NESTED_ANSWER = "Happiness confounds promotion and renewal. " + "<ul><li>" * 20000 + "deep"
-MARKUP_ID = ("# Graded [here](http://evil.example/x) ![t](http://tracker.example/p.png) "
-             "<img src=x onerror=alert(1)> $x$")
+MARKUP_ID = "# H [a](//evil.example)![t](//t.example/i.png)<img src=x>$x$"  # 60: quoted whole
 SWALLOW_SIGINT = """
 import signal, time
 signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -677,9 +676,7 @@ def test_markup_in_a_cell_id_is_quoted_as_plain_text_in_our_box(batch, feedback_
     assert "graded as an ordinary cell" in notes and "evil.example" in notes
     box = grading_notes(feedback_pages("markupid"))
     assert not box.find_all(["a", "img", "h1", "h2", "script", "em"]), box
-    text = " ".join(box.get_text().split())
-    assert "# Graded [here](http://evil.example/x) ![t](http://tracker.example/p.png)" in text
-    assert "<img src=x onerror=alert(1)> $x$" in text
+    assert f"'{MARKUP_ID}'" in " ".join(box.get_text().split())  # every character, as text
     assert safehtml.NO_MATH in box["class"]  # MathJax leaves the quoted $x$ alone
     rows = inert_notes_of(course, "markupid")
     assert "\n" not in rows and not rows.startswith(("=", "+", "-", "@"))
@@ -757,8 +754,7 @@ def test_hostile_notes_and_nesting_stay_inert_in_chromium(batch, feedback_pages,
                 box = page.locator(f".{safehtml.MARK}.alert-warning").first
                 assert box.locator("a, img, h1, h2, .MathJax").count() == 0
                 if student == "markupid":
-                    assert "![t](http://tracker.example/p.png)" in box.inner_text()
-                    assert "$x$" in box.inner_text()
+                    assert MARKUP_ID in box.inner_text()
                 depth = page.evaluate("""() => { let deepest = 0;
                     for (const el of document.querySelectorAll('body *')) { let d = 0;
                       for (let e = el; e; e = e.parentElement) d++; deepest = Math.max(deepest, d); }
@@ -766,7 +762,7 @@ def test_hostile_notes_and_nesting_stay_inert_in_chromium(batch, feedback_pages,
                 assert depth < 150, depth
                 # any image or link that loaded would have asked the network (aborted)
                 assert page.evaluate("() => performance.getEntriesByType('resource')"
-                                     ".filter(e => /tracker|evil/.test(e.name)).length") == 0
+                                     ".filter(e => /t[.]example|evil/.test(e.name)).length") == 0
                 page.close()
         finally:
             browser.close()

@@ -135,6 +135,13 @@ class Cgroup:
         script = 'while [ "$1" != -- ]; do echo $$ > "$1"; shift; done; shift; exec "$@"'
         return ["/bin/sh", "-c", script, "sh", *procs, "--"]
 
+    def peak_tasks(self) -> int | None:
+        """The most tasks the cgroup held at once (None where the kernel does not say)."""
+        try:
+            return int((self.folders["pids"] / "pids.peak").read_text())
+        except (OSError, ValueError):
+            return None
+
     def out_of_memory(self) -> bool:
         """Whether the kernel's OOM killer killed something in this cgroup."""
         name = "memory.events" if self.version == 2 else "memory.oom_control"
@@ -179,14 +186,36 @@ class Cgroup:
             time.sleep(0.02)
 
     def remove(self) -> None:
-        """Remove the cgroup's folders; never raises (an empty cgroup's folder
-        goes at once, a dying task's may take a moment)."""
+        """Remove the cgroup's folders; never raises. A folder goes once its
+        tasks have exited (a fork bomb's may take seconds to die)."""
         for folder in set(self.folders.values()):
-            for _ in range(50):
+            for attempt in range(200):
                 try:
                     folder.rmdir()
                     break
                 except FileNotFoundError:
                     break
                 except OSError:
-                    time.sleep(0.02)
+                    if attempt % 20 == 19:
+                        self.kill()
+                    time.sleep(0.05)
+
+
+def sweep_abandoned() -> None:
+    """Remove the (empty) cgroups of sandboxes whose grader process died
+    without removing them: their name carries its pid."""
+    parents = [ROOT / PARENT] if (ROOT / "cgroup.controllers").is_file() else [
+        mount / own.lstrip("/") / PARENT for c, own in _own_v1_paths().items()
+        if c in CONTROLLERS for mount in [_v1_mounts().get(c)] if mount is not None]
+    for parent in parents:
+        try:
+            groups = list(parent.iterdir())
+        except OSError:
+            continue
+        for group in groups:
+            owner = group.name.split("-")[1] if group.name.startswith("sandbox-") else ""
+            if group.is_dir() and owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    group.rmdir()
+                except OSError:
+                    pass

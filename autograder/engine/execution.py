@@ -112,10 +112,13 @@ def _death_reason(km: SandboxedKernelManager) -> str:
     if code in (128 + signal.SIGXCPU, -signal.SIGXCPU):
         return "the Python kernel used up its CPU-time limit"
     if km.sandbox.out_of_memory():
-        limits = km.sandbox.limits
-        return (f"the Python kernel ran out of memory: the sandbox holds at most "
-                f"{limits.memory_mb + limits.disk_mb} MB, files written to its home and /tmp "
-                "included")
+        limits, crowd = km.sandbox.limits, km.sandbox.crowded()
+        held = (f"the sandbox holds at most {limits.memory_mb + limits.disk_mb} MB, files written "
+                "to its home and /tmp included")
+        if crowd:
+            return (f"the notebook started {crowd} processes at once (a fork bomb?) and the "
+                    f"sandbox ran out of memory ({held}); it was stopped")
+        return f"the Python kernel ran out of memory: {held}"
     if code in (128 + signal.SIGKILL, -signal.SIGKILL):
         return ("the Python kernel was killed (SIGKILL): by the notebook's own code "
                 "(os.kill, os.killpg) or by the system when memory ran out")

@@ -43,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from autograder.course.config import Limits
+from autograder.engine import cgroups
 from autograder.engine.cgroups import Cgroup
 from autograder.errors import CourseError
 
@@ -163,23 +164,26 @@ def remove_tree(root: Path) -> bool:
 
 def sweep_abandoned() -> None:
     """Unmount and remove the sandboxes of grader processes that died without
-    cleaning up (a `kill -9` of the batch): their tmpfs would hold memory."""
-    base = Path(tempfile.gettempdir())
-    try:
-        mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()]
-    except OSError:
-        return
-    for point in mounts:
-        path = Path(point.replace("\\040", " "))
-        if path.parent != base or not path.name.startswith(PREFIX):
+    cleaning up (a `kill -9` of the batch): their tmpfs would hold memory.
+    A sandbox's mount is named PREFIX<pid>-<random>; only those whose process
+    is gone are touched."""
+    for line in _lines_of("/proc/self/mounts"):
+        parts = line.split()
+        if len(parts) < 3 or parts[2] != "tmpfs":
             continue
-        try:
-            pid = int(path.name[len(PREFIX):].split("-", 1)[0])
-        except ValueError:
-            continue
-        if pid != os.getpid() and not Path(f"/proc/{pid}").exists():
+        path = Path(parts[1].replace("\\040", " "))
+        owner = path.name[len(PREFIX):].split("-", 1)[0] if path.name.startswith(PREFIX) else ""
+        if owner.isdigit() and int(owner) != os.getpid() and not Path(f"/proc/{owner}").exists():
             _unmount(path)
             remove_tree(path)
+    cgroups.sweep_abandoned()
+
+
+def _lines_of(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
 
 
 def compile_cache() -> Path | None:
@@ -389,6 +393,12 @@ class Sandbox:
         """Whether the sandbox's cgroup hit its memory limit and the system
         killed a process for it (False where there is no cgroup)."""
         return self.cgroup is not None and self.cgroup.out_of_memory()
+
+    def crowded(self) -> int | None:
+        """The most processes the sandbox ran at once, when that looks like a
+        fork bomb (more than the leftover check allows); else None."""
+        peak = self.cgroup.peak_tasks() if self.cgroup is not None else None
+        return peak if peak is not None and peak > max(16, self.limits.processes // 8) else None
 
     def kernel_log_tail(self, size: int = 3000) -> str:
         """The end of the kernel process's own output (a crash's traceback)."""
