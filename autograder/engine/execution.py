@@ -29,13 +29,12 @@ from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKer
 
 from autograder import safehtml
 from autograder.course.config import Limits
-from autograder.engine import kernel_side
+from autograder.engine import kernel_side, wire
 from autograder.engine.sandbox import Sandbox, compile_cache, sweep_abandoned
 from autograder.nbcells import grade_id, is_test_cell
 
-PAYLOAD_LIMIT = 64 * 2**20  # extracted answers per test cell
 log = logging.getLogger(__name__)
-MAX_JSON_DEPTH = 32  # nesting of one output as the kernel sends it; nbformat needs 3
+MAX_JSON_DEPTH = 32  # nesting of one displayed output as the kernel sends it; nbformat needs 3
 # after an interrupt at a cell's time limit, how long the kernel has to stop
 # and say so before it counts as not responding
 INTERRUPT_GRACE = 10
@@ -183,7 +182,7 @@ class LimitedClient(NotebookClient):
             return None
         data = content.get("data")
         if cell_index == self.extracting and isinstance(data, dict) and kernel_side.MIME in data:
-            if size > PAYLOAD_LIMIT:
+            if size > wire.MAX_PAYLOAD:
                 return None  # too large to be read: reported as unanswered
             return super().output(outs, msg, display_id, cell_index)
         used = self._used[cell_index] = self._used.get(cell_index, 0) + size

@@ -13,7 +13,7 @@ it still go out. A KeyboardInterrupt the student's own code raises before the
 limit is reported as what it is, an error of that call.
 """
 
-MIME = "application/vnd.course.answers+json"
+from autograder.engine.wire import MAX_DEPTH, MIME
 
 PROLOGUE = r'''
 def __course_seed(seed):
@@ -102,7 +102,7 @@ def __course_extract(names, calls, mime, nonce, limit):
     KeyboardInterrupt, SystemExit = builtins.KeyboardInterrupt, builtins.SystemExit
 
     def plain(x, depth=0):
-        if depth > 20:
+        if depth > {max_depth}:
             raise TypeError("the value is nested too deeply")
         if x is None or type(x) in (bool, str):
             return x
@@ -227,4 +227,4 @@ def extract(names: list[str], calls: dict[str, tuple[str, dict]]) -> str:
     """
     return (EXTRACT.replace("{names!r}", repr(list(names)))
             .replace("{calls!r}", repr({k: (f, dict(kw)) for k, (f, kw) in calls.items()}))
-            .replace("{mime!r}", repr(MIME)))
+            .replace("{mime!r}", repr(MIME)).replace("{max_depth}", str(MAX_DEPTH)))

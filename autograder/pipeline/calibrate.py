@@ -196,7 +196,7 @@ def docs_doc(course: Course) -> Path:
 
 def scratch_doc(course: Course) -> Path:
     """Where a trial run writes, inside the course state, never the repo's docs."""
-    return course.course_dir / "calibration" / "calibration.md"
+    return course.dirs.calibration_doc
 
 
 def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,

@@ -28,11 +28,13 @@ from pathlib import Path
 from nbgrader.utils import parse_utc
 
 from autograder.course.config import Course
+from autograder.course.dirs import FETCHED_FEEDBACK
 from autograder.course.state import submitted_students
 from autograder.engine.jobs import write_json_atomic
 from autograder.pipeline.readiness import require_released
+from autograder.pipeline.teamwork import record_members
 
-IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]  # as nbgrader's collect
+IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", FETCHED_FEEDBACK]  # as nbgrader's collect
 MAX_FILES = 500
 
 
@@ -45,7 +47,8 @@ class Collected:
     collected: list[str] = field(default_factory=list)     # newly collected or updated
     unchanged: list[str] = field(default_factory=list)     # nothing newer in the exchange
     refused: dict[str, str] = field(default_factory=dict)  # student -> reason
-    unknown: list[str] = field(default_factory=list)       # not on the roster; left in the exchange
+    unknown: list[str] = field(default_factory=list)       # not on the roster (not a team, for
+                                                           # team work); left in the exchange
     notes: dict[str, list[str]] = field(default_factory=dict)  # student -> files skipped
 
 
@@ -146,20 +149,21 @@ def _timestamp(folder: Path):
 
 
 def collect(course: Course, assignment_id: str) -> Collected:
-    """Collect each student's newest submission; one bad submission is refused
-    with a reason and never stops the others. Submissions from ids not on the
-    roster stay in the exchange and are reported."""
+    """Collect each student's newest submission (each team's, for team work); one
+    bad submission is refused with a reason and never stops the others.
+    Submissions from ids not on the roster (not teams) stay in the exchange and
+    are reported."""
     a = course.assignment(assignment_id)
     require_released(course, a.id)
-    inbound = course.exchange / course.id / "inbound"
+    inbound = course.dirs.inbound
     result = Collected()
-    roster = {s.id for s in course.roster}
+    roster = set(course.nbgrader_ids(a))
     latest = _latest(inbound, a.id) if inbound.is_dir() else {}
     for student, (when, name) in sorted(latest.items()):
         if student not in roster:
             result.unknown.append(student)
             continue
-        dest = course.course_dir / "submitted" / student / a.id
+        dest = course.dirs.submitted(a.id, student)
         have = _timestamp(dest) if dest.is_dir() else None
         if have is not None and when <= have:
             result.unchanged.append(student)
@@ -175,11 +179,8 @@ def collect(course: Course, assignment_id: str) -> Collected:
         if notes:
             result.notes[student] = notes
     _save_refusals(course, a.id, result)
+    record_members(course, a, result.collected)
     return result
-
-
-def _refusals_path(course: Course, assignment_id: str) -> Path:
-    return course.course_dir / "collect" / f"{assignment_id}.json"
 
 
 def _save_refusals(course: Course, assignment_id: str, result: Collected) -> None:
@@ -187,18 +188,18 @@ def _save_refusals(course: Course, assignment_id: str, result: Collected) -> Non
     for student in result.collected + result.unchanged:
         known.pop(student, None)
     known.update(result.refused)
-    write_json_atomic(_refusals_path(course, assignment_id), known)
+    write_json_atomic(course.dirs.collect_refusals(assignment_id), known)
 
 
 def refusals(course: Course, assignment_id: str) -> dict[str, str]:
     """{student: why their newest submission was refused} from the last collects."""
     try:
-        data = json.loads(_refusals_path(course, assignment_id).read_text())
+        data = json.loads(course.dirs.collect_refusals(assignment_id).read_text())
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def unknown_students(course: Course, assignment_id: str) -> list[str]:
-    roster = {s.id for s in course.roster}
+    roster = set(course.nbgrader_ids(course.assignment(assignment_id)))
     return [s for s in submitted_students(course, assignment_id) if s not in roster]

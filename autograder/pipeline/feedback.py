@@ -47,10 +47,10 @@ def keep_own_feedback(course: Course, a: Assignment) -> None:
     nbgrader's export writes after copying the student's other files (and removes
     the whole folder when the export fails), plus the files release_feedback reads,
     rewritten from autograded/. Symlinks are removed, never followed."""
-    root = course.course_dir / "feedback"
+    root = course.dirs.feedback_root
     page = f"{a.notebook_name}.html"
     for student in sorted(root.iterdir()) if root.is_dir() else []:
-        folder = student / a.id
+        folder = course.dirs.feedback(a.id, student.name)
         if student.is_symlink() or folder.is_symlink():
             _remove(student if student.is_symlink() else folder)
             continue
@@ -62,7 +62,7 @@ def keep_own_feedback(course: Course, a: Assignment) -> None:
         if not _is_regular(folder / page):
             shutil.rmtree(folder)
             continue
-        graded = course.course_dir / "autograded" / student.name / a.id
+        graded = course.dirs.autograded(a.id, student.name)
         for name in RELEASE_FILES:
             if _is_regular(graded / name):
                 (folder / name).write_bytes((graded / name).read_bytes())

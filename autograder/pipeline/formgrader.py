@@ -14,7 +14,9 @@ it. It points formgrader at the course's gradebook and folders, and:
   student's markdown through the student HTML policy (safehtml.py), so a
   written answer cannot run script in the TA's logged-in Jupyter session, and
   within the same rendering budget as feedback (a piece over it is shown as
-  text), so a written answer cannot stall the TA's page either.
+  text), so a written answer cannot stall the TA's page either;
+- for team work, heads the grading page with the team and its members: the
+  team's submission is graded once and every member gets the grade.
 
 Formgrader's scores are the points before the late penalty: nbgrader keeps the
 penalty apart and its UI never subtracts it. Our export's `total` equals
@@ -23,6 +25,7 @@ feedback page (docs/grading.md).
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import sys
@@ -41,7 +44,6 @@ from autograder.nbcells import grade_id
 from autograder.steps.nbconfig import nbgrader_config
 from autograder.steps.preprocessors import CoursePreprocessor
 
-CONFIG_FILE = "nbgrader_config.py"
 RUBRIC_MARK = "course_rubric"  # cell metadata of the rubric cells we add to the TA's view
 
 
@@ -89,14 +91,21 @@ class RefuseReleaseFeedback(ExchangeReleaseFeedback):
 
 
 class TAView(CoursePreprocessor):
-    """The grading page's notebook: student markdown made inert, and the
-    solution file's model answer and rubric under each written answer."""
+    """The grading page's notebook: student markdown made inert, the solution
+    file's model answer and rubric under each written answer, and the team
+    whose work it is at the top (team work)."""
 
     def preprocess(self, nb, resources):
         a = self.course.assignment(resources["assignment_id"])
         sections = read_solution_sections(a.solution)
         budget = safehtml.Budget()  # one page's rendering budget, as for feedback
         cells = []
+        if a.group:
+            team = str(resources.get("student", ""))
+            members = ", ".join(self.course.members(a, team)) or "no members in course.yml now"
+            cells.append(nbformat.v4.new_markdown_cell(
+                f"**For the grader: team {html.escape(team)}** ({members}). Grade this submission once: "
+                "every member gets its grades (docs/grading.md).", metadata={RUBRIC_MARK: True}))
         for index, cell in enumerate(nb.cells):
             if cell.cell_type in ("markdown", "raw"):
                 where = f"cell {index + 1}"
@@ -137,7 +146,7 @@ def formgrader_config(course: Course) -> Config:
 def write_config(course: Course):
     """Write <course_dir>/nbgrader_config.py; returns its path."""
     course.course_dir.mkdir(parents=True, exist_ok=True)
-    path = course.course_dir / CONFIG_FILE
+    path = course.dirs.nbgrader_config
     path.write_text(
         f"# Generated from {course.source} by the `course` tool; do not edit: it is\n"
         "# rewritten on every `course formgrader`. Formgrader here is for manual grading\n"

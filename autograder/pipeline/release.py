@@ -10,7 +10,6 @@ from nbgrader.api import Gradebook
 from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook, solution_lines
 from autograder.course.config import Course
-from autograder.course.state import source_notebook
 from autograder.errors import CourseError
 from autograder.steps import nbconfig
 
@@ -19,7 +18,7 @@ def write_source(course: Course, assignment_id: str) -> None:
     """Put the assembled notebook and its datasets in nbgrader's source/ folder."""
     a = course.assignment(assignment_id)
     nb = build_source_notebook(a)
-    path = source_notebook(course, a)
+    path = course.dirs.source_notebook(a.id, a.notebook_name)
     dest = path.parent
     if dest.exists():
         shutil.rmtree(dest)
@@ -32,12 +31,12 @@ def write_source(course: Course, assignment_id: str) -> None:
 def verify_student_version(course: Course, assignment_id: str) -> None:
     """The released folder must hold no solution code and no hidden checks."""
     a = course.assignment(assignment_id)
-    folder = course.course_dir / "release" / a.id
-    allowed = {f"{a.notebook_name}.ipynb"} | {d.name for d in a.datasets}
-    for f in folder.rglob("*"):
+    notebook = course.dirs.released_notebook(a.id, a.notebook_name)
+    allowed = {notebook.name} | {d.name for d in a.datasets}
+    for f in course.dirs.release(a.id).rglob("*"):
         if f.is_file() and f.name not in allowed:
             raise CourseError(f"release check: unexpected file in student version: {f.name}")
-    nb = nbformat.read(folder / f"{a.notebook_name}.ipynb", as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     text = "\n".join(cell.source for cell in nb.cells)
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", a.checks.name):
         if marker in text:
@@ -56,17 +55,27 @@ def generate(course: Course, assignment_id: str) -> None:
               "generate_assignment")
     with Gradebook(course.db_url, course.id) as gb:
         gb.update_or_create_assignment(a.id, duedate=a.due.astimezone(timezone.utc).replace(tzinfo=None))
+    register_students(course)
+    verify_student_version(course, a.id)
+
+
+def register_students(course: Course) -> None:
+    """The gradebook's students: the roster's, and each team, under whose id team
+    work is graded (formgrader lists a team as "team ID" with its members)."""
+    with Gradebook(course.db_url, course.id) as gb:
         for s in course.roster:
             gb.update_or_create_student(s.id, first_name=s.first_name, last_name=s.last_name,
                                         email=s.email)
-    verify_student_version(course, a.id)
+        for team in course.teams.values():
+            gb.update_or_create_student(team.id, first_name=", ".join(team.members),
+                                        last_name=f"team {team.id}")
 
 
 def release(course: Course, assignment_id: str) -> None:
     """generate_assignment, verify, then release_assignment to the exchange."""
     a = course.assignment(assignment_id)
     generate(course, a.id)
-    outbound = course.exchange / course.id / "outbound" / a.id
+    outbound = course.dirs.outbound(a.id)
     if outbound.exists():  # re-release replaces the old student version
         shutil.rmtree(outbound)
     nbconfig.require_success(nbconfig.api(course, a).release_assignment(a.id), "release_assignment")

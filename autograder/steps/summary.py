@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from autograder.grading.report import GradingReport
 from autograder.grading.verdict import FAIL
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
@@ -71,11 +72,11 @@ def _state(score: float, points: float, pending: bool) -> str:
     return "full" if score >= points - 1e-9 else "none" if score <= 1e-9 else "partial"
 
 
-def summary_rows(nb, labels: dict[str, str], report: dict | None,
+def summary_rows(nb, labels: dict[str, str], report: GradingReport | None,
                  pending: set[str]) -> list[Row]:
     """One row per graded cell of `nb` (scores and comments filled in by
     nbgrader's GetGrades); `pending`: manually graded cells with no grade yet."""
-    messages = {q["grade_id"]: q.get("messages", []) for q in (report or {}).get("questions", [])}
+    messages = {q.grade_id: q.messages for q in (report.questions if report else [])}
     rows = []
     for cell in nb.cells:
         if not is_graded(cell):
