@@ -44,7 +44,8 @@ SCHEMA = {
         "sandbox": _settings({
             "memory_mb": {"type": "integer", "minimum": 256}, "cpu_seconds": _INT,
             "processes": {"type": "integer", "minimum": 16}, "file_mb": _INT,
-            "threads": _INT, "output_mb": _INT, "notebook_output_mb": _INT}),
+            "threads": _INT, "output_mb": _INT, "notebook_output_mb": _INT,
+            "disk_mb": {"type": "integer", "minimum": 16}}),
         "roster": {
             "type": "array",
             "items": {
@@ -160,6 +161,7 @@ class Limits:
     threads: int = 1            # BLAS/OpenMP/torch threads per kernel
     output_mb: int = 4          # outputs kept per cell; the rest is dropped
     notebook_output_mb: int = 16  # outputs kept for the whole notebook
+    disk_mb: int = 2048         # what the kernel may write (home and /tmp), counted in its memory
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

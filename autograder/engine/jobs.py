@@ -99,7 +99,16 @@ def run_job(job: Job) -> str:
     outcome = job.run.execute(nb)
     result = ExecutionResult(job.assignment, job.student, job.fingerprint, before, nb.cells,
                              outcome, f"{socket.gethostname()}:{os.getpid()}")
-    return json.dumps(result.to_dict())
+    try:
+        return json.dumps(result.to_dict())
+    except (ValueError, TypeError, RecursionError) as exc:
+        # the notebook has run: keep its answers, lose only what cannot be written
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell["outputs"] = []
+        outcome.notes.append(f"the notebook's outputs could not be saved "
+                             f"({type(exc).__name__}); they were dropped")
+        return json.dumps(result.to_dict())
 
 
 def parse_result(text: str) -> ExecutionResult:

@@ -88,6 +88,10 @@ def decode_payload(text: str) -> dict[str, object]:
             out[key] = Unavailable(f"`{_text(entry['__missing__'], 60)}` is not defined when this "
                                    "question is graded; run the cell that defines it and check the "
                                    "name")
+        elif "__timeout__" in entry:
+            out[key] = Unavailable(f"`{_text(entry.get('what', key), 60)}` was still running when "
+                                   f"the time limit for checking this answer "
+                                   f"({_text(entry['__timeout__'], 10)} s) ran out")
         elif "__error__" in entry:
             out[key] = Unavailable(f"`{_text(entry.get('what', key), 60)}` raised "
                                    f"{_text(entry['__error__'], 500)}")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import as_completed
+from concurrent.futures import BrokenExecutor, as_completed
 from dataclasses import dataclass
+
+import nbformat
 
 from autograder.course.config import Assignment, Course
 from autograder.engine import jobs
@@ -25,6 +27,14 @@ from autograder.seeds import submission_seed
 from autograder.steps import nbconfig
 
 MAX_ATTEMPTS = 3  # a worker process that dies takes its pool's other jobs with it
+
+
+def _worker_lost(exc: BaseException) -> bool:
+    """Whether a job failed because its worker process died (its pool breaks
+    and takes the other jobs with it: those are run again). Anything else was
+    raised by the job itself, after or instead of running the notebook, and
+    would fail the same way again: it is reported, never rerun."""
+    return isinstance(exc, BrokenExecutor)
 
 
 @dataclass
@@ -45,6 +55,7 @@ def sanitized_notebook(course: Course, a: Assignment, student_id: str):
                  "metadata": {"path": str(folder)}}
     for cls in cfg.Autograde.sanitize_preprocessors:
         nb, resources = cls(config=cfg)(nb, resources)
+        nbformat.validate(nb, relax_add_props=True)  # as nbconvert does between steps
     return nb
 
 
@@ -101,7 +112,7 @@ def run(course: Course, todo: list[Planned], workers: int | None, dask_scheduler
                 try:
                     result = jobs.parse_result(future.result())
                 except Exception as exc:  # the worker itself failed, not the notebook
-                    if attempts[p.assignment.id, p.student] < MAX_ATTEMPTS:
+                    if _worker_lost(exc) and attempts[p.assignment.id, p.student] < MAX_ATTEMPTS:
                         todo.append(p)
                     else:
                         yield p, RunFailed("worker_error",

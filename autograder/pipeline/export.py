@@ -3,10 +3,14 @@
 Every row has a status, so a submission that could not be graded never shows
 up as a silent 0.0 (nbgrader's own export does exactly that). Team work is
 graded once per team and each member's row carries the team's grade, with the
-member's own adjustment; a project can be exported as the sum of its milestones."""
+member's own adjustment; a project can be exported as the sum of its milestones.
+The notes quote what a submission held (an unknown cell id, a student's error
+message), so they are written as inert text: one line, cut short, and never
+read by a spreadsheet as a formula."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -18,6 +22,20 @@ from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
 from autograder.pipeline.readiness import require_in_gradebook
 from autograder.pipeline.teamwork import submitter
+from autograder.safehtml import valid_text
+
+
+NOTES_CHARS = 2000  # per cell: a TA reads the report (grading.json) for the rest
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting so as a formula
+
+
+def inert_notes(notes: list[str]) -> str:
+    """The notes as one line of text that a spreadsheet shows as it is."""
+    text = _CONTROL.sub(" ", valid_text("; ".join(str(n) for n in notes if n))).strip()
+    if len(text) > NOTES_CHARS:
+        text = text[:NOTES_CHARS - 1] + "…"
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
@@ -54,7 +72,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                     else "refused" if sid in refused else "missing")
                 notes = [(report.stopped if report else "") or "", refused.get(sid, "")]
                 row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
-                           status=status, notes="; ".join(n for n in notes if n))
+                           status=status, notes=inert_notes(notes))
                 out.append(row)
                 continue
             pending = []
@@ -81,7 +99,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
                        final=round(max(0.0, sub.score - penalty), 4),
                        status=report.status if not pending else f"{report.status}+manual",
-                       notes="; ".join(n for n in notes if n))
+                       notes=inert_notes(notes))
             out.append(row)
     return header, out
 
@@ -111,8 +129,8 @@ def member_rows(course: Course, a: Assignment, header: list[str],
         if adjustment:
             row["adjustment"] = adjustment.points
             row["final"] = round(max(0.0, float(row["final"]) + adjustment.points), 4)
-            row["notes"] = "; ".join(n for n in (row["notes"], f"adjusted by {adjustment.points:+g} "
-                                                 f"for this student: {adjustment.reason}") if n)
+            row["notes"] = inert_notes([row["notes"], f"adjusted by {adjustment.points:+g} "
+                                        f"for this student: {adjustment.reason}"])
         out.append(row)
     return header, out
 

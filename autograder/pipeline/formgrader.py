@@ -12,7 +12,9 @@ it. It points formgrader at the course's gradebook and folders, and:
   from the solution file right under the student's answer (the TA's view only;
   student feedback is built elsewhere and never has it), and renders the
   student's markdown through the student HTML policy (safehtml.py), so a
-  written answer cannot run script in the TA's logged-in Jupyter session;
+  written answer cannot run script in the TA's logged-in Jupyter session, and
+  within the same rendering budget as feedback (a piece over it is shown as
+  text), so a written answer cannot stall the TA's page either;
 - for team work, heads the grading page with the team and its members: the
   team's submission is graded once and every member gets the grade.
 
@@ -23,6 +25,7 @@ feedback page (docs/grading.md).
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import sys
@@ -95,17 +98,24 @@ class TAView(CoursePreprocessor):
     def preprocess(self, nb, resources):
         a = self.course.assignment(resources["assignment_id"])
         sections = read_solution_sections(a.solution)
+        budget = safehtml.Budget()  # one page's rendering budget, as for feedback
         cells = []
         if a.group:
             team = str(resources.get("student", ""))
             members = ", ".join(self.course.members(a, team)) or "no members in course.yml now"
             cells.append(nbformat.v4.new_markdown_cell(
-                f"**For the grader: team {team}** ({members}). Grade this submission once: "
+                f"**For the grader: team {html.escape(team)}** ({members}). Grade this submission once: "
                 "every member gets its grades (docs/grading.md).", metadata={RUBRIC_MARK: True}))
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
             if cell.cell_type in ("markdown", "raw"):
-                cell.source = safehtml.clean(safehtml.markdown_to_html(cell.source)
-                                             if cell.cell_type == "markdown" else cell.source)
+                where = f"cell {index + 1}"
+                shown = (safehtml.render_markdown(cell.source, budget, where)
+                         if cell.cell_type == "markdown" else safehtml.clean(cell.source, budget, where))
+                # formgrader's template runs nbconvert's strip_files_prefix over this,
+                # whose link pattern is quadratic in the number of `[` on a line
+                cell.source = shown.replace("[", "&#91;")
+            elif cell.cell_type == "code":  # formgrader highlights it: ~20 us a character
+                cell.source = safehtml.code_excerpt(cell.source, budget)
             cells.append(cell)
             meta = cell.metadata.get("nbgrader", {})
             gid = grade_id(cell)

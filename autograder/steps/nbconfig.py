@@ -39,8 +39,10 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     c.CourseDirectory.max_dir_size = c.CourseDirectory.max_file_size = \
         int(course.submission_mb * 2**20 / 1000)
 
+    # RepairNotebook first: nbconvert validates the notebook format after every
+    # step, so a damaged kernelspec or metadata must be repaired before any other
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec, RecordTampering,
+        RepairNotebook, ClearOutput, DeduplicateIds, OverwriteKernelspec, RecordTampering,
         OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [
         ExecuteAndExtract, RunHiddenChecks, ClearMetadataPreprocessor, LimitOutput,
@@ -60,7 +62,9 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
                                         SanitizeStudentOutputs]
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.HTMLExporter.template_file = "course_feedback.html.j2"  # extends nbgrader's index.html.j2
-    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.clean",
+    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.student_html",
+                              "student_markdown": "autograder.safehtml.student_markdown",
+                              "student_code": "autograder.safehtml.student_code",
                               "local_mathjax": "autograder.steps.mathjax.localise"}
     c.HTMLExporter.sanitize_html = False
 

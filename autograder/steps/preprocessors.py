@@ -3,7 +3,7 @@
 nbgrader's chain is kept (sanitize, restore test cells from the database, save
 grades, late penalties); only its Execute step is replaced:
 
-    sanitize:  ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec,
+    sanitize:  RepairNotebook, ClearOutput, DeduplicateIds, OverwriteKernelspec,
                RecordTampering, OverwriteCells, CheckCellMetadata
     autograde: ExecuteAndExtract, RunHiddenChecks, LimitOutput, SanitizeStudentOutputs,
                SaveAutoGrades, AssignLatePenalties, WriteGradingReport
@@ -119,14 +119,23 @@ class RunHiddenChecks(CoursePreprocessor):
 class SanitizeStudentOutputs(CoursePreprocessor):
     """Sanitise the outputs of every code cell that is not a graded test cell:
     HTML through the student policy, JavaScript, widgets and other active types
-    dropped (safehtml.inert_outputs). Runs after execution in the autograde
-    chain, and again when feedback is exported."""
+    dropped (safehtml.inert_outputs), within one notebook's rendering budget.
+    In the autograde chain the worker has done it already (execution.make_inert,
+    off the single-writer record step); it runs here for an execution made in
+    the grader, and again when feedback is exported."""
 
     def preprocess(self, nb, resources):
+        outcome = resources.get("course", {}).get("outcome")
+        if outcome is not None and outcome.outputs_inert:
+            return nb, resources
         ours = set(load_homework(self.assignment(resources).checks).questions)
-        for cell in nb.cells:  # the cells RunHiddenChecks wrote (submission.score)
+        budget = safehtml.Budget()
+        for index, cell in enumerate(nb.cells):  # the cells RunHiddenChecks wrote (submission.score)
             if cell.cell_type == "code" and not (is_test_cell(cell) and grade_id(cell) in ours):
-                cell.outputs = safehtml.inert_outputs(cell.get("outputs", []))
+                cell.outputs = safehtml.inert_outputs(cell.get("outputs", []), budget,
+                                                      f"cell {index + 1}")
+        if outcome is not None:
+            outcome.notes += [f"{cut}; it is shown as text" for cut in budget.cuts]
         return nb, resources
 
 
@@ -184,8 +193,11 @@ class WriteGradingReport(CoursePreprocessor):
         for cell in nb.cells:  # the feedback draws the cell marked so in our box: only ours
             cell.metadata.pop("course", None)
         if notes:  # shown at the top of the feedback, for the student and the TA
+            # as literal text: notes quote the submission (an unknown cell id),
+            # which must not become a heading, link or image in our box
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-                "**Grading notes**\n\n" + "\n".join(f"- {n}" for n in notes),
+                "**Grading notes**\n\n" + "\n".join(f"- {safehtml.markdown_literal(n)}"
+                                                     for n in notes),
                 metadata={"course": {"grading_notes": True}}))
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:  # formgrader shows the flag
             notebook = gb.find_submission_notebook(resources["nbgrader"]["notebook"],
