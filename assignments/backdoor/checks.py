@@ -205,6 +205,8 @@ def wrong_transposed(values, ctx):
 RIGHT_ON_STUDY_ONLY = ("gives the right value here, but that counts only when it is right",
                        "on the grader's table` is further from the correct value")
 hw.variant("alternatives/enumeration.py", seed=5)
+# written apart from the reference; tests/test_similarity.py also uses it as a pair not to flag
+hw.variant("alternatives/independent.py", seed=13)
 hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
 hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
            partly=["test_cpts"], told={"test_cpts": "looks transposed"})

@@ -175,6 +175,24 @@ def cmd_stats(course, args):
     console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)
 
 
+def cmd_similarity(course, args):
+    from autograder.pipeline.similarity import THRESHOLD, similarity, write_report
+    threshold = THRESHOLD if args.threshold is None else args.threshold
+    console.print(f"fingerprinting the collected answers of {args.assignment}", highlight=False)
+    report = similarity(course, args.assignment, threshold)
+    console.print(f"{len(report.compared)} submission(s) of {args.assignment} compared; "
+                  f"{len(report.pairs)} pair(s) share {threshold:.0%} or more of a student's own "
+                  "answers", highlight=False)
+    if report.pairs:
+        console.print(table("pairs to read (a lead, not a verdict)", ["students", "similarity", "in"],
+                            [(" – ".join(p.students), f"{p.similarity:.0%}",
+                              ", ".join(m.kind for m in p.matches)) for p in report.pairs]))
+    for student, why in report.skipped.items():
+        console.print(f"[yellow]{student}: not compared: {why}", highlight=False)
+    folder = Path(args.output) if args.output else course.course_dir / "similarity" / args.assignment
+    console.print(f"wrote {write_report(report, folder)} (shared lines side by side)", highlight=False)
+
+
 def cmd_calibrate(course, args):
     from autograder.pipeline.calibrate import calibrate, docs_doc
     calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs,
@@ -267,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("assignment", metavar="HW")
     sp.add_argument("--output", help="report folder (default: <course_dir>/stats/HW)")
     sp.add_argument("--top", type=int, default=10, help="failure messages listed (default 10)")
+    sp = add("similarity", cmd_similarity, "TA: pairs of submissions whose own answers are "
+             "alike, with the shared lines side by side in an HTML page")
+    sp.add_argument("assignment", metavar="HW", help="the homework whose collected submissions to compare")
+    sp.add_argument("--threshold", type=float, help="share of a student's own answers found in "
+                    "the other's that flags a pair (default 0.5)")
+    sp.add_argument("--output", help="report folder (default: <course_dir>/similarity/HW)")
     sp = add("calibrate", cmd_calibrate, "instructor: measure false fails and detection of wrong answers")
     sp.add_argument("assignment", metavar="HW")
     sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
