@@ -124,7 +124,7 @@ def test_feedback_and_fetch_feedback_too_early(flow):
     line = error_line(*flow[2]["feedback_early"])
     assert "no autograded submission" in line and f"course autograde {HW}" in line
     line = error_line(*flow[2]["fetch_feedback_ungraded"])
-    assert "no feedback" in line and f"course feedback {HW}" in line
+    assert "no feedback" in line and f"course release-feedback {HW}" in line
 
 
 def test_export_before_autograde_warns_and_still_writes(flow):

@@ -10,6 +10,11 @@ from autograder.cli.output import console, print_gradebook, table
 from autograder.course.config import load_course
 from autograder.errors import CourseError
 
+STUDENT_HELP = ("the student (default: you, the logged-in user; another student's id only "
+                "for the instructor)")
+# commands a student runs: without course.yml they read nbgrader's student configuration
+STUDENT_COMMANDS = ("fetch", "submit", "validate", "fetch-feedback", "status", "regrade-request")
+
 # ---------------------------------------------------------------- commands
 def cmd_release(course, args):
     from autograder.pipeline.release import release
@@ -71,6 +76,63 @@ def cmd_fetch_feedback(course, args):
         console.print(str(path))
 
 
+def student_side(course, args):
+    """The student's side: from course.yml on the instructor's machine, else from
+    nbgrader's student configuration (the logged-in user; docs/cli.md, "Students")."""
+    from autograder.steps.student_side import for_course, from_nbgrader_config
+    return for_course(course, args.student) if course is not None else from_nbgrader_config(args.student)
+
+
+def cmd_status(course, args):
+    from autograder.pipeline.student_status import status
+    side = student_side(course, args)
+    found = status(side, args.assignment)
+    console.print(f"{side.student} in {side.course_id}:", highlight=False)
+    if not found:
+        console.print(f"  {args.assignment or 'nothing'} is not released yet", highlight=False)
+    for st in found:
+        for line in st.lines():
+            console.print(line, highlight=False)
+
+
+def cmd_regrade_request(course, args):
+    from autograder.pipeline.regrade_request import file_request
+    side = student_side(course, args)
+    req = file_request(side, args.assignment, args.question, args.why)
+    console.print(f"regrade request on {req.assignment} {req.question} filed for {req.student} at "
+                  f"{req.filed[:19].replace('T', ' ')} UTC; your TA's answer shows in "
+                  f"`course status {req.assignment}` and on your feedback page", highlight=False)
+
+
+def cmd_regrades(course, args):
+    from autograder.pipeline import regrades
+    acting = args.reply is not None or args.resolve or args.score is not None or args.reopen
+    if acting and args.id is None:
+        raise CourseError("name the request to answer or resolve with --id N "
+                          f"(`course regrades {args.assignment}` lists them)")
+    if args.reopen:
+        regrades.reopen(course, args.assignment, args.id, args.by)
+    elif args.resolve or args.score is not None:
+        regrades.resolve(course, args.assignment, args.id, args.by, args.reply, args.score)
+    elif args.reply is not None:
+        regrades.answer(course, args.assignment, args.id, args.reply, args.by)
+    book = regrades.sync(course, args.assignment)
+    shown = [book.get(args.id)] if args.id is not None else book.requests
+    console.print(f"{args.assignment}: {len(book.requests)} regrade request(s), "
+                  f"{sum(regrades.is_open(r) for r in book.requests)} open", highlight=False)
+    if shown:
+        console.print(table(None, ["#", "student", "question", "status", "filed", "why", "answer", "outcome"],
+                            [(r.number, r.student, r.question, r.status, r.filed[:16].replace("T", " "),
+                              r.why, r.answer, r.outcome) for r in shown]))
+    if args.history:
+        for r in shown:
+            for e in r.history:
+                console.print(f"  #{r.number} {e.when[:19].replace('T', ' ')} {e.who} {e.action}: "
+                              f"{e.before or '-'} -> {e.after}", highlight=False)
+    for name, why in book.refused.items():
+        console.print(f"[yellow]not taken: {name}: {why}", highlight=False)
+
+
 def cmd_collect(course, args):
     from autograder.pipeline.collect import collect
     result = collect(course, args.assignment)
@@ -109,11 +171,21 @@ def cmd_autograde(course, args):
 
 
 def cmd_feedback(course, args):
-    from autograder.pipeline.feedback import feedback
-    from autograder.pipeline.readiness import require_autograded
-    require_autograded(course, args.assignment)
-    feedback(course, args.assignment)
-    console.print(f"feedback generated and released for {args.assignment}")
+    from autograder.pipeline.feedback import generate
+    hw = args.assignment
+    console.print(f"generating the feedback pages of {hw}", highlight=False)
+    pages = generate(course, hw, progress=lambda student, done, total: console.print(
+        f"  {student} ({done} of {total})", highlight=False))
+    folder = pages[0].parents[2] if pages else course.course_dir
+    console.print(f"generated {len(pages)} page(s) under {folder}; students see them once you run "
+                  f"`course release-feedback {hw}`", highlight=False)
+
+
+def cmd_release_feedback(course, args):
+    from autograder.pipeline.feedback import release
+    released = release(course, args.assignment, force=args.force)
+    console.print(f"released the feedback on {args.assignment} to {len(released)} student(s); they "
+                  f"fetch it with `course fetch-feedback {args.assignment}`", highlight=False)
 
 
 def cmd_export(course, args):
@@ -237,7 +309,8 @@ def cmd_demo(course, args):
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
-    p.add_argument("--config", default="course.yml", help="course configuration (default: course.yml)")
+    p.add_argument("--config", help="course configuration (default: course.yml; a student without "
+                   "one uses nbgrader's student configuration)")
     p.add_argument("--course-dir", help="override where course state lives")
     p.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -256,6 +329,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
     sp.add_argument("assignments", nargs="*", metavar="HW")
     sp.add_argument("--seed", type=int)
+    sp = add("status", cmd_status, "student: released homework, due dates, your submissions, "
+             "lateness, feedback and regrade answers")
+    sp.add_argument("assignment", metavar="HW", nargs="?", help="only this homework (default: all released)")
+    sp.add_argument("--student", help=STUDENT_HELP)
+    sp = add("regrade-request", cmd_regrade_request, "student: ask for one question to be graded again")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--question", required=True, help="the question's id, e.g. test_do (`course status` "
+                    "and your feedback page name them)")
+    sp.add_argument("--why", required=True, help="what you think was graded wrongly, and where to look")
+    sp.add_argument("--student", help=STUDENT_HELP)
+    sp = add("regrades", cmd_regrades, "TA: list, answer and resolve regrade requests, with an audit trail")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--id", type=int, metavar="N", help="the request to show or act on")
+    sp.add_argument("--reply", metavar="TEXT", help="your answer to the student (shown to them at once)")
+    sp.add_argument("--resolve", action="store_true", help="close the request (with --score: a new score)")
+    sp.add_argument("--score", type=float, help="the question's new score; resolves the request and "
+                    "sets it in the gradebook as a manual score")
+    sp.add_argument("--reopen", action="store_true", help="reopen a resolved request")
+    sp.add_argument("--history", action="store_true", help="print each request's audit trail "
+                    "(who, when, before, after)")
+    sp.add_argument("--by", metavar="NAME", help="who acts, for the audit trail (default: the logged-in user)")
     for name, func, help_ in [("fetch", cmd_fetch, "student: fetch released homework"),
                               ("submit", cmd_submit, "student: submit homework"),
                               ("fetch-feedback", cmd_fetch_feedback, "student: fetch your feedback")]:
@@ -273,7 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="grade on this Dask cluster, e.g. tcp://10.0.0.5:8786 (or course.yml `dask_scheduler`)")
     sp.add_argument("--regrade", action="store_true",
                     help="grade again even submissions already graded with the same checks")
-    add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
+    add("feedback", cmd_feedback, "TA: generate feedback pages (students cannot see them yet)").add_argument(
+        "assignment", metavar="HW", help="the homework whose autograded submissions get pages")
+    sp = add("release-feedback", cmd_release_feedback, "TA: release the generated feedback to the students")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--force", action="store_true", help="release even while manual grading is pending")
     sp = add("export", cmd_export, "TA: export grades as CSV (ours, or Canvas's gradebook import)")
     sp.add_argument("assignments", metavar="HW", nargs="+")
     sp.add_argument("--format", choices=["csv", "canvas"], default="csv",
@@ -317,7 +415,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s",
                         handlers=None if args.verbose else [logging.NullHandler()])
     try:
-        course = load_course(args.config, args.course_dir)
+        course = load_course(args.config or "course.yml", args.course_dir) \
+            if args.config or Path("course.yml").is_file() or args.command not in STUDENT_COMMANDS \
+            else None
         args.func(course, args)
     except CourseError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)

@@ -43,7 +43,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                            status=status, notes="; ".join(n for n in notes if n))
                 out.append(row)
                 continue
-            pending = []
+            pending, adjusted = [], []
             for q in questions:
                 grade = gb.find_grade(q, a.notebook_name, a.id, s.id)
                 if grade.auto_score is None and grade.manual_score is None:
@@ -51,6 +51,10 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                     row[q] = ""
                 else:
                     row[q] = round(grade.score, 4)
+                if None not in (grade.auto_score, grade.manual_score) \
+                        and abs(grade.auto_score - grade.manual_score) > 1e-9:
+                    adjusted.append(f"{q} adjusted by a TA from {grade.auto_score:g} to "
+                                    f"{grade.manual_score:g}")
             penalty = sub.late_submission_penalty or 0.0
             notes = ([report.get("stopped") or ""] + report.get("repairs", [])
                      + report.get("tampering", [])
@@ -60,6 +64,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
             if late > 0:
                 notes.append(f"late by {late / 3600:.1f} h" if late >= 3600
                              else f"late by {max(1, round(late / 60))} min")
+            notes += adjusted
             if pending:
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),

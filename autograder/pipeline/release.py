@@ -10,9 +10,13 @@ from nbgrader.api import Gradebook
 from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook, solution_lines
 from autograder.course.config import Course
-from autograder.course.state import source_notebook
+from autograder.course.state import released_notebook, source_notebook
 from autograder.errors import CourseError
+from autograder.nbcells import grade_id, is_test_cell
+from autograder.pipeline.listing import Stamp, publish, stamp_notebook
+from autograder.pipeline.regrade_request import open_folders
 from autograder.steps import nbconfig
+from autograder.steps.summary import question_labels
 
 
 def write_source(course: Course, assignment_id: str) -> None:
@@ -59,7 +63,19 @@ def generate(course: Course, assignment_id: str) -> None:
         for s in course.roster:
             gb.update_or_create_student(s.id, first_name=s.first_name, last_name=s.last_name,
                                         email=s.email)
+    stamp_release(course, a.id)
     verify_student_version(course, a.id)
+
+
+def stamp_release(course: Course, assignment_id: str) -> None:
+    """Write into the student version what validating it needs without course.yml."""
+    a = course.assignment(assignment_id)
+    path = released_notebook(course, a)
+    nb = nbformat.read(path, as_version=4)
+    tests = [grade_id(c) for c in nb.cells if is_test_cell(c)]
+    stamp_notebook(nb, Stamp(course.id, a.id, a.notebook_name, tests, a.cell_timeout,
+                             a.notebook_timeout, a.limits.to_dict()))
+    nbformat.write(nb, path)
 
 
 def release(course: Course, assignment_id: str) -> None:
@@ -71,5 +87,8 @@ def release(course: Course, assignment_id: str) -> None:
         shutil.rmtree(outbound)
     nbconfig.require_success(nbconfig.api(course, a).release_assignment(a.id), "release_assignment")
     nbconfig.tighten_exchange(course)
+    exchange = course.exchange / course.id
+    publish(exchange, a, question_labels(nbformat.read(source_notebook(course, a), as_version=4)))
+    open_folders(exchange)
 
 

@@ -198,7 +198,8 @@ def fetch_feedback(course: Course, assignment_id: str, student_id: str) -> list[
         raise CourseError(f"{student_id} has not submitted {a.id}, so there is no feedback to "
                           f"fetch; submit with `course submit {a.id} --student {student_id}`")
     not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
-                          f"TA has graded it and run `course feedback {a.id}`; try again later")
+                          f"TA has graded it and released it (`course release-feedback {a.id}`); "
+                          "try again later")
     if not (course.exchange / course.id / "feedback").is_dir():
         raise not_yet
     nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "FetchFeedback")),
