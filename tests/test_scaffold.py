@@ -80,6 +80,11 @@ def test_the_notebook_is_an_nbgrader_template_keyed_to_its_checks(clone):
 
 def test_release_then_check_solutions_gives_full_marks(clone):
     config = clone[0]
+    # the made-up due date is refused until the instructor has set a real one
+    line = error_line(*run(config, "release", HW))
+    assert "still the placeholder" in line and "course.yml:" in line
+    text = config.read_text()
+    config.write_text(text.replace("   # REPLACE: the deadline", "   # the deadline"))
     code, out = run(config, "release", HW)
     assert code == 0, out
     course = load_course(config)

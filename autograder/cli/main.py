@@ -19,7 +19,7 @@ STUDENT_COMMANDS = ("fetch", "submit", "validate", "fetch-feedback", "status", "
 def cmd_release(course, args):
     from autograder.pipeline.release import release
     for hw in args.assignments:
-        release(course, hw)
+        release(course, hw, progress=lambda text: console.print(text, highlight=False))
         console.print(f"released {hw}: student version checked (no solutions, no hidden checks)")
 
 
@@ -28,8 +28,10 @@ def cmd_check_solutions(course, args):
     ids = args.assignments or list(course.assignments)
     failures = 0
     for hw in ids:
-        with console.status(f"running the reference solution of {hw}"):
-            res = check_solution(course, hw, args.seed)
+        console.print(f"running the reference solution of {hw} in a sandbox (the notebook's "
+                      "imports come first, then each checked cell)", highlight=False)
+        res = check_solution(course, hw, args.seed, progress=lambda gid, done, total: console.print(
+            f"  {gid} ran ({done} of {total})", highlight=False))
         rows = [(r.grade_id, f"{r.points:g}/{r.max_points:g}", r.status, " ".join(r.messages))
                 for r in res.results]
         console.print(table(f"{hw} (seed {res.seed})", ["question", "points", "status", "messages"], rows))
@@ -42,11 +44,13 @@ def cmd_check_solutions(course, args):
 
 def cmd_fetch(course, args):
     from autograder.pipeline.student import fetch
-    console.print(f"fetched into {fetch(course, args.assignment, args.student)}")
+    console.print(f"fetched into {fetch(course, args.assignment, student_side(course, args).student)}")
 
 
 def cmd_validate(course, args):
     from autograder.pipeline.student import validate
+    console.print(f"running {args.notebook} in a sandbox with its visible checks; each result "
+                  "shows as its cell finishes (the notebook's imports run first)", highlight=False)
     with console.status(f"running {args.notebook} with its visible checks") as status:
         def progress(label, error, done, total):
             # each result is printed as soon as its cell has run
@@ -65,14 +69,14 @@ def cmd_validate(course, args):
 
 def cmd_submit(course, args):
     from autograder.pipeline.student import submit
-    receipt = submit(course, args.assignment, args.student)
+    receipt = submit(course, args.assignment, student_side(course, args).student)
     for line in receipt.lines():
         console.print(line, highlight=False)
 
 
 def cmd_fetch_feedback(course, args):
     from autograder.pipeline.student import fetch_feedback
-    for path in fetch_feedback(course, args.assignment, args.student):
+    for path in fetch_feedback(course, args.assignment, student_side(course, args).student):
         console.print(str(path))
 
 
@@ -190,9 +194,10 @@ def cmd_release_feedback(course, args):
 
 def cmd_export(course, args):
     from autograder.pipeline.export import export_canvas, export_csv
-    from autograder.pipeline.readiness import export_warnings, require_in_gradebook
+    from autograder.pipeline.readiness import export_warnings, require_autograded, require_in_gradebook
     for hw in args.assignments:
         require_in_gradebook(course, hw)
+        require_autograded(course, hw, "export")  # never an all-blank file
     warnings = [w for hw in args.assignments for w in export_warnings(course, hw)]
     if args.format == "canvas":
         path, more = export_canvas(course, args.assignments, args.output)
@@ -325,10 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("assignment", metavar="HW", help="the new homework's id (a Python identifier)")
     sp.add_argument("--title", help="its title (default: from the id)")
     add("release", cmd_release, "instructor: build, check and release homework").add_argument(
-        "assignments", nargs="+", metavar="HW")
+        "assignments", nargs="+", metavar="HW", help="the homework(s) to release, by their course.yml id")
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
-    sp.add_argument("assignments", nargs="*", metavar="HW")
-    sp.add_argument("--seed", type=int)
+    sp.add_argument("assignments", nargs="*", metavar="HW", help="the homework(s) to check (default: all)")
+    sp.add_argument("--seed", type=int, help="the grading seed (default: a fixed one per homework)")
     sp = add("status", cmd_status, "student: released homework, due dates, your submissions, "
              "lateness, feedback and regrade answers")
     sp.add_argument("assignment", metavar="HW", nargs="?", help="only this homework (default: all released)")
@@ -354,12 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
                               ("submit", cmd_submit, "student: submit homework"),
                               ("fetch-feedback", cmd_fetch_feedback, "student: fetch your feedback")]:
         sp = add(name, func, help_)
-        sp.add_argument("assignment", metavar="HW")
-        sp.add_argument("--student", required=True)
-    add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument("notebook")
-    add("collect", cmd_collect, "TA: collect submissions").add_argument("assignment", metavar="HW")
+        sp.add_argument("assignment", metavar="HW", help="the homework, by its id (`course status` lists them)")
+        sp.add_argument("--student", help=STUDENT_HELP)
+    add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument(
+        "notebook", help="the notebook file (a fetched homework, or any copy of it)")
+    add("collect", cmd_collect, "TA: collect submissions").add_argument(
+        "assignment", metavar="HW", help="the homework whose submissions to collect from the exchange")
     sp = add("autograde", cmd_autograde, "TA: autograde collected submissions (several HWs share one pool)")
-    sp.add_argument("assignments", metavar="HW", nargs="+")
+    sp.add_argument("assignments", metavar="HW", nargs="+", help="the homework(s) to grade")
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
     sp.add_argument("--workers", type=int, help="local grading processes (default: course.yml "
                     "`workers`, else one per CPU core; 0 = in this process)")
@@ -373,14 +380,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("assignment", metavar="HW", help="the homework")
     sp.add_argument("--force", action="store_true", help="release even while manual grading is pending")
     sp = add("export", cmd_export, "TA: export grades as CSV (ours, or Canvas's gradebook import)")
-    sp.add_argument("assignments", metavar="HW", nargs="+")
+    sp.add_argument("assignments", metavar="HW", nargs="+", help="the homework(s) to export")
     sp.add_argument("--format", choices=["csv", "canvas"], default="csv",
                     help="csv: one file per homework with per-question scores and status (default); "
                          "canvas: one file for Canvas's gradebook import, a column per homework")
-    sp.add_argument("--output")
-    add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument("assignment", metavar="HW")
+    sp.add_argument("--output", help="the file to write (default: <course_dir>/exports/HW.csv, "
+                    "or canvas_HW.csv)")
+    add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument(
+        "assignment", metavar="HW", help="the homework")
     sp = add("stats", cmd_stats, "TA: class statistics of one homework, printed and as a report")
-    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
     sp.add_argument("--output", help="report folder (default: <course_dir>/stats/HW)")
     sp.add_argument("--top", type=int, default=10, help="failure messages listed (default 10)")
     sp = add("similarity", cmd_similarity, "TA: pairs of submissions whose own answers are "
@@ -390,18 +399,19 @@ def build_parser() -> argparse.ArgumentParser:
                     "the other's that flags a pair (default 0.5)")
     sp.add_argument("--output", help="report folder (default: <course_dir>/similarity/HW)")
     sp = add("calibrate", cmd_calibrate, "instructor: measure false fails and detection of wrong answers")
-    sp.add_argument("assignment", metavar="HW")
-    sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds (showing "
+                    "a false-fail rate of A takes about 3/A of them)")
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
     write_docs = ("--write-docs", dict(action="store_true", help="record the result in the repo's "
                   "docs/calibration.md (default: <course_dir>/calibration/, a scratch copy)"))
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates")
-    sp.add_argument("--sims", type=int, default=4000)
+    sp.add_argument("--sims", type=int, default=4000, help="simulated correct samplers per gate")
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("formgrader", cmd_formgrader, "TA: write nbgrader_config.py and start formgrader "
              "(Jupyter Lab on 127.0.0.1) to grade written answers")
-    sp.add_argument("--port", type=int, default=8888)
+    sp.add_argument("--port", type=int, default=8888, help="the port Jupyter listens on (default 8888)")
     sp.add_argument("--write-only", action="store_true", help="only write the config and print the command")
     add("demo", cmd_demo, "release, simulate four students, grade, and print the gradebook").add_argument(
         "--dir", help="course state folder for the demo (default: demo-course/)")

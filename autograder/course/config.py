@@ -19,6 +19,7 @@ from autograder.checks.budget import DEFAULT_BUDGET
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
+DUE_PLACEHOLDER = "# REPLACE"  # `course new` marks the due date it makes up; release refuses it
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
 _INT = {"type": "integer", "minimum": 1}
 
@@ -193,6 +194,7 @@ class Assignment:
     limits: Limits = Limits()  # the sandbox each submission's kernel runs in
     extensions: dict[str, timedelta] = field(default_factory=dict)  # student -> extra time
     canvas_column: str = ""  # the assignment's column header in Canvas (default: title)
+    due_placeholder: str = ""  # "course.yml:LINE" while the due date is still `course new`'s placeholder
 
     @property
     def notebook_name(self) -> str:
@@ -381,6 +383,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
         raise _schema_error(errors[0], root_node, source)
 
     base = source.parent
+    lines = text.splitlines()
     cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
     cdir = cdir.resolve()
     exchange = data.get("exchange")
@@ -402,6 +405,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
         due = _parse_due(a["due"], where("due"))
+        due_line = lines[_line_of(root_node, ["assignments", i, "due"]) - 1]
         assignments[a["id"]] = Assignment(
             id=a["id"], title=a["title"],
             notebook=(base / a["notebook"]).resolve(),
@@ -419,6 +423,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             limits=limits,
             extensions=_extensions(a, due, where),
             canvas_column=a.get("canvas_column", ""),
+            due_placeholder=where("due") if DUE_PLACEHOLDER in due_line else "",
         )
 
     roster = _read_roster(data, base, source, root_node)

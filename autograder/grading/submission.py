@@ -28,13 +28,14 @@ def read_data(files) -> dict[str, bytes]:
 
 
 def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
-            trusted: bool = False) -> tuple[RunOutcome, Context]:
-    """Run `nb` in place in a fresh sandbox holding only `data_files`."""
+            trusted: bool = False, on_cell=None) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only `data_files`;
+    `on_cell(index, cell)` after each code cell has run (progress)."""
     ctx = hw.context(seed, a.false_fail_budget)
     outcome = execute_sandboxed(nb, seed=seed, extraction=extraction_for(hw, ctx),
                                 data=read_data(data_files), cell_timeout=a.cell_timeout,
                                 notebook_timeout=a.notebook_timeout, limits=a.limits,
-                                trusted=trusted)
+                                trusted=trusted, on_cell=on_cell)
     return outcome, ctx
 
 
@@ -89,8 +90,8 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
     return results
 
 
-def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
-                   trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
+def grade_notebook(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = True,
+                   on_cell=None) -> tuple[RunOutcome, list[QuestionResult]]:
     """Execute and score; reference and test runs are trusted (shared compile cache)."""
-    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted)
+    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted, on_cell=on_cell)
     return outcome, score(hw, nb, outcome, ctx)

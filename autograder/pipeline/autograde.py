@@ -159,7 +159,8 @@ def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSub
     report["fingerprint"] = fp
     report["record_seconds"] = round(time.monotonic() - began, 2)
     write_report(course, a.id, student_id, report)
-    return GradedSubmission(student_id, report["status"], report.get("stopped") or "")
+    return GradedSubmission(student_id, report["status"],
+                            report.get("stopped") or "; ".join(report.get("errors", [])))
 
 
 def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,

@@ -14,12 +14,13 @@ from autograder.course.state import submitted_students
 from autograder.errors import CourseError
 from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
-from autograder.pipeline.readiness import require_in_gradebook
+from autograder.pipeline.readiness import require_in_gradebook, require_questions_as_released
 
 
 def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
     a = course.assignment(assignment_id)
     require_in_gradebook(course, a.id)
+    require_questions_as_released(course, a.id)
     questions = list(a.questions)
     header = ["student_id", *questions, "total", "max_total", "late_penalty", "final",
               "status", "notes"]
@@ -39,7 +40,8 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                     "not_graded" if sub or s.id in collected
                     else "refused" if s.id in refused else "missing")
                 notes = [(report or {}).get("stopped") or "", refused.get(s.id, "")]
-                row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
+                # no grade yet: blank, never a 0.0 that reads as one (the status says why)
+                row.update({q: "" for q in questions}, total="", late_penalty="", final="",
                            status=status, notes="; ".join(n for n in notes if n))
                 out.append(row)
                 continue
@@ -56,7 +58,7 @@ def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
                     adjusted.append(f"{q} adjusted by a TA from {grade.auto_score:g} to "
                                     f"{grade.manual_score:g}")
             penalty = sub.late_submission_penalty or 0.0
-            notes = ([report.get("stopped") or ""] + report.get("repairs", [])
+            notes = ([report.get("stopped") or ""] + report.get("errors", []) + report.get("repairs", [])
                      + report.get("tampering", [])
                      + [f"review: {r}" for r in report.get("review", [])]
                      + [refused.get(s.id, "")])
@@ -89,7 +91,7 @@ def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> 
 # Canvas's gradebook import (docs/export.md): these five identity columns, one
 # column per assignment named as in Canvas, and a "Points Possible" row first.
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-GRADED = ("ok", "incomplete")
+GRADED = ("ok", "errors", "incomplete")  # statuses whose scores are grades
 
 
 def canvas_name(s: Student) -> str:

@@ -9,7 +9,7 @@ from nbgrader.api import Gradebook
 
 from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook, solution_lines
-from autograder.course.config import Course
+from autograder.course.config import DUE_PLACEHOLDER, Course
 from autograder.course.state import released_notebook, source_notebook
 from autograder.errors import CourseError
 from autograder.nbcells import grade_id, is_test_cell
@@ -78,10 +78,18 @@ def stamp_release(course: Course, assignment_id: str) -> None:
     nbformat.write(nb, path)
 
 
-def release(course: Course, assignment_id: str) -> None:
-    """generate_assignment, verify, then release_assignment to the exchange."""
+def release(course: Course, assignment_id: str, progress=None) -> None:
+    """generate_assignment, verify, then release_assignment to the exchange.
+    `progress(text)` is told each step as it starts."""
     a = course.assignment(assignment_id)
+    if a.due_placeholder:
+        raise CourseError(f"{a.due_placeholder}: the due date of {a.id} is still the placeholder "
+                          f"`course new` wrote (marked {DUE_PLACEHOLDER}); set the real deadline, "
+                          "delete that comment, then release")
+    say = progress or (lambda text: None)
+    say(f"building the student version of {a.id} with nbgrader and checking it")
     generate(course, a.id)
+    say(f"releasing {a.id} to the exchange")
     outbound = course.exchange / course.id / "outbound" / a.id
     if outbound.exists():  # re-release replaces the old student version
         shutil.rmtree(outbound)

@@ -17,9 +17,7 @@ from pathlib import Path
 
 from autograder.course.config import Course
 from autograder.grading.report import read_report
-from autograder.pipeline.export import rows
-
-GRADED = ("ok", "incomplete")  # statuses whose scores are grades (a "+manual" suffix too)
+from autograder.pipeline.export import GRADED, rows  # a "+manual" suffix on a status too
 _FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?")
 
 

@@ -187,8 +187,9 @@ class WriteGradingReport(CoursePreprocessor):
         outcome: RunOutcome = info["outcome"]
         results: list[QuestionResult] = info["results"]
         problems = [r.status for r in results if r.status != "graded"]
+        errors = code_errors(nb)
         status = ("incomplete" if outcome.stopped else "tampering" if outcome.forged
-                  else problems[0] if problems else "ok")
+                  else problems[0] if problems else "errors" if errors else "ok")
         course_meta = nb.metadata.get("course", {})
         review = outcome.notes + review_signs(nb)
         report = {
@@ -204,6 +205,7 @@ class WriteGradingReport(CoursePreprocessor):
             "repairs": course_meta.get("repairs", []),
             "tampering": course_meta.get("tampering", []),
             "review": review,  # flagged for a TA; costs no points
+            "errors": errors,  # the student's own cells that raised (status "errors", still graded)
             "questions": [r.to_dict() for r in results],
         }
         write_report(self.course, report["assignment"], report["student"], report)
@@ -226,6 +228,22 @@ class WriteGradingReport(CoursePreprocessor):
             notebook.flagged = status != "ok" or bool(review)
             gb.db.commit()
         return nb, resources
+
+
+def code_errors(nb) -> list[str]:
+    """The student's cells (not test cells) that raised, as "cell N (id) raised
+    Name: value" lines: graded as they are, but the TA should know."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or is_test_cell(cell):
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                where = f"cell {i + 1}" + (f" ({grade_id(cell)})" if grade_id(cell) else "")
+                value = " ".join(str(o.get("evalue", "")).split())[:120]
+                out.append(f"{where} raised {o.get('ename', 'an error')}" + (f": {value}" if value else ""))
+                break
+    return out
 
 
 class CourseLatePolicy(LateSubmissionPlugin):
