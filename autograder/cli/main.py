@@ -13,7 +13,8 @@ from autograder.errors import CourseError
 STUDENT_HELP = ("the student (default: you, the logged-in user; another student's id only "
                 "for the instructor)")
 # commands a student runs: without course.yml they read nbgrader's student configuration
-STUDENT_COMMANDS = ("fetch", "submit", "validate", "fetch-feedback", "status", "regrade-request")
+STUDENT_COMMANDS = ("fetch", "submit", "validate", "fetch-feedback", "status", "list",
+                    "regrade-request")
 
 # ---------------------------------------------------------------- commands
 def cmd_release(course, args):
@@ -43,8 +44,8 @@ def cmd_check_solutions(course, args):
 
 
 def cmd_fetch(course, args):
-    from autograder.pipeline.student import fetch
-    console.print(f"fetched into {fetch(course, args.assignment, student_side(course, args).student)}")
+    from autograder.pipeline.student import fetch_as
+    console.print(f"fetched into {fetch_as(student_side(course, args), args.assignment)}")
 
 
 def cmd_validate(course, args):
@@ -68,15 +69,15 @@ def cmd_validate(course, args):
 
 
 def cmd_submit(course, args):
-    from autograder.pipeline.student import submit
-    receipt = submit(course, args.assignment, student_side(course, args).student)
+    from autograder.pipeline.student import submit_as
+    receipt = submit_as(student_side(course, args), args.assignment)
     for line in receipt.lines():
         console.print(line, highlight=False)
 
 
 def cmd_fetch_feedback(course, args):
-    from autograder.pipeline.student import fetch_feedback
-    for path in fetch_feedback(course, args.assignment, student_side(course, args).student):
+    from autograder.pipeline.student import fetch_feedback_as
+    for path in fetch_feedback_as(student_side(course, args), args.assignment):
         console.print(str(path))
 
 
@@ -135,6 +136,17 @@ def cmd_regrades(course, args):
                               f"{e.before or '-'} -> {e.after}", highlight=False)
     for name, why in book.refused.items():
         console.print(f"[yellow]not taken: {name}: {why}", highlight=False)
+
+
+def cmd_student_config(course, args):
+    from autograder.steps.student_side import config_file
+    text = config_file(course)
+    if not args.output:
+        console.print(text, highlight=False, markup=False, end="")
+        return
+    Path(args.output).write_text(text)
+    console.print(f"wrote {args.output}: students' `course` commands and nbgrader's assignment "
+                  "list read it (docs/students.md)", highlight=False)
 
 
 def cmd_collect(course, args):
@@ -320,8 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name, func, help_):
-        sp = sub.add_parser(name, help=help_)
+    def add(name, func, help_, aliases=()):
+        sp = sub.add_parser(name, help=help_, aliases=list(aliases))
         sp.set_defaults(func=func)
         return sp
 
@@ -334,8 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
     sp.add_argument("assignments", nargs="*", metavar="HW", help="the homework(s) to check (default: all)")
     sp.add_argument("--seed", type=int, help="the grading seed (default: a fixed one per homework)")
+    sp = add("student-config", cmd_student_config, "instructor: the nbgrader_config.py students need "
+             "on a shared machine or hub (exchange, course id)")
+    sp.add_argument("--output", help="write it to this file (default: print it)")
     sp = add("status", cmd_status, "student: released homework, due dates, your submissions, "
-             "lateness, feedback and regrade answers")
+             "lateness, feedback and regrade answers", aliases=["list"])
     sp.add_argument("assignment", metavar="HW", nargs="?", help="only this homework (default: all released)")
     sp.add_argument("--student", help=STUDENT_HELP)
     sp = add("regrade-request", cmd_regrade_request, "student: ask for one question to be graded again")

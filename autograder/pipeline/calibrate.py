@@ -219,7 +219,7 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     cal = Calibration(a.id, a.title, runs, wrong_runs, a.false_fail_budget, hw.total_checks)
     note = runs_note(runs, a.false_fail_budget)
     if note:
-        console.print(note, highlight=False)
+        console.print(note, highlight=False, soft_wrap=True)
     with Progress(disable=not show_progress) as progress:
         base = _reference_runs(course, a, hw, cal, progress)
         _detection(a, hw, cal, base, progress)

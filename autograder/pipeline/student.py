@@ -1,4 +1,13 @@
-"""Student: fetch, validate (visible checks only), submit, fetch feedback."""
+"""Student: fetch, validate (visible checks only), submit, fetch feedback.
+
+Each step works from a StudentSide (steps/student_side.py): on the instructor's
+machine each student's folder lies in the course folder and course.yml knows
+their extension; on a student's own account nbgrader's student configuration
+names the exchange, the student is the logged-in user, and what the course
+publishes (pipeline/listing.py) tells the rest. Validation needs only the
+notebook: the released notebook carries its assignment and its visible checks,
+so any copy of it, under any name, can be validated anywhere.
+"""
 from __future__ import annotations
 
 import json
@@ -7,33 +16,50 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeFactory
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
-from autograder.course.config import Course
+from autograder.course.config import Course, Limits
 from autograder.course.late import Lateness, lateness
 from autograder.engine.execution import execute_sandboxed
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
 from autograder.nbcells import grade_id, is_test_cell, meta
-from autograder.pipeline.readiness import require_released
+from autograder.pipeline.listing import Listed, listed_assignment, read_stamp
 from autograder.steps import nbconfig
+from autograder.steps.student_side import StudentSide, for_course
 
 
-def _exchange_app(course: Course, assignment_id: str, student_id: str, kind: str):
-    course.student(student_id)  # unknown students are refused before anything moves
-    a = course.assignment(assignment_id)
-    api = nbconfig.api(course, a, student_id)
-    return getattr(api.exchange, kind)(coursedir=api.coursedir, authenticator=api.authenticator,
-                                       parent=api)
+def _exchange_app(side: StudentSide, assignment_id: str, kind: str):
+    cfg = side.exchange_config(assignment_id)
+    coursedir = CourseDirectory(config=cfg)
+    return getattr(ExchangeFactory(config=cfg), kind)(
+        coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
+
+
+def require_released_to(side: StudentSide, assignment_id: str) -> Listed:
+    """The assignment as the course published it; refused before its release."""
+    if side.course is not None:
+        side.course.assignment(assignment_id)  # an id course.yml does not know: say so
+    if not (side.course_exchange / "outbound" / assignment_id).is_dir():
+        raise CourseError(f"assignment '{assignment_id}' has not been released yet "
+                          f"(the instructor releases it with `course release {assignment_id}`)")
+    return listed_assignment(side.course_exchange, assignment_id)
 
 
 def fetch(course: Course, assignment_id: str, student_id: str) -> Path:
-    require_released(course, assignment_id)
-    dest = nbconfig.student_workspace(course, student_id) / assignment_id
+    return fetch_as(for_course(course, student_id), assignment_id)
+
+
+def fetch_as(side: StudentSide, assignment_id: str) -> Path:
+    require_released_to(side, assignment_id)
+    dest = side.assignment_folder(assignment_id)
     if dest.exists():
         return dest  # never overwrite a student's work in progress
-    nbconfig.require_success(capture_log(_exchange_app(course, assignment_id, student_id, "FetchAssignment")),
-              "fetch_assignment")
+    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "FetchAssignment")),
+                             "fetch_assignment")
     return dest
 
 
@@ -51,7 +77,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
 
 
-def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
+def tampered_cells(nb, test_cells: list[str]) -> list[str]:
     """Test cells changed (by nbgrader checksum) or deleted relative to the release."""
     problems = []
     for cell in nb.cells:
@@ -59,14 +85,41 @@ def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
         if (m.get("locked") or is_test_cell(cell)) and "checksum" in m \
                 and compute_checksum(cell) != m["checksum"]:
             problems.append(f"cell `{grade_id(cell)}` was changed")
-    released = course.exchange / course.id / "outbound" / assignment_id
-    a = course.assignment(assignment_id)
-    if (released / f"{a.notebook_name}.ipynb").is_file():
-        ref = nbformat.read(released / f"{a.notebook_name}.ipynb", as_version=4)
-        have = {grade_id(c) for c in nb.cells}
-        problems += [f"test cell `{grade_id(c)}` was deleted" for c in ref.cells
-                     if is_test_cell(c) and grade_id(c) not in have]
+    have = {grade_id(c) for c in nb.cells}
+    problems += [f"test cell `{gid}` was deleted" for gid in test_cells if gid not in have]
     return problems
+
+
+@dataclass(frozen=True)
+class Run:
+    """How to run a notebook for validation: its assignment, test cells and limits."""
+    assignment: str
+    test_cells: list[str]
+    cell_timeout: int
+    notebook_timeout: int
+    limits: Limits
+
+
+def _how_to_run(nb, notebook: Path, course: Course | None) -> Run:
+    """From the notebook's own stamp (written at release), else, on the instructor's
+    side, from course.yml by the notebook's name."""
+    stamp = read_stamp(nb)
+    if stamp is not None:
+        known = set(Limits.__dataclass_fields__)
+        return Run(stamp.assignment, list(stamp.test_cells), stamp.cell_timeout,
+                   stamp.notebook_timeout, Limits(**{k: v for k, v in stamp.limits.items() if k in known}))
+    matches = [a for a in course.assignments.values() if a.notebook_name == notebook.stem] \
+        if course is not None else []
+    if not matches:
+        raise CourseError(f"{notebook.name} does not say which assignment it is (its release "
+                          "stamp is missing: it was not fetched from this course, or was saved by "
+                          "a tool that drops notebook metadata); fetch the assignment again and "
+                          "copy your answers into the fresh notebook")
+    a = matches[0]
+    released = course.exchange / course.id / "outbound" / a.id / f"{a.notebook_name}.ipynb"
+    tests = [grade_id(c) for c in nbformat.read(released, as_version=4).cells
+             if is_test_cell(c)] if released.is_file() else []
+    return Run(a.id, tests, a.cell_timeout, a.notebook_timeout, a.limits)
 
 
 @dataclass
@@ -87,18 +140,16 @@ def _error_text(cell) -> str | None:
     return None
 
 
-def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Validation:
+def validate(course: Course | None, notebook: Path, seed: int = 0, progress=None) -> Validation:
     """Run the notebook with its visible checks. A stderr warning is not a failure;
     only errors are. Hidden checks are not run and nothing is revealed about them.
-    `progress(label, error_or_None, done, total)` is called as each test cell
-    (and each other cell that fails) has run, while the notebook still runs."""
+    `course` may be None: the notebook says what it is. `progress(label,
+    error_or_None, done, total)` is called as each test cell (and each other cell
+    that fails) has run, while the notebook still runs."""
     notebook = Path(notebook).resolve()
     nb = read_notebook(notebook)
-    matches = [a for a in course.assignments.values() if a.notebook_name == notebook.stem]
-    if not matches:
-        raise CourseError(f"{notebook.name} is not a notebook of any assignment in course.yml")
-    a = matches[0]
-    report = Validation(problems=tampered_cells(course, a.id, nb))
+    how = _how_to_run(nb, notebook, course)
+    report = Validation(problems=tampered_cells(nb, how.test_cells))
     data = read_data(f for f in notebook.parent.iterdir() if f.is_file() and f.suffix != ".ipynb")
     total = sum(1 for c in nb.cells if c.cell_type == "code" and is_test_cell(c))
     done = [0]  # test cells run so far
@@ -117,8 +168,8 @@ def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Va
             progress(label, err, done[0], total)
 
     outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
-                                cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
-                                limits=a.limits, on_cell=on_cell)
+                                cell_timeout=how.cell_timeout, notebook_timeout=how.notebook_timeout,
+                                limits=how.limits, on_cell=on_cell)
     if outcome.stopped:
         report.problems.append(f"execution stopped: {outcome.stopped}")
     return report
@@ -144,12 +195,12 @@ class Receipt:
         return out
 
 
-def _submissions(course: Course, assignment_id: str, student_id: str) -> dict[str, datetime]:
+def _submissions(side: StudentSide, assignment_id: str) -> dict[str, datetime]:
     """{folder: time} of this student's earlier submissions, from their own
     nbgrader cache (the exchange's inbound folder is not readable by students)."""
-    cache = nbconfig.student_workspace(course, student_id) / ".nbgrader-cache" / course.id
     out = {}
-    for folder in cache.glob(f"{student_id}+{assignment_id}+*") if cache.is_dir() else []:
+    cache = side.submissions
+    for folder in cache.glob(f"{side.student}+{assignment_id}+*") if cache.is_dir() else []:
         try:
             when = parse_utc((folder / "timestamp.txt").read_text().strip())
             out[folder.name] = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -158,53 +209,66 @@ def _submissions(course: Course, assignment_id: str, student_id: str) -> dict[st
     return out
 
 
+def _lateness(side: StudentSide, listed: Listed, when: datetime) -> Lateness:
+    """By course.yml (with the student's extension) on the instructor's side, else
+    by the published due date and policy."""
+    if side.course is not None:
+        return lateness(side.course.assignment(listed.id), side.student, when)
+    seconds = (when - listed.due_at).total_seconds()
+    return Lateness(listed.due_at, when, False, seconds, listed.policy.days_late(seconds),
+                    listed.policy.penalty_fraction(seconds), listed.policy.describe())
+
+
 def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
-    a = course.assignment(assignment_id)
-    course.student(student_id)
-    require_released(course, a.id)
-    folder = nbconfig.student_workspace(course, student_id) / a.id
-    path = folder / f"{a.notebook_name}.ipynb"
+    return submit_as(for_course(course, student_id), assignment_id)
+
+
+def submit_as(side: StudentSide, assignment_id: str) -> Receipt:
+    listed = require_released_to(side, assignment_id)
+    folder = side.assignment_folder(assignment_id)
+    path = folder / f"{listed.notebook}.ipynb"
+    again = f"`course fetch {assignment_id}" + (f" --student {side.student}`" if side.course else "`")
     if not folder.is_dir():
-        raise CourseError(f"you have not fetched {a.id} yet (there is no {folder}); run "
-                          f"`course fetch {a.id} --student {student_id}`, answer in "
-                          f"{a.notebook_name}.ipynb there, then submit")
+        raise CourseError(f"you have not fetched {assignment_id} yet (there is no {folder}); run "
+                          f"{again}, answer in {listed.notebook}.ipynb there, then submit")
     if not path.is_file():
         others = sorted(p.name for p in folder.glob("*.ipynb"))
         hint = (f"found: {', '.join(others)}; rename yours to {path.name}" if others
-                else f"no notebook is there; for a fresh copy, rename that folder and run "
-                     f"`course fetch {a.id} --student {student_id}`")
-        raise CourseError(f"{a.id} expects {path.name} in {folder} ({hint})")
+                else f"no notebook is there; for a fresh copy, rename that folder and run {again}")
+        raise CourseError(f"{assignment_id} expects {path.name} in {folder} ({hint})")
     read_notebook(path)  # refuse a damaged notebook while the student can still fix it
-    before = _submissions(course, a.id, student_id)
-    nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "Submit")), "submit")
-    after = _submissions(course, a.id, student_id)
+    before = _submissions(side, assignment_id)
+    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "Submit")), "submit")
+    after = _submissions(side, assignment_id)
     new = [after[k] for k in after if k not in before] or list(after.values())
     when = max(new) if new else datetime.now(timezone.utc)
     earlier = [t for t in before.values() if t < when]
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                    if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
-    return Receipt(a.id, student_id, files, when, max(earlier) if earlier else None,
-                   lateness(a, student_id, when))
+    return Receipt(assignment_id, side.student, files, when, max(earlier) if earlier else None,
+                   _lateness(side, listed, when))
 
 
 def fetch_feedback(course: Course, assignment_id: str, student_id: str) -> list[Path]:
+    return fetch_feedback_as(for_course(course, student_id), assignment_id)
+
+
+def fetch_feedback_as(side: StudentSide, assignment_id: str) -> list[Path]:
     """Fetch this student's feedback only: their private cache holds only their
     own submissions, which is what nbgrader matches feedback against."""
-    a = course.assignment(assignment_id)
-    course.student(student_id)
-    require_released(course, a.id)
-    if not _submissions(course, a.id, student_id):
-        raise CourseError(f"{student_id} has not submitted {a.id}, so there is no feedback to "
-                          f"fetch; submit with `course submit {a.id} --student {student_id}`")
-    not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
-                          f"TA has graded it and released it (`course release-feedback {a.id}`); "
-                          "try again later")
-    if not (course.exchange / course.id / "feedback").is_dir():
+    require_released_to(side, assignment_id)
+    if not _submissions(side, assignment_id):
+        raise CourseError(f"{side.student} has not submitted {assignment_id}, so there is no "
+                          f"feedback to fetch; submit with `course submit {assignment_id}`")
+    not_yet = CourseError(f"no feedback on {assignment_id} for {side.student} yet: it appears once "
+                          f"your TA has graded it and released it (`course release-feedback "
+                          f"{assignment_id}`); try again later")
+    if not (side.course_exchange / "feedback").is_dir():
         raise not_yet
-    nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "FetchFeedback")),
-              "fetch_feedback")
-    folder = nbconfig.student_workspace(course, student_id) / a.id / "feedback"
+    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "FetchFeedback")),
+                             "fetch_feedback")
+    folder = side.assignment_folder(assignment_id) / "feedback"
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet

@@ -8,7 +8,6 @@ extension counts too, and the feedback page always has the final word.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -49,11 +48,7 @@ class AssignmentStatus:
 
 def _submissions(side: StudentSide) -> dict[str, list[dict]]:
     """{assignment: nbgrader's list entries of this student's cached submissions}."""
-    cfg = copy.deepcopy(side.config)
-    cfg.CourseDirectory.course_id = side.course_id
-    cfg.CourseDirectory.student_id = side.student
-    cfg.Exchange.assignment_dir = str(side.workspace)
-    cfg.Exchange.cache = str(side.cache)
+    cfg = side.exchange_config()
     cfg.ExchangeList.cached = True
     coursedir = CourseDirectory(config=cfg)
     lister = ExchangeList(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)

@@ -11,6 +11,7 @@ whoever runs with course.yml and owns the course folder (or root).
 """
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ class StudentSide:
 
     def assignment_folder(self, assignment_id: str) -> Path:
         return self.workspace / assignment_id
+
+    def exchange_config(self, assignment_id: str | None = None) -> Config:
+        """nbgrader's configuration for this student's exchange steps (fetch,
+        submit, list, fetch feedback), with their folders and id."""
+        cfg = copy.deepcopy(self.config)
+        cfg.CourseDirectory.course_id = self.course_id
+        cfg.CourseDirectory.student_id = self.student
+        if assignment_id is not None:
+            cfg.CourseDirectory.assignment_id = assignment_id
+        cfg.Exchange.root = str(self.exchange)
+        cfg.Exchange.assignment_dir = str(self.workspace)
+        cfg.Exchange.cache = str(self.cache)
+        return cfg
 
 
 def logged_in_user(config: Config | None = None) -> str:
@@ -111,3 +125,23 @@ def from_nbgrader_config(student: str | None = None) -> StudentSide:
     cfg.CourseDirectory.student_id = me
     return StudentSide(str(course_id), Path(root), me, Path(exchange.assignment_dir).resolve(),
                        Path(exchange.cache).resolve(), cfg)
+
+
+def config_file(course: Course) -> str:
+    """The student configuration of this course, as Python for nbgrader_config.py
+    (`course student-config`): what the student's `course` commands and nbgrader's
+    own assignment list both read. It names no student: each is the logged-in user."""
+    base = nbconfig.nbgrader_config(course)
+    size = base.CourseDirectory.max_dir_size
+    return (f"# nbgrader's student configuration for the course {course.id}, written by\n"
+            "# `course student-config` (docs/students.md). Put it where every student's\n"
+            "# Jupyter and `course` find it: /etc/jupyter/nbgrader_config.py on the hub image\n"
+            "# or a shared machine, or each student's ~/.jupyter/nbgrader_config.py.\n"
+            "c = get_config()  # noqa: F821 (defined by Jupyter's config loader)\n"
+            f"c.CourseDirectory.course_id = {course.id!r}\n"
+            f"c.Exchange.root = {str(course.exchange)!r}\n"
+            f"c.Exchange.timezone = {base.Exchange.timezone!r}\n"
+            f"c.Exchange.timestamp_format = {base.Exchange.timestamp_format!r}\n"
+            "# the course's submission size limit (course.yml submission_mb), in kB of 1000 bytes\n"
+            f"c.CourseDirectory.max_dir_size = c.CourseDirectory.max_file_size = {size}\n")
+
