@@ -96,6 +96,7 @@ def test_release_then_check_solutions_gives_full_marks(clone):
     code, out = run(config, "check-solutions", HW)
     assert code == 0, out
     assert "3/3" in out and "✘" not in out
+    assert "test_p_y_do ran (1 of 1)" in out   # progress while the notebook runs
 
 
 def test_the_other_correct_method_gets_full_marks(clone):

@@ -249,7 +249,9 @@ def test_nbgraders_lab_assignment_list_fetches_validates_and_submits_to_our_coll
 
 def test_feedback_generated_is_not_fetchable_until_released(term):
     tmp, config, course, out = term
-    assert "students see them once you run `course release-feedback" in ok(out["generate"])
+    generated = ok(out["generate"])
+    assert "students see them once you run `course release-feedback" in generated
+    assert "  alice (1 of 3)" in generated and "  erin (3 of 3)" in generated  # progress
     page = course.course_dir / "feedback" / "alice" / HW / f"{HW}.html"
     assert page.is_file()  # the TA can open it
     line = error_line(*out["fetch_generated"])

@@ -94,7 +94,8 @@ def cmd_status(course, args):
     found = status(side, args.assignment)
     console.print(f"{side.student} in {side.course_id}:", highlight=False)
     if not found:
-        console.print(f"  {args.assignment or 'nothing'} is not released yet", highlight=False)
+        console.print(f"  {args.assignment} is not released yet" if args.assignment
+                      else "  nothing is released yet", highlight=False)
     for st in found:
         for line in st.lines():
             console.print(line, highlight=False)
