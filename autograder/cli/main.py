@@ -191,11 +191,13 @@ def cmd_feedback(course, args):
     from autograder.pipeline.feedback import generate
     hw = args.assignment
     console.print(f"generating the feedback pages of {hw}", highlight=False)
-    pages = generate(course, hw, progress=lambda student, done, total: console.print(
-        f"  {student} ({done} of {total})", highlight=False))
-    folder = pages[0].parents[2] if pages else course.course_dir
-    console.print(f"generated {len(pages)} page(s) under {folder}; students see them once you run "
-                  f"`course release-feedback {hw}`", highlight=False)
+    done = generate(course, hw, progress=lambda student, n, total: console.print(
+        f"  {student} ({n} of {total})", highlight=False))
+    for student, why in done.failed.items():
+        console.print(f"[yellow]{student}: no page: {why}", highlight=False)
+    folder = done.pages[0].parents[2] if done.pages else course.course_dir
+    console.print(f"generated {len(done.pages)} page(s) under {folder}; students see them once you "
+                  f"run `course release-feedback {hw}`", highlight=False)
 
 
 def cmd_release_feedback(course, args):

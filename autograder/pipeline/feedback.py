@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -23,7 +24,7 @@ from autograder.course.config import Assignment, Course
 from autograder.course.state import graded_students
 from autograder.errors import CourseError
 from autograder.pipeline.readiness import require_autograded
-from autograder.pipeline.regrades import load_book
+from autograder.pipeline.regrades import sync
 from autograder.steps import nbconfig
 
 # what nbgrader's release_feedback reads next to the HTML (never released itself)
@@ -38,7 +39,7 @@ def regrade_lines(course: Course, assignment_id: str) -> dict[str, dict[str, dic
     """{student: {question: {"line": their latest regrade request on it, as one line,
     "answer": the TA's answer once resolved}}}, for preprocessors.SummariseFeedback."""
     out: dict = {}
-    for r in load_book(course, assignment_id).requests:
+    for r in sync(course, assignment_id).requests:  # requests filed since the TA last looked too
         line = f"#{r.number}, {r.status}" + (f", {r.outcome}" if r.status == "resolved" else "")
         out.setdefault(r.student, {})[r.question] = {
             "line": line + (f". Your TA: {r.answer}" if r.answer else "."),
@@ -46,20 +47,34 @@ def regrade_lines(course: Course, assignment_id: str) -> dict[str, dict[str, dic
     return out
 
 
-def generate(course: Course, assignment_id: str, progress=None) -> list[Path]:
-    """Generate each autograded student's page (not yet visible to students).
+@dataclass
+class Generated:
+    pages: list[Path] = field(default_factory=list)        # one per student, in the course folder
+    failed: dict[str, str] = field(default_factory=dict)   # student -> why their page is missing
+
+
+def generate(course: Course, assignment_id: str, progress=None) -> Generated:
+    """Generate the page of each student whose notebook was graded (not yet visible
+    to students); one student's failure is noted and the others go on.
     `progress(student, done, total)` is called as each page is written."""
     a = course.assignment(assignment_id)
     require_autograded(course, a.id)
     api = nbconfig.api(course, a)
     api.config.SummariseFeedback.regrades = regrade_lines(course, a.id)
-    students = graded_students(course, a.id)
+    # a submission that could not be graded (damaged, misfiled) has a report but no notebook
+    students = [s for s in graded_students(course, a.id)
+                if (course.course_dir / "autograded" / s / a.id / f"{a.notebook_name}.ipynb").is_file()]
+    out = Generated()
     for i, student in enumerate(students):
-        nbconfig.require_success(api.generate_feedback(a.id, student_id=student), "generate_feedback")
+        try:
+            nbconfig.require_success(api.generate_feedback(a.id, student_id=student), "generate_feedback")
+        except CourseError as exc:
+            out.failed[student] = str(exc)
         if progress is not None:
             progress(student, i + 1, len(students))
     keep_own_feedback(course, a)
-    return [p for s in students if (p := feedback_page(course, a, s)).is_file()]
+    out.pages = [p for s in students if (p := feedback_page(course, a, s)).is_file()]
+    return out
 
 
 def pending_manual(course: Course, a: Assignment) -> dict[str, list[str]]:

@@ -164,12 +164,13 @@ def _side(answers: Answers, kind: str, slices: np.ndarray, share: float) -> Side
     covered = np.zeros(len(text) + 1, dtype=bool)
     for start, end in zip(*slices) if len(slices) and len(slices[0]) else []:
         covered[int(start):int(end)] = True
+    visible = ~np.isin(np.frombuffer(text.encode("utf-32-le"), dtype="<u4"), (9, 10, 13, 32))
     cells = []
     for start, end, label in answers.spans[kind]:
         lines, pos = [], start
         for raw in text[start:end].split("\n"):
-            visible = [j for j in range(pos, pos + len(raw)) if not text[j].isspace()]
-            shared = bool(visible) and covered[visible].mean() >= 0.5
+            mask = visible[pos:pos + len(raw)]
+            shared = bool(mask.any()) and covered[pos:pos + len(raw)][mask].mean() >= 0.5
             lines.append(Line(raw, shared))
             pos += len(raw) + 1
         if any(line.shared for line in lines):
@@ -177,20 +178,21 @@ def _side(answers: Answers, kind: str, slices: np.ndarray, share: float) -> Side
     return Side(answers.student, round(float(share), 4), tuple(cells))
 
 
-def compare(a: Answers, b: Answers) -> list[Match]:
+def compare(a: Answers, b: Answers, threshold: float = 0.0) -> list[Match]:
+    """What two students share, per kind of answer, with their shared lines: any
+    shared text, or with `threshold`, only a kind flagged (at least that share of
+    one student's fingerprinted text, and MIN_SHARED characters)."""
     matches = []
     for kind in KINDS:
-        if kind not in a.prints or kind not in b.prints:
+        if kind not in a.prints or kind not in b.prints \
+                or a.prints[kind].hashes.isdisjoint(b.prints[kind].hashes):
             continue
         shared, (share_a, share_b), (slices_a, slices_b) = compare_files(a.prints[kind], b.prints[kind])
-        if shared:
-            matches.append(Match(kind, int(shared), (_side(a, kind, slices_a, share_a),
-                                                     _side(b, kind, slices_b, share_b))))
+        if not shared or (threshold and (max(share_a, share_b) < threshold or shared < MIN_SHARED)):
+            continue
+        matches.append(Match(kind, int(shared), (_side(a, kind, slices_a, share_a),
+                                                 _side(b, kind, slices_b, share_b))))
     return matches
-
-
-def flagged(matches: list[Match], threshold: float) -> list[Match]:
-    return [m for m in matches if m.similarity >= threshold and m.shared >= MIN_SHARED]
 
 
 def similarity(course: Course, assignment_id: str, threshold: float = THRESHOLD,
@@ -217,7 +219,7 @@ def similarity(course: Course, assignment_id: str, threshold: float = THRESHOLD,
         if progress:
             progress(i + 1, len(students))
     for x, y in combinations(answers, 2):
-        hits = flagged(compare(x, y), threshold)
+        hits = compare(x, y, threshold)
         if hits:
             report.pairs.append(Pair((x.student, y.student), tuple(hits)))
     report.pairs.sort(key=lambda p: (-p.similarity, p.students))
