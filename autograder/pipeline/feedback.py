@@ -24,7 +24,7 @@ from autograder.course.config import Assignment, Course
 from autograder.course.state import graded_students
 from autograder.errors import CourseError
 from autograder.pipeline.readiness import require_autograded
-from autograder.pipeline.regrades import sync
+from autograder.pipeline.regrades import graded_as, sync
 from autograder.steps import nbconfig
 
 # what nbgrader's release_feedback reads next to the HTML (never released itself)
@@ -36,12 +36,13 @@ def feedback_page(course: Course, a: Assignment, student_id: str) -> Path:
 
 
 def regrade_lines(course: Course, assignment_id: str) -> dict[str, dict[str, dict[str, str]]]:
-    """{student: {question: {"line": their latest regrade request on it, as one line,
+    """{nbgrader id (student, or team): {question: {"line": the latest regrade request on it, as one line,
     "answer": the TA's answer once resolved}}}, for preprocessors.SummariseFeedback."""
+    a = course.assignment(assignment_id)
     out: dict = {}
     for r in sync(course, assignment_id).requests:  # requests filed since the TA last looked too
         line = f"#{r.number}, {r.status}" + (f", {r.outcome}" if r.status == "resolved" else "")
-        out.setdefault(r.student, {})[r.question] = {
+        out.setdefault(graded_as(course, a, r.student), {})[r.question] = {
             "line": line + (f". Your TA: {r.answer}" if r.answer else "."),
             "answer": r.answer if r.status == "resolved" else ""}
     return out

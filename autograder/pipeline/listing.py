@@ -29,6 +29,7 @@ class Listed:
     late_policy: dict = field(default_factory=dict)
     questions: dict = field(default_factory=dict)   # grade_id -> points
     labels: dict = field(default_factory=dict)      # grade_id -> the question's title
+    group: bool = False           # team work: submitted under the team's id (--team)
 
     @property
     def due_at(self) -> datetime:
@@ -60,7 +61,7 @@ def publish(course_exchange: Path, a: Assignment, labels: dict[str, str]) -> Non
     listed = {k: asdict(v) for k, v in read_listing(course_exchange).items()}
     listed[a.id] = asdict(Listed(a.id, a.title, a.notebook_name, a.due.isoformat(),
                                  dict(a.late_policy.__dict__), dict(a.questions),
-                                 {q: labels.get(q, q) for q in a.questions}))
+                                 {q: labels.get(q, q) for q in a.questions}, a.group))
     path = listing_path(course_exchange)
     write_json_atomic(path, dict(sorted(listed.items())))
     os.chmod(path, 0o644)

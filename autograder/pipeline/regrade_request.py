@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.errors import CourseError
 from autograder.pipeline.listing import listed_assignment
+from autograder.pipeline.student import owner_side
 from autograder.steps.student_side import StudentSide
 
 REQUESTS, ANSWERS, KEPT = "regrade_requests", "regrade_answers", "regrades"
@@ -98,8 +99,10 @@ def read_answer(side: StudentSide, request: RegradeRequest) -> RegradeAnswer | N
         return None  # not seen by a TA yet
 
 
-def file_request(side: StudentSide, assignment_id: str, question: str, why: str) -> RegradeRequest:
-    """File one request; refuse what a TA could not act on, while the student can fix it."""
+def file_request(side: StudentSide, assignment_id: str, question: str, why: str,
+                 team: str | None = None) -> RegradeRequest:
+    """File one request; refuse what a TA could not act on, while the student can fix it.
+    For team work any member may file; the team's submission is the one regraded."""
     listed = listed_assignment(side.course_exchange, assignment_id)
     if question not in listed.questions:
         raise CourseError(f"'{question}' is not a question of {assignment_id}; its questions are: "
@@ -109,8 +112,10 @@ def file_request(side: StudentSide, assignment_id: str, question: str, why: str)
         raise CourseError("say why with --why: what you think was graded wrongly, and where to look")
     if len(why) > MAX_WHY:
         raise CourseError(f"--why is {len(why)} characters; keep it under {MAX_WHY}")
-    if not any(side.submissions.glob(f"{side.student}+{assignment_id}+*")):
-        raise CourseError(f"you have not submitted {assignment_id}, so there is nothing to regrade")
+    owner = owner_side(side, assignment_id, team)
+    if not any(owner.submissions.glob(f"{owner.student}+{assignment_id}+*")):
+        who = "you have" if owner is side else f"team {owner.student} has"
+        raise CourseError(f"{who} not submitted {assignment_id}, so there is nothing to regrade")
     for earlier in kept_requests(side):
         if earlier.assignment == assignment_id and earlier.question == question:
             answer = read_answer(side, earlier)

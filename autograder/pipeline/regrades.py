@@ -192,14 +192,21 @@ def answer(course: Course, assignment_id: str, number: int, text: str,
                    else r.status, answer=text.strip())
 
 
+def graded_as(course: Course, a: Assignment, student: str) -> str:
+    """Whose submission the request is about: the student's, or their team's."""
+    team = course.team_of(student) if a.group else None
+    return team.id if team else student
+
+
 def set_score(course: Course, a: Assignment, student: str, question: str, score: float) -> float:
-    """Set a manual score in the gradebook, as formgrader does; returns the score before."""
+    """Set a manual score in the gradebook, as formgrader does; returns the score before.
+    For team work the team's grade changes (every member's)."""
     points = a.questions[question]
     if not 0 <= score <= points:
         raise CourseError(f"--score must lie between 0 and {points:g}, the points of {question}")
     with Gradebook(course.db_url, course.id) as gb:
         try:
-            grade = gb.find_grade(question, a.notebook_name, a.id, student)
+            grade = gb.find_grade(question, a.notebook_name, a.id, graded_as(course, a, student))
         except MissingEntry:
             raise CourseError(f"{student}'s submission of {a.id} has no graded {question} in the "
                               f"gradebook yet; autograde it first (`course autograde {a.id}`)") from None

@@ -10,6 +10,7 @@ so any copy of it, under any name, can be validated anywhere.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,6 +29,7 @@ from autograder.errors import CourseError
 from autograder.grading.submission import read_data
 from autograder.nbcells import grade_id, is_test_cell, meta
 from autograder.pipeline.listing import Listed, listed_assignment, read_stamp
+from autograder.pipeline.teamwork import acting_for, mark_submitter, submitter
 from autograder.steps import nbconfig
 from autograder.steps.student_side import StudentSide, for_course
 
@@ -49,16 +51,42 @@ def require_released_to(side: StudentSide, assignment_id: str) -> Listed:
     return listed_assignment(side.course_exchange, assignment_id)
 
 
-def fetch(course: Course, assignment_id: str, student_id: str) -> Path:
-    return fetch_as(for_course(course, student_id), assignment_id)
+def owner_side(side: StudentSide, assignment_id: str, team: str | None = None) -> StudentSide:
+    """The side of whom the work is stored under: the student, or for team work
+    their team (on the instructor's side course.yml's teams decide and refuse a
+    non-member; on a student's own account they name their team with --team and
+    work in their team's shared folder)."""
+    if side.course is not None:
+        a = side.course.assignment(assignment_id)
+        owner = acting_for(side.course, a, side.student, team)
+        if owner == side.student:
+            return side
+        workspace = nbconfig.student_workspace(side.course, owner)
+        return dataclasses.replace(side, student=owner, workspace=workspace,
+                                   cache=workspace / ".nbgrader-cache")
+    listed = listed_assignment(side.course_exchange, assignment_id)
+    if not listed.group:
+        if team:
+            raise CourseError(f"{assignment_id} is individual work: leave out --team")
+        return side
+    if not team:
+        raise CourseError(f"{assignment_id} is team work: name your team with --team TEAM, and "
+                          "work in your team's shared folder")
+    return dataclasses.replace(side, student=team)
 
 
-def fetch_as(side: StudentSide, assignment_id: str) -> Path:
+def fetch(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Path:
+    return fetch_as(for_course(course, student_id), assignment_id, team)
+
+
+def fetch_as(side: StudentSide, assignment_id: str, team: str | None = None) -> Path:
+    """Fetch into the student's folder; team work goes to the team's shared folder."""
     require_released_to(side, assignment_id)
-    dest = side.assignment_folder(assignment_id)
+    owner = owner_side(side, assignment_id, team)
+    dest = owner.assignment_folder(assignment_id)
     if dest.exists():
         return dest  # never overwrite a student's work in progress
-    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "FetchAssignment")),
+    nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchAssignment")),
                              "fetch_assignment")
     return dest
 
@@ -182,13 +210,22 @@ class Receipt:
     student: str
     files: list[str]
     submitted: datetime
-    replaces: datetime | None   # the student's earlier submission, if any
+    replaces: datetime | None   # the student's (or team's) earlier submission, if any
     late: Lateness
+    team: str = ""              # team work: the team submitted for (`student` is the member)
+    members: tuple[str, ...] = ()
+    replaces_by: str = ""       # team work: the member who made the replaced submission
 
     def lines(self) -> list[str]:
         when = f"{self.submitted:%Y-%m-%d %H:%M:%S} UTC"
-        out = [f"submitted {self.assignment} for {self.student} at {when}: {', '.join(self.files)}"]
-        if self.replaces:
+        who = (f"team {self.team} ({', '.join(self.members)}) by {self.student}" if self.team
+               else self.student)
+        out = [f"submitted {self.assignment} for {who} at {when}: {', '.join(self.files)}"]
+        if self.replaces and self.team:
+            by = f" by {self.replaces_by}" if self.replaces_by else ""
+            out.append(f"this replaces the team's earlier submission of "
+                       f"{self.replaces:%Y-%m-%d %H:%M:%S} UTC{by}; only the newest one is graded")
+        elif self.replaces:
             out.append(f"this replaces your earlier submission of {self.replaces:%Y-%m-%d %H:%M:%S} "
                        "UTC; only the newest one is graded")
         out.append(f"lateness: {self.late.describe()}")
@@ -209,23 +246,25 @@ def _submissions(side: StudentSide, assignment_id: str) -> dict[str, datetime]:
     return out
 
 
-def _lateness(side: StudentSide, listed: Listed, when: datetime) -> Lateness:
-    """By course.yml (with the student's extension) on the instructor's side, else
-    by the published due date and policy."""
-    if side.course is not None:
-        return lateness(side.course.assignment(listed.id), side.student, when)
+def _lateness(owner: StudentSide, listed: Listed, when: datetime, team: bool) -> Lateness:
+    """By course.yml (with the student's or team's extension) on the instructor's
+    side, else by the published due date and policy."""
+    if owner.course is not None:
+        return lateness(owner.course.assignment(listed.id), owner.student, when, team=team)
     seconds = (when - listed.due_at).total_seconds()
     return Lateness(listed.due_at, when, False, seconds, listed.policy.days_late(seconds),
-                    listed.policy.penalty_fraction(seconds), listed.policy.describe())
+                    listed.policy.penalty_fraction(seconds), listed.policy.describe(), team)
 
 
-def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
-    return submit_as(for_course(course, student_id), assignment_id)
+def submit(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Receipt:
+    return submit_as(for_course(course, student_id), assignment_id, team)
 
 
-def submit_as(side: StudentSide, assignment_id: str) -> Receipt:
+def submit_as(side: StudentSide, assignment_id: str, team: str | None = None) -> Receipt:
+    """Submit the student's notebook; for team work, the team's, as that member."""
     listed = require_released_to(side, assignment_id)
-    folder = side.assignment_folder(assignment_id)
+    owner = owner_side(side, assignment_id, team)
+    folder = owner.assignment_folder(assignment_id)
     path = folder / f"{listed.notebook}.ipynb"
     again = f"`course fetch {assignment_id}" + (f" --student {side.student}`" if side.course else "`")
     if not folder.is_dir():
@@ -237,38 +276,52 @@ def submit_as(side: StudentSide, assignment_id: str) -> Receipt:
                 else f"no notebook is there; for a fresh copy, rename that folder and run {again}")
         raise CourseError(f"{assignment_id} expects {path.name} in {folder} ({hint})")
     read_notebook(path)  # refuse a damaged notebook while the student can still fix it
-    before = _submissions(side, assignment_id)
-    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "Submit")), "submit")
-    after = _submissions(side, assignment_id)
+    before = _submissions(owner, assignment_id)
+    app = _exchange_app(owner, assignment_id, "Submit")
+    nbconfig.require_success(capture_log(app), "submit")
+    if owner is not side:
+        mark_submitter(app, side.student)
+    after = _submissions(owner, assignment_id)
     new = [after[k] for k in after if k not in before] or list(after.values())
     when = max(new) if new else datetime.now(timezone.utc)
-    earlier = [t for t in before.values() if t < when]
+    earlier = {k: t for k, t in before.items() if t < when}
+    last = max(earlier, key=earlier.get) if earlier else None
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                    if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
-    return Receipt(assignment_id, side.student, files, when, max(earlier) if earlier else None,
-                   _lateness(side, listed, when))
+    late = _lateness(owner, listed, when, team=owner is not side)
+    if owner is side:
+        return Receipt(assignment_id, side.student, files, when, earlier[last] if last else None, late)
+    members = side.course.members(side.course.assignment(assignment_id), owner.student) \
+        if side.course is not None else ()
+    return Receipt(assignment_id, side.student, files, when, earlier[last] if last else None, late,
+                   team=owner.student, members=members,
+                   replaces_by=submitter(owner.submissions / last) if last else "")
 
 
-def fetch_feedback(course: Course, assignment_id: str, student_id: str) -> list[Path]:
-    return fetch_feedback_as(for_course(course, student_id), assignment_id)
+def fetch_feedback(course: Course, assignment_id: str, student_id: str,
+                   team: str | None = None) -> list[Path]:
+    return fetch_feedback_as(for_course(course, student_id), assignment_id, team)
 
 
-def fetch_feedback_as(side: StudentSide, assignment_id: str) -> list[Path]:
+def fetch_feedback_as(side: StudentSide, assignment_id: str, team: str | None = None) -> list[Path]:
     """Fetch this student's feedback only: their private cache holds only their
-    own submissions, which is what nbgrader matches feedback against."""
+    own submissions, which is what nbgrader matches feedback against. For team
+    work, the team's shared cache: every member fetches the team's feedback."""
     require_released_to(side, assignment_id)
-    if not _submissions(side, assignment_id):
-        raise CourseError(f"{side.student} has not submitted {assignment_id}, so there is no "
-                          f"feedback to fetch; submit with `course submit {assignment_id}`")
+    owner = owner_side(side, assignment_id, team)
+    if not _submissions(owner, assignment_id):
+        who = f"team {owner.student}" if owner is not side else side.student
+        raise CourseError(f"{who} has not submitted {assignment_id}, so there is no feedback to "
+                          f"fetch; submit with `course submit {assignment_id}`")
     not_yet = CourseError(f"no feedback on {assignment_id} for {side.student} yet: it appears once "
                           f"your TA has graded it and released it (`course release-feedback "
                           f"{assignment_id}`); try again later")
     if not (side.course_exchange / "feedback").is_dir():
         raise not_yet
-    nbconfig.require_success(capture_log(_exchange_app(side, assignment_id, "FetchFeedback")),
+    nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchFeedback")),
                              "fetch_feedback")
-    folder = side.assignment_folder(assignment_id) / "feedback"
+    folder = owner.assignment_folder(assignment_id) / "feedback"
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet

@@ -17,8 +17,10 @@ from nbgrader.exchange.default import ExchangeList
 from nbgrader.utils import parse_utc
 
 from autograder.course.late import Lateness, lateness
+from autograder.errors import CourseError
 from autograder.pipeline.listing import Listed, read_listing
 from autograder.pipeline.regrade_request import kept_requests, read_answer
+from autograder.pipeline.student import owner_side
 from autograder.steps.student_side import StudentSide
 
 
@@ -33,10 +35,13 @@ class AssignmentStatus:
     late: str                         # the newest submission's lateness, "" if none
     feedback: str                     # not yet | ready to fetch | fetched | updated, ...
     regrades: list[str] = field(default_factory=list)
+    note: str = ""                    # why nothing more can be said (team work, no team)
 
     def lines(self) -> list[str]:
         out = [f"{self.id}: {self.title}, due {self.due:%Y-%m-%d %H:%M} UTC"]
-        if self.submitted is None:
+        if self.note:
+            out.append(f"  {self.note}")
+        elif self.submitted is None:
             out.append("  fetched, not submitted yet" if self.fetched else "  not fetched yet")
         else:
             more = f" ({self.submissions} submissions; the newest is graded)" if self.submissions > 1 else ""
@@ -68,13 +73,15 @@ def _feedback(newest: dict) -> str:
     return "not released yet"
 
 
-def _lateness(side: StudentSide, listed: Listed, when: datetime) -> str:
-    if side.course is not None and listed.id in side.course.assignments:
-        return lateness(side.course.assignment(listed.id), side.student, when).describe()
+def _lateness(owner: StudentSide, listed: Listed, when: datetime) -> str:
+    """As the receipt said it (course.yml's extension on the instructor's side)."""
+    if owner.course is not None and listed.id in owner.course.assignments:
+        return lateness(owner.course.assignment(listed.id), owner.student, when,
+                        team=listed.group).describe()
     seconds = (when - listed.due_at).total_seconds()
     policy = listed.policy
     return Lateness(listed.due_at, when, False, seconds, policy.days_late(seconds),
-                    policy.penalty_fraction(seconds), policy.describe()).describe()
+                    policy.penalty_fraction(seconds), policy.describe(), listed.group).describe()
 
 
 def _regrade_lines(side: StudentSide, assignment_id: str) -> list[str]:
@@ -93,21 +100,27 @@ def _regrade_lines(side: StudentSide, assignment_id: str) -> list[str]:
     return out
 
 
-def status(side: StudentSide, assignment_id: str | None = None) -> list[AssignmentStatus]:
+def status(side: StudentSide, assignment_id: str | None = None,
+           team: str | None = None) -> list[AssignmentStatus]:
     listed = read_listing(side.course_exchange)
     if assignment_id is not None:
         listed = {k: v for k, v in listed.items() if k == assignment_id}
-    submitted = _submissions(side)
     out = []
     for a in listed.values():
-        subs = submitted.get(a.id, [])
+        try:
+            owner = owner_side(side, a.id, team)
+        except CourseError as exc:  # team work, and no team named or found
+            out.append(AssignmentStatus(a.id, a.title, a.due_at, False, None, 0, "", "",
+                                        [], note=str(exc)))
+            continue
+        subs = _submissions(owner).get(a.id, [])
         newest = subs[-1] if subs else None
         when = None
         if newest is not None:
             when = parse_utc(newest["timestamp"])
             when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
         out.append(AssignmentStatus(
-            a.id, a.title, a.due_at, side.assignment_folder(a.id).is_dir(), when, len(subs),
-            _lateness(side, a, when) if when else "", _feedback(newest) if newest else "",
+            a.id, a.title, a.due_at, owner.assignment_folder(a.id).is_dir(), when, len(subs),
+            _lateness(owner, a, when) if when else "", _feedback(newest) if newest else "",
             _regrade_lines(side, a.id)))
     return out
