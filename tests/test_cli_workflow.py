@@ -18,7 +18,6 @@ import yaml
 
 from autograder.authoring.source import fill_student_notebook, solution_variant
 from autograder.course.config import load_course
-from autograder.steps.nbconfig import student_workspace
 from conftest import REPO, error_line, run_cli as run
 
 HW = "adjsets"
@@ -62,7 +61,7 @@ def write_course(tmp: Path, **changes) -> Path:
 
 def answer(course, student: str, variant: str | None = None) -> None:
     a = course.assignment(HW)
-    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
     sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
     nbformat.write(fill_student_notebook(nb, sections), path)
@@ -274,7 +273,7 @@ def test_validate_reports_each_check_as_its_cell_runs(flow):
     from autograder.nbcells import is_test_cell
     from autograder.pipeline.student import validate
     config, course, out = flow
-    path = student_workspace(course, "alice") / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, "alice") / f"{HW}.ipynb"
     calls = []
     report = validate(course, path, progress=lambda *call: calls.append(call))
     tests = sum(1 for c in nbformat.read(path, 4).cells if c.cell_type == "code" and is_test_cell(c))

@@ -28,7 +28,6 @@ from autograder.pipeline.autograde import autograde
 from autograder.pipeline.collect import collect
 from autograder.course.config import load_course
 from autograder.nbcells import grade_id
-from autograder.steps.nbconfig import student_workspace
 from autograder.pipeline.release import release
 from autograder.pipeline.feedback import feedback
 from autograder.pipeline.student import fetch, fetch_feedback, submit
@@ -200,7 +199,7 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
     code appended to sections) and submits."""
     a = course.assignment(HW)
     fetch(course, HW, student)
-    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
     answer_from_variant(nb, a, variant, extra=extra,
                         written={"explain_simpson": "Happiness confounds promotion and renewal."})
@@ -212,7 +211,7 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
 
 def points(course, student) -> dict[str, float]:
     report = read_report(course, HW, student)
-    return {q["grade_id"]: q["points"] for q in report["questions"]}
+    return {q.grade_id: q.points for q in report.questions}
 
 
 def outputs(course, student) -> str:
@@ -292,14 +291,14 @@ def batch(tmp_path_factory, listener):
                course.course_dir / "gradebook.db",
                course.course_dir / "source" / HW / f"{HW}.ipynb",
                course.course_dir / "submitted" / "ok" / HW / f"{HW}.ipynb",
-               student_workspace(course, "ok") / HW / f"{HW}.ipynb", course.source]
+               course.dirs.fetched(HW, "ok") / f"{HW}.ipynb", course.source]
     SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
     for student, how in SUBMISSIONS.items():
         hand_in(course, student, **how)
     inbound = course.exchange / course.id / "inbound"
     linker = next(inbound.glob(f"linker+{HW}+*"))
     (linker / "grades.db").symlink_to(course.course_dir / "gradebook.db")
-    (linker / "peer.ipynb").symlink_to(student_workspace(course, "ok") / HW / f"{HW}.ipynb")
+    (linker / "peer.ipynb").symlink_to(course.dirs.fetched(HW, "ok") / f"{HW}.ipynb")
     (linker / "notes.html").symlink_to(course.course_dir / "gradebook.db")
     os.mkfifo(linker / "pipe")
     (next(inbound.glob(f"oversize+{HW}+*")) / "weights.bin").write_bytes(os.urandom(3 * 2**20))
@@ -348,14 +347,14 @@ def test_a_kernel_crash_keeps_the_points_earned_before_it(batch):
     assert got["test_cpts"] == 2.0 and got["test_backdoor"] == 3.0
     assert got["test_do"] == 0.0 and got["test_naive"] == 0.0
     report = read_report(course, HW, "crash")
-    assert all("exited with status 1" in " ".join(q["messages"]) for q in report["questions"]
-               if q["grade_id"] in ("test_do", "test_naive"))
+    assert all("exited with status 1" in " ".join(q.messages) for q in report.questions
+               if q.grade_id in ("test_do", "test_naive"))
 
 
 def test_huge_output_is_cut_and_the_answers_still_count(batch):
     course, done, _, _ = batch
     assert points(course, "huge") == FULL
-    assert read_report(course, HW, "huge")["truncated_cells"]
+    assert read_report(course, HW, "huge").truncated_cells
     size = (course.course_dir / "autograded" / "huge" / HW / f"{HW}.ipynb").stat().st_size
     assert size < 20 * 2**20  # 200 MB were printed
 
@@ -382,15 +381,15 @@ def test_objects_with_a_rigged_eq_are_not_accepted(batch):
     course, done, _, _ = batch
     got = points(course, "rigged")
     assert got["test_cpts"] == 0.0
-    messages = " ".join(m for q in read_report(course, HW, "rigged")["questions"]
-                        for m in q["messages"])
+    messages = " ".join(m for q in read_report(course, HW, "rigged").questions
+                        for m in q.messages)
     assert "Agreeable" in messages
 
 
 def test_printed_fake_results_and_an_edited_test_cell_do_not_score(batch):
     course, done, _, _ = batch
     assert points(course, "faker")["test_naive"] == 0.0
-    assert "was edited" in " ".join(read_report(course, HW, "faker")["tampering"])
+    assert "was edited" in " ".join(read_report(course, HW, "faker").tampering)
 
 
 def test_the_sandbox_hides_files_and_the_network(batch, listener):
@@ -417,7 +416,7 @@ def test_failures_are_listed_by_reason_and_the_batch_finished(batch):
 
 def report_notes(course, student) -> str:
     report = read_report(course, HW, student)
-    return " ".join(report.get("repairs", []) + report.get("tampering", []))
+    return " ".join(report.repairs + report.tampering)
 
 
 def test_copy_pasted_cells_are_graded_once_and_noted(batch):
@@ -462,8 +461,8 @@ def test_a_thread_displaying_forged_answers_is_refused_and_flagged(batch):
     assert got["test_backdoor"] == 0.0 and got["test_do"] == 0.0
     report = read_report(course, HW, "forger")
     assert done["forger"].status == "tampering"
-    refused = [q for q in report["questions"] if q["status"] == "tampered"]
-    assert refused and all("imitating the grader's answers" in q["messages"][0] for q in refused)
+    refused = [q for q in report.questions if q.status == "tampered"]
+    assert refused and all("imitating the grader's answers" in q.messages[0] for q in refused)
     with Gradebook(course.db_url) as gb:
         assert gb.find_submission_notebook(HW, HW, "forger").flagged
 
@@ -481,8 +480,8 @@ def test_lying_answer_objects_cost_only_their_own_questions(batch):
     got = points(course, "liar")
     assert got["test_naive"] == 0.0 and got["test_cpts"] == 0.0
     assert got["test_backdoor"] == FULL["test_backdoor"] and got["test_do"] == FULL["test_do"]
-    messages = {q["grade_id"]: " ".join(q["messages"])
-                for q in read_report(course, HW, "liar")["questions"]}
+    messages = {q.grade_id: " ".join(q.messages)
+                for q in read_report(course, HW, "liar").questions}
     assert "Fraction" in messages["test_naive"]
     assert "nested too deeply" in messages["test_cpts"]
 
@@ -497,8 +496,8 @@ def test_output_spread_over_cells_is_bounded_for_the_whole_notebook(batch):
     course, done, _, _ = batch
     assert points(course, "spread") == FULL
     report = read_report(course, HW, "spread")
-    assert any("in all" in n for n in report["review"])  # the total budget cut in
-    assert any("imitating the grader's answers" in n for n in report["review"])
+    assert any("in all" in n for n in report.review)  # the total budget cut in
+    assert any("imitating the grader's answers" in n for n in report.review)
     size = (course.course_dir / "autograded" / "spread" / HW / f"{HW}.ipynb").stat().st_size
     assert size < 9 * 2**20  # 9 MB printed, 8 MB allowed
 
@@ -591,12 +590,12 @@ def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cl
     local = {s: read_report(course, HW, s) for s in students}
     done = autograde(course, HW, students, show_progress=False, dask_scheduler=address,
                      regrade=True)
-    assert [g.status for g in done] == [local[s]["status"] for s in students]
+    assert [g.status for g in done] == [local[s].status for s in students]
     for s in students:
         remote = read_report(course, HW, s)
         # (messages may quote a memory address from the student's own error)
-        assert [(q["grade_id"], q["points"], q["status"]) for q in remote["questions"]] == \
-               [(q["grade_id"], q["points"], q["status"]) for q in local[s]["questions"]]
+        assert [(q.grade_id, q.points, q.status) for q in remote.questions] == \
+               [(q.grade_id, q.points, q.status) for q in local[s].questions]
         ran_on = json.loads((course.course_dir / "engine" / HW / f"{s}.json").read_text())["worker"]
         assert int(ran_on.rsplit(":", 1)[1]) in pids
 
@@ -648,7 +647,7 @@ def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path
     recorded = []
     while time.monotonic() < deadline and not recorded:
         time.sleep(0.5)
-        recorded = [s for s in roster if (read_report(course, HW, s) or {}).get("fingerprint")]
+        recorded = [s for s in roster if (r := read_report(course, HW, s)) and r.fingerprint]
     workers = children(first.pid)
     os.kill(first.pid, signal.SIGKILL)  # the TA's laptop lid closes
     first.wait()

@@ -318,7 +318,7 @@ def cmd_stats(course, args):
     if st.misconceptions:
         console.print(table("commonest misconceptions", ["question", "misconception", "students"],
                              [(g, m, n) for (g, m), n in st.misconceptions.most_common(args.top)]))
-    folder = Path(args.output) if args.output else course.course_dir / "stats" / args.assignment
+    folder = Path(args.output) if args.output else course.dirs.stats(args.assignment)
     paths = write_report(st, folder, top=args.top)
     console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)
 
@@ -337,7 +337,7 @@ def cmd_similarity(course, args):
                               ", ".join(m.kind for m in p.matches)) for p in report.pairs]))
     for student, why in report.skipped.items():
         console.print(f"[yellow]{student}: not compared: {why}", highlight=False)
-    folder = Path(args.output) if args.output else course.course_dir / "similarity" / args.assignment
+    folder = Path(args.output) if args.output else course.dirs.similarity(args.assignment)
     console.print(f"wrote {write_report(report, folder)} (shared lines side by side)", highlight=False)
 
 

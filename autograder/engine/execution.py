@@ -21,11 +21,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from autograder.course.config import Limits
-from autograder.engine import kernel_side
+from autograder.engine import kernel_side, wire
 from autograder.engine.sandbox import Sandbox, compile_cache
 from autograder.nbcells import grade_id, is_test_cell
-
-PAYLOAD_LIMIT = 64 * 2**20  # extracted answers per test cell
 
 
 @dataclass
@@ -135,7 +133,7 @@ class LimitedClient(NotebookClient):
         size = len(json.dumps(content, default=str))
         data = content.get("data")
         if cell_index == self.extracting and isinstance(data, dict) and kernel_side.MIME in data:
-            if size > PAYLOAD_LIMIT:
+            if size > wire.MAX_PAYLOAD:
                 return None  # too large to be read: reported as unanswered
             return super().output(outs, msg, display_id, cell_index)
         used = self._used[cell_index] = self._used.get(cell_index, 0) + size

@@ -7,7 +7,7 @@ and runs the checks in its own process, so anything the kernel sends is at most
 "the student's answer".
 """
 
-MIME = "application/vnd.course.answers+json"
+from autograder.engine.wire import MAX_DEPTH, MIME
 
 PROLOGUE = r'''
 def __course_seed(seed):
@@ -94,7 +94,7 @@ def __course_extract(names, calls, mime, nonce):
     len, LookupError = builtins.len, builtins.LookupError
 
     def plain(x, depth=0):
-        if depth > 20:
+        if depth > {max_depth}:
             raise TypeError("the value is nested too deeply")
         if x is None or type(x) in (bool, str):
             return x
@@ -197,4 +197,4 @@ def extract(names: list[str], calls: dict[str, tuple[str, dict]]) -> str:
     """
     return (EXTRACT.replace("{names!r}", repr(list(names)))
             .replace("{calls!r}", repr({k: (f, dict(kw)) for k, (f, kw) in calls.items()}))
-            .replace("{mime!r}", repr(MIME)))
+            .replace("{mime!r}", repr(MIME)).replace("{max_depth}", str(MAX_DEPTH)))

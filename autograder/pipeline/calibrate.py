@@ -197,7 +197,7 @@ def docs_doc(course: Course) -> Path:
 
 def scratch_doc(course: Course) -> Path:
     """Where a trial run writes, inside the course state, never the repo's docs."""
-    return course.course_dir / "calibration" / "calibration.md"
+    return course.dirs.calibration_doc
 
 
 def runs_note(runs: int, budget: float) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course.config import Assignment, Course, Student
-from autograder.course.state import submission_folder, submitted_students
+from autograder.course.state import submitted_students
 from autograder.errors import CourseError
 from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
@@ -49,11 +49,11 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                 sub = gb.find_submission(a.id, sid)
             except MissingEntry:
                 sub = None
-            if sub is None or report is None or not report.get("questions"):
-                status = report["status"] if report else (
+            if sub is None or report is None or not report.questions:
+                status = report.status if report else (
                     "not_graded" if sub or sid in collected
                     else "refused" if sid in refused else "missing")
-                notes = [(report or {}).get("stopped") or "", refused.get(sid, "")]
+                notes = [(report.stopped if report else "") or "", refused.get(sid, "")]
                 # no grade yet: blank, never a 0.0 that reads as one (the status says why)
                 row.update({q: "" for q in questions}, total="", late_penalty="", final="",
                            status=status, notes="; ".join(n for n in notes if n))
@@ -72,11 +72,10 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                     adjusted.append(f"{q} adjusted by a TA from {grade.auto_score:g} to "
                                     f"{grade.manual_score:g}")
             penalty = sub.late_submission_penalty or 0.0
-            notes = ([report.get("stopped") or ""] + report.get("errors", []) + report.get("repairs", [])
-                     + report.get("tampering", [])
-                     + [f"review: {r}" for r in report.get("review", [])]
+            notes = ([report.stopped or ""] + report.errors + report.repairs + report.tampering
+                     + [f"review: {r}" for r in report.review]
                      + [refused.get(sid, "")])
-            by = submitter(submission_folder(course, a.id, sid)) if a.group else ""
+            by = submitter(course.dirs.submitted(a.id, sid)) if a.group else ""
             if by:
                 notes.append(f"submitted by {by}")
             late = sub.total_seconds_late
@@ -88,7 +87,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
                        final=round(max(0.0, sub.score - penalty), 4),
-                       status=report["status"] if not pending else f"{report['status']}+manual",
+                       status=report.status if not pending else f"{report.status}+manual",
                        notes="; ".join(n for n in notes if n))
             out.append(row)
     return header, out
@@ -147,7 +146,7 @@ def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> 
     """One homework's CSV, or a project's (`assignment_id` may name a project)."""
     header, data = (project_rows(course, assignment_id) if assignment_id in course.projects
                     else rows(course, assignment_id))
-    path = Path(path or course.course_dir / "exports" / f"{assignment_id}.csv")
+    path = Path(path or course.dirs.export_csv(assignment_id))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
@@ -216,7 +215,7 @@ def _canvas_column(course: Course, assignment_id: str) -> str:
 def export_canvas(course: Course, assignment_ids: list[str],
                   path: Path | None = None) -> tuple[Path, list[str]]:
     header, data, warnings = canvas_rows(course, assignment_ids)
-    path = Path(path or course.course_dir / "exports" / f"canvas_{'_'.join(assignment_ids)}.csv")
+    path = Path(path or course.dirs.canvas_csv(assignment_ids))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -32,7 +32,7 @@ RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def feedback_page(course: Course, a: Assignment, student_id: str) -> Path:
-    return course.course_dir / "feedback" / student_id / a.id / f"{a.notebook_name}.html"
+    return course.dirs.feedback(a.id, student_id) / f"{a.notebook_name}.html"
 
 
 def regrade_lines(course: Course, assignment_id: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -64,7 +64,7 @@ def generate(course: Course, assignment_id: str, progress=None) -> Generated:
     api.config.SummariseFeedback.regrades = regrade_lines(course, a.id)
     # a submission that could not be graded (damaged, misfiled) has a report but no notebook
     students = [s for s in graded_students(course, a.id)
-                if (course.course_dir / "autograded" / s / a.id / f"{a.notebook_name}.ipynb").is_file()]
+                if (course.dirs.autograded(a.id, s) / f"{a.notebook_name}.ipynb").is_file()]
     out = Generated()
     for i, student in enumerate(students):
         try:
@@ -143,10 +143,10 @@ def keep_own_feedback(course: Course, a: Assignment) -> None:
     nbgrader's export writes after copying the student's other files (and removes
     the whole folder when the export fails), plus the files release_feedback reads,
     rewritten from autograded/. Symlinks are removed, never followed."""
-    root = course.course_dir / "feedback"
+    root = course.dirs.feedback_root
     page = f"{a.notebook_name}.html"
     for student in sorted(root.iterdir()) if root.is_dir() else []:
-        folder = student / a.id
+        folder = course.dirs.feedback(a.id, student.name)
         if student.is_symlink() or folder.is_symlink():
             _remove(student if student.is_symlink() else folder)
             continue
@@ -158,7 +158,7 @@ def keep_own_feedback(course: Course, a: Assignment) -> None:
         if not _is_regular(folder / page):
             shutil.rmtree(folder)
             continue
-        graded = course.course_dir / "autograded" / student.name / a.id
+        graded = course.dirs.autograded(a.id, student.name)
         for name in RELEASE_FILES:
             if _is_regular(graded / name):
                 (folder / name).write_bytes((graded / name).read_bytes())

@@ -50,7 +50,6 @@ from autograder.nbcells import grade_id
 from autograder.steps.nbconfig import TEMPLATES, nbgrader_config
 from autograder.steps.preprocessors import CoursePreprocessor
 
-CONFIG_FILE = "nbgrader_config.py"
 RUBRIC_MARK = "course_rubric"  # cell metadata of the rubric cells we add to the TA's view
 
 
@@ -192,7 +191,7 @@ def formgrader_config(course: Course) -> Config:
 def write_config(course: Course):
     """Write <course_dir>/nbgrader_config.py; returns its path."""
     course.course_dir.mkdir(parents=True, exist_ok=True)
-    path = course.course_dir / CONFIG_FILE
+    path = course.dirs.nbgrader_config
     path.write_text(
         f"# Generated from {course.source} by the `course` tool; do not edit: it is\n"
         "# rewritten on every `course formgrader`. Formgrader here is for manual grading\n"

@@ -22,8 +22,7 @@ def require_released(course: Course, assignment_id: str) -> None:
 def require_in_gradebook(course: Course, assignment_id: str) -> None:
     """The gradebook knows the assignment (it is written at release)."""
     a = course.assignment(assignment_id)
-    db = course.course_dir / "gradebook.db"
-    if db.is_file():
+    if course.dirs.gradebook.is_file():
         with Gradebook(course.db_url, course.id) as gb:
             try:
                 gb.find_assignment(a.id)
@@ -61,9 +60,8 @@ def require_questions_as_released(course: Course, assignment_id: str) -> None:
 
 def waiting_in_exchange(course: Course, assignment_id: str) -> int:
     """Submissions of this assignment in the exchange's inbound folder."""
-    inbound = course.exchange / course.id / "inbound"
     try:
-        names = os.listdir(inbound)
+        names = os.listdir(course.dirs.inbound)
     except OSError:
         return 0
     return sum(1 for n in names if n.count("+") >= 2 and n.split("+")[1] == assignment_id)

@@ -77,7 +77,7 @@ class Book:
 
 
 def book_path(course: Course, assignment_id: str) -> Path:
-    return course.course_dir / "regrades" / f"{assignment_id}.json"
+    return course.dirs.regrades(assignment_id)
 
 
 def load_book(course: Course, assignment_id: str) -> Book:
@@ -137,7 +137,7 @@ def sync(course: Course, assignment_id: str) -> Book:
     """Number and keep the requests that arrived since the last look."""
     a = course.assignment(assignment_id)
     require_released(course, a.id)
-    exchange = course.exchange / course.id
+    exchange = course.dirs.course_exchange
     open_folders(exchange)
     book = load_book(course, a.id)
     seen = {r.source for r in book.requests} | set(book.refused)
@@ -177,7 +177,7 @@ def _change(course: Course, book: Book, r: Regrade, action: str, who: str | None
         before["score"], after["score"] = score
     r.history.append(Event(_now(), who or logged_in_user(), action, before, dict(after)))
     save_book(course, book)
-    _publish(course.exchange / course.id, r)
+    _publish(course.dirs.course_exchange, r)
     return r
 
 

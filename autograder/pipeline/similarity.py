@@ -30,7 +30,7 @@ import numpy as np
 from copydetect import CodeFingerprint, compare_files
 
 from autograder.course.config import Assignment, Course
-from autograder.course.state import released_notebook, submitted_students
+from autograder.course.state import submitted_students
 from autograder.errors import CourseError
 from autograder.nbcells import grade_id, is_answer_cell, is_test_cell, meta
 from autograder.pipeline.readiness import nothing_collected, require_released
@@ -207,7 +207,7 @@ def similarity(course: Course, assignment_id: str, threshold: float = THRESHOLD,
     students = submitted_students(course, a.id)
     if not students:
         raise nothing_collected(course, a.id)
-    released = nbformat.read(released_notebook(course, a), 4)
+    released = nbformat.read(course.dirs.released_notebook(a.id, a.notebook_name), 4)
     template = boilerplate(released)
     report = Report(a.id, a.title, threshold, [], [])
     answers = []
@@ -227,7 +227,7 @@ def similarity(course: Course, assignment_id: str, threshold: float = THRESHOLD,
 
 
 def _read(course: Course, a: Assignment, student: str, report: Report):
-    path = course.course_dir / "submitted" / student / a.id / f"{a.notebook_name}.ipynb"
+    path = course.dirs.submitted(a.id, student) / f"{a.notebook_name}.ipynb"
     try:
         return nbformat.read(path, 4)
     except FileNotFoundError:

@@ -11,7 +11,6 @@ so any copy of it, under any name, can be validated anywhere.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,11 +22,12 @@ from nbgrader.exchange import ExchangeFactory
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
 from autograder.course.config import Course, Limits
+from autograder.course.dirs import FEEDBACK, FETCHED_FEEDBACK, OUTBOUND
 from autograder.course.late import Lateness, lateness
 from autograder.engine.execution import execute_sandboxed
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
-from autograder.nbcells import grade_id, is_test_cell, meta
+from autograder.nbcells import grade_id, is_test_cell, meta, read_notebook
 from autograder.pipeline.listing import Listed, listed_assignment, read_stamp
 from autograder.pipeline.teamwork import acting_for, mark_submitter, submitter
 from autograder.steps import nbconfig
@@ -45,7 +45,7 @@ def require_released_to(side: StudentSide, assignment_id: str) -> Listed:
     """The assignment as the course published it; refused before its release."""
     if side.course is not None:
         side.course.assignment(assignment_id)  # an id course.yml does not know: say so
-    if not (side.course_exchange / "outbound" / assignment_id).is_dir():
+    if not (side.course_exchange / OUTBOUND / assignment_id).is_dir():
         raise CourseError(f"assignment '{assignment_id}' has not been released yet "
                           f"(the instructor releases it with `course release {assignment_id}`)")
     return listed_assignment(side.course_exchange, assignment_id)
@@ -61,9 +61,8 @@ def owner_side(side: StudentSide, assignment_id: str, team: str | None = None) -
         owner = acting_for(side.course, a, side.student, team)
         if owner == side.student:
             return side
-        workspace = nbconfig.student_workspace(side.course, owner)
-        return dataclasses.replace(side, student=owner, workspace=workspace,
-                                   cache=workspace / ".nbgrader-cache")
+        return dataclasses.replace(side, student=owner, workspace=side.course.dirs.workspace(owner),
+                                   cache=side.course.dirs.student_cache(owner))
     listed = listed_assignment(side.course_exchange, assignment_id)
     if not listed.group:
         if team:
@@ -89,20 +88,6 @@ def fetch_as(side: StudentSide, assignment_id: str, team: str | None = None) -> 
     nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchAssignment")),
                              "fetch_assignment")
     return dest
-
-
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read a notebook or raise a one-line error that says what is wrong with it."""
-    try:
-        return nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        raise CourseError(f"notebook not found: {path}") from None
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError):
-        raise CourseError(f"{path.name} is not valid notebook JSON; it may have been damaged "
-                          "by a text editor. Restore it from Jupyter's checkpoint or fetch again "
-                          "and copy your answers over.") from None
-    except Exception as exc:
-        raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
 
 
 def tampered_cells(nb, test_cells: list[str]) -> list[str]:
@@ -144,7 +129,7 @@ def _how_to_run(nb, notebook: Path, course: Course | None) -> Run:
                           "a tool that drops notebook metadata); fetch the assignment again and "
                           "copy your answers into the fresh notebook")
     a = matches[0]
-    released = course.exchange / course.id / "outbound" / a.id / f"{a.notebook_name}.ipynb"
+    released = course.dirs.outbound(a.id) / f"{a.notebook_name}.ipynb"
     tests = [grade_id(c) for c in nbformat.read(released, as_version=4).cells
              if is_test_cell(c)] if released.is_file() else []
     return Run(a.id, tests, a.cell_timeout, a.notebook_timeout, a.limits)
@@ -287,7 +272,7 @@ def submit_as(side: StudentSide, assignment_id: str, team: str | None = None) ->
     earlier = {k: t for k, t in before.items() if t < when}
     last = max(earlier, key=earlier.get) if earlier else None
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                   if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
+                   if p.is_file() and not any(part in (FETCHED_FEEDBACK, ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
     late = _lateness(owner, listed, when, team=owner is not side)
     if owner is side:
@@ -317,11 +302,11 @@ def fetch_feedback_as(side: StudentSide, assignment_id: str, team: str | None = 
     not_yet = CourseError(f"no feedback on {assignment_id} for {side.student} yet: it appears once "
                           f"your TA has graded it and released it (`course release-feedback "
                           f"{assignment_id}`); try again later")
-    if not (side.course_exchange / "feedback").is_dir():
+    if not (side.course_exchange / FEEDBACK).is_dir():
         raise not_yet
     nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchFeedback")),
                              "fetch_feedback")
-    folder = owner.assignment_folder(assignment_id) / "feedback"
+    folder = owner.assignment_folder(assignment_id) / FETCHED_FEEDBACK
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet

@@ -28,13 +28,10 @@ from traitlets import Dict, Enum, Float, Instance
 
 from autograder import safehtml
 from autograder.course.config import Assignment, Course, LatePolicy
-from autograder.course.state import released_notebook, source_notebook
 from autograder.engine import jobs
-from autograder.engine.execution import RunOutcome
 from autograder.errors import CourseError
-from autograder.grading.report import read_report, write_report
+from autograder.grading.report import GradingReport, read_report, write_report
 from autograder.grading.submission import execute, score
-from autograder.grading.verdict import QuestionResult
 from autograder.homework import load_homework
 from autograder.nbcells import grade_id, is_test_cell
 from autograder.seeds import submission_seed
@@ -62,7 +59,7 @@ class RepairNotebook(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        released = nbformat.read(released_notebook(course, a), 4)
+        released = nbformat.read(course.dirs.released_notebook(a.id, a.notebook_name), 4)
         nb.metadata.setdefault("course", {})["repairs"] = repair(nb, released)
         return nb, resources
 
@@ -73,7 +70,7 @@ class RecordTampering(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
-        source = nbformat.read(source_notebook(course, a), 4)
+        source = nbformat.read(course.dirs.source_notebook(a.id, a.notebook_name), 4)
         submitted = {grade_id(c): c.source for c in nb.cells if is_test_cell(c)}
         notes = []
         for cell in source.cells:
@@ -95,13 +92,13 @@ class ExecuteAndExtract(CoursePreprocessor):
         student = resources["nbgrader"]["student"]
         seed = submission_seed(a, student)
         hw = load_homework(a.checks)
-        saved = jobs.load_result(course.course_dir, a.id, student)
-        if saved and saved["nb_hash"] == jobs.notebook_hash(nb):
-            nb.cells = [nbformat.from_dict(c) for c in saved["cells"]]
-            outcome = RunOutcome.from_dict(saved["outcome"])
+        saved = jobs.load_result(course.dirs, a.id, student)
+        if saved and saved.nb_hash == jobs.notebook_hash(nb):
+            nb.cells = saved.executed_cells()
+            outcome = saved.outcome
             ctx = hw.context(seed, a.false_fail_budget)
         else:
-            outcome, ctx = execute(a, hw, nb, seed, a.datasets)
+            outcome, ctx = execute(a, hw, nb, seed)
             self.log.warning("no saved execution matched %s; executed in the grader", student)
         resources["course"] = {"outcome": outcome, "ctx": ctx, "seed": seed}
         self.log.info("executed in %.1fs%s", outcome.seconds,
@@ -146,7 +143,7 @@ class SummariseFeedback(CoursePreprocessor):
         course, a = self.course, self.assignment(resources)
         student = resources["nbgrader"]["student"]
         try:
-            source = nbformat.read(source_notebook(course, a), 4)
+            source = nbformat.read(course.dirs.source_notebook(a.id, a.notebook_name), 4)
             labels = summary.question_labels(source)
         except (OSError, ValueError):  # no source notebook: questions keep their grade ids
             self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
@@ -184,34 +181,18 @@ class WriteGradingReport(CoursePreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["course"]
-        outcome: RunOutcome = info["outcome"]
-        results: list[QuestionResult] = info["results"]
-        problems = [r.status for r in results if r.status != "graded"]
-        errors = code_errors(nb)
-        status = ("incomplete" if outcome.stopped else "tampering" if outcome.forged
-                  else problems[0] if problems else "errors" if errors else "ok")
+        outcome = info["outcome"]
         course_meta = nb.metadata.get("course", {})
-        review = outcome.notes + review_signs(nb)
-        report = {
-            "student": resources["nbgrader"]["student"],
-            "assignment": resources["nbgrader"]["assignment"],
-            "seed": info["seed"],
-            "status": status,
-            "stopped": outcome.stopped,
-            "seconds": round(outcome.seconds, 2),
-            "extract_seconds": round(outcome.extract_seconds, 2),
-            "truncated_cells": outcome.truncated,
-            "kernel_log": outcome.kernel_log,
-            "repairs": course_meta.get("repairs", []),
-            "tampering": course_meta.get("tampering", []),
-            "review": review,  # flagged for a TA; costs no points
-            "errors": errors,  # the student's own cells that raised (status "errors", still graded)
-            "questions": [r.to_dict() for r in results],
-        }
-        write_report(self.course, report["assignment"], report["student"], report)
+        report = GradingReport.from_run(
+            resources["nbgrader"]["student"], resources["nbgrader"]["assignment"], info["seed"],
+            outcome, info["results"], course_meta.get("repairs", []),
+            course_meta.get("tampering", []), outcome.notes + review_signs(nb),
+            code_errors(nb))
+        write_report(self.course, report)
+        status, review = report.status, report.review
         nb.metadata.setdefault("course", {})["status"] = status
         notes = ([f"Execution stopped early: {outcome.stopped}."] if outcome.stopped else []) \
-            + [n[0].upper() + n[1:] + "." for n in report["repairs"] + report["tampering"]] \
+            + [n[0].upper() + n[1:] + "." for n in report.repairs + report.tampering] \
             + [n[0].upper() + n[1:] + "." for n in outcome.notes] \
             + [f"Cell {i + 1} printed too much output; the rest of it was dropped."
                for i in outcome.truncated]

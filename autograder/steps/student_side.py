@@ -23,6 +23,7 @@ from nbgrader.utils import get_username
 from traitlets.config import Config
 
 from autograder.course.config import Course
+from autograder.course.dirs import course_exchange
 from autograder.errors import CourseError
 from autograder.steps import nbconfig
 
@@ -44,7 +45,7 @@ class StudentSide:
 
     @property
     def course_exchange(self) -> Path:
-        return self.exchange / self.course_id
+        return course_exchange(self.exchange, self.course_id)
 
     @property
     def submissions(self) -> Path:
@@ -96,8 +97,8 @@ def for_course(course: Course, student: str | None = None) -> StudentSide:
     if sid != me and not is_instructor(course):
         raise _refuse_other(sid, me)
     course.student(sid)  # unknown students are refused before anything moves
-    workspace = nbconfig.student_workspace(course, sid)
-    return StudentSide(course.id, course.exchange, sid, workspace, workspace / ".nbgrader-cache",
+    return StudentSide(course.id, course.exchange, sid, course.dirs.workspace(sid),
+                       course.dirs.student_cache(sid),
                        nbconfig.nbgrader_config(course, None, sid), course)
 
 

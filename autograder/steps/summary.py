@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import nbformat
 
+from autograder.grading.report import GradingReport
 from autograder.grading.verdict import FAIL
 from autograder.nbcells import is_answer_cell, is_manual, is_test_cell
 from autograder.safehtml import MARK
@@ -114,7 +115,7 @@ def show_adjusted(cell, comment: str, auto: float, score: float) -> None:
         "text/plain": text + "\n", "text/html": adjusted_box(comment, auto, score, points)})]
 
 
-def summary_rows(nb, labels: dict[str, str], report: dict | None, pending: set[str],
+def summary_rows(nb, labels: dict[str, str], report: GradingReport | None, pending: set[str],
                  adjusted: dict[str, str] | None = None,
                  regrades: dict[str, str] | None = None) -> list[Row]:
     """One row per graded cell of `nb` (scores and comments filled in by
@@ -122,7 +123,7 @@ def summary_rows(nb, labels: dict[str, str], report: dict | None, pending: set[s
     `adjusted`: autograded cells a TA overrode, with the TA's comment;
     `regrades`: the student's regrade request per cell, as one line."""
     adjusted, regrades = adjusted or {}, regrades or {}
-    messages = {q["grade_id"]: q.get("messages", []) for q in (report or {}).get("questions", [])}
+    messages = {q.grade_id: q.messages for q in (report.questions if report else [])}
     rows = []
     for cell in nb.cells:
         if not is_graded(cell):
