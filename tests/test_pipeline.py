@@ -148,8 +148,12 @@ def test_simpsons_paradox_submission_scores_zero_on_the_ace_questions(graded):
 
 
 def test_runtime_error_costs_only_its_own_question(graded):
-    course, _, rows, _ = graded
+    course, done, rows, _ = graded
     assert float(rows["carol"]["test_do"]) == 0.0 and float(rows["carol"]["total"]) == 6.0
+    # graded as it is, but not "ok": the cell that raised is named for the TA
+    assert done["carol"].status == "errors" and rows["carol"]["status"] == "errors+manual"
+    assert "(do_answer) raised KeyError" in done["carol"].reason
+    assert "(do_answer) raised KeyError" in rows["carol"]["notes"]
     report = read_report(course, HW, "carol")
     do = next(q for q in report.questions if q.grade_id == "test_do")
     assert "KeyError" in do.messages[0]

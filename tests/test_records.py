@@ -104,7 +104,7 @@ def test_a_report_round_trips_through_its_file(course):
     assert json.loads(path.read_text()) == report.to_dict()
     # the file keeps the keys every reader of earlier versions knew
     assert {"student", "assignment", "seed", "status", "stopped", "seconds", "extract_seconds",
-            "truncated_cells", "kernel_log", "repairs", "tampering", "review", "questions",
+            "truncated_cells", "kernel_log", "repairs", "tampering", "review", "errors", "questions",
             "fingerprint", "record_seconds"} == set(json.loads(path.read_text()))
 
 

@@ -151,6 +151,7 @@ def project(tmp_path_factory):
     out["collect_m2"] = run(config, "collect", M2)
     out["autograde"] = run(config, "autograde", M1, M2, "--workers", "2")
     out["feedback"] = run(config, "feedback", M1)
+    out["release_feedback"] = run(config, "release-feedback", M1, "--force")  # written answers wait
     out["export"] = run(config, "export", M1)
     out["export_m2"] = run(config, "export", M2)
     out["export_project"] = run(config, "export", "proj")

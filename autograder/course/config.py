@@ -21,6 +21,7 @@ from autograder.course.teams import Placement, Team, TeamSize, build_teams, read
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
+DUE_PLACEHOLDER = "# REPLACE"  # `course new` marks the due date it makes up; release refuses it
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
 _INT = {"type": "integer", "minimum": 1}
 
@@ -244,6 +245,7 @@ class Assignment:
     group: bool = False      # team work: one submission and one grade per team
     project: str = ""        # the project this is a milestone of, if any
     adjustments: dict[str, Adjustment] = field(default_factory=dict)  # student -> adjustment
+    due_placeholder: str = ""  # "course.yml:LINE" while the due date is still `course new`'s placeholder
 
     @property
     def notebook_name(self) -> str:
@@ -492,6 +494,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
         raise _schema_error(errors[0], root_node, source)
 
     base = source.parent
+    lines = text.splitlines()
     cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
     cdir = cdir.resolve()
     exchange = data.get("exchange")
@@ -519,6 +522,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
         due = _parse_due(a["due"], where("due"))
+        due_line = lines[_line_of(root_node, at + ["due"]) - 1]
         assignments[a["id"]] = Assignment(
             id=a["id"], title=a["title"],
             notebook=(base / a["notebook"]).resolve(),
@@ -533,6 +537,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             project=project["id"] if project else "",
             adjustments={k: Adjustment(float(v["points"]), v["reason"])
                          for k, v in a.get("adjustments", {}).items()},
+            due_placeholder=where("due") if DUE_PLACEHOLDER in due_line else "",
             # settings course.yml leaves out keep the dataclass's defaults (stated there only)
             **_given(late_policy=LatePolicy(**a["late_policy"]) if "late_policy" in a else None,
                      cell_timeout=timeout.get("cell"), notebook_timeout=timeout.get("notebook"),

@@ -11,7 +11,8 @@ the exchange is built here, as nbgrader builds its own with
         engine/<hw>/<student>.json         the batch engine's saved executions
         collect/<hw>.json                  why a student's newest submission was refused
         collect/<hw>.teams.json            each team's members when its work was collected
-        exports/  stats/<hw>/  calibration/   what a TA or instructor asked for
+        regrades/<hw>.json                 students' regrade requests and the TA's answers
+        exports/  stats/<hw>/  similarity/<hw>/  calibration/   what a TA or instructor asked for
         students/<student>/                a (simulated) student's workspace and nbgrader cache
                                            (a team's shared folder under the team's id)
         gradebook.db  nbgrader_config.py
@@ -28,8 +29,8 @@ from pathlib import Path
 # nbgrader's steps, then our own folders and files
 SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = (
     "source", "release", "submitted", "autograded", "feedback")
-ENGINE, COLLECT, EXPORTS, STATS, CALIBRATION, STUDENTS = (
-    "engine", "collect", "exports", "stats", "calibration", "students")
+ENGINE, COLLECT, EXPORTS, STATS, CALIBRATION, STUDENTS, REGRADES, SIMILARITY = (
+    "engine", "collect", "exports", "stats", "calibration", "students", "regrades", "similarity")
 GRADEBOOK, REPORT, NBGRADER_CONFIG = "gradebook.db", "grading.json", "nbgrader_config.py"
 # the exchange (names fixed by nbgrader's exchange classes) and a student's side of it
 EXCHANGE, INBOUND, OUTBOUND = "exchange", "inbound", "outbound"
@@ -38,8 +39,13 @@ FETCHED_FEEDBACK = "feedback"  # inside a student's assignment folder; never col
 
 # every name above: no other module of the package may put one in a path
 NAMES = (SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK, ENGINE, COLLECT, EXPORTS, STATS,
-         CALIBRATION, STUDENTS, GRADEBOOK, REPORT, NBGRADER_CONFIG, EXCHANGE, INBOUND, OUTBOUND,
-         NBGRADER_CACHE, FETCHED_FEEDBACK)
+         CALIBRATION, STUDENTS, REGRADES, SIMILARITY, GRADEBOOK, REPORT, NBGRADER_CONFIG, EXCHANGE, INBOUND,
+         OUTBOUND, NBGRADER_CACHE, FETCHED_FEEDBACK)
+
+
+def course_exchange(exchange: Path, course_id: str) -> Path:
+    """One course's folder in an exchange (a student's side knows only these two)."""
+    return Path(exchange) / course_id
 
 
 def default_exchange(course_dir: Path) -> Path:
@@ -114,11 +120,19 @@ class CourseDirs:
         """The members of each team when its submission was collected (team work)."""
         return self.root / COLLECT / f"{assignment_id}.teams.json"
 
+    def regrades(self, assignment_id: str) -> Path:
+        """The regrade requests of an assignment, as the TA's side keeps them."""
+        return self.root / REGRADES / f"{assignment_id}.json"
+
     def export_csv(self, assignment_id: str) -> Path:
         return self.root / EXPORTS / f"{assignment_id}.csv"
 
     def canvas_csv(self, assignment_ids: list[str]) -> Path:
         return self.root / EXPORTS / f"canvas_{'_'.join(assignment_ids)}.csv"
+
+    def similarity(self, assignment_id: str) -> Path:
+        """`course similarity`'s report folder."""
+        return self.root / SIMILARITY / assignment_id
 
     def stats(self, assignment_id: str) -> Path:
         return self.root / STATS / assignment_id
@@ -171,6 +185,10 @@ class CourseDirs:
         return self.student_cache(student_id) / self.course_id
 
     # the exchange: <exchange>/<course_id>/...
+    @property
+    def course_exchange(self) -> Path:
+        return course_exchange(self.exchange, self.course_id)
+
     @property
     def inbound(self) -> Path:
         """Written by students (submissions), read by collect: nothing in it is trusted."""

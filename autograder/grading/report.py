@@ -35,6 +35,7 @@ class GradingReport:
     repairs: list[str] = field(default_factory=list)     # cells put back in shape
     tampering: list[str] = field(default_factory=list)   # test cells edited
     review: list[str] = field(default_factory=list)      # flagged for a TA; costs no points
+    errors: list[str] = field(default_factory=list)      # the student's own cells that raised
     questions: list[QuestionResult] = field(default_factory=list)
     fingerprint: str = ""   # stamped by the batch once recorded: a resumed batch skips it
     record_seconds: float | None = None
@@ -42,17 +43,18 @@ class GradingReport:
     @classmethod
     def from_run(cls, student: str, assignment: str, seed: int, outcome: RunOutcome,
                  results: list[QuestionResult], repairs: list[str], tampering: list[str],
-                 review: list[str]) -> "GradingReport":
-        """The report of a graded execution; its status is the worst thing that happened."""
+                 review: list[str], errors: list[str] = ()) -> "GradingReport":
+        """The report of a graded execution; its status is the worst thing that
+        happened (`errors`, cells of the student's that raised, is still graded)."""
         problems = [r.status for r in results if r.status != "graded"]
         status = ("incomplete" if outcome.stopped else "tampering" if outcome.forged
-                  else problems[0] if problems else "ok")
+                  else problems[0] if problems else "errors" if errors else "ok")
         return cls(student=student, assignment=assignment, seed=seed, status=status,
                    stopped=outcome.stopped, seconds=round(outcome.seconds, 2),
                    extract_seconds=round(outcome.extract_seconds, 2),
                    truncated_cells=list(outcome.truncated), kernel_log=outcome.kernel_log,
                    repairs=list(repairs), tampering=list(tampering), review=list(review),
-                   questions=list(results))
+                   errors=list(errors), questions=list(results))
 
     def to_dict(self) -> dict:
         return {f.name: ([q.to_dict() for q in self.questions] if f.name == "questions"

@@ -37,11 +37,12 @@ def sandbox_run(a: Assignment, hw: Homework, seed: int) -> tuple[SandboxRun, Con
     return SandboxRun.for_assignment(a, seed, extraction_for(hw, ctx), read_data(a.datasets)), ctx
 
 
-def execute(a: Assignment, hw: Homework, nb, seed: int,
-            trusted: bool = False) -> tuple[RunOutcome, Context]:
-    """Run `nb` in place in a fresh sandbox holding only the homework's data files."""
+def execute(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = False,
+            on_cell=None) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only the homework's data files;
+    `on_cell(index, cell)` after each code cell has run (progress)."""
     run, ctx = sandbox_run(a, hw, seed)
-    return run.execute(nb, trusted=trusted), ctx
+    return run.execute(nb, trusted=trusted, on_cell=on_cell), ctx
 
 
 def decoded_answers(outcome: RunOutcome) -> dict[str, dict | ValueError]:
@@ -95,8 +96,8 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
     return results
 
 
-def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
-                   trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
+def grade_notebook(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = True,
+                   on_cell=None) -> tuple[RunOutcome, list[QuestionResult]]:
     """Execute and score; reference and test runs are trusted (shared compile cache)."""
-    outcome, ctx = execute(a, hw, nb, seed, trusted=trusted)
+    outcome, ctx = execute(a, hw, nb, seed, trusted=trusted, on_cell=on_cell)
     return outcome, score(hw, nb, outcome, ctx)

@@ -71,7 +71,8 @@ def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSub
     report.fingerprint = fp
     report.record_seconds = round(time.monotonic() - began, 2)
     write_report(course, report)
-    return GradedSubmission(student_id, report.status, report.stopped or "", assignment=a.id)
+    return GradedSubmission(student_id, report.status, report.stopped or "; ".join(report.errors),
+                            assignment=a.id)
 
 
 def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,

@@ -20,7 +20,7 @@ from autograder.course.state import submitted_students
 from autograder.errors import CourseError
 from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
-from autograder.pipeline.readiness import require_in_gradebook
+from autograder.pipeline.readiness import require_in_gradebook, require_questions_as_released
 from autograder.pipeline.teamwork import submitter
 from autograder.safehtml import valid_text
 
@@ -52,6 +52,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
     (`student_id` then holds the team's id)."""
     a = course.assignment(assignment_id)
     require_in_gradebook(course, a.id)
+    require_questions_as_released(course, a.id)
     questions = list(a.questions)
     header = ["student_id", *questions, "total", "max_total", "late_penalty", "final",
               "status", "notes"]
@@ -71,11 +72,12 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                     "not_graded" if sub or sid in collected
                     else "refused" if sid in refused else "missing")
                 notes = [(report.stopped if report else "") or "", refused.get(sid, "")]
-                row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
+                # no grade yet: blank, never a 0.0 that reads as one (the status says why)
+                row.update({q: "" for q in questions}, total="", late_penalty="", final="",
                            status=status, notes=inert_notes(notes))
                 out.append(row)
                 continue
-            pending = []
+            pending, adjusted = [], []
             for q in questions:
                 grade = gb.find_grade(q, a.notebook_name, a.id, sid)
                 if grade.auto_score is None and grade.manual_score is None:
@@ -83,8 +85,12 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                     row[q] = ""
                 else:
                     row[q] = round(grade.score, 4)
+                if None not in (grade.auto_score, grade.manual_score) \
+                        and abs(grade.auto_score - grade.manual_score) > 1e-9:
+                    adjusted.append(f"{q} adjusted by a TA from {grade.auto_score:g} to "
+                                    f"{grade.manual_score:g}")
             penalty = sub.late_submission_penalty or 0.0
-            notes = ([report.stopped or ""] + report.repairs + report.tampering
+            notes = ([report.stopped or ""] + report.errors + report.repairs + report.tampering
                      + [f"review: {r}" for r in report.review]
                      + [refused.get(sid, "")])
             by = submitter(course.dirs.submitted(a.id, sid)) if a.group else ""
@@ -94,6 +100,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
             if late > 0:
                 notes.append(f"late by {late / 3600:.1f} h" if late >= 3600
                              else f"late by {max(1, round(late / 60))} min")
+            notes += adjusted
             if pending:
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
@@ -117,16 +124,16 @@ def member_rows(course: Course, a: Assignment, header: list[str],
     for s in course.roster:
         team = course.team_of(s.id) if a.group else None
         if a.group and team is None:
-            row = {q: 0.0 for q in a.questions} | {
-                "total": 0.0, "max_total": sum(a.questions.values()), "late_penalty": 0.0,
-                "final": 0.0, "status": "no_team", "notes": f"in no team, and {a.id} is team work"}
+            row = {q: "" for q in a.questions} | {  # no grade: blank, as any ungraded row
+                "total": "", "max_total": sum(a.questions.values()), "late_penalty": "",
+                "final": "", "status": "no_team", "notes": f"in no team, and {a.id} is team work"}
         else:
             row = dict(by_id[team.id if team else s.id])
         row.update(student_id=s.id, adjustment=0.0)
         if a.group:
             row["team"] = team.id if team else ""
         adjustment = a.adjustments.get(s.id)
-        if adjustment:
+        if adjustment and row["final"] != "":  # a grade to adjust
             row["adjustment"] = adjustment.points
             row["final"] = round(max(0.0, float(row["final"]) + adjustment.points), 4)
             row["notes"] = inert_notes([row["notes"], f"adjusted by {adjustment.points:+g} "
@@ -145,7 +152,7 @@ def project_rows(course: Course, project_id: str) -> tuple[list[str], list[dict]
         mine = {m: per[m][s.id] for m in p.milestones}
         open_ = [f"{m} {r['status']}" for m, r in mine.items() if r["status"] not in GRADED]
         out.append({"student_id": s.id, **{m: r["final"] for m, r in mine.items()},
-                    "total": round(sum(float(r["final"]) for r in mine.values()), 4),
+                    "total": round(sum(float(r["final"] or 0.0) for r in mine.values()), 4),
                     "max_total": sum(sum(course.assignment(m).questions.values())
                                      for m in p.milestones),
                     "status": "ok" if not open_ else "partial",
@@ -169,7 +176,7 @@ def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> 
 # Canvas's gradebook import (docs/export.md): these five identity columns, one
 # column per assignment named as in Canvas, and a "Points Possible" row first.
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-GRADED = ("ok", "incomplete")
+GRADED = ("ok", "errors", "incomplete")  # statuses whose scores are grades
 
 
 def canvas_name(s: Student) -> str:

@@ -4,10 +4,15 @@
 course.yml on every `course formgrader` (and `course demo`); a TA never edits
 it. It points formgrader at the course's gradebook and folders, and:
 
-- refuses formgrader's Generate, Release, Collect, Autograde, Generate feedback
-  and Release feedback actions with a message naming the `course` command to
-  run instead. Those buttons would run nbgrader's own steps, which skip our
-  leak check at release, our collect checks, the sandbox and the hidden checks;
+- refuses formgrader's Generate, Release, Unrelease, Collect, Autograde,
+  Generate feedback and Release feedback actions with a message naming the
+  `course` command to run instead. Those buttons would run nbgrader's own steps,
+  which skip our leak check at release, our collect checks, the sandbox and the
+  hidden checks. The refusal is in nbgrader's configuration (so nbgrader's own
+  command line is refused too) and, for the buttons, in a small Jupyter server
+  extension (this module; `server_command` enables it) that answers each of
+  them with the one line, where nbgrader would show a Python traceback;
+- loads MathJax on the grading page from the copy the server serves (offline);
 - on the grading page, shows each written answer's model answer and rubric
   from the solution file right under the student's answer (the TA's view only;
   student feedback is built elsewhere and never has it), and renders the
@@ -26,22 +31,26 @@ feedback page (docs/grading.md).
 from __future__ import annotations
 
 import html
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
 from nbgrader.exchange.abc.exchange import ExchangeError
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseAssignment, ExchangeReleaseFeedback
 from nbconvert.exporters import HTMLExporter
+from tornado import web
 from traitlets.config import Config
 
 from autograder import safehtml
 from autograder.authoring.source import read_solution_sections
 from autograder.course.config import Course
 from autograder.nbcells import grade_id
-from autograder.steps.nbconfig import nbgrader_config
+from autograder.steps.nbconfig import TEMPLATES, nbgrader_config
 from autograder.steps.preprocessors import CoursePreprocessor
 
 RUBRIC_MARK = "course_rubric"  # cell metadata of the rubric cells we add to the TA's view
@@ -87,7 +96,50 @@ class RefuseCollect(ExchangeCollect):
 
 class RefuseReleaseFeedback(ExchangeReleaseFeedback):
     def start(self):
-        raise ExchangeError(refusal("Release feedback", "course feedback HW"))
+        raise ExchangeError(refusal("Release feedback", "course release-feedback HW"))
+
+
+# formgrader's buttons (nbgrader 0.9's API paths, under the server's base URL): what
+# each would do, and the `course` command that does it with our checks
+REFUSED_BUTTONS = [
+    (r"/formgrader/api/assignment/([^/]+)/assign", "Generate", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/unrelease", "Unrelease", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/release", "Release", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/collect", "Collect", "course collect HW"),
+    (r"/formgrader/api/assignment/([^/]+)/generate_feedback", "Generate feedback", "course feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/release_feedback", "Release feedback",
+     "course release-feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/([^/]+)/generate_feedback", "Generate feedback",
+     "course feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/([^/]+)/release_feedback", "Release feedback",
+     "course release-feedback HW"),
+    (r"/formgrader/api/submission/([^/]+)/([^/]+)/autograde", "Autograde", "course autograde HW"),
+]
+
+
+class RefusedButton(APIHandler):
+    """Answers a refused formgrader button as nbgrader's API would answer a failure,
+    with the refusal as the error: one line, no traceback."""
+
+    def initialize(self, message: str):
+        self.message = message
+
+    @web.authenticated
+    def post(self, *_):
+        self.finish(json.dumps({"success": False, "error": self.message, "log": ""}))
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "autograder.pipeline.formgrader"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    """Jupyter loads extensions by name, so this one ("autograder...") adds its
+    handlers before nbgrader's formgrader, and tornado answers with the first match."""
+    base = serverapp.web_app.settings["base_url"]
+    serverapp.web_app.add_handlers(".*$", [
+        (url_path_join(base, path), RefusedButton, {"message": refusal(action, command)})
+        for path, action, command in REFUSED_BUTTONS])
 
 
 class TAView(CoursePreprocessor):
@@ -139,6 +191,9 @@ def formgrader_config(course: Course) -> Config:
     c.ExchangeFactory.collect = RefuseCollect
     c.ExchangeFactory.release_feedback = RefuseReleaseFeedback
     c.HTMLExporter.preprocessors = [TAView]
+    c.HTMLExporter.extra_template_paths = [str(TEMPLATES / "formgrader")]
+    c.HTMLExporter.template_file = "course_formgrade.html.j2"  # extends formgrader's page
+    c.HTMLExporter.filters = {"served_mathjax": "autograder.steps.mathjax.served"}
     c.FormgradeExtension.debug = False  # no config dump on the Manage Assignments page
     return c
 
@@ -164,5 +219,6 @@ def server_command(course: Course, port: int = 8888) -> list[str]:
     # the jupyter next to this interpreter: the venv need not be activated
     jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
     argv = [jupyter, "lab", f"--ServerApp.root_dir={course.course_dir}", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", "--no-browser"]
+            f"--ServerApp.port={port}", "--no-browser",
+            "--ServerApp.jpserver_extensions=autograder.pipeline.formgrader=True"]
     return argv + (["--allow-root"] if os.geteuid() == 0 else [])  # e.g. a container's root

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from autograder.course.config import Course
 from autograder.grading.report import read_report
-from autograder.pipeline.export import rows, submission_rows
-
-GRADED = ("ok", "incomplete")  # statuses whose scores are grades (a "+manual" suffix too)
+from autograder.pipeline.export import GRADED, rows, submission_rows  # a "+manual" suffix too
 _FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?")
 
 

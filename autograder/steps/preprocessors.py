@@ -24,7 +24,7 @@ import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Enum, Float, Instance
+from traitlets import Dict, Enum, Float, Instance
 
 from autograder import safehtml
 from autograder.course.config import Assignment, Course, LatePolicy
@@ -142,7 +142,11 @@ class SanitizeStudentOutputs(CoursePreprocessor):
 class SummariseFeedback(CoursePreprocessor):
     """Per-question labels, scores and what to look at, for the top of the
     feedback page (resources["course_feedback"], read by the template). Runs
-    after GetGrades, which puts the gradebook's scores and comments in the cells."""
+    after GetGrades, which puts the gradebook's scores and comments in the cells.
+    A TA's override of an autograded question replaces its messages on the page."""
+    regrades = Dict(help='student -> {grade_id: {"line": their regrade request as one line, '
+                         '"answer": the TA\'s answer once resolved}} (pipeline/feedback.py fills it in)'
+                    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         course, a = self.course, self.assignment(resources)
@@ -154,14 +158,24 @@ class SummariseFeedback(CoursePreprocessor):
             self.log.warning("no source notebook for %s; questions are labelled by grade id", a.id)
             labels = {}
         report = read_report(course, a.id, student)
-        pending = set()
+        pending, adjusted = set(), {}
+        regrades = self.regrades.get(student, {})
+        comments = summary.answer_comments(nb)
+        for gid, request in regrades.items():  # a resolved request's answer explains its new score
+            comments[gid] = comments.get(gid) or request.get("answer", "")
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
             for cell in nb.cells:
                 if summary.is_graded(cell):
                     grade = gb.find_grade(grade_id(cell), resources["nbgrader"]["notebook"], a.id, student)
                     if grade.auto_score is None and grade.manual_score is None:
                         pending.add(grade_id(cell))
-        rows = summary.summary_rows(nb, labels, report, pending)
+                    elif (is_test_cell(cell) and None not in (grade.auto_score, grade.manual_score)
+                          and abs(grade.auto_score - grade.manual_score) > 1e-9):
+                        adjusted[grade_id(cell)] = comments.get(grade_id(cell), "")
+                        summary.show_adjusted(cell, adjusted[grade_id(cell)], grade.auto_score,
+                                              grade.manual_score)
+        rows = summary.summary_rows(nb, labels, report, pending, adjusted,
+                                    {gid: r.get("line", "") for gid, r in regrades.items()})
         resources["course_feedback"] = {
             "title": a.title, "labels": labels, "rows": [r.to_dict() for r in rows],
             "pending": sorted(pending),
@@ -181,7 +195,8 @@ class WriteGradingReport(CoursePreprocessor):
         report = GradingReport.from_run(
             resources["nbgrader"]["student"], resources["nbgrader"]["assignment"], info["seed"],
             outcome, info["results"], course_meta.get("repairs", []),
-            course_meta.get("tampering", []), outcome.notes + review_signs(nb))
+            course_meta.get("tampering", []), outcome.notes + review_signs(nb),
+            code_errors(nb))
         write_report(self.course, report)
         status, review = report.status, report.review
         nb.metadata.setdefault("course", {})["status"] = status
@@ -206,6 +221,22 @@ class WriteGradingReport(CoursePreprocessor):
             notebook.flagged = status != "ok" or bool(review)
             gb.db.commit()
         return nb, resources
+
+
+def code_errors(nb) -> list[str]:
+    """The student's cells (not test cells) that raised, as "cell N (id) raised
+    Name: value" lines: graded as they are, but the TA should know."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or is_test_cell(cell):
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                where = f"cell {i + 1}" + (f" ({grade_id(cell)})" if grade_id(cell) else "")
+                value = " ".join(str(o.get("evalue", "")).split())[:120]
+                out.append(f"{where} raised {o.get('ename', 'an error')}" + (f": {value}" if value else ""))
+                break
+    return out
 
 
 class CourseLatePolicy(LateSubmissionPlugin):
