@@ -4,8 +4,10 @@ Guards turn raw answers into clean data or raise AnswerError; checks return a
 CheckResult whose message is student-facing and whose detail is for TAs only.
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
-from .design import required_n_against, stated_n
-from .discrete import exact_multinomial_pvalue, frequencies, pool_cells
+from .chains import ar1_step, thin_to_independence
+from .design import ks_required_n, required_n_against, stated_n
+from .discrete import (categorical_pit, exact_multinomial_pvalue, frequencies, frequencies_power,
+                       frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, randomised_pit,
                            thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
@@ -27,14 +29,16 @@ __all__ = [
     "AnswerError", "CheckResult", "passed", "failed", "all_of", "after_gate",
     "FLOAT32_FLOOR", "ROUNDING_3DP",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
-    "required_n_against", "stated_n",
+    "required_n_against", "stated_n", "ks_required_n",
     "as_float", "as_probability", "as_int", "as_array", "as_dict", "as_probability_table",
     "min_distinct",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",
     "gof", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution", "randomised_pit",
     "detect_grid",
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
-    "frequencies", "exact_multinomial_pvalue", "pool_cells",
+    "frequencies", "exact_multinomial_pvalue", "pool_cells", "categorical_pit",
+    "frequencies_power", "frequencies_required_n",
+    "thin_to_independence", "ar1_step",
     "close_to_table", "multinomial_cov", "sidak_pvalue",
     "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",

@@ -44,3 +44,21 @@ def stated_n(size_of: Callable[[object, float], float], probes: Iterable, budget
         raise ValueError("a known wrong answer equals the truth on a fixed probe: "
                          "no sample size separates them")
     return int(math.ceil(need / step) * step)
+
+
+def ks_required_n(distance: float, alpha: float, power: float = 0.999) -> int:
+    """Smallest n at which a Kolmogorov-Smirnov test at level alpha rejects a sample
+    whose law is `distance` (sup |F - G|) from the target, with probability >= power.
+
+    The test rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2)
+    (Dvoretzky-Kiefer-Wolfowitz with Massart's constant, a conservative critical value).
+    At the point where the laws differ most the sample's empirical CDF misses its own
+    law's by at most z_power / (2 sqrt(n)) with probability >= power (a binomial
+    proportion's sd is at most 1 / (2 sqrt(n))), so D_n >= distance - z_power / (2 sqrt(n))
+    and n = ((c + z_power / 2) / distance)^2 suffices.
+    """
+    if not 0 < distance <= 1:
+        raise ValueError(f"distance must lie in (0, 1], got {distance!r}")
+    from scipy.stats import norm
+    c = math.sqrt(math.log(2 / alpha) / 2)
+    return max(1, math.ceil(((c + float(norm.ppf(power)) / 2) / distance) ** 2))
