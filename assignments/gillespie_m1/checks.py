@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, as_array, categorical_pit, draw_probe, failed,
+from autograder.checks import (AnswerError, as_array, autocorrelation_gate, categorical_pit, draw_probe, failed,
                                frequencies, frequencies_power, frequencies_required_n,
                                fresh_draws, gof, ks_required_n, thin_to_independence)
 from autograder.homework import Homework
@@ -188,6 +188,14 @@ def check_stationary(values, ctx):
     p, n = probe(ctx), ctx.sizes["num_states"]
     name = "stationary_states(rates, t_burn, spacing, num_states, seed)"
     states = _counts(values["states"], name, n)
+    gate = autocorrelation_gate(
+        states, G.integrated_autocorrelation(p.rates, p.spacing), name,
+        slow_hint="Check the clock: the waiting times (rate a0, mean 1/a0) set how fast the "
+                  "chain moves.",
+        fast_hint="Observe one simulated run at the given times; do not draw the states "
+                  "independently.")
+    if not gate.passed:
+        return [gate]
     kept, info = thin_to_independence(states, G.RHO_MAX, min_step=G.expected_thinning(p.rates))
     table, _ = G.stationary_tables(p.rates)
     res = frequencies(G.cell_labels(kept, table), table, ctx.alpha,
@@ -253,3 +261,22 @@ def wrong_events(values, ctx):
 def wrong_stored(values, ctx):
     run = values["test_gillespie"]["run"]
     return {**values, "test_gillespie": {"run": run, "again": run}}
+
+
+# The manifest: what each file of solutions/gillespie_m1/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/first_reaction.py", seed=31)
+# the reactions that fire are right (one of the question's two tests), the clock is not
+hw.variant("mistakes/scale_for_rate.py", seed=32, loses=["test_stationary"],
+           partly=["test_gillespie"], told={"test_gillespie": "too long",
+                                            "test_stationary": "runs too slowly"})
+hw.variant("mistakes/no_counts.py", seed=33, loses=["test_gillespie", "test_stationary"],
+           told=dict.fromkeys(["test_gillespie", "test_stationary"], "negative number"))
+# two files, one run: gillespie seeded with a constant (a valid run, the same for every
+# seed) and the stationary states taken at reactions instead of at times
+hw.variant(("mistakes/fixed_seed.py", "mistakes/events_weighted.py"), seed=34,
+           loses=["test_gillespie", "test_stationary"],
+           told={"test_gillespie": "returned the same draws", "test_stationary": "time"})
+# graded by benchmarks/scores.py only (a fourth run of the same kind as scale_for_rate)
+hw.variant("mistakes/chosen_rate.py", loses=["test_stationary"], partly=["test_gillespie"],
+           told={"test_gillespie": "too long"})

@@ -4,7 +4,7 @@ Guards turn raw answers into clean data or raise AnswerError; checks return a
 CheckResult whose message is student-facing and whose detail is for TAs only.
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
-from .chains import ar1_step, thin_to_independence
+from .chains import ar1_step, autocorrelation_gate, thin_to_independence
 from .design import ks_required_n, required_n_against, stated_n
 from .discrete import (categorical_pit, exact_multinomial_pvalue, frequencies, frequencies_power,
                        frequencies_required_n, pool_cells)
@@ -38,7 +38,7 @@ __all__ = [
     "two_sample", "two_sample_joint", "two_sample_n", "ad2_permutation_test", "witness_test",
     "frequencies", "exact_multinomial_pvalue", "pool_cells", "categorical_pit",
     "frequencies_power", "frequencies_required_n",
-    "thin_to_independence", "ar1_step",
+    "thin_to_independence", "ar1_step", "autocorrelation_gate",
     "close_to_table", "multinomial_cov", "sidak_pvalue",
     "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",

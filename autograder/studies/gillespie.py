@@ -236,6 +236,14 @@ def lag_correlations(rates, spacing: float) -> np.ndarray:
     return np.exp(-exit_rates(rates) * spacing)
 
 
+def integrated_autocorrelation(rates, spacing: float) -> np.ndarray:
+    """Each species' integrated autocorrelation time, in rows of states `spacing` apart:
+    the correlation at lag m rows is rho^m with rho = exp(-k spacing), so
+    tau = 1 + 2 sum_m rho^m = (1 + rho) / (1 - rho) exactly."""
+    rho = lag_correlations(rates, spacing)
+    return (1 + rho) / (1 - rho)
+
+
 def expected_thinning(rates, rho_max: float = RHO_MAX) -> int:
     """The step thin_to_independence takes on a correct run (exact tau of the slowest
     species), and one more: the ESS is estimated, and the design must hold at the
