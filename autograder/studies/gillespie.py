@@ -113,14 +113,15 @@ def cell_labels(states: np.ndarray, table: dict) -> list[str]:
 
 
 # ------------------------------------------------------- a numpy simulator
-def simulate(x0, rates, t_max: float, rng, *, propensity=None, holding=None,
+def simulate(x0, rates, t_max: float, rng, *, propensity=None, holding=None, after=None,
              max_events: int = 5_000_000) -> tuple[np.ndarray, np.ndarray]:
     """One Gillespie trajectory on [0, t_max] (direct method), in plain Python floats.
 
     Returns (times, states): times[0] = 0 and states[0] = x0, then the time of each
     event and the state right after it. `propensity(x, rates) -> 4 floats` and
     `holding(rng, a, a0, r) -> float` replace the correct ones to simulate a known
-    wrong answer (the grader's copies of the mistakes; `r` is the reaction fired).
+    wrong answer (the grader's copies of the mistakes; `r` is the reaction fired);
+    `after(x) -> x` edits the state after each reaction (a clamp that restores a count).
     """
     k = as_rates(rates)
     prop = propensity or (lambda x, kk: (kk[0], kk[1] * x[0], kk[2] * x[1], kk[3] * x[2]))
@@ -142,6 +143,8 @@ def simulate(x0, rates, t_max: float, rng, *, propensity=None, holding=None,
         if t > t_max:
             break
         x = [xi + d for xi, d in zip(x, stoich[r])]
+        if after is not None:
+            x = list(after(x))
         times.append(t)
         states.append(tuple(x))
     return np.array(times), np.array(states, dtype=np.int64)
@@ -280,3 +283,176 @@ def worst_rates() -> list[float]:
     the events-weighted law's noncentrality per draw, sum_i (1/lambda_i) / 16, is
     smallest there)."""
     return [1.0] + [round(1.0 / MEANS_RANGE[1], 3)] * 3
+
+
+# ====================================================== milestone 2: the clamp
+# Clamping B at b (a birth whenever one dies, a death whenever one is born) turns the
+# chain into two independent immigration-death processes: A made at k1 and leaving at
+# k2 A (A -> B still removes an A), C made at k3 b and degraded at k4 C. So A and C are
+# independent Poissons with means k1/k2 and k3 b/k4, and each keeps its exit rate.
+def clamped_means(rates, b: float) -> np.ndarray:
+    """(k1/k2, k3 b/k4): A unchanged, C ~ Poisson(k3 b / k4) under the clamp B = b."""
+    k1, k2, k3, k4 = as_rates(rates)
+    return np.array([k1 / k2, k3 * b / k4])
+
+
+def clamp_b(b: int):
+    """The clamp as simulate's `after`: B restored to b after every reaction."""
+    return lambda x: (x[0], b, x[2])
+
+
+def clamped_exit_rates(rates) -> np.ndarray:
+    """(k2, k4): the exit rates of A and C; B does not move."""
+    k = as_rates(rates)
+    return np.array([k[1], k[3]])
+
+
+def clamped_observation_plan(rates) -> tuple[float, float]:
+    """(t_burn, spacing) for the clamped run, from the slower of A and C."""
+    k_min = float(clamped_exit_rates(rates).min())
+    return BURN_RELAXATIONS / k_min, SPACING_RELAXATIONS / k_min
+
+
+def clamped_taus(rates, spacing: float) -> np.ndarray:
+    """Integrated autocorrelation times of (A, B, C) rows under the clamp (B: NaN)."""
+    rho = np.exp(-clamped_exit_rates(rates) * spacing)
+    tau = (1 + rho) / (1 - rho)
+    return np.array([tau[0], math.nan, tau[1]])
+
+
+def clamped_thinning(rates, rho_max: float = RHO_MAX) -> int:
+    """The step that leaves rho_max between kept rows of the slower of A and C, plus one
+    (as expected_thinning)."""
+    from autograder.checks import ar1_step
+    _, spacing = clamped_observation_plan(rates)
+    rho = float(np.exp(-clamped_exit_rates(rates) * spacing).max())
+    return ar1_step((1 + rho) / (1 - rho), rho_max) + 1
+
+
+def clamped_tables(rates, b: int, tail: float = 1e-4) -> tuple[dict, dict]:
+    """Cell tables over (A, C) under the clamp B = b, and under the clamp one molecule
+    higher (C ~ Poisson(k3 (b + 1) / k4)): the smallest error in the clamp's effect the
+    question must see."""
+    means, higher = clamped_means(rates, b), clamped_means(rates, b + 1)
+    grid = state_grid(higher, tail)
+    return cell_table(grid, product_poisson(grid, means)), cell_table(grid, product_poisson(grid, higher))
+
+
+# ============================================ milestone 2: the equilibrium SCM
+# The conditional-equilibrium SCM: each species' assignment is its stationary law with
+# its parent held fixed, A := Poisson(k1/k2), B := Poisson(k2 A / k3), C := Poisson(k3 B / k4).
+# do(B = b) gives A ~ Poisson(k1/k2) and C ~ Poisson(k3 b / k4), independent: what the
+# clamped chain gives. Its observational law has the chain's means but not its
+# distribution: B and C are Poisson mixtures (over-dispersed) and correlated with their
+# parents, where the chain's snapshot is a product of independent Poissons.
+def scm_grid(rates, tail: float = 1e-4) -> np.ndarray:
+    """States (a, b, c) covering the SCM's observational law up to about `tail` each."""
+    k1, k2, k3, k4 = as_rates(rates)
+    a_top = int(stats.poisson(k1 / k2).isf(tail)) + 1
+    b_top = int(stats.poisson(k2 * a_top / k3).isf(tail)) + 1
+    c_top = int(stats.poisson(k3 * b_top / k4).isf(tail)) + 1
+    axes = np.meshgrid(np.arange(a_top + 1), np.arange(b_top + 1), np.arange(c_top + 1),
+                       indexing="ij")
+    return np.stack([x.ravel() for x in axes], axis=1)
+
+
+def scm_law(grid: np.ndarray, rates) -> np.ndarray:
+    """P(a, b, c) = Pois(a; k1/k2) Pois(b; k2 a / k3) Pois(c; k3 b / k4) on the grid."""
+    k1, k2, k3, k4 = as_rates(rates)
+    a, b, c = grid[:, 0], grid[:, 1], grid[:, 2]
+    return (stats.poisson(k1 / k2).pmf(a) * _poisson_or_zero(b, k2 * a / k3)
+            * _poisson_or_zero(c, k3 * b / k4))
+
+
+def _poisson_or_zero(x, mean) -> np.ndarray:
+    """Pois(x; mean), with a point mass at 0 where the mean is 0."""
+    mean = np.asarray(mean, dtype=np.float64)
+    safe = np.where(mean > 0, mean, 1.0)
+    return np.where(mean > 0, stats.poisson(safe).pmf(x), (np.asarray(x) == 0).astype(float))
+
+
+def scm_conditioned_a(rates, b: int, a_values: np.ndarray) -> np.ndarray:
+    """P(A = a | B = b) in the SCM (Bayes' rule): what pyro.condition on B gives for A,
+    where pyro.do leaves A at Poisson(k1/k2)."""
+    k1, k2, k3, _ = as_rates(rates)
+    w = stats.poisson(k1 / k2).pmf(a_values) * _poisson_or_zero(b, k2 * a_values / k3)
+    return w / w.sum()
+
+
+def ac_tables(rates, b: int, tail: float = 1e-4) -> dict:
+    """Cell tables over (A, C) for an intervention B = b on the SCM: the truth (do), and
+    the laws of two known wrong SCMs: conditioning on B = b (A's law tilts, C's is
+    Poisson(k3 b / k4) as under do) and the product of Poissons taken as the SCM
+    (no arrows: C keeps Poisson(k1/k4))."""
+    k1, k2, k3, k4 = as_rates(rates)
+    truth_means = clamped_means(rates, b)
+    wide = [max(truth_means[0], k1 / k2) * 3 + 5, max(truth_means[1], k1 / k4)]
+    grid = state_grid(wide, tail)
+    pa_cond = scm_conditioned_a(rates, b, np.arange(grid[:, 0].max() + 1))[grid[:, 0]]
+    pc_do = stats.poisson(truth_means[1]).pmf(grid[:, 1])
+    return {"do": cell_table(grid, product_poisson(grid, truth_means)),
+            "condition": cell_table(grid, pa_cond * pc_do),
+            "independent": cell_table(grid, product_poisson(grid, [k1 / k2, k1 / k4]))}
+
+
+def observational_tables(rates, tail: float = 1e-4) -> dict:
+    """Cell tables over (A, B, C) of the SCM's observational law (the truth) and of the
+    chain's stationary product of Poissons (the SCM written as independent Poissons)."""
+    grid = scm_grid(rates, tail)
+    p, q = scm_law(grid, rates), product_poisson(grid, stationary_means(rates))
+    keep = (p > tail ** 2) | (q > tail ** 2)      # the rest joins the cell beyond the grid
+    return {"scm": cell_table(grid[keep], p[keep]),
+            "independent": cell_table(grid[keep], q[keep])}
+
+
+CLAMP_LEVELS = (2, 3)
+
+
+def random_clamp(rng, rates) -> int:
+    """A clamp level for B away from its stationary mean (at least 1.6 times it for the
+    family's means), so C's law under the clamp differs from its stationary law."""
+    return int(rng.choice(CLAMP_LEVELS))
+
+
+# ===================================================== the signalling cascade
+# Raf (K3, one site) -> Mek (K2, two sites) -> Erk (K1, two sites), totals T. Each site of
+# a protein is activated at v_act times its activator's level (E1 for Raf) and
+# deactivated at v_inh. At equilibrium a one-site protein is active with odds u, a
+# two-site one is in states 0, 1, 2 with weights 1 : u : u^2, where u = w x activator and
+# w = v_act / v_inh; so K3 = T g1(w3 E1), K2 = T g2(w2 K3), K1 = T g2(w1 K2).
+CASCADE = ("K3", "K2", "K1")                 # Raf, Mek, Erk, from the top
+CASCADE_RATES = {"K3": (0.1, 0.1), "K2": (0.1, 2.0), "K1": (0.1, 1.0)}   # (v_act, v_inh)
+CASCADE_E1, CASCADE_T = 1.0, 100.0
+
+
+def g1(u):
+    return u / (1 + u)
+
+
+def g2(u):
+    return u * u / (1 + u + u * u)
+
+
+def cascade_equilibrium(rates: dict, e1: float, total: float, intervention: dict = None,
+                        g=(g1, g2, g2), weight=None) -> dict:
+    """The equilibrium SCM, evaluated top-down; `intervention` {name: level} replaces
+    those assignments (do). `g` and `weight(v_act, v_inh)` replace the saturation
+    functions and w = v_act / v_inh to evaluate the known wrong SCMs."""
+    intervention = intervention or {}
+    weight = weight or (lambda act, inh: act / inh)
+    out, upstream = {}, float(e1)
+    for name, g_k in zip(CASCADE, g):
+        act, inh = rates[name]
+        level = intervention.get(name)
+        out[name] = float(level) if level is not None else total * g_k(weight(act, inh) * upstream)
+        upstream = out[name]
+    return out
+
+
+def random_cascade(rng) -> dict:
+    """A probe cascade: each of the brief's rates times a log-uniform factor in [1/2, 2],
+    E1 in [0.5, 2], T = 100, and a level for Mek's do in [10, 90]; plain floats."""
+    rates = {name: [round(float(v * 2 ** rng.uniform(-1, 1)), 4) for v in CASCADE_RATES[name]]
+             for name in CASCADE}
+    return {"rates": rates, "E1": round(float(rng.uniform(0.5, 2.0)), 3), "T": CASCADE_T,
+            "K2": round(float(rng.uniform(10, 90)), 2)}
