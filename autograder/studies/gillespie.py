@@ -456,3 +456,62 @@ def random_cascade(rng) -> dict:
              for name in CASCADE}
     return {"rates": rates, "E1": round(float(rng.uniform(0.5, 2.0)), 3), "T": CASCADE_T,
             "K2": round(float(rng.uniform(10, 90)), 2)}
+
+
+# ============================================ milestone 3: a rate change, not a clamp
+# Multiplying k3 (B -> C) by a factor f is an intervention on a rate, not on a level. The
+# chain's stationary law stays a product of Poissons, now with B's mean k1 / (f k3), and
+# C's mean stays k1/k4: C is fed by the flux through B -> C, which equals k1 whatever k3
+# is. The SCM of the original equilibrium answers "B moves to k1 / (f k3)" with
+# do(B = k1 / (f k3)), predicting E[C] = k3 (k1 / (f k3)) / k4 = k1 / (f k4): wrong by
+# k1/k4 (1 - 1/f). Changing the rate in every assignment it enters (B's and C's) keeps
+# E[C] = k1/k4: the SCM is right when the intervention is written on its mechanisms.
+def with_factor(rates, factor: float) -> tuple:
+    """The chain with k3 multiplied by `factor`."""
+    k1, k2, k3, k4 = as_rates(rates)
+    return (k1, k2, k3 * factor, k4)
+
+
+def rate_change_truth(rates, factor: float) -> dict:
+    """The exact answers: the dynamic chain's mean of C under the rate change; the SCM's
+    E[C] under do(B = B's new mean); the SCM with the rate changed in its assignments;
+    and the disagreement (dynamic minus do)."""
+    k1, k2, k3, k4 = as_rates(rates)
+    dynamic, scm_do = k1 / k4, k3 * (k1 / (factor * k3)) / k4
+    return {"dynamic": dynamic, "scm_do": scm_do, "scm_rates": k1 / k4,
+            "disagreement": dynamic - scm_do}
+
+
+def new_b_level(rates, factor: float) -> float:
+    """B's stationary mean after the rate change, k1 / (f k3): the level do() is given."""
+    k1, _, k3, _ = as_rates(rates)
+    return k1 / (factor * k3)
+
+
+def time_average_sd(mean: float, exit_rate: float, t_total: float) -> float:
+    """Sd of (1/T) int_0^T X dt for a stationary count with variance `mean` (Poisson) and
+    autocorrelation exp(-k t): Var = (2 mean / (k T)) (1 - (1 - e^{-kT}) / (kT))."""
+    kt = exit_rate * t_total
+    return math.sqrt(2 * mean / kt * (1 - (1 - math.exp(-kt)) / kt))
+
+
+def scm_c_variance(rates, intervention: dict | None = None) -> float:
+    """Var(C) in the SCM (a Poisson mixture): with B given, Var(C) = E[C] + (k3/k4)^2 Var(B),
+    and Var(B) = E[B] + (k2/k3)^2 Var(A) when B is not intervened on."""
+    k1, k2, k3, k4 = as_rates(rates)
+    intervention = intervention or {}
+    if "B" in intervention:
+        return k3 * float(intervention["B"]) / k4
+    mean_b = k1 / k3
+    var_b = mean_b + (k2 / k3) ** 2 * (k1 / k2)
+    return k1 / k4 + (k3 / k4) ** 2 * var_b
+
+
+FACTORS = (1 / 3, 1 / 1.5, 1.5, 3.0)   # the range of probe factors: faster or slower B -> C
+
+
+def random_factor(rng) -> float:
+    """A factor for k3, log-uniform on [1.5, 3] or on [1/3, 1/1.5] (either direction, so the
+    disagreement's sign varies), to 3 decimals."""
+    f = 2 ** rng.uniform(math.log2(FACTORS[2]), math.log2(FACTORS[3]))
+    return round(float(f if rng.random() < 0.5 else 1 / f), 3)
