@@ -140,7 +140,7 @@ def test_a_correct_numpy_run_passes_milestone_1_at_many_seeds(course):
         ctx = context_of(course, "gillespie_m1", seed)
         p = checks.probe(ctx)
         rng = np.random.default_rng(seed)
-        run = [list(G.simulate(p.x0, p.rates, t, rng)) for t in (p.t_max, round(p.t_max / 10, 3))]
+        run = [list(G.simulate(p.x0, p.rates, t, rng)) for t in (p.t_max, p.t_again)]
         r = score(course, "gillespie_m1", "test_gillespie", {"run": run[0], "again": run[1]}, seed)
         assert r.points == r.max_points, r.messages
         n = ctx.sizes["num_states"]
@@ -149,3 +149,22 @@ def test_a_correct_numpy_run_passes_milestone_1_at_many_seeds(course):
         r = score(course, "gillespie_m1", "test_stationary",
                   {"states": G.states_at(times, states, t_obs)}, seed)
         assert r.points == r.max_points, r.messages
+
+
+def test_a_run_closed_with_a_row_at_t_max_is_read_as_the_same_run(course):
+    """Some students end the arrays with the state at t_max (no reaction there): the
+    check reads it as the run without that row, not as a step of no reaction."""
+    checks = checks_of(course, "gillespie_m1")
+    ctx = context_of(course, "gillespie_m1", 3)
+    p = checks.probe(ctx)
+    rng = np.random.default_rng(3)
+    runs = []
+    for t_max in (p.t_max, p.t_again):
+        times, states = G.simulate(p.x0, p.rates, t_max, rng)
+        runs.append([np.append(times, t_max), np.vstack([states, states[-1:]])])
+    r = score(course, "gillespie_m1", "test_gillespie", {"run": runs[0], "again": runs[1]}, 3)
+    assert r.points == r.max_points, r.messages
+    two_steps = [runs[0][0], runs[0][1].copy()]
+    two_steps[1][5:, 0] += 2                       # A jumps by two at one event
+    r = score(course, "gillespie_m1", "test_gillespie", {"run": two_steps, "again": runs[1]}, 3)
+    assert r.points == 0 and "exactly one reaction" in " ".join(r.messages)

@@ -71,6 +71,7 @@ class Probe:
     rates: tuple      # (k1, k2, k3, k4)
     x0: tuple         # gillespie's start: a draw from the stationary law
     t_max: float      # long enough for EVENTS_MARGIN x gillespie_events events
+    t_again: float    # the second call's, a tenth of it: only its draws are compared
     t_burn: float     # stationary_states' burn-in and spacing (G.observation_plan)
     spacing: float
 
@@ -87,8 +88,8 @@ def _probe(seed: int, budget: float, events: int, num_states: int) -> Probe:
     rates = tuple(draw_probe(seed, G.random_rates, accept))
     x0 = tuple(int(v) for v in np.random.default_rng(seed).poisson(G.stationary_means(rates)))
     t_burn, spacing = G.observation_plan(rates)
-    return Probe(rates, x0, round(EVENTS_MARGIN * events / (4 * rates[0]), 3),
-                 round(t_burn, 3), round(spacing, 3))
+    t_max = round(EVENTS_MARGIN * events / (4 * rates[0]), 3)
+    return Probe(rates, x0, t_max, round(t_max / 10, 3), round(t_burn, 3), round(spacing, 3))
 
 
 def probe(ctx) -> Probe:
@@ -109,15 +110,18 @@ def _counts(value, name: str, rows: int | None) -> np.ndarray:
     return states.astype(np.int64)
 
 
-def _trajectory(value, name: str, p: Probe) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(times, states, reactions) of a run, or AnswerError naming what is off."""
+def _trajectory(value, name: str, p: Probe, t_max: float) -> tuple[np.ndarray, np.ndarray,
+                                                                     np.ndarray]:
+    """(times, states, reactions) of a run up to t_max, or AnswerError naming what is off."""
     if isinstance(value, dict) or not isinstance(value, (list, tuple)) or len(value) != 2:
         raise AnswerError(f"`{name}` should return a tuple (times, states).")
     times = as_array(value[0], f"{name}[0] (the times)", shape=(None,))
     states = _counts(value[1], f"{name}[1] (the states)", len(times))
     if times.size == 0 or times[0] != 0 or tuple(states[0]) != p.x0:
         raise AnswerError(f"`{name}` should start with times[0] = 0 and states[0] = x0.")
-    if np.any(np.diff(times) < 0) or times[-1] > p.t_max:
+    if len(times) > 1 and times[-1] == t_max and np.array_equal(states[-1], states[-2]):
+        times, states = times[:-1], states[:-1]     # a closing row at t_max: no reaction
+    if np.any(np.diff(times) < 0) or times[-1] > t_max:
         raise AnswerError(f"`{name}`: the event times should increase and stay within t_max.")
     steps = np.diff(states, axis=0)
     match = np.all(steps[:, None, :] == G.STOICHIOMETRY[None], axis=2)
@@ -143,16 +147,16 @@ def _gillespie_calls(ctx):
     p = probe(ctx)
     args = {"x0": list(p.x0), "rates": list(p.rates)}
     return {"run": ("gillespie", {**args, "t_max": p.t_max, "seed": ctx.seed_for("run")}),
-            "again": ("gillespie", {**args, "t_max": round(p.t_max / 10, 3),
-                                    "seed": ctx.seed_for("again")})}
+            "again": ("gillespie", {**args, "t_max": p.t_again, "seed": ctx.seed_for("again")})}
 
 
 @hw.question("test_gillespie", n_checks=2, calls=_gillespie_calls)
 def check_gillespie(values, ctx):
     p, n = probe(ctx), ctx.sizes["gillespie_events"]
     name = "gillespie(x0, rates, t_max, seed)"
-    times, states, reactions = _trajectory(values["run"], name, p)
-    again, _, _ = _trajectory(values["again"], f"{name} (called again with another seed)", p)
+    times, states, reactions = _trajectory(values["run"], name, p, p.t_max)
+    again, _, _ = _trajectory(values["again"], f"{name} (called again with another seed)", p,
+                              p.t_again)
     fresh = fresh_draws(times[1:], again[1:], name)
     if not fresh.passed:
         return [fresh]
@@ -213,7 +217,7 @@ def _gillespie_with(ctx, **mistake) -> dict:
     """Both calls of a wrong gillespie, each with its own draws."""
     p, rng = probe(ctx), ctx.noise()
     return {key: list(G.simulate(p.x0, p.rates, t_max, rng, **mistake))
-            for key, t_max in (("run", p.t_max), ("again", round(p.t_max / 10, 3)))}
+            for key, t_max in (("run", p.t_max), ("again", p.t_again))}
 
 
 def _stationary_with(ctx, weighting: str = "time", **mistake) -> dict:
@@ -259,8 +263,11 @@ def wrong_events(values, ctx):
 @hw.wrong_answer("stored trajectory: gillespie returns the same run whatever the seed",
                  evidence=False)
 def wrong_stored(values, ctx):
-    run = values["test_gillespie"]["run"]
-    return {**values, "test_gillespie": {"run": run, "again": run}}
+    """The first call's run, replayed for the second call up to its t_max."""
+    times, states = (np.asarray(v) for v in values["test_gillespie"]["run"])
+    keep = times <= probe(ctx).t_again
+    return {**values, "test_gillespie": {"run": values["test_gillespie"]["run"],
+                                         "again": [times[keep], states[keep]]}}
 
 
 # The manifest: what each file of solutions/gillespie_m1/{mistakes,alternatives}/ scores
