@@ -15,16 +15,16 @@ fail; the design holds for the family's hardest member.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, as_array, autocorrelation_gate, categorical_pit, draw_probe, failed,
-                               frequencies, frequencies_power, frequencies_required_n,
-                               fresh_draws, gof, ks_distance_required_n, thin_to_independence)
+from autograder.checks import (AnswerError, Threshold, as_array, autocorrelation_gate,
+                               categorical_pit, draw_probe, failed, frequencies,
+                               frequencies_power, frequencies_required_n, gof,
+                               ks_distance_required_n, stale, thin_to_independence)
 from autograder.homework import Homework
 from autograder.studies import gillespie as G
 
@@ -76,13 +76,15 @@ class Probe:
     spacing: float
 
 
-@functools.lru_cache(maxsize=64)
-def _probe(seed: int, budget: float, events: int, num_states: int) -> Probe:
-    alpha = budget / hw.total_checks
+@hw.probe
+def probe(ctx) -> Probe:
+    """The chain and the calls' horizons, drawn once per submission from the grader's seed."""
+    seed, events = ctx.seed_for("chain"), ctx.sizes["gillespie_events"]
 
     def accept(rates):
-        return (_stationary_power(rates, num_states, alpha) >= POWER
-                and all(ks_distance_required_n(G.waiting_ks_distance(rates, m), alpha, POWER) <= events
+        return (_stationary_power(rates, ctx.sizes["num_states"], ctx.alpha) >= POWER
+                and all(ks_distance_required_n(G.waiting_ks_distance(rates, m), ctx.alpha,
+                                               POWER) <= events
                         for m in WAITING_MISTAKES))
 
     rates = tuple(draw_probe(seed, G.random_rates, accept))
@@ -90,11 +92,6 @@ def _probe(seed: int, budget: float, events: int, num_states: int) -> Probe:
     t_burn, spacing = G.observation_plan(rates)
     t_max = round(EVENTS_MARGIN * events / (4 * rates[0]), 3)
     return Probe(rates, x0, t_max, round(t_max / 10, 3), round(t_burn, 3), round(spacing, 3))
-
-
-def probe(ctx) -> Probe:
-    return _probe(ctx.seed_for("chain"), ctx.budget, ctx.sizes["gillespie_events"],
-                  ctx.sizes["num_states"])
 
 
 # ------------------------------------------------------------------ guards
@@ -157,9 +154,9 @@ def check_gillespie(values, ctx):
     times, states, reactions = _trajectory(values["run"], name, p, p.t_max)
     again, _, _ = _trajectory(values["again"], f"{name} (called again with another seed)", p,
                               p.t_again)
-    fresh = fresh_draws(times[1:], again[1:], name)
-    if not fresh.passed:
-        return [fresh]
+    repeated = stale(times[1:], again[1:], name)
+    if repeated:
+        return repeated
     use = min(n, len(times) - 1)
     if use < 2:
         raise AnswerError(f"`{name}` fired (almost) no reaction by t_max; check the waiting times.")
@@ -176,7 +173,8 @@ def check_gillespie(values, ctx):
     if use < n:
         results.append(failed(
             f"`{name}` fired far fewer reactions by t_max than this chain fires in that time; "
-            "the waiting times are too long. " + WAIT_HINT[True], events=len(times) - 1, needed=n))
+            "the waiting times are too long. " + WAIT_HINT[True],
+            evidence=Threshold(False, len(times) - 1, n)))
     return results
 
 

@@ -19,7 +19,6 @@ submission (`draw_probe`), so typed-in answers fail.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -27,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder.checks import (AnswerError, as_array, as_dict, as_float, autocorrelation_gate,
-                               draw_probe, failed, frequencies, frequencies_power,
-                               frequencies_required_n, passed, thin_to_independence)
+                               draw_probe, exact_table, failed, frequencies, frequencies_power,
+                               frequencies_required_n, thin_to_independence)
 from autograder.homework import Homework
 from autograder.studies import gillespie as G
 
@@ -93,16 +92,19 @@ class Probe:
     t_end: float        # the ODE's horizon: 100 / min v_inh (module doc of G)
 
 
-@functools.lru_cache(maxsize=64)
-def _probe(seed: int, budget: float, num_states: int, num_samples: int) -> Probe:
-    alpha = budget / hw.total_checks
+@hw.probe
+def probe(ctx) -> Probe:
+    """The chain, the cascade and the levels, drawn once per submission from the grader's
+    seed; the chain is kept only where the stated sizes have their power."""
+    seed, num_states = ctx.seed_for("chain"), ctx.sizes["num_clamped_states"]
 
     def accept(rates):
         table, off_by_one = G.clamped_tables(rates, CLAMP)
         kept = len(range(0, num_states, G.clamped_thinning(rates)))
         ac = G.ac_tables(rates, CLAMP)
-        return (frequencies_power(table, off_by_one, kept, alpha) >= POWER
-                and all(frequencies_power(ac["do"], ac[w], num_samples, alpha) >= POWER
+        return (frequencies_power(table, off_by_one, kept, ctx.alpha) >= POWER
+                and all(frequencies_power(ac["do"], ac[w], ctx.sizes["num_scm_samples"],
+                                          ctx.alpha) >= POWER
                         for w in ("condition", "independent")))
 
     rates = tuple(draw_probe(seed, G.random_rates, accept))
@@ -112,11 +114,6 @@ def _probe(seed: int, budget: float, num_states: int, num_samples: int) -> Probe
     t_end = 100.0 / min(v[1] for v in cascade["rates"].values())
     return Probe(rates, round(t_burn, 3), round(spacing, 3), cascade,
                  round(float(rng.uniform(10, 90)), 2), round(t_end, 1))
-
-
-def probe(ctx) -> Probe:
-    return _probe(ctx.seed_for("chain"), ctx.budget, ctx.sizes["num_clamped_states"],
-                  ctx.sizes["num_scm_samples"])
 
 
 # ------------------------------------------------------------------ guards
@@ -214,11 +211,10 @@ def _levels(value, name: str) -> dict:
 
 
 def _exact_levels(levels: dict, truth: dict, rel: float, name: str, hint: str):
-    off = [k for k in G.CASCADE if abs(levels[k] - truth[k]) > rel * max(1.0, abs(truth[k]))]
-    detail = dict(value=levels, truth=truth, rel=rel)
-    if not off:
-        return passed(f"`{name}` is correct.", **detail)
-    return failed(f"`{name}` is not correct for {', '.join(off)}. {hint}", **detail)
+    """The three levels against the exact ones, each within `rel` of itself (at least of 1)."""
+    t = np.array([truth[k] for k in G.CASCADE])
+    return exact_table([levels[k] for k in G.CASCADE], t, name, rel * np.maximum(1.0, np.abs(t)),
+                       hint=hint)
 
 
 def _cascade_args(p: Probe) -> dict:

@@ -14,7 +14,9 @@ import math
 
 import numpy as np
 
+from .evidence import Threshold
 from .posterior import ess_bulk
+from .result import CheckResult, failed, passed
 
 
 def ar1_step(tau: float, rho_max: float) -> int:
@@ -69,7 +71,7 @@ TAU_FACTOR = 2.0
 
 
 def autocorrelation_gate(draws, taus, name: str, factor: float = TAU_FACTOR,
-                         slow_hint: str = "", fast_hint: str = "") -> "CheckResult":
+                         slow_hint: str = "", fast_hint: str = "") -> CheckResult:
     """Whether each column decorrelates about as fast as the process it should come from.
 
     taus: the exact integrated autocorrelation time of each column (NaN: not judged;
@@ -78,9 +80,10 @@ def autocorrelation_gate(draws, taus, name: str, factor: float = TAU_FACTOR,
     would make them: a wrong clock) or, for a column with tau >= factor, falls below
     tau / factor (the rows are independent draws, not observations of one run). At
     factor 2 a correct sequence of a few thousand rows sits many standard deviations
-    inside both bounds, so the gate takes no share of the false-fail budget.
+    inside both bounds, so the gate takes no share of the false-fail budget. Its evidence
+    is a Threshold: the largest factor by which a column strays from its tau (tau_hat /
+    tau, or tau / tau_hat where the fast bound applies) against `factor`.
     """
-    from .result import failed, passed
     arr = np.asarray(draws, dtype=np.float64)
     cols = arr.reshape(arr.shape[0], -1)
     measured = []
@@ -94,12 +97,15 @@ def autocorrelation_gate(draws, taus, name: str, factor: float = TAU_FACTOR,
     detail = dict(taus=list(map(float, taus)), tau_hat=measured, factor=factor)
     slow = [j for j, (t, m) in enumerate(zip(taus, measured)) if m > factor * t]
     fast = [j for j, (t, m) in enumerate(zip(taus, measured)) if t >= factor and m < t / factor]
+    strays = [max(m / t, t / m if t >= factor else 0.0) for t, m in zip(taus, measured)
+              if math.isfinite(t) and not math.isnan(m)]
+    evidence = Threshold(not slow and not fast, max(strays, default=1.0), factor)
     if slow:
         return failed(f"`{name}`: consecutive rows are far more alike than the process makes "
                       "them at this spacing; it runs too slowly." + (f" {slow_hint}" if slow_hint else ""),
-                      **detail)
+                      evidence=evidence, **detail)
     if fast:
         return failed(f"`{name}`: consecutive rows are far less alike than observations of one "
                       "run at this spacing can be; they look like independent draws."
-                      + (f" {fast_hint}" if fast_hint else ""), **detail)
-    return passed(f"`{name}` decorrelates as the process does.", **detail)
+                      + (f" {fast_hint}" if fast_hint else ""), evidence=evidence, **detail)
+    return passed(f"`{name}` decorrelates as the process does.", evidence=evidence, **detail)
