@@ -370,14 +370,18 @@ def wrong_initial_value(values, ctx):
 
 
 # The manifest: what each file of solutions/gillespie_m2/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
-hw.variant("alternatives/reset_noise.py", seed=41)
-# four mistakes in four answer cells, one run; conditioning by selection gets the
-# observational SCM right (one of test_scm's two tests)
+# (autograder/homework.py). tests/test_homeworks.py grades the entries with a seed, one
+# kernel run each; files that replace disjoint answer cells share a run.
+# the correct alternative (clamped chain, SCM, cascade) beside an ODE clamp that only sets
+# the start
+hw.variant(("alternatives/reset_noise.py", "mistakes/start_only_clamp.py"), seed=41,
+           loses=["test_cascade_ode"], told={"test_cascade_ode": "not only at the start"})
+# three mistakes in three answer cells; conditioning by selection gets the observational
+# SCM right (one of test_scm's two tests)
 hw.variant(("mistakes/clamp_by_rate.py", "mistakes/condition_by_selection.py",
-            "mistakes/g1_everywhere.py", "mistakes/start_only_clamp.py"), seed=42,
-           loses=["test_clamped", "test_cascade", "test_cascade_ode"], partly=["test_scm"],
-           told={"test_clamped": "changing a rate constant", "test_scm": "conditions instead",
-                 "test_cascade_ode": "not only at the start"})
-hw.variant(("mistakes/independent_scm.py", "mistakes/inverted_w.py"), seed=43,
+            "mistakes/g1_everywhere.py"), seed=42,
+           loses=["test_clamped", "test_cascade"], partly=["test_scm"],
+           told={"test_clamped": "changing a rate constant", "test_scm": "conditions instead"})
+# graded by benchmarks/scores.py only (simulated without a kernel in the suite)
+hw.variant(("mistakes/independent_scm.py", "mistakes/inverted_w.py"),
            loses=["test_scm", "test_cascade"])

@@ -217,15 +217,16 @@ def wrong_b_only(values, ctx):
 
 
 # The manifest: what each file of solutions/gillespie_m3/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). The
-# question's four numbers are scored separately, so a mistake in one part keeps the rest.
-hw.variant("alternatives/online_exact.py", seed=51)
-# two files, one run: the events-weighted mean of C (dynamic wrong by +1/4) and the
-# disagreement taken the other way round; the two SCM means stay right
-hw.variant(("mistakes/events_mean.py", "mistakes/sign.py"), seed=52,
-           partly={"test_rate_change": 3.0}, told={"test_rate_change": "by the time the run spends"})
-hw.variant("mistakes/old_level.py", seed=53, partly={"test_rate_change": 3.0},
-           told={"test_rate_change": "new stationary mean"})
-# graded by benchmarks/scores.py only (runs of the same kind as old_level)
+# (autograder/homework.py). The question's four numbers are scored separately, so a
+# mistake in one part keeps the rest. tests/test_homeworks.py grades the entry with a
+# seed in one kernel run: the correct alternative (dynamic mean and SCM means) beside
+# do(B) at B's old level in the effect cell.
+hw.variant(("alternatives/online_exact.py", "mistakes/old_level.py"), seed=51,
+           partly={"test_rate_change": 3.0}, told={"test_rate_change": "new stationary mean"})
+# Graded by benchmarks/scores.py only (simulated without a kernel in the suite). The
+# events-weighted mean of C (dynamic wrong by +1/4) and the disagreement taken the other
+# way round; the two SCM means stay right.
+hw.variant(("mistakes/events_mean.py", "mistakes/sign.py"), partly={"test_rate_change": 3.0},
+           told={"test_rate_change": "by the time the run spends"})
 hw.variant("mistakes/inverted.py", partly={"test_rate_change": 3.0})
 hw.variant("mistakes/b_only.py", partly={"test_rate_change": 4.5})
