@@ -7,9 +7,10 @@ evidence is the typed record of what it compared (evidence.py). Probe families
 homework's checks.py stays a declaration (docs/authoring.md).
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
-from .design import ks_required_n, required_n_against, required_n_chi2, stated_n
-from .discrete import (cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue, frequencies,
-                       pool_cells)
+from .chains import ar1_step, autocorrelation_gate, thin_to_independence
+from .design import ks_distance_required_n, ks_required_n, required_n_against, required_n_chi2, stated_n
+from .discrete import (categorical_pit, cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue,
+                       frequencies, frequencies_power, frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
@@ -58,4 +59,6 @@ __all__ = [
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
     "mixture_density", "dip_ratio", "nll_at_most", "gated_mean", "logistic_score",
     "logistic_score_noncentrality", "linear_residual_statistic",
+    "ks_distance_required_n", "categorical_pit", "frequencies_power",
+    "frequencies_required_n", "thin_to_independence", "ar1_step", "autocorrelation_gate",
 ]
