@@ -102,7 +102,7 @@ def part2(depth: int, workdir: Path) -> dict:
                                f"display(HTML('<ul><li>' * {depth} + 'x'))"}, None),
             ("nested_answer", None, "Happiness confounds. " + "<ul><li>" * depth + "x")):
         fetch(course, HW, student)
-        path = nbconfig.student_workspace(course, student) / HW / f"{HW}.ipynb"
+        path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
         nb = nbformat.read(path, 4)
         answer_from_variant(nb, a, None, extra=extra, written=written)
         for cell in nb.cells:
@@ -121,7 +121,7 @@ def part2(depth: int, workdir: Path) -> dict:
         start = time.perf_counter()
         api.generate_feedback(a.id, student)
         fb = time.perf_counter() - start
-        page = course.course_dir / "feedback" / student / HW / f"{HW}.html"
+        page = course.dirs.feedback(HW, student) / f"{HW}.html"
         out["students"][student] = {
             "status": done[student], "points": sum(q["points"] for q in report["questions"]),
             "execute_s": report["seconds"], "record_s": report["record_seconds"],
