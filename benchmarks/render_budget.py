@@ -123,8 +123,8 @@ def part2(depth: int, workdir: Path) -> dict:
         fb = time.perf_counter() - start
         page = course.dirs.feedback(HW, student) / f"{HW}.html"
         out["students"][student] = {
-            "status": done[student], "points": sum(q["points"] for q in report["questions"]),
-            "execute_s": report["seconds"], "record_s": report["record_seconds"],
+            "status": done[student], "points": sum(q.points for q in report.questions),
+            "execute_s": report.seconds, "record_s": report.record_seconds,
             "feedback_s": round(fb, 2), "page_kB": page.stat().st_size // 1024}
         print(student, out["students"][student], flush=True)
     return out
