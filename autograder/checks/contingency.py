@@ -1,0 +1,265 @@
+"""Contingency tables: tests of (conditional) independence in a discrete sample, and the
+sizes that give them (and `frequencies` on a table) the power a design asks for.
+
+`independent(a, b, alpha, given=c)` passes when the sample shows no dependence between
+a and b within the strata of c (a conditional independence a DAG implies must hold);
+`dependent(a, b, level, given=c)` passes when it shows one (an arrow must be visible).
+
+Statistic: Pearson's X^2 of the (a, b) table, summed over the strata of `given` (one
+stratum without it), over the rows and columns each stratum actually has:
+    X^2 = sum_s n_s (sum_ab O_sab^2 / (R_sa C_sb) - 1),
+with df = sum_s (r_s - 1)(c_s - 1) (r_s, c_s its non-empty rows and columns).
+
+Null: b permuted within each stratum. Given the strata's margins, every such permutation
+is equally likely under conditional independence, so the permutation p-value is exact at
+any level and any sparsity (the chi-square approximation is not, at the small levels of a
+split budget). Besag & Clifford's (1991) sequential stopping ends after h = 20 permuted
+statistics reach the observed one (p = h / L), or at B = ceil(5 / level) permutations
+(p = (G + 1) / (B + 1)): P(p <= u) <= u for every u. A clear rejection would need B
+permutations, so an asymptotic screen rejects at once when the chi-square p-value is
+below level / 100; the permutation test then runs at 0.99 level, so the size is at most
+0.99 level + P(chi-square p < level / 100) (docs/statistics.md, "Independence in discrete
+samples").
+
+Power: with cell probabilities p, X^2 is about noncentral chi-square with the df above and
+noncentrality n * phi^2, phi^2 = sum_s p(s) sum_ab (p(a,b|s) - p(a|s) p(b|s))^2 /
+(p(a|s) p(b|s)) (Cochran 1952). `independence_power` and `independence_required_n` size a
+sample from it; `frequencies_power` and `frequencies_required_n` do the same for a
+`frequencies` test of a table against a wrong one.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+from scipy import stats
+
+from .discrete import pool_cells
+from .result import AnswerError, CheckResult, failed, passed
+
+SCREEN = 100          # reject at once when the chi-square p-value is below level / SCREEN
+EXCEEDANCES = 20      # Besag-Clifford h
+
+
+def _codes(x, name: str) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        raise AnswerError(f"`{name}` should be one value per draw (a 1-D array).")
+    if arr.dtype.kind not in "biu":
+        if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise AnswerError(f"`{name}` should hold whole-number levels.")
+    return np.unique(arr, return_inverse=True)[1].ravel()
+
+
+class _Table:
+    """The strata's margins, fixed under permutations of b within strata."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray, s: np.ndarray):
+        self.a, self.b, self.s = a, b, s
+        self.shape = (int(s.max()) + 1, int(a.max()) + 1, int(b.max()) + 1)
+        n_s, n_a, n_b = self.shape
+        rows = np.bincount(s * n_a + a, minlength=n_s * n_a).reshape(n_s, n_a)
+        cols = np.bincount(s * n_b + b, minlength=n_s * n_b).reshape(n_s, n_b)
+        self.size = rows.sum(axis=1).astype(float)
+        with np.errstate(divide="ignore"):
+            inv = np.where(rows[:, :, None] * cols[:, None, :] > 0,
+                           1.0 / (rows[:, :, None] * cols[:, None, :]), 0.0)
+        self.weight = inv.reshape(-1)
+        self.df = int(sum(max(0, int((r > 0).sum()) - 1) * max(0, int((c > 0).sum()) - 1)
+                          for r, c in zip(rows, cols)))
+        self.order = np.argsort(s, kind="stable")
+
+    def statistic(self, b: np.ndarray) -> np.ndarray:
+        """X^2 for each row of b (a (k, n) array of permuted b's, or one b)."""
+        b = np.atleast_2d(b)
+        n_s, n_a, n_b = self.shape
+        cell = (self.s * n_a + self.a) * n_b
+        k = b.shape[0]
+        key = (np.arange(k)[:, None] * (n_s * n_a * n_b) + cell[None, :] + b).ravel()
+        counts = np.bincount(key, minlength=k * n_s * n_a * n_b).reshape(k, -1).astype(float)
+        return (counts ** 2 * self.weight).reshape(k, n_s, -1).sum(axis=2) @ self.size \
+            - self.size.sum()
+
+    def permuted(self, rng, k: int) -> np.ndarray:
+        """k copies of b, each permuted within the strata."""
+        keys = self.s[None, :] + rng.random((k, self.s.size))
+        perm = np.argsort(keys, axis=1)          # positions grouped by stratum, shuffled
+        out = np.empty((k, self.s.size), dtype=self.b.dtype)
+        out[:, self.order] = self.b[perm]
+        return out
+
+
+def rejects(pvalue: float, level: float) -> bool:
+    """Whether the test at `level` rejects independence: the screen's p-value is below
+    level / SCREEN, or the permutation p-value below the rest of the level."""
+    return pvalue < level * (1 - 1.0 / SCREEN)
+
+
+def independence_pvalue(a, b, level: float, given=None, seed=None,
+                        names=("a", "b", "given")) -> tuple[float, dict]:
+    """(p-value, detail) of the permutation test of a independent of b (given `given`),
+    with Besag-Clifford stopping sized for a test at `level` (see `rejects`) and the
+    asymptotic screen."""
+    a, b = _codes(a, names[0]), _codes(b, names[1])
+    s = np.zeros_like(a) if given is None else _codes(given, names[2])
+    if not a.size == b.size == s.size:
+        raise AnswerError(f"`{names[0]}`, `{names[1]}` and `{names[2]}` should have one value "
+                          "per draw each.")
+    table = _Table(a, b, s)
+    observed = float(table.statistic(b)[0])
+    detail = dict(statistic=observed, df=table.df, n=int(a.size))
+    if table.df == 0:
+        return 1.0, {**detail, "method": "no variation"}
+    asymptotic = float(stats.chi2.sf(observed, table.df))
+    if asymptotic < level / SCREEN:
+        return asymptotic, {**detail, "method": "asymptotic screen", "permutations": 0}
+    if seed is None:
+        seed = int.from_bytes(hashlib.sha256(a.tobytes() + b.tobytes() + s.tobytes())
+                              .digest()[:8], "little")
+    rng = np.random.default_rng(seed)
+    limit = math.ceil(5.0 / (level * (1 - 1.0 / SCREEN)))
+    cap, chunk = max(8, (1 << 22) // max(1, a.size)), 32
+    reached = used = 0
+    while used < limit:
+        k = min(chunk, limit - used)
+        chunk = min(2 * chunk, cap)
+        hits = table.statistic(table.permuted(rng, k)) >= observed * (1 - 1e-9) - 1e-12
+        if reached + int(hits.sum()) >= EXCEEDANCES:
+            used += int(np.flatnonzero(np.cumsum(hits) + reached >= EXCEEDANCES)[0]) + 1
+            return EXCEEDANCES / used, {**detail, "method": "permutation", "permutations": used}
+        reached += int(hits.sum())
+        used += k
+    return (reached + 1) / (limit + 1), {**detail, "method": "permutation", "permutations": used}
+
+
+def _label(a_name: str, b_name: str, given_name: str | None) -> str:
+    return f"`{a_name}` and `{b_name}`" + (f" given `{given_name}`" if given_name else "")
+
+
+def independent(a, b, alpha: float, given=None, names=("a", "b", None), hint: str = "",
+                seed=None) -> CheckResult:
+    """Pass when the sample shows no dependence between a and b (within the strata of
+    `given`) at level alpha: a conditional independence that must hold."""
+    try:
+        p, detail = independence_pvalue(a, b, alpha, given, seed,
+                                        (names[0], names[1], names[2] or "given"))
+    except AnswerError as e:
+        return failed(str(e), error="malformed")
+    what = _label(*names)
+    detail.update(pvalue=p, alpha=alpha)
+    if not rejects(p, alpha):
+        return passed(f"In the sample, {what} are independent, as the graph implies.", **detail)
+    return failed(f"In the sample, {what} are dependent, far beyond what chance explains, "
+                  "but the graph says they are independent." + (f" {hint}" if hint else ""),
+                  **detail)
+
+
+def dependent(a, b, level: float, given=None, names=("a", "b", None), hint: str = "",
+              seed=None) -> CheckResult:
+    """Pass when the sample shows a dependence between a and b (within the strata of
+    `given`) at `level`: an arrow that must be visible in the data. `level` is the chance
+    that independent data pass; a dependence strong enough for the sample size fails
+    with probability 1 - independence_power."""
+    try:
+        p, detail = independence_pvalue(a, b, level, given, seed,
+                                        (names[0], names[1], names[2] or "given"))
+    except AnswerError as e:
+        return failed(str(e), error="malformed")
+    what = _label(*names)
+    detail.update(pvalue=p, level=level)
+    if rejects(p, level):
+        return passed(f"In the sample, {what} are clearly dependent, as the arrow between "
+                      "them requires.", **detail)
+    return failed(f"In the sample, {what} look independent: the arrow between them does not "
+                  "show in the data." + (f" {hint}" if hint else ""), **detail)
+
+
+def contingency_phi2(table) -> tuple[float, int]:
+    """(phi^2, df) of a joint probability table p[s, a, b] (or p[a, b]): the noncentrality
+    per draw of the X^2 statistic, summed over strata, and its degrees of freedom."""
+    p = np.asarray(table, dtype=float)
+    p = p[None] if p.ndim == 2 else p
+    p = p / p.sum()
+    phi2, df = 0.0, 0
+    for stratum in p:
+        mass = stratum.sum()
+        if mass <= 0:
+            continue
+        q = stratum / mass
+        ra, cb = q.sum(axis=1), q.sum(axis=0)
+        live = np.outer(ra, cb) > 0
+        expected = np.outer(ra, cb)[live]
+        phi2 += mass * float(np.sum((q[live] - expected) ** 2 / expected))
+        df += max(0, int((ra > 0).sum()) - 1) * max(0, int((cb > 0).sum()) - 1)
+    return phi2, df
+
+
+def independence_power(table, n: int, level: float) -> float:
+    """Probability that the X^2 test at `level` rejects independence in n draws from the
+    joint table (noncentral chi-square approximation; module doc)."""
+    phi2, df = contingency_phi2(table)
+    if df == 0:
+        return 0.0
+    return float(stats.ncx2.sf(stats.chi2.isf(level, df), df, n * phi2))
+
+
+def independence_required_n(table, level: float, power: float = 0.999) -> float:
+    """Smallest n at which the X^2 test at `level` rejects independence in draws from the
+    joint table with probability >= power; math.inf for an independent table."""
+    phi2, df = contingency_phi2(table)
+    if df == 0 or phi2 <= 1e-15:
+        return math.inf
+    crit = stats.chi2.isf(level, df)
+    lo, hi = 1, 2
+    while stats.ncx2.sf(crit, df, hi * phi2) < power:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if stats.ncx2.sf(crit, df, mid * phi2) < power else (lo, mid)
+    return float(hi)
+
+
+def frequencies_power(truth, wrong, n: int, alpha: float, min_expected: float = 5.0) -> float:
+    """Probability that `frequencies` at level alpha rejects n draws from the table `wrong`
+    when testing the table `truth` (two probability arrays over the same cells, in the
+    order `frequencies` sees them as ordered outcomes).
+
+    A wrong table with mass m on cells impossible under the truth fails once a draw lands
+    there, with probability 1 - (1 - m)^n. Otherwise the cells are pooled as the test pools
+    them at n (`pool_cells`), and Pearson's X^2 is about noncentral chi-square on
+    (groups - 1) df with noncentrality n sum_g (q_g - p_g)^2 / p_g (Cochran 1952). Without
+    the pooling, a cell the truth makes nearly impossible would dominate the noncentrality
+    and the power would come out far too high."""
+    p = np.asarray(truth, dtype=float).ravel()
+    q = np.asarray(wrong, dtype=float).ravel()
+    p, q = p / p.sum(), q / q.sum()
+    impossible = float(q[p <= 0].sum())
+    if impossible > 1e-12:
+        return float(-math.expm1(n * math.log1p(-min(impossible, 1 - 1e-16))))
+    groups = pool_cells(n * p, min_expected, True)
+    pg = np.array([p[g].sum() for g in groups])
+    qg = np.array([q[g].sum() for g in groups])
+    df = len(groups) - 1
+    if df < 1:
+        return 0.0
+    lam = float(np.sum((qg - pg) ** 2 / pg))
+    return float(stats.ncx2.sf(stats.chi2.isf(alpha, df), df, n * lam))
+
+
+def frequencies_required_n(truth, wrong, alpha: float, power: float = 0.999,
+                           min_expected: float = 5.0) -> float:
+    """Smallest n at which `frequencies_power` reaches `power` (bisection; the power grows
+    with n); math.inf when it never does (equal tables)."""
+    def detects(n: int) -> bool:
+        return frequencies_power(truth, wrong, n, alpha, min_expected) >= power
+
+    lo, hi = 1, 2
+    while not detects(hi):
+        if hi > 1 << 40:
+            return math.inf
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if not detects(mid) else (lo, mid)
+    return float(hi)
