@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from autograder.checks import (AnswerError, as_array, as_dict, contingency_phi2, dependent,
-                               failed, frequencies, frequencies_power,
+                               failed, frequencies_power, frequencies_screened,
                                independence_power, independent, passed)
 from autograder.homework import Homework
 from autograder.studies import causal_vae as cv
@@ -257,8 +257,8 @@ def family_tests(labels: np.ndarray, table: np.ndarray, alpha: float, name: str,
         parent = sprites.PARENT[f]
         probs = dict(enumerate(cv.family(table, f).ravel().tolist()))
         what = f"the {f}s" if parent is None else f"the ({parent}, {f}) pairs"
-        results.append(frequencies(cv.family_codes(labels, f), probs, alpha,
-                                   name=f"{what} in {name}", hint=hint))
+        results.append(frequencies_screened(cv.family_codes(labels, f), probs, alpha,
+                                            name=f"{what} in {name}", hint=hint))
     return results
 
 
@@ -305,6 +305,30 @@ def check_scm(values, ctx):
 
 
 # ------------------------------------------------------------- test_resample
+# The laws a wrong resampling draws from, named in the feedback when the rows fit one of them
+# far better (a likelihood ratio of at least 100) than the team's SCM.
+LIKELY_MISTAKES = {
+    "uniform rows": "The rows look drawn uniformly from GRID: the importance weights were not "
+                    "applied, so the factors stay independent.",
+    "independent factors": "The rows look like each factor was drawn on its own: the "
+                           "marginals are right but the arrows are gone.",
+    "inverted weights": "The rows look drawn with weights 1 / P_SCM: the importance weight is "
+                        "upside down.",
+}
+
+
+def likely_mistake(rows: np.ndarray, table: np.ndarray) -> str:
+    """The sentence naming the wrong law the rows fit best, if it beats the SCM's by a
+    likelihood ratio of at least 100; else ""."""
+    with np.errstate(divide="ignore"):
+        def loglik(law):
+            return float(np.sum(np.log(np.asarray(law, dtype=float).ravel()[rows])))
+        laws = resample_mistakes(table)
+        best = max(LIKELY_MISTAKES, key=lambda k: loglik(laws[k]))
+        return LIKELY_MISTAKES[best] if loglik(laws[best]) - loglik(table) >= math.log(100) \
+            else ""
+
+
 @hw.question("test_resample", answers=["cpts"], calls=_twice("resample", "resample_draws"),
              n_checks=len(sprites.FACTORS))
 def check_resample(values, ctx):
@@ -313,13 +337,17 @@ def check_resample(values, ctx):
     name = f"resample({n}, seed)"
     rows = rows_answer(values["draws"], name, n)
     again = rows_answer(values["again"], f"{name} (called again with another seed)", n)
-    stale = fresh_rows(rows, again, cv.joint(cpts), name)
+    table = cv.joint(cpts)
+    stale = fresh_rows(rows, again, table, name)
     if not stale.passed:
         return stale
-    return family_tests(cv.labels_of(rows), cv.joint(cpts), ctx.alpha, f"GRID[{name}]",
-                        "Resample the rows of GRID with replacement, with probabilities "
-                        "proportional to P_SCM(row) / P_data(row); every combination appears "
-                        "once in GRID, so P_data is the same for every row.")
+    results = family_tests(cv.labels_of(rows), table, ctx.alpha, f"GRID[{name}]",
+                           "Resample the rows of GRID with replacement, with probabilities "
+                           "proportional to P_SCM(row) / P_data(row); every combination "
+                           "appears once in GRID, so P_data is the same for every row.")
+    named = likely_mistake(rows, table) if not all(r.passed for r in results) else ""
+    return [r if r.passed or not named else failed(f"{r.message} {named}", **r.detail)
+            for r in results]
 
 
 # --------------------------------------------------------------- test_markov
@@ -340,11 +368,15 @@ def check_markov(values, ctx):
                                 "on the wrong parent, or from arrows pointing the other way "
                                 "(a collider).")
                for a, b, g in cv.IMPLIED_INDEPENDENCES]
-    results += [dependent(col[p], col[c], DEPENDENCE_LEVEL, names=(p, c, None),
-                          hint="Every table of your SCM must enter the resampling weight, and "
-                               "the rows must be drawn with those weights.")
-                for p, c in cv.ARROWS]
-    return results
+    arrows = [dependent(col[p], col[c], DEPENDENCE_LEVEL, names=(p, c, None),
+                        hint="Every table of your SCM must enter the resampling weight, and "
+                             "the rows must be drawn with those weights.")
+              for p, c in cv.ARROWS]
+    if not any(r.passed for r in arrows):
+        arrows = [failed(f"{r.message} None of the four arrows shows: the rows behave like "
+                         "rows drawn without the SCM's weights, in which every factor is "
+                         "independent of the others.", **r.detail) for r in arrows]
+    return results + arrows
 
 
 # ------------------------------------------------------- known wrong answers
@@ -392,7 +424,12 @@ def wrong_reversed(values, ctx):
 @hw.wrong_answer("rows drawn with the inverse weights 1 / P_SCM(row)",
                  says="when the importance weights are inverted (1 / P_SCM instead of P_SCM)")
 def wrong_inverted(values, ctx):
-    return _resampled_with(values, ctx, inverse_joint)
+    """Only test_resample: the inverted law still factorises along the DAG (a product of
+    one function per family), so its independences hold and its arrows show, and
+    test_markov passes it."""
+    out = _resampled_with(values, ctx, inverse_joint)
+    out["test_markov"] = values["test_markov"]
+    return out
 
 
 def _scm_without(child: str):
@@ -417,3 +454,11 @@ for _child in ("orientation", "x"):
                       "factors")
 def wrong_no_image(values, ctx):
     return {**values, "test_dag": {"dag_edges": {e for e in cv.EDGES if e[1] != "image"}}}
+
+
+# The manifest: what each file of solutions/causal_vae_m1/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant(("alternatives/ancestral.py", "alternatives/dseparation.py"))
+hw.variant("mistakes/uniform.py")
+hw.variant(("mistakes/reversed.py", "mistakes/inverted.py", "mistakes/parent_row.py",
+            "mistakes/no_conditioning.py"))

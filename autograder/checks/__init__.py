@@ -7,8 +7,8 @@ from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha
 from .design import required_n_against, stated_n
 from .discrete import exact_multinomial_pvalue, frequencies, pool_cells
 from .contingency import (contingency_phi2, dependent, frequencies_power, frequencies_required_n,
-                          independence_power, independence_pvalue, independence_required_n,
-                          independent)
+                          frequencies_screened, independence_power, independence_pvalue,
+                          independence_required_n, independent)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, randomised_pit,
                            thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
@@ -40,6 +40,7 @@ __all__ = [
     "frequencies", "exact_multinomial_pvalue", "pool_cells",
     "independent", "dependent", "independence_pvalue", "independence_power",
     "independence_required_n", "contingency_phi2", "frequencies_power", "frequencies_required_n",
+    "frequencies_screened",
     "close_to_table", "multinomial_cov", "sidak_pvalue",
     "sequential", "spending", "stage_sizes",
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",

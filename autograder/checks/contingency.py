@@ -35,7 +35,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from .discrete import pool_cells
+from .discrete import frequencies, pool_cells
 from .result import AnswerError, CheckResult, failed, passed
 
 SCREEN = 100          # reject at once when the chi-square p-value is below level / SCREEN
@@ -218,6 +218,26 @@ def independence_required_n(table, level: float, power: float = 0.999) -> float:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if stats.ncx2.sf(crit, df, mid * phi2) < power else (lo, mid)
     return float(hi)
+
+
+FREQUENCIES_SCREEN = 1000   # frequencies_screened rejects at once below alpha / this
+
+
+def frequencies_screened(samples, probs, alpha: float, **kwargs) -> CheckResult:
+    """`frequencies` at level alpha, with an asymptotic screen for clear rejections.
+
+    A Monte Carlo rejection at level alpha needs ceil(5 / alpha) simulated tables: minutes
+    for a table of hundreds of cells at a split budget. So the pooled table's Pearson X^2
+    is first referred to its chi-square tail (`frequencies(method="chi2")`): a p-value
+    below alpha / FREQUENCIES_SCREEN fails at once; otherwise the exact or Monte Carlo test
+    runs at 0.99 alpha. The size is at most 0.99 alpha + P(chi-square p < alpha / 1000):
+    the chi-square tail of a pooled table (every cell expecting at least 5) is at most a
+    few times too light at small levels (docs/statistics.md, "Outcome frequencies"), so the
+    second term is about alpha / 100 or less, and the total stays below alpha."""
+    screen = frequencies(samples, probs, alpha / FREQUENCIES_SCREEN, method="chi2", **kwargs)
+    if not screen.passed:
+        return screen
+    return frequencies(samples, probs, 0.99 * alpha, **kwargs)
 
 
 def frequencies_power(truth, wrong, n: int, alpha: float, min_expected: float = 5.0) -> float:
