@@ -29,9 +29,9 @@ import math
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, as_dict, contingency_phi2, dependent,
-                               failed, frequencies_power, frequencies_screened,
-                               independence_power, independent, passed)
+from autograder.checks import (AnswerError, Threshold, as_array, as_dict, contingency_phi2,
+                               dependent, failed, frequencies_power, frequencies_screened,
+                               independence_power, independent, passed, twice)
 from autograder.homework import Homework
 from autograder.studies import causal_vae as cv
 from autograder.studies import sprites
@@ -268,23 +268,22 @@ def arrow_strength(cpts: dict, n: int, alpha: float) -> list:
     for parent, child in cv.ARROWS:
         power = independence_power(cv.family(table, child), n, DEPENDENCE_LEVEL)
         detail = dict(power=power, draws=n, arrow=(parent, child))
-        if power >= 1 - alpha:
+        evidence = Threshold(power >= 1 - alpha, power, 1 - alpha)
+        if evidence.passed:
             results.append(passed(f"The arrow {parent} -> {child} is strong enough to show in "
-                                  "data.", **detail))
+                                  "data.", evidence=evidence, **detail))
         else:
             results.append(failed(f"The arrow {parent} -> {child} is too weak: in {n} draws, "
                                   f"data from your SCM could not be told apart from data where "
                                   f"{child} ignores {parent}. Make cpts[{child!r}] differ more "
                                   f"between the levels of {parent} (`arrow_power` in the setup "
-                                  "cell shows how visible each arrow is).", **detail))
+                                  "cell shows how visible each arrow is).", evidence=evidence,
+                                  **detail))
     return results
 
 
 def _twice(func: str, size: str):
-    def calls(ctx):
-        return {key: (func, {"n": ctx.sizes[size], "seed": ctx.seed_for(f"{func}{suffix}")})
-                for key, suffix in (("draws", ""), ("again", ":again"))}
-    return calls
+    return twice(func, lambda ctx: {"n": ctx.sizes[size]}, (func, f"{func}:again"))
 
 
 @hw.question("test_scm", answers=["cpts"], calls=_twice("sample_scm", "scm_draws"),
@@ -346,8 +345,8 @@ def check_resample(values, ctx):
                            "proportional to P_SCM(row) / P_data(row); every combination "
                            "appears once in GRID, so P_data is the same for every row.")
     named = likely_mistake(rows, table) if not all(r.passed for r in results) else ""
-    return [r if r.passed or not named else failed(f"{r.message} {named}", **r.detail)
-            for r in results]
+    return [r if r.passed or not named else
+            failed(f"{r.message} {named}", evidence=r.evidence, **r.detail) for r in results]
 
 
 # --------------------------------------------------------------- test_markov
@@ -375,7 +374,8 @@ def check_markov(values, ctx):
     if not any(r.passed for r in arrows):
         arrows = [failed(f"{r.message} None of the four arrows shows: the rows behave like "
                          "rows drawn without the SCM's weights, in which every factor is "
-                         "independent of the others.", **r.detail) for r in arrows]
+                         "independent of the others.", evidence=r.evidence, **r.detail)
+                  for r in arrows]
     return results + arrows
 
 
@@ -458,7 +458,16 @@ def wrong_no_image(values, ctx):
 
 # The manifest: what each file of solutions/causal_vae_m1/{mistakes,alternatives}/ scores
 # (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
-hw.variant(("alternatives/ancestral.py", "alternatives/dseparation.py"))
-hw.variant("mistakes/uniform.py")
+hw.variant(("alternatives/ancestral.py", "alternatives/dseparation.py"), seed=5)
+# rows drawn without weights: the independences hold, none of the arrows shows
+hw.variant("mistakes/uniform.py", seed=7, loses=["test_resample"], partly={"test_markov": 1.5},
+           told={"test_resample": "importance weights were not applied",
+                 "test_markov": "None of the four arrows shows"})
+# one run, four sections: reversed arrows (test_dag), inverted weights (test_resample), x
+# drawn from a fixed row (test_scm), independences missing the chains' (test_independences)
 hw.variant(("mistakes/reversed.py", "mistakes/inverted.py", "mistakes/parent_row.py",
-            "mistakes/no_conditioning.py"))
+            "mistakes/no_conditioning.py"), seed=13, loses=["test_resample"],
+           partly=["test_dag", "test_scm", "test_independences"],
+           told={"test_dag": "point the wrong way", "test_resample": "upside down",
+                 "test_scm": "the row of its parent's level",
+                 "test_independences": "d-separation gives are missing"})

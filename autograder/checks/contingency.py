@@ -17,9 +17,13 @@ split budget). Besag & Clifford's (1991) sequential stopping ends after h = 20 p
 statistics reach the observed one (p = h / L), or at B = ceil(5 / level) permutations
 (p = (G + 1) / (B + 1)): P(p <= u) <= u for every u. A clear rejection would need B
 permutations, so an asymptotic screen rejects at once when the chi-square p-value is
-below level / 100; the permutation test then runs at 0.99 level, so the size is at most
-0.99 level + P(chi-square p < level / 100) (docs/statistics.md, "Independence in discrete
-samples").
+below level / 100, but only on a table where the approximation holds (every non-empty
+row and column of every stratum makes each of its cells expect at least MIN_EXPECTED
+draws, Cochran's rule); on a sparse table X^2's tail is far heavier than chi-square's
+(a concentrated law can show p = 1e-9 from independent draws), and the permutations
+decide. The permutation test runs at 0.99 level, so the size is at most
+0.99 level + P(chi-square p < level / 100) (docs/statistics.md, "Independence in
+discrete samples").
 
 Power: with cell probabilities p, X^2 is about noncentral chi-square with the df above and
 noncentrality n * phi^2, phi^2 = sum_s p(s) sum_ab (p(a,b|s) - p(a|s) p(b|s))^2 /
@@ -36,9 +40,11 @@ import numpy as np
 from scipy import stats
 
 from .discrete import frequencies, pool_cells
+from .evidence import GoodnessOfFit, Malformed, Threshold
 from .result import AnswerError, CheckResult, failed, passed
 
 SCREEN = 100          # reject at once when the chi-square p-value is below level / SCREEN
+MIN_EXPECTED = 5.0    # ... on a table whose every live cell expects this many draws
 EXCEEDANCES = 20      # Besag-Clifford h
 
 
@@ -53,10 +59,13 @@ def _codes(x, name: str) -> np.ndarray:
 
 
 class _Table:
-    """The strata's margins, fixed under permutations of b within strata."""
+    """The strata's margins, fixed under permutations of b within strata. The draws are
+    kept sorted by stratum (X^2 does not depend on their order), so a permutation within
+    strata is a shuffle of each stratum's block."""
 
     def __init__(self, a: np.ndarray, b: np.ndarray, s: np.ndarray):
-        self.a, self.b, self.s = a, b, s
+        order = np.argsort(s, kind="stable")
+        self.a, self.b, self.s = a[order], b[order], s[order]
         self.shape = (int(s.max()) + 1, int(a.max()) + 1, int(b.max()) + 1)
         n_s, n_a, n_b = self.shape
         rows = np.bincount(s * n_a + a, minlength=n_s * n_a).reshape(n_s, n_a)
@@ -68,10 +77,15 @@ class _Table:
         self.weight = inv.reshape(-1)
         self.df = int(sum(max(0, int((r > 0).sum()) - 1) * max(0, int((c > 0).sum()) - 1)
                           for r, c in zip(rows, cols)))
-        self.order = np.argsort(s, kind="stable")
+        self.blocks = np.concatenate([[0], np.cumsum(rows.sum(axis=1))]).astype(int)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = rows[:, :, None] * cols[:, None, :] / self.size[:, None, None]
+        live = (rows[:, :, None] > 0) & (cols[:, None, :] > 0)
+        self.dense = bool(np.all(expected[live] >= MIN_EXPECTED))
 
     def statistic(self, b: np.ndarray) -> np.ndarray:
-        """X^2 for each row of b (a (k, n) array of permuted b's, or one b)."""
+        """X^2 for each row of b (a (k, n) array of permuted b's, or one b), b in the
+        table's (stratum-sorted) order."""
         b = np.atleast_2d(b)
         n_s, n_a, n_b = self.shape
         cell = (self.s * n_a + self.a) * n_b
@@ -82,12 +96,43 @@ class _Table:
             - self.size.sum()
 
     def permuted(self, rng, k: int) -> np.ndarray:
-        """k copies of b, each permuted within the strata."""
-        keys = self.s[None, :] + rng.random((k, self.s.size))
-        perm = np.argsort(keys, axis=1)          # positions grouped by stratum, shuffled
-        out = np.empty((k, self.s.size), dtype=self.b.dtype)
-        out[:, self.order] = self.b[perm]
+        """k copies of b, each shuffled within the strata's blocks."""
+        out = np.empty((k, self.b.size), dtype=self.b.dtype)
+        for lo, hi in zip(self.blocks[:-1], self.blocks[1:]):
+            out[:, lo:hi] = rng.permuted(np.broadcast_to(self.b[lo:hi], (k, hi - lo)), axis=1)
         return out
+
+
+def split_lr_pvalue(a: np.ndarray, b: np.ndarray, s: np.ndarray) -> float:
+    """A p-value bound of independence within strata that holds at any sparsity: split
+    likelihood ratio (universal inference; Wasserman, Ramdas & Balakrishnan 2020).
+
+    The first half of the draws fits a dependent law P1(a, b | s) (half its empirical
+    table, half the product of its add-1/2 margins, so no cell is impossible); the second
+    half's likelihood under it is divided by its likelihood under the independence law
+    that fits the second half best (its own margins within strata). Given the strata, the
+    ratio E has mean at most 1 under independence, so P(E >= 1/u) <= u (Markov): the
+    p-value is min(1, 1/E)."""
+    n = a.size // 2
+    if n < 2:
+        return 1.0
+    n_s, n_a, n_b = int(s.max()) + 1, int(a.max()) + 1, int(b.max()) + 1
+    a1, b1, s1, a2, b2, s2 = a[:n], b[:n], s[:n], a[n:], b[n:], s[n:]
+    joint1 = np.bincount((s1 * n_a + a1) * n_b + b1, minlength=n_s * n_a * n_b) \
+        .reshape(n_s, n_a, n_b).astype(float)
+    size1 = joint1.sum(axis=(1, 2))
+    ra = (joint1.sum(axis=2) + 0.5) / (size1[:, None] + 0.5 * n_a)
+    cb = (joint1.sum(axis=1) + 0.5) / (size1[:, None] + 0.5 * n_b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        empirical = np.where(size1[:, None, None] > 0, joint1 / size1[:, None, None], 0.0)
+    alt = np.where(size1[:, None, None] > 0, 0.5 * empirical, 0.0) \
+        + np.where(size1[:, None, None] > 0, 0.5, 1.0) * ra[:, :, None] * cb[:, None, :]
+    rows2 = np.bincount(s2 * n_a + a2, minlength=n_s * n_a).reshape(n_s, n_a)
+    cols2 = np.bincount(s2 * n_b + b2, minlength=n_s * n_b).reshape(n_s, n_b)
+    size2 = rows2.sum(axis=1)
+    log_null = np.log(rows2[s2, a2] / size2[s2]) + np.log(cols2[s2, b2] / size2[s2])
+    log_e = float(np.sum(np.log(alt[s2, a2, b2]) - log_null))
+    return math.exp(-min(max(log_e, 0.0), 700.0))
 
 
 def rejects(pvalue: float, level: float) -> bool:
@@ -107,17 +152,24 @@ def independence_pvalue(a, b, level: float, given=None, seed=None,
         raise AnswerError(f"`{names[0]}`, `{names[1]}` and `{names[2]}` should have one value "
                           "per draw each.")
     table = _Table(a, b, s)
-    observed = float(table.statistic(b)[0])
+    observed = float(table.statistic(table.b)[0])
     detail = dict(statistic=observed, df=table.df, n=int(a.size))
     if table.df == 0:
         return 1.0, {**detail, "method": "no variation"}
+    # two screens, each at level / (2 SCREEN): chi-square where the table is dense, and
+    # split likelihood ratio (valid at any sparsity)
     asymptotic = float(stats.chi2.sf(observed, table.df))
-    if asymptotic < level / SCREEN:
+    if table.dense and asymptotic < level / (2 * SCREEN):
         return asymptotic, {**detail, "method": "asymptotic screen", "permutations": 0}
     if seed is None:
         seed = int.from_bytes(hashlib.sha256(a.tobytes() + b.tobytes() + s.tobytes())
                               .digest()[:8], "little")
     rng = np.random.default_rng(seed)
+    # a random split: the halves are exchangeable whatever order the draws came in
+    shuffle = rng.permutation(a.size)
+    split = split_lr_pvalue(a[shuffle], b[shuffle], s[shuffle])
+    if split < level / (2 * SCREEN):
+        return split, {**detail, "method": "split likelihood ratio", "permutations": 0}
     limit = math.ceil(5.0 / (level * (1 - 1.0 / SCREEN)))
     cap, chunk = max(8, (1 << 22) // max(1, a.size)), 32
     reached = used = 0
@@ -145,14 +197,16 @@ def independent(a, b, alpha: float, given=None, names=("a", "b", None), hint: st
         p, detail = independence_pvalue(a, b, alpha, given, seed,
                                         (names[0], names[1], names[2] or "given"))
     except AnswerError as e:
-        return failed(str(e), error="malformed")
+        return failed(str(e), evidence=Malformed(), error="malformed")
     what = _label(*names)
     detail.update(pvalue=p, alpha=alpha)
-    if not rejects(p, alpha):
-        return passed(f"In the sample, {what} are independent, as the graph implies.", **detail)
+    evidence = GoodnessOfFit(not rejects(p, alpha), p)     # the draws against independence
+    if evidence.passed:
+        return passed(f"In the sample, {what} are independent, as the graph implies.",
+                      evidence=evidence, **detail)
     return failed(f"In the sample, {what} are dependent, far beyond what chance explains, "
                   "but the graph says they are independent." + (f" {hint}" if hint else ""),
-                  **detail)
+                  evidence=evidence, **detail)
 
 
 def dependent(a, b, level: float, given=None, names=("a", "b", None), hint: str = "",
@@ -165,14 +219,17 @@ def dependent(a, b, level: float, given=None, names=("a", "b", None), hint: str 
         p, detail = independence_pvalue(a, b, level, given, seed,
                                         (names[0], names[1], names[2] or "given"))
     except AnswerError as e:
-        return failed(str(e), error="malformed")
+        return failed(str(e), evidence=Malformed(), error="malformed")
     what = _label(*names)
     detail.update(pvalue=p, level=level)
-    if rejects(p, level):
+    # one-sided: the p-value of independence must fall below the level
+    evidence = Threshold(rejects(p, level), p, level * (1 - 1.0 / SCREEN))
+    if evidence.passed:
         return passed(f"In the sample, {what} are clearly dependent, as the arrow between "
-                      "them requires.", **detail)
+                      "them requires.", evidence=evidence, **detail)
     return failed(f"In the sample, {what} look independent: the arrow between them does not "
-                  "show in the data." + (f" {hint}" if hint else ""), **detail)
+                  "show in the data." + (f" {hint}" if hint else ""), evidence=evidence,
+                  **detail)
 
 
 def contingency_phi2(table) -> tuple[float, int]:

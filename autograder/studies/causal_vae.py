@@ -1,9 +1,9 @@
 """Facts of the causal-VAE project kit (course projects, section 10.4), shared by the checks
 of its three milestones: the DAG over the sprite factors and what it implies, an SCM's
-joint law over the factor grid, the course's training set, probe draws, image statistics
-(IoU, centroid, mass, the response score of a label change) and simulations of the known
-wrong answers. Pure functions of plain data; each milestone's checks.py chooses sizes and
-bands. The renderer itself is `sprites` (shipped to students as a copy).
+joint law over the factor grid, the laws of the known wrong answers (independent factors,
+every arrow reversed), and the course's training set. Pure functions of plain data; each
+milestone's checks.py chooses sizes and bands. The renderer itself is `sprites` (shipped
+to students as a copy).
 """
 from __future__ import annotations
 
