@@ -165,3 +165,21 @@ def test_tables_whose_rows_do_not_sum_to_one_are_refused_in_one_line(course):
     cpts["x"] = (np.asarray(cpts["x"]) * 2).tolist()
     res = score(course, HW, "test_resample", {"cpts": cpts, "draws": np.zeros(5), "again": np.zeros(5)})
     assert res.points == 0 and "sum to 1" in " ".join(res.messages)
+
+
+# ------------------------------------------------- image statistics (M2, M3)
+def test_image_statistics_follow_the_factors():
+    base = [0, 5, 0, 10, 10]
+    moved = [0, 5, 0, 20, 25]
+    imgs = sprites.render([base, moved])
+    c = cv.centroid(imgs)
+    # ten levels of x move the sprite ten steps of STEP / SUB pixels
+    assert c[1, 0] - c[0, 0] == pytest.approx(10 * sprites.STEP / sprites.SUB, abs=0.5)
+    assert c[1, 1] > c[0, 1] + 8
+    assert cv.mass(sprites.render([0, 0, 0, 10, 10]))[0] < cv.mass(imgs[:1])[0]
+    assert cv.iou(imgs[:1], imgs[:1])[0] == 1 and cv.pixel_error(imgs[:1], imgs[:1])[0] == 0
+    assert cv.iou(imgs[:1], imgs[1:])[0] < 0.5
+    with pytest.raises(ValueError):
+        cv.as_images(np.full((2, 32, 31), 0.5))
+    with pytest.raises(ValueError):
+        cv.as_images(np.full((2, 32, 32), 1.5))

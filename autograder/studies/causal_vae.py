@@ -1,7 +1,8 @@
 """Facts of the causal-VAE project kit (course projects, section 10.4), shared by the checks
 of its three milestones: the DAG over the sprite factors and what it implies, an SCM's
 joint law over the factor grid, the laws of the known wrong answers (independent factors,
-every arrow reversed), and the course's training set. Pure functions of plain data; each
+every arrow reversed), the course's training set, and image statistics for the later
+milestones (centroid, mass, IoU, pixel error). Pure functions of plain data; each
 milestone's checks.py chooses sizes and bands. The renderer itself is `sprites` (shipped
 to students as a copy).
 """
@@ -133,3 +134,51 @@ def training_labels() -> np.ndarray:
     resampled with the instructor's SCM."""
     rng = np.random.default_rng(TRAIN_SEED)
     return labels_of(sample_rows(instructor_joint(), TRAIN_SIZE, rng))
+
+
+# ------------------------------------------- image statistics (milestones 2, 3)
+def as_images(images, n: int | None = None) -> np.ndarray:
+    """Images as a float array (n, 32, 32) of pixel values or probabilities in [0, 1];
+    ValueError for another shape, a non-finite value or one outside [0, 1]."""
+    arr = np.asarray(images, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == sprites.SIZE ** 2:
+        arr = arr.reshape(-1, sprites.SIZE, sprites.SIZE)
+    if arr.ndim != 3 or arr.shape[1:] != (sprites.SIZE, sprites.SIZE) \
+            or (n is not None and arr.shape[0] != n):
+        raise ValueError(f"images should have shape ({n if n is not None else 'n'}, "
+                         f"{sprites.SIZE}, {sprites.SIZE}); got {arr.shape}")
+    if not np.all(np.isfinite(arr)) or arr.min() < 0 or arr.max() > 1:
+        raise ValueError("images should hold values between 0 and 1 (pixels or probabilities)")
+    return arr
+
+
+def centroid(images) -> np.ndarray:
+    """Each image's centre of mass (column, row) in pixels: array (n, 2); NaN for an
+    empty image. Column grows with x, row with y."""
+    arr = as_images(images)
+    mass = arr.sum(axis=(1, 2))
+    idx = np.arange(sprites.SIZE, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        col = (arr.sum(axis=1) @ idx) / mass
+        row = (arr.sum(axis=2) @ idx) / mass
+    return np.column_stack([col, row])
+
+
+def mass(images) -> np.ndarray:
+    """Each image's total intensity (its area in pixels for a binary image)."""
+    return as_images(images).sum(axis=(1, 2))
+
+
+def iou(images, truth) -> np.ndarray:
+    """Intersection over union of each image thresholded at 1/2 with the true binary image
+    (1 where both are empty)."""
+    a, b = as_images(images) > 0.5, as_images(truth) > 0.5
+    inter = np.sum(a & b, axis=(1, 2))
+    union = np.sum(a | b, axis=(1, 2))
+    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+
+
+def pixel_error(images, truth) -> np.ndarray:
+    """The share of pixels where the image thresholded at 1/2 differs from the truth."""
+    a, b = as_images(images) > 0.5, as_images(truth) > 0.5
+    return np.mean(a != b, axis=(1, 2))
