@@ -13,9 +13,11 @@ with df = sum_s (r_s - 1)(c_s - 1) (r_s, c_s its non-empty rows and columns).
 Null: b permuted within each stratum. Given the strata's margins, every such permutation
 is equally likely under conditional independence, so the permutation p-value is exact at
 any level and any sparsity (the chi-square approximation is not, at the small levels of a
-split budget). Besag & Clifford's (1991) sequential stopping ends after h = 20 permuted
+split budget). Besag & Clifford's (1991) sequential stopping ends after h permuted
 statistics reach the observed one (p = h / L), or at B = ceil(5 / level) permutations
-(p = (G + 1) / (B + 1)): P(p <= u) <= u for every u. A clear rejection would need B
+(p = (G + 1) / (B + 1)): P(p <= u) <= u for every u. h is the smallest count at which
+the test at B could no longer reject (h = ceil(level (B + 1))), so stopping there decides
+exactly as all B permutations would, in about h / p permutations. A clear rejection would need B
 permutations, so an asymptotic screen rejects at once when the chi-square p-value is
 below level / 100, but only on a table where the approximation holds (every non-empty
 row and column of every stratum makes each of its cells expect at least MIN_EXPECTED
@@ -45,7 +47,6 @@ from .result import AnswerError, CheckResult, failed, passed
 
 SCREEN = 100          # reject at once when the chi-square p-value is below level / SCREEN
 MIN_EXPECTED = 5.0    # ... on a table whose every live cell expects this many draws
-EXCEEDANCES = 20      # Besag-Clifford h
 
 
 def _codes(x, name: str) -> np.ndarray:
@@ -170,16 +171,18 @@ def independence_pvalue(a, b, level: float, given=None, seed=None,
     split = split_lr_pvalue(a[shuffle], b[shuffle], s[shuffle])
     if split < level / (2 * SCREEN):
         return split, {**detail, "method": "split likelihood ratio", "permutations": 0}
-    limit = math.ceil(5.0 / (level * (1 - 1.0 / SCREEN)))
+    permutation_level = level * (1 - 1.0 / SCREEN)
+    limit = math.ceil(5.0 / permutation_level)
+    exceedances = math.ceil(permutation_level * (limit + 1))   # Besag-Clifford h (module doc)
     cap, chunk = max(8, (1 << 22) // max(1, a.size)), 32
     reached = used = 0
     while used < limit:
         k = min(chunk, limit - used)
         chunk = min(2 * chunk, cap)
         hits = table.statistic(table.permuted(rng, k)) >= observed * (1 - 1e-9) - 1e-12
-        if reached + int(hits.sum()) >= EXCEEDANCES:
-            used += int(np.flatnonzero(np.cumsum(hits) + reached >= EXCEEDANCES)[0]) + 1
-            return EXCEEDANCES / used, {**detail, "method": "permutation", "permutations": used}
+        if reached + int(hits.sum()) >= exceedances:
+            used += int(np.flatnonzero(np.cumsum(hits) + reached >= exceedances)[0]) + 1
+            return exceedances / used, {**detail, "method": "permutation", "permutations": used}
         reached += int(hits.sum())
         used += k
     return (reached + 1) / (limit + 1), {**detail, "method": "permutation", "permutations": used}
