@@ -1,5 +1,27 @@
-"""Small predicates over nbgrader cell metadata, shared by every step."""
+"""Notebooks as every step sees them: reading one with a one-line error, and small
+predicates over nbgrader cell metadata."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+
+from autograder.errors import CourseError
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook or raise a one-line error that says what is wrong with it."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise CourseError(f"notebook not found: {path}") from None
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError):
+        raise CourseError(f"{path.name} is not valid notebook JSON; it may have been damaged "
+                          "by a text editor. Restore it from Jupyter's checkpoint or fetch again "
+                          "and copy your answers over.") from None
+    except Exception as exc:
+        raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
 
 
 def meta(cell) -> dict:

@@ -33,7 +33,6 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.steps import nbconfig  # noqa: E402
 from autograder.authoring.source import answer_from_variant, solution_variant  # noqa: E402
 from autograder.grading.report import read_report  # noqa: E402
 from autograder.pipeline.autograde import autograde_batch  # noqa: E402
@@ -77,7 +76,7 @@ def build_batch(tmp: Path, n: int, threads: int | None = None):
         for i, student in enumerate(roster):
             label, variant, extra = kinds(hw)[i % 5]
             fetch(course, hw, student)
-            path = nbconfig.student_workspace(course, student) / hw / f"{hw}.ipynb"
+            path = course.dirs.fetched(hw, student) / f"{hw}.ipynb"
             nb = nbformat.read(path, 4)
             answer_from_variant(nb, a, variant, extra=extra)
             nbformat.write(nb, path)
@@ -109,7 +108,7 @@ def plain_nbgrader(course, plan) -> tuple[float, int]:
     return time.monotonic() - start, failed
 
 
-def engine(course, plan, **kw) -> tuple[float, list[dict]]:
+def engine(course, plan, **kw) -> tuple[float, list]:
     """`course autograde HW1 HW2 ...`: one batch, one pool."""
     hws = sorted({h for h, _, _ in plan})
     students = sorted({s for _, s, _ in plan})
@@ -202,9 +201,10 @@ def main():
     t_engine, reports = engine(course, plan)
     print("overhead ...", flush=True)
     over = overhead(course)
-    execute = [r["seconds"] for r in reports if r and "seconds" in r]
-    record = [r["record_seconds"] for r in reports if r and "record_seconds" in r]
-    extract = [r["extract_seconds"] for r in reports if r and "extract_seconds" in r]
+    recorded = [r for r in reports if r and r.record_seconds is not None]  # executed and recorded
+    execute = [r.seconds for r in recorded]
+    record = [r.record_seconds for r in recorded]
+    extract = [r.extract_seconds for r in recorded]
     print("Dask scaling ...", flush=True)
     sub = [p for p in plan if p[0] in HOMEWORKS[:args.scaling_hws]]
     scaling = dask_scaling(course, sub, [1, 2])
@@ -215,8 +215,8 @@ def main():
         "cores": os.cpu_count(),
         "plain_nbgrader_s": t_plain, "engine_local_s": t_engine,
         "plain_nbgrader_failed": plain_failed,
-        "engine_status": {st: sum(1 for r in reports if r and r["status"] == st)
-                          for st in {r["status"] for r in reports if r}},
+        "engine_status": {st: sum(1 for r in reports if r and r.status == st)
+                          for st in {r.status for r in reports if r}},
         "plain_per_hour": 3600 * n / t_plain, "engine_per_hour": 3600 * n / t_engine,
         "speedup": t_plain / t_engine,
         "median_execute_s": statistics.median(execute),

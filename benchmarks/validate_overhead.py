@@ -21,7 +21,6 @@ from autograder.engine.execution import execute_sandboxed
 from autograder.pipeline.release import release
 from autograder.pipeline.student import fetch, validate
 from autograder.grading.submission import read_data
-from autograder.steps.nbconfig import student_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,7 +35,7 @@ def main() -> None:
         a = course.assignment(args.assignment)
         release(course, a.id)
         fetch(course, a.id, "alice")
-        path = student_workspace(course, "alice") / a.id / f"{a.notebook_name}.ipynb"
+        path = course.dirs.fetched(a.id, "alice") / f"{a.notebook_name}.ipynb"
         nb = nbformat.read(path, 4)
         nbformat.write(fill_student_notebook(nb, read_solution_sections(a.solution)), path)
         data = read_data(f for f in path.parent.iterdir() if f.is_file() and f.suffix != ".ipynb")

@@ -103,6 +103,24 @@ def design_sizes(assignment_id: str) -> dict[str, int]:
     return load_homework(a.checks).sizes(a.false_fail_budget)
 
 
+def write_course_yml(tmp: Path, homework: str, roster, **assignment_changes) -> Path:
+    """The repository's course.yml for one homework and this roster, with its state in
+    tmp/state (as `Course.moved(tmp / "state")` puts it), written to tmp/course.yml."""
+    import yaml
+    data = yaml.safe_load((REPO / "course.yml").read_text())
+    data["course_dir"] = str(tmp / "state")
+    data["roster"] = [{"id": s} for s in roster]
+    a = next(x for x in data["assignments"] if x["id"] == homework)
+    for key in ("notebook", "solution", "checks"):
+        a[key] = str(REPO / a[key])
+    a["datasets"] = [str(REPO / d) for d in a.get("datasets", [])]
+    a.update(assignment_changes)
+    data["assignments"] = [a]
+    path = tmp / "course.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
 def run_cli(config: Path, *args, timeout: int = 600) -> tuple[int, str]:
     """The real `course` command in a subprocess: (exit code, stdout + stderr)."""
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "--config", str(config), *args],

@@ -18,7 +18,6 @@ import yaml
 
 from autograder.authoring.source import fill_student_notebook, solution_variant
 from autograder.course.config import load_course
-from autograder.steps.nbconfig import student_workspace
 from conftest import REPO, error_line, run_cli as run
 
 HW = "adjsets"
@@ -62,7 +61,7 @@ def write_course(tmp: Path, **changes) -> Path:
 
 def answer(course, student: str, variant: str | None = None) -> None:
     a = course.assignment(HW)
-    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
     sections = solution_variant(a, a.solution.parent / variant if variant else a.solution)
     nbformat.write(fill_student_notebook(nb, sections), path)
@@ -95,6 +94,7 @@ def flow(tmp_path_factory):
     out["feedback_early"] = run(config, "feedback", HW)
     out["collect"] = run(config, "collect", HW)
     out["export_ungraded"] = run(config, "export", HW)
+    assert not (course.course_dir / "exports" / f"{HW}.csv").exists()
     out["autograde"] = run(config, "autograde", HW, "--workers", "2")
     out["export"] = run(config, "export", HW)
     out["canvas"] = run(config, "export", HW, "--format", "canvas")
@@ -124,16 +124,13 @@ def test_feedback_and_fetch_feedback_too_early(flow):
     line = error_line(*flow[2]["feedback_early"])
     assert "no autograded submission" in line and f"course autograde {HW}" in line
     line = error_line(*flow[2]["fetch_feedback_ungraded"])
-    assert "no feedback" in line and f"course feedback {HW}" in line
+    assert "no feedback" in line and f"course release-feedback {HW}" in line
 
 
-def test_export_before_autograde_warns_and_still_writes(flow):
+def test_export_before_autograde_is_refused_not_an_all_zero_file(flow):
     config, course, out = flow
-    code, text = out["export_ungraded"]
-    assert code == 0, text
-    warnings = [ln for ln in text.splitlines() if ln.startswith("warning:")]
-    assert len(warnings) == 1 and f"course autograde {HW}" in warnings[0]
-    assert "not_graded" in warnings[0]
+    line = error_line(*out["export_ungraded"])
+    assert "nothing to export" in line and f"course autograde {HW}" in line
 
 
 def test_receipts_say_when_what_replaces_and_lateness(flow):
@@ -161,6 +158,7 @@ def test_grace_and_extensions_reach_the_gradebook(flow):
     assert "late by" not in rows["carol"]["notes"]
     assert float(rows["bob"]["late_penalty"]) == pytest.approx(0.1 * float(rows["bob"]["total"]), abs=1e-3)
     assert rows["dan"]["status"] == "missing"
+    assert rows["dan"]["total"] == rows["dan"]["final"] == ""   # no grade: blank, not 0.0
 
 
 def test_autograde_ends_with_a_class_summary(flow):
@@ -263,6 +261,9 @@ def test_calibrate_writes_docs_only_when_asked(tmp_path):
     config = write_course(tmp_path)
     code, text = run(config, "calibrate", HW, "--runs", "1", "--wrong-runs", "3")
     assert code == 0, text
+    # one run shows nothing about a 1e-3 rate, and the output says so
+    assert "cannot show a false-fail rate as low as the budget 0.001" in text
+    assert "about 3000 runs" in text
     assert not (tmp_path / "docs").exists()
     assert (tmp_path / "state" / "calibration" / "calibration.md").is_file()
     assert (tmp_path / "state" / "calibration" / f"calibration_{HW}.png").is_file()
@@ -272,7 +273,7 @@ def test_validate_reports_each_check_as_its_cell_runs(flow):
     from autograder.nbcells import is_test_cell
     from autograder.pipeline.student import validate
     config, course, out = flow
-    path = student_workspace(course, "alice") / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, "alice") / f"{HW}.ipynb"
     calls = []
     report = validate(course, path, progress=lambda *call: calls.append(call))
     tests = sum(1 for c in nbformat.read(path, 4).cells if c.cell_type == "code" and is_test_cell(c))
@@ -281,3 +282,62 @@ def test_validate_reports_each_check_as_its_cell_runs(flow):
     assert [(c[2], c[3]) for c in calls] == [(i + 1, tests) for i in range(tests)]
     code, text = run(config, "validate", str(path))
     assert code == 0 and text.count("✔") == tests
+
+
+# ------------------------------------------------ issue 26, the smaller items
+
+def changed_course(config: Path, tmp: Path, change) -> Path:
+    """A copy of the flow's course.yml (same state folder) with one change."""
+    data = yaml.safe_load(config.read_text())
+    change(data["assignments"][0])
+    path = tmp / "course.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda a: a["questions"].update(test_sets_renamed=a["questions"].pop("test_sets_11")),
+     "lists question 'test_sets_renamed' for adjsets, but adjsets was released without it"),
+    (lambda a: a["questions"].update(test_ace_11=4),
+     "gives 'test_ace_11' 4 point(s), but adjsets was released and is graded with 3"),
+])
+def test_questions_changed_after_release_are_one_line(flow, tmp_path, change, says):
+    config, course, out = flow
+    changed = changed_course(config, tmp_path, change)
+    for command in ("gradebook", "export", "stats"):
+        line = error_line(*run(changed, command, HW))
+        assert says in line and f"course release {HW}" in line and "--regrade" in line, command
+
+
+def test_every_argument_of_every_command_says_what_it_is():
+    from autograder.cli.main import build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))
+    missing = [f"{name} {action.dest}" for name, sp in sub.choices.items() for action in sp._actions
+               if action.dest != "help" and not action.help]
+    assert missing == []
+
+
+def test_course_yml_cites_only_documents_that_exist():
+    import re
+    cited = {m for line in (REPO / "course.yml").read_text().splitlines() if "#" in line
+             for m in re.findall(r"[\w./-]+\.md\b", line.split("#", 1)[1])}
+    assert cited and [c for c in cited if not (REPO / c).exists()] == []
+
+
+def test_release_says_what_it_does_while_it_works(tmp_path):
+    """The first line comes while nbgrader still builds the student version, not at the end."""
+    import subprocess
+    import sys
+    import time
+    config = write_course(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "--config", str(config),
+                             "release", HW], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=tmp_path)
+    arrivals = [(time.monotonic(), line) for line in proc.stdout]
+    end = time.monotonic()
+    assert proc.wait() == 0
+    lines = [line for _, line in arrivals]
+    assert lines[0].startswith(f"building the student version of {HW}")
+    assert any(line.startswith(f"releasing {HW} to the exchange") for line in lines)
+    assert end - arrivals[0][0] > 1.0, lines   # printed before the work, not after it

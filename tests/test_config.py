@@ -1,13 +1,15 @@
 """course.yml: schema errors are one line naming the key and the file line."""
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from autograder.course.config import LatePolicy, load_course
+from autograder.course import dirs
+from autograder.course.config import Assignment, Course, LatePolicy, load_course
 from autograder.errors import CourseError
 from autograder.steps.nbconfig import nbgrader_config
 
@@ -113,6 +115,21 @@ def test_late_policy_counts_started_days(seconds, expected):
     assert LatePolicy("per_day", 0.1, 0.5).penalty_fraction(seconds) == pytest.approx(expected)
 
 
+def test_settings_course_yml_leaves_out_keep_the_dataclass_defaults(tmp_path):
+    """Each default is stated once, in its dataclass: the loader passes on only
+    what course.yml says."""
+    course = load_course(write(tmp_path, GOOD))
+    a = course.assignment("backdoor")
+    for cls, obj in ((Assignment, a), (Course, course)):
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                assert getattr(obj, f.name) == f.default, f"{cls.__name__}.{f.name}"
+    stated = load_course(write(tmp_path, GOOD.replace("    questions:", "    timeout: {cell: 60}\n"
+                                                      "    questions:") + "submission_mb: 7\n"))
+    a = stated.assignment("backdoor")
+    assert (a.cell_timeout, a.notebook_timeout, stated.submission_mb) == (60, Assignment.notebook_timeout, 7)
+
+
 def test_nbgrader_config_is_generated_from_course_yml(tmp_path):
     course = load_course(write(tmp_path, GOOD))
     cfg = nbgrader_config(course, course.assignment("backdoor"), "alice")
@@ -122,6 +139,9 @@ def test_nbgrader_config_is_generated_from_course_yml(tmp_path):
     # each student gets a private nbgrader cache (no cross-student feedback matches)
     assert "students/alice" in cfg.Exchange.cache
     assert not list(REPO.glob("nbgrader_config.py"))
+    # nbgrader's folders are the ones course/dirs.py names
+    assert (cfg.CourseDirectory.submitted_directory, cfg.CourseDirectory.autograded_directory,
+            cfg.CourseDirectory.db_url) == (dirs.SUBMITTED, dirs.AUTOGRADED, course.db_url)
 
 
 def test_cli_reports_config_errors_in_one_line(tmp_path):

@@ -3,7 +3,12 @@ faults and attacks in one batch, a kill -9 in the middle of a batch, and the
 same batch on a real Dask cluster on localhost.
 
 Each submission is the back-door homework's reference solution with one thing
-added: a fault, an attack, or a known mistake dressed up to look right.
+added: a fault, an attack, or a known mistake dressed up to look right. The
+second round of hardening (docs/engine.md) adds output that is cheap to make
+and costly to parse, markup in a cell id, metadata nbgrader does not know, a
+kernel that ignores interrupts, a time limit inside the grader's call, and
+litter in the sandbox; the honest submissions in the same batch keep their
+scores.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,13 +28,15 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from bs4 import BeautifulSoup
+
+from autograder import safehtml
 from autograder.authoring.source import answer_from_variant
 from autograder.grading.report import read_report
 from autograder.pipeline.autograde import autograde
 from autograder.pipeline.collect import collect
 from autograder.course.config import load_course
 from autograder.nbcells import grade_id
-from autograder.steps.nbconfig import student_workspace
 from autograder.pipeline.release import release
 from autograder.pipeline.feedback import feedback
 from autograder.pipeline.student import fetch, fetch_feedback, submit
@@ -122,6 +130,82 @@ display({"application/vnd.course.answers+json": "z" * 1000}, raw=True)
 """
 
 
+# ------------------------------------------------- round 2 (docs/engine.md)
+NESTED_OUTPUT = """
+from IPython.display import HTML, display
+display(HTML("<ul><li>" * 20000 + "deep"))  # 160 kB, 20000 levels: minutes for a parser
+"""
+NESTED_ANSWER = "Happiness confounds promotion and renewal. " + "<ul><li>" * 20000 + "deep"
+MARKUP_ID = "# H [a](//evil.example)![t](//t.example/i.png)<img src=x>$x$"  # 60: quoted whole
+SWALLOW_SIGINT = """
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    time.sleep(0.5)
+"""
+# the grader calls with its own seeds: only its calls hang, the student's own run is fine
+SLOW_FOR_THE_GRADER = """
+_honest_backdoor_ace = backdoor_ace
+def backdoor_ace(cpts, num_samples, seed):
+    if seed != 1:
+        import time
+        time.sleep(10**6)
+    return _honest_backdoor_ace(cpts, num_samples, seed)
+"""
+LITTER = """
+import os
+home = os.getcwd()
+for _ in range(5000):  # a folder tree 5000 levels deep (too deep for a recursive removal)
+    os.mkdir("d")
+    os.chdir("d")
+os.chdir(home)
+written = 0
+try:
+    with open("/tmp/big", "wb") as f:
+        for _ in range(64):  # 4 GB, far more than the sandbox may write
+            f.write(b"0" * 2**26)
+            f.flush()
+            written += 64
+except OSError as exc:
+    print("stopped:", type(exc).__name__)
+print(f"wrote {written} MB")
+"""
+DISK_MB = 512  # the batch's sandbox: what a kernel may write
+
+
+def nested_answer(nb):
+    for cell in nb.cells:
+        if grade_id(cell) == "explain_simpson":
+            cell.source = NESTED_ANSWER
+
+
+def markup_id(nb):
+    cell = nbformat.v4.new_code_cell("scratch = 1")
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
+                                 "grade_id": MARKUP_ID, "schema_version": 3}
+    nb.cells.append(cell)
+
+
+def damaged_metadata(nb):
+    """Left by other tools or a text editor: keys nbgrader does not know, a
+    schema version from the future, a kernelspec as a plain string (a lone
+    surrogate is added to the file after submit: nbformat cannot write one)."""
+    nb.metadata["kernelspec"] = "python3"
+    for cell in nb.cells:
+        if grade_id(cell) == "cpts_answer":
+            cell.metadata.nbgrader["score"] = 2.0
+        if grade_id(cell) == "test_do":
+            cell.metadata.nbgrader["schema_version"] = 4
+
+
+def add_lone_surrogate(path: Path):
+    data = json.loads(path.read_text())
+    data["cells"].append({"cell_type": "code", "id": "surrogate", "metadata": {},
+                          "execution_count": None, "outputs": [],
+                          "source": 'note = "\ud800 a half character"\nprint("the surrogate cell ran:", len(note))'})
+    path.write_text(json.dumps(data))  # JSON escapes it: a file can hold it that way
+
+
 def duplicate_cells(*gids):
     """Copy-paste: each named cell appears twice, the copy right after it."""
     def edit(nb):
@@ -200,7 +284,7 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
     code appended to sections) and submits."""
     a = course.assignment(HW)
     fetch(course, HW, student)
-    path = student_workspace(course, student) / HW / f"{HW}.ipynb"
+    path = course.dirs.fetched(HW, student) / f"{HW}.ipynb"
     nb = nbformat.read(path, 4)
     answer_from_variant(nb, a, variant, extra=extra,
                         written={"explain_simpson": "Happiness confounds promotion and renewal."})
@@ -212,7 +296,7 @@ def hand_in(course, student, variant=None, extra=None, edit=None):
 
 def points(course, student) -> dict[str, float]:
     report = read_report(course, HW, student)
-    return {q["grade_id"]: q["points"] for q in report["questions"]}
+    return {q.grade_id: q.points for q in report.questions}
 
 
 def outputs(course, student) -> str:
@@ -278,6 +362,13 @@ SUBMISSIONS = {
     "spread": {"extra": {gid: SPREAD for gid in ("cpts_answer", "model_answer", "do_answer")}},
     "linker": {},     # symlinks to the gradebook and another student's notebook, added in the exchange
     "oversize": {},   # a file over the submission limit, added in the exchange
+    # round 2: cheap to make and costly to process, our voice, metadata, stuck kernels, litter
+    "nested": {"extra": {"cpts_answer": NESTED_OUTPUT}, "edit": nested_answer},
+    "markupid": {"edit": markup_id},
+    "damaged": {"edit": damaged_metadata},  # and a lone surrogate, added in the exchange
+    "sigint": {"extra": {"naive_answer": SWALLOW_SIGINT}},
+    "slowcall": {"extra": {"model_answer": SLOW_FOR_THE_GRADER}},
+    "litter": {"extra": {"naive_answer": LITTER}},
 }
 
 
@@ -285,30 +376,50 @@ SUBMISSIONS = {
 def batch(tmp_path_factory, listener):
     tmp = tmp_path_factory.mktemp("engine")
     course = make_course(tmp, list(SUBMISSIONS) + ["corrupt"], submission_mb=2,
-                         limits={"notebook_output_mb": 8})
+                         limits={"notebook_output_mb": 8, "disk_mb": DISK_MB})
     release(course, HW)
     port, _ = listener
     secrets = [REPO / "assignments" / HW / "checks.py", REPO / "solutions" / HW / f"{HW}.py",
                course.course_dir / "gradebook.db",
                course.course_dir / "source" / HW / f"{HW}.ipynb",
                course.course_dir / "submitted" / "ok" / HW / f"{HW}.ipynb",
-               student_workspace(course, "ok") / HW / f"{HW}.ipynb", course.source]
+               course.dirs.fetched(HW, "ok") / f"{HW}.ipynb", course.source]
     SUBMISSIONS["snoop"] = {"extra": {"cpts_answer": snoop(secrets, port)}}
     for student, how in SUBMISSIONS.items():
         hand_in(course, student, **how)
     inbound = course.exchange / course.id / "inbound"
     linker = next(inbound.glob(f"linker+{HW}+*"))
     (linker / "grades.db").symlink_to(course.course_dir / "gradebook.db")
-    (linker / "peer.ipynb").symlink_to(student_workspace(course, "ok") / HW / f"{HW}.ipynb")
+    (linker / "peer.ipynb").symlink_to(course.dirs.fetched(HW, "ok") / f"{HW}.ipynb")
     (linker / "notes.html").symlink_to(course.course_dir / "gradebook.db")
     os.mkfifo(linker / "pipe")
     (next(inbound.glob(f"oversize+{HW}+*")) / "weights.bin").write_bytes(os.urandom(3 * 2**20))
+    add_lone_surrogate(next(inbound.glob(f"damaged+{HW}+*")) / f"{HW}.ipynb")
     collected = collect(course, HW)
     (course.course_dir / "submitted" / "corrupt" / HW).mkdir(parents=True)
     (course.course_dir / "submitted" / "corrupt" / HW / f"{HW}.ipynb").write_text('{"cells": [')
-    start = time.monotonic()
-    done = {g.student: g for g in autograde(course, HW, show_progress=False, workers=2)}
-    return course, done, time.monotonic() - start, collected
+    # the workers' sandboxes go in a folder of their own, to see that none is left
+    sandboxes = Path(tempfile.mkdtemp(prefix="sbx-", dir="/tmp"))  # short: socket paths
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(sandboxes)
+    try:
+        start = time.monotonic()
+        done = {g.student: g for g in autograde(course, HW, show_progress=False, workers=2)}
+        took = time.monotonic() - start
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR")
+        else:
+            os.environ["TMPDIR"] = before
+    SANDBOXES_LEFT[:] = [p.name for p in sandboxes.iterdir()] + [
+        line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()
+        if str(sandboxes) in line]
+    if not SANDBOXES_LEFT:
+        sandboxes.rmdir()
+    return course, done, took, collected
+
+
+SANDBOXES_LEFT: list[str] = []  # host folders or mounts the batch's sandboxes left behind
 
 
 def test_a_correct_submission_gets_full_marks_in_the_sandbox(batch):
@@ -348,14 +459,14 @@ def test_a_kernel_crash_keeps_the_points_earned_before_it(batch):
     assert got["test_cpts"] == 2.0 and got["test_backdoor"] == 3.0
     assert got["test_do"] == 0.0 and got["test_naive"] == 0.0
     report = read_report(course, HW, "crash")
-    assert all("exited with status 1" in " ".join(q["messages"]) for q in report["questions"]
-               if q["grade_id"] in ("test_do", "test_naive"))
+    assert all("exited with status 1" in " ".join(q.messages) for q in report.questions
+               if q.grade_id in ("test_do", "test_naive"))
 
 
 def test_huge_output_is_cut_and_the_answers_still_count(batch):
     course, done, _, _ = batch
     assert points(course, "huge") == FULL
-    assert read_report(course, HW, "huge")["truncated_cells"]
+    assert read_report(course, HW, "huge").truncated_cells
     size = (course.course_dir / "autograded" / "huge" / HW / f"{HW}.ipynb").stat().st_size
     assert size < 20 * 2**20  # 200 MB were printed
 
@@ -382,15 +493,15 @@ def test_objects_with_a_rigged_eq_are_not_accepted(batch):
     course, done, _, _ = batch
     got = points(course, "rigged")
     assert got["test_cpts"] == 0.0
-    messages = " ".join(m for q in read_report(course, HW, "rigged")["questions"]
-                        for m in q["messages"])
+    messages = " ".join(m for q in read_report(course, HW, "rigged").questions
+                        for m in q.messages)
     assert "Agreeable" in messages
 
 
 def test_printed_fake_results_and_an_edited_test_cell_do_not_score(batch):
     course, done, _, _ = batch
     assert points(course, "faker")["test_naive"] == 0.0
-    assert "was edited" in " ".join(read_report(course, HW, "faker")["tampering"])
+    assert "was edited" in " ".join(read_report(course, HW, "faker").tampering)
 
 
 def test_the_sandbox_hides_files_and_the_network(batch, listener):
@@ -417,7 +528,7 @@ def test_failures_are_listed_by_reason_and_the_batch_finished(batch):
 
 def report_notes(course, student) -> str:
     report = read_report(course, HW, student)
-    return " ".join(report.get("repairs", []) + report.get("tampering", []))
+    return " ".join(report.repairs + report.tampering)
 
 
 def test_copy_pasted_cells_are_graded_once_and_noted(batch):
@@ -462,8 +573,8 @@ def test_a_thread_displaying_forged_answers_is_refused_and_flagged(batch):
     assert got["test_backdoor"] == 0.0 and got["test_do"] == 0.0
     report = read_report(course, HW, "forger")
     assert done["forger"].status == "tampering"
-    refused = [q for q in report["questions"] if q["status"] == "tampered"]
-    assert refused and all("imitating the grader's answers" in q["messages"][0] for q in refused)
+    refused = [q for q in report.questions if q.status == "tampered"]
+    assert refused and all("imitating the grader's answers" in q.messages[0] for q in refused)
     with Gradebook(course.db_url) as gb:
         assert gb.find_submission_notebook(HW, HW, "forger").flagged
 
@@ -481,8 +592,8 @@ def test_lying_answer_objects_cost_only_their_own_questions(batch):
     got = points(course, "liar")
     assert got["test_naive"] == 0.0 and got["test_cpts"] == 0.0
     assert got["test_backdoor"] == FULL["test_backdoor"] and got["test_do"] == FULL["test_do"]
-    messages = {q["grade_id"]: " ".join(q["messages"])
-                for q in read_report(course, HW, "liar")["questions"]}
+    messages = {q.grade_id: " ".join(q.messages)
+                for q in read_report(course, HW, "liar").questions}
     assert "Fraction" in messages["test_naive"]
     assert "nested too deeply" in messages["test_cpts"]
 
@@ -497,15 +608,23 @@ def test_output_spread_over_cells_is_bounded_for_the_whole_notebook(batch):
     course, done, _, _ = batch
     assert points(course, "spread") == FULL
     report = read_report(course, HW, "spread")
-    assert any("in all" in n for n in report["review"])  # the total budget cut in
-    assert any("imitating the grader's answers" in n for n in report["review"])
+    assert any("in all" in n for n in report.review)  # the total budget cut in
+    assert any("imitating the grader's answers" in n for n in report.review)
     size = (course.course_dir / "autograded" / "spread" / HW / f"{HW}.ipynb").stat().st_size
     assert size < 9 * 2**20  # 9 MB printed, 8 MB allowed
 
 
 # ------------------------------------------------------ the exchange path
 
-def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch):
+@pytest.fixture(scope="module")
+def feedback_pages(batch):
+    """Feedback generated and released once for the whole batch."""
+    course = batch[0]
+    feedback(course, HW)
+    return lambda student: (course.course_dir / "feedback" / student / HW / f"{HW}.html").read_text()
+
+
+def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch, feedback_pages):
     course, done, _, collected = batch
     folder = course.course_dir / "submitted" / "linker" / HW
     names = {p.name for p in folder.iterdir()}
@@ -513,7 +632,6 @@ def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch):
     assert not any(p.is_symlink() for p in folder.iterdir())
     assert len(collected.notes["linker"]) == 4
     assert points(course, "linker") == FULL
-    feedback(course, HW)
     fetched = fetch_feedback(course, HW, "linker")
     assert [p.name for p in fetched] == [f"{HW}.html"]
     for p in (course.course_dir / "autograded" / "linker").rglob("*"):
@@ -521,6 +639,151 @@ def test_symlinks_and_special_files_in_a_submission_are_never_followed(batch):
     for p in fetched[0].parent.rglob("*"):
         assert p.is_file() and not p.is_symlink()
         assert b"SQLite format 3" not in p.read_bytes()
+
+
+# ------------------------------------------ round 2: cheap to make, costly to process
+
+def grading_notes(page: str) -> BeautifulSoup:
+    """The grading-notes box of a feedback page (the one box of ours that is not a test cell's)."""
+    soup = BeautifulSoup(page, "html.parser")
+    boxes = [b for b in soup.select(f".{safehtml.MARK}") if "alert-warning" in b["class"]
+             and "Grading notes" in b.get_text()]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def test_deeply_nested_html_is_shown_as_text_not_parsed(batch, feedback_pages):
+    course, done, _, _ = batch
+    assert done["nested"].status == "ok" and points(course, "nested") == FULL
+    report = read_report(course, HW, "nested")
+    assert any("nested more than 100 levels deep; it is shown as text" in n
+               for n in report["review"])  # the output, cut in the worker, with a note
+    nb = nbformat.read(course.course_dir / "autograded" / "nested" / HW / f"{HW}.ipynb", 4)
+    shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+             if "not rendered" in o.get("data", {}).get("text/plain", "")]
+    assert len(shown) == 1 and "text/html" not in shown[0].data
+    page = feedback_pages("nested")
+    assert "Happiness confounds" in page  # the written answer, as text, with why
+    assert "not rendered: its HTML is nested more than 100 levels deep" in page
+    assert page.count("<ul>") < 50 and len(page) < 3 * 2**20
+
+
+def test_markup_in_a_cell_id_is_quoted_as_plain_text_in_our_box(batch, feedback_pages):
+    course, done, _, _ = batch
+    assert done["markupid"].status == "ok" and points(course, "markupid") == FULL
+    notes = report_notes(course, "markupid")
+    assert "graded as an ordinary cell" in notes and "evil.example" in notes
+    box = grading_notes(feedback_pages("markupid"))
+    assert not box.find_all(["a", "img", "h1", "h2", "script", "em"]), box
+    assert f"'{MARKUP_ID}'" in " ".join(box.get_text().split())  # every character, as text
+    assert safehtml.NO_MATH in box["class"]  # MathJax leaves the quoted $x$ alone
+    rows = inert_notes_of(course, "markupid")
+    assert "\n" not in rows and not rows.startswith(("=", "+", "-", "@"))
+
+
+def inert_notes_of(course, student) -> str:
+    from autograder.pipeline.export import rows
+    return next(r for r in rows(course, HW)[1] if r["student_id"] == student)["notes"]
+
+
+def test_metadata_nbgrader_does_not_know_is_dropped_and_the_rest_graded(batch):
+    course, done, _, _ = batch
+    assert done["damaged"].status == "ok"
+    assert points(course, "damaged") == FULL
+    notes = report_notes(course, "damaged")
+    assert "`cpts_answer` held 'score', which nbgrader does not accept" in notes
+    assert "`test_do` held 'schema_version': 4" in notes
+    assert "kernelspec was not valid ('python3'); the released one was used" in notes
+    assert "lone surrogates" in notes  # replaced, and the cell ran: nothing blamed on json
+    assert "the surrogate cell ran: 18" in outputs(course, "damaged")
+    with Gradebook(course.db_url) as gb:
+        assert gb.find_submission(HW, "damaged").score == sum(FULL.values())
+
+
+def test_a_kernel_that_ignores_interrupts_is_stopped_with_that_reason(batch):
+    course, done, _, _ = batch
+    assert done["sigint"].status == "incomplete"
+    reason = done["sigint"].reason
+    assert "stopped responding after cell" in reason and "time limit" in reason
+    got = points(course, "sigint")
+    assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
+    naive = next(q for q in read_report(course, HW, "sigint")["questions"]
+                 if q["grade_id"] == "test_naive")
+    # stopped there: the test cell after it was not sent to the stuck kernel to time out again
+    assert naive["points"] == 0.0 and "stopped responding" in " ".join(naive["messages"])
+
+
+def test_a_time_limit_inside_the_graders_call_says_time_limit(batch):
+    course, done, _, _ = batch
+    got = points(course, "slowcall")
+    assert got == {**FULL, "test_backdoor": 0.0}  # the kernel answered the interrupt: the rest ran
+    messages = " ".join(next(q for q in read_report(course, HW, "slowcall")["questions"]
+                             if q["grade_id"] == "test_backdoor")["messages"])
+    assert "`backdoor_ace(...)` was still running when the time limit" in messages
+    assert "KeyboardInterrupt" not in messages
+
+
+def test_litter_in_the_sandbox_is_bounded_and_removed_without_a_retry(batch):
+    course, done, _, _ = batch
+    assert done["litter"].status == "ok" and points(course, "litter") == FULL
+    text = outputs(course, "litter")
+    assert "stopped: OSError" in text  # "No space left on device" at the sandbox's size
+    written = int(text.split("wrote ")[1].split(" MB")[0])
+    assert written <= DISK_MB
+    # 5000 levels deep, yet the worker did not fail, nothing ran twice and no
+    # host folder or mount is left by any sandbox of the batch
+    assert SANDBOXES_LEFT == []
+
+
+def test_hostile_notes_and_nesting_stay_inert_in_chromium(batch, feedback_pages, tmp_path):
+    """The pages in a real browser (Debian's chromium, as tests/test_feedback_ui.py):
+    nothing quoted becomes a link, image or formula in our box, no request leaves
+    for the tracker, and the page with 20000-level nesting opens with a shallow DOM."""
+    from test_feedback_ui import CHROMIUM, open_page
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`; ./run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for student in ("markupid", "nested"):
+                path = tmp_path / f"{student}.html"
+                path.write_text(feedback_pages(student))
+                page = open_page(browser, path)  # offline; waits for MathJax to finish
+                box = page.locator(f".{safehtml.MARK}.alert-warning").first
+                assert box.locator("a, img, h1, h2, .MathJax").count() == 0
+                if student == "markupid":
+                    assert MARKUP_ID in box.inner_text()
+                depth = page.evaluate("""() => { let deepest = 0;
+                    for (const el of document.querySelectorAll('body *')) { let d = 0;
+                      for (let e = el; e; e = e.parentElement) d++; deepest = Math.max(deepest, d); }
+                    return deepest; }""")
+                assert depth < 150, depth
+                # any image or link that loaded would have asked the network (aborted)
+                assert page.evaluate("() => performance.getEntriesByType('resource')"
+                                     ".filter(e => /t[.]example|evil/.test(e.name)).length") == 0
+                page.close()
+        finally:
+            browser.close()
+
+
+def test_a_folder_tree_thousands_deep_is_removed_without_recursion(tmp_path):
+    from autograder.engine.sandbox import remove_tree
+    root = tmp_path / "home"
+    root.mkdir()
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        for _ in range(5000):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("f").write_text("x")
+        os.symlink(tmp_path, "up")  # removed, never followed
+    finally:
+        os.chdir(here)
+    (tmp_path / "keep").write_text("kept")
+    assert remove_tree(root)
+    assert not root.exists() and (tmp_path / "keep").read_text() == "kept"
 
 
 def test_an_oversized_submission_is_refused_alone(batch):
@@ -591,12 +854,12 @@ def test_the_same_batch_on_a_dask_cluster_gives_identical_results(batch, dask_cl
     local = {s: read_report(course, HW, s) for s in students}
     done = autograde(course, HW, students, show_progress=False, dask_scheduler=address,
                      regrade=True)
-    assert [g.status for g in done] == [local[s]["status"] for s in students]
+    assert [g.status for g in done] == [local[s].status for s in students]
     for s in students:
         remote = read_report(course, HW, s)
         # (messages may quote a memory address from the student's own error)
-        assert [(q["grade_id"], q["points"], q["status"]) for q in remote["questions"]] == \
-               [(q["grade_id"], q["points"], q["status"]) for q in local[s]["questions"]]
+        assert [(q.grade_id, q.points, q.status) for q in remote.questions] == \
+               [(q.grade_id, q.points, q.status) for q in local[s].questions]
         ran_on = json.loads((course.course_dir / "engine" / HW / f"{s}.json").read_text())["worker"]
         assert int(ran_on.rsplit(":", 1)[1]) in pids
 
@@ -648,7 +911,7 @@ def test_a_batch_killed_midway_resumes_without_losing_or_repeating_work(tmp_path
     recorded = []
     while time.monotonic() < deadline and not recorded:
         time.sleep(0.5)
-        recorded = [s for s in roster if (read_report(course, HW, s) or {}).get("fingerprint")]
+        recorded = [s for s in roster if (r := read_report(course, HW, s)) and r.fingerprint]
     workers = children(first.pid)
     os.kill(first.pid, signal.SIGKILL)  # the TA's laptop lid closes
     first.wait()

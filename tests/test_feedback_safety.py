@@ -172,7 +172,7 @@ def test_the_honest_submission_is_graded_as_before(graded):
     course, done = graded
     assert done[HONEST].status == "ok"
     report = read_report(course, HW, HONEST)
-    assert [q["points"] for q in report["questions"]] == [2, 3, 3, 1]
+    assert [q.points for q in report.questions] == [2, 3, 3, 1]
 
 
 def test_the_autograded_notebook_keeps_no_active_student_output(graded):

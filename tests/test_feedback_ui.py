@@ -258,6 +258,10 @@ def test_the_grading_page_shows_the_rubric_and_no_student_script(course, formgra
     assert "For the grader: from the solution file" in page and "Rubric (2 points, TA only)" in page
     assert "Promotion 1 looks better overall" in page
     assert "PWNED" not in page and "onerror" not in page
+    # math from the copy the server itself serves (works offline), never the CDN
+    assert "/static/jupyter_server_mathjax/MathJax.js" in page and "cdnjs" not in page
+    status, script = formgrader.request("/static/jupyter_server_mathjax/MathJax.js")
+    assert status == 200 and "MathJax" in script
 
 
 def test_a_manual_grade_entered_in_formgrader_reaches_the_export(course, formgrader):
@@ -276,10 +280,13 @@ def test_a_manual_grade_entered_in_formgrader_reaches_the_export(course, formgra
 @pytest.mark.parametrize("action, path, command", [
     ("Generate", f"/formgrader/api/assignment/{HW}/assign", "course release"),
     ("Release", f"/formgrader/api/assignment/{HW}/release", "course release"),
+    ("Unrelease", f"/formgrader/api/assignment/{HW}/unrelease", "course release"),
     ("Collect", f"/formgrader/api/assignment/{HW}/collect", "course collect"),
     ("Autograde", f"/formgrader/api/submission/{HW}/alice/autograde", "course autograde"),
     ("Generate feedback", f"/formgrader/api/assignment/{HW}/generate_feedback", "course feedback"),
-    ("Release feedback", f"/formgrader/api/assignment/{HW}/release_feedback", "course feedback"),
+    ("Release feedback", f"/formgrader/api/assignment/{HW}/release_feedback",
+     "course release-feedback"),
+    ("Generate feedback", f"/formgrader/api/assignment/{HW}/alice/generate_feedback", "course feedback"),
 ])
 def test_formgrader_refuses_steps_that_bypass_our_checks(course, formgrader, action, path, command):
     # what each step would replace or delete (nbgrader removes its old output first)
@@ -292,7 +299,9 @@ def test_formgrader_refuses_steps_that_bypass_our_checks(course, formgrader, act
     result = formgrader.json(path, "POST", {})
     assert result["success"] is False
     said = (result.get("error") or "") + (result.get("log") or "")
+    # what the TA reads in formgrader's error box: the refusal, one line, no traceback
     assert f"{action} is switched off" in said and f"`{command} HW`" in said, said[-1500:]
+    assert "\n" not in said.strip() and "Traceback" not in said, said
     assert [p.read_bytes() for p in kept] == before
 
 
@@ -339,3 +348,33 @@ def test_labels_come_from_the_section_headings_of_the_source_notebook():
         "test_sets": "Question 1: d-separation (part 1 of 2)",
         "test_minimal": "Question 1: d-separation (part 2 of 2)",
         "explain": "Question 2: why?"}
+
+
+def test_an_override_explains_itself_on_the_page_in_the_summary_and_in_the_export(course, formgrader):
+    """A TA gives alice 1.5 of 3 on an autograded question and says why beside her
+    answer (formgrader's API, as its buttons do); the regenerated page shows the
+    TA's words instead of the autograder's verdict, and the export notes the change."""
+    from autograder.pipeline.feedback import generate
+    sub = next(s for s in formgrader.json(f"/formgrader/api/submitted_notebooks/{HW}/{HW}")
+               if s["student"] == "alice")
+    grade = next(g for g in formgrader.json(f"/formgrader/api/grades?submission_id={sub['id']}")
+                 if g["name"] == "test_do")
+    assert grade["auto_score"] == 3.0
+    formgrader.json(f"/formgrader/api/grade/{grade['id']}", "PUT", {**grade, "manual_score": 1.5})
+    comment = next(c for c in formgrader.json(f"/formgrader/api/comments?submission_id={sub['id']}")
+                   if c["name"] == "do_answer")
+    words = "do_ace ignores num_samples <and> always draws 100 samples"
+    formgrader.json(f"/formgrader/api/comment/{comment['id']}", "PUT", {**comment, "manual_comment": words})
+    generate(course, HW)
+    import re
+    page = feedback_page(course, "alice").read_text()
+    escaped = words.replace("<", "&lt;").replace(">", "&gt;")
+    row = re.search(r"<tr class=\"course-\w+\">\s*<td><a href=\"#test_do\">.*?</tr>", page, re.S).group(0)
+    assert f"Adjusted by your TA: {escaped}" in row and "1.5 / 3" in row and "✔" not in row
+    cell = page[page.index('<a name="test_do">'):]
+    cell = cell[:cell.index('<a name="', 10)]
+    assert f"Adjusted by your TA</strong>: {escaped}" in cell
+    assert "The autograder gave 3 / 3; your TA set 1.5 / 3" in cell
+    assert "✔" not in cell and "Out[" not in cell and "3.0" not in cell  # no contradicting verdict
+    row = next(r for r in rows(course, HW)[1] if r["student_id"] == "alice")
+    assert row["test_do"] == 1.5 and "test_do adjusted by a TA from 3 to 1.5" in row["notes"]

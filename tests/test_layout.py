@@ -1,6 +1,7 @@
 """The package's layout is its architecture: each layer imports only the layers
 below it, no two modules import each other (directly or round a loop), no module
-uses another's private names, and the README's module table is the tree's own."""
+uses another's private names, only course/dirs.py spells the course folder's
+layout, and the README's module table is the tree's own."""
 from __future__ import annotations
 
 import ast
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course import dirs as course_dirs
 from conftest import REPO
 
 PACKAGE = REPO / "autograder"
@@ -137,3 +139,84 @@ def test_the_readme_module_table_is_generated_from_the_tree():
 def test_each_module_says_what_it_is_for(name):
     doc = ast.get_docstring(ast.parse(modules()[name].read_text()))
     assert doc and doc.strip(), f"{name} has no docstring (its first line is its row in the README)"
+
+
+# ------------------------------------------------------------ the course folder
+
+LAYOUT_OWNER = PACKAGE / "course" / "dirs.py"
+PATH_CALLS = {"Path", "PurePath", "PosixPath", "joinpath", "glob", "rglob"}
+
+
+def _segments(node) -> list[str]:
+    """The literal path segments in a string or an f-string."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        texts = [node.value]
+    elif isinstance(node, ast.JoinedStr):
+        texts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+    else:
+        return []
+    return [seg for text in texts for seg in text.split("/")]
+
+
+def _is_path_call(func) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in PATH_CALLS
+    if isinstance(func, ast.Attribute):
+        return func.attr in PATH_CALLS or (func.attr == "join" and ast.unparse(func.value) == "os.path")
+    return False
+
+
+def layout_spellings(source: str) -> list[str]:
+    """Where code spells the course folder's layout itself: a folder or file name
+    of course/dirs.py in a path (an operand of `/`, an argument of Path(),
+    joinpath, glob, os.path.join), one of its file names anywhere, or a path
+    built straight under the course folder or the exchange."""
+    names = set(course_dirs.NAMES)
+    files = {n for n in names if "." in n}
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        parts = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            parts = [node.left, node.right]
+            root = node.left
+            if (isinstance(root, ast.Attribute) and root.attr in ("course_dir", "exchange")) or \
+                    (isinstance(root, ast.Name) and root.id == "course_dir"):
+                found.append(f"{node.lineno}: a path under {ast.unparse(root)}")
+        elif isinstance(node, ast.Call) and _is_path_call(node.func):
+            parts = list(node.args)
+        elif isinstance(node, ast.Constant) and node.value in files:
+            found.append(f"{node.lineno}: {node.value!r}")
+        found += [f"{node.lineno}: {seg!r} in a path" for part in parts
+                  for seg in _segments(part) if seg in names]
+    return sorted(set(found))
+
+
+def test_only_the_course_folder_owner_spells_its_layout():
+    found = [f"{path.relative_to(REPO)}:{where}" for name, path in modules().items()
+             if path != LAYOUT_OWNER for where in layout_spellings(path.read_text())]
+    assert not found, ("the course folder's layout is spelled outside course/dirs.py; "
+                       "use course.dirs:\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("code", [
+    'p = course.course_dir / "submitted" / student / hw',
+    'p = root / f"autograded/{student}/{hw}"',
+    'p = Path(base, "engine", hw)',
+    'p = os.path.join(base, "feedback")',
+    'p = folder.glob("release/*")',
+    'name = "grading.json"',
+    'p = course.exchange / course.id',
+    'p = course_dir / something',
+])
+def test_the_layout_rule_catches_each_way_of_spelling_a_path(code):
+    assert layout_spellings(code), code
+
+
+@pytest.mark.parametrize("code", [
+    'ax.set_ylabel("students")',
+    'add("feedback", cmd_feedback, "TA: generate and release feedback")',
+    'p = course.dirs.submitted(hw, student) / f"{notebook}.ipynb"',
+    'p = Path(__file__).parent / "templates"',
+])
+def test_the_layout_rule_leaves_words_that_are_not_paths_alone(code):
+    assert not layout_spellings(code), code

@@ -24,7 +24,6 @@ from autograder.course.config import load_course
 from autograder.errors import CourseError
 from autograder.pipeline.export import export_csv
 from autograder.pipeline.feedback import feedback
-from autograder.steps.nbconfig import student_workspace
 from autograder.nbcells import grade_id
 from autograder.pipeline.release import release
 from autograder.pipeline.student import fetch, fetch_feedback, submit, validate
@@ -42,7 +41,7 @@ def make_course(tmp: Path, roster=ROSTER):
 
 
 def notebook_path(course, student):
-    return student_workspace(course, student) / HW / f"{HW}.ipynb"
+    return course.dirs.fetched(HW, student) / f"{HW}.ipynb"
 
 
 def answer(course, student, variant=None, extra=None, edit=None):
@@ -149,11 +148,15 @@ def test_simpsons_paradox_submission_scores_zero_on_the_ace_questions(graded):
 
 
 def test_runtime_error_costs_only_its_own_question(graded):
-    course, _, rows, _ = graded
+    course, done, rows, _ = graded
     assert float(rows["carol"]["test_do"]) == 0.0 and float(rows["carol"]["total"]) == 6.0
+    # graded as it is, but not "ok": the cell that raised is named for the TA
+    assert done["carol"].status == "errors" and rows["carol"]["status"] == "errors+manual"
+    assert "(do_answer) raised KeyError" in done["carol"].reason
+    assert "(do_answer) raised KeyError" in rows["carol"]["notes"]
     report = read_report(course, HW, "carol")
-    do = next(q for q in report["questions"] if q["grade_id"] == "test_do")
-    assert "KeyError" in do["messages"][0]
+    do = next(q for q in report.questions if q.grade_id == "test_do")
+    assert "KeyError" in do.messages[0]
 
 
 def test_late_submission_gets_the_course_yml_penalty(graded):
@@ -195,8 +198,8 @@ def test_edited_and_deleted_test_cells_are_restored_and_graded(graded):
     row = rows["heidi"]
     assert (float(row["test_cpts"]), float(row["test_naive"])) == (2.0, 1.0)   # not 100, not lost
     report = read_report(course, HW, "heidi")
-    assert any("test_cpts` was edited" in n for n in report["tampering"])
-    assert any("test cell `test_naive` was missing" in n for n in report["repairs"])
+    assert any("test_cpts` was edited" in n for n in report.tampering)
+    assert any("test cell `test_naive` was missing" in n for n in report.repairs)
 
 
 def test_feedback_shows_our_messages_and_leaks_no_hidden_check(graded):
@@ -218,7 +221,7 @@ def test_students_fetch_only_their_own_feedback(graded):
     assert len(mine) == 1
     expected = (course.course_dir / "feedback" / "alice" / HW / f"{HW}.html").read_text()
     assert mine[0].read_text() == expected
-    assert "bob" not in str(student_workspace(course, "alice").rglob("*"))
+    assert "bob" not in str(course.dirs.workspace("alice").rglob("*"))
 
 
 def test_validate_says_what_is_wrong_without_revealing_answers(graded, tmp_path):

@@ -80,6 +80,11 @@ def test_the_notebook_is_an_nbgrader_template_keyed_to_its_checks(clone):
 
 def test_release_then_check_solutions_gives_full_marks(clone):
     config = clone[0]
+    # the made-up due date is refused until the instructor has set a real one
+    line = error_line(*run(config, "release", HW))
+    assert "still the placeholder" in line and "course.yml:" in line
+    text = config.read_text()
+    config.write_text(text.replace("   # REPLACE: the deadline", "   # the deadline"))
     code, out = run(config, "release", HW)
     assert code == 0, out
     course = load_course(config)
@@ -91,6 +96,7 @@ def test_release_then_check_solutions_gives_full_marks(clone):
     code, out = run(config, "check-solutions", HW)
     assert code == 0, out
     assert "3/3" in out and "✘" not in out
+    assert "test_p_y_do ran (1 of 1)" in out   # progress while the notebook runs
 
 
 def test_the_other_correct_method_gets_full_marks(clone):

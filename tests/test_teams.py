@@ -26,7 +26,6 @@ from autograder.course.config import load_course
 from autograder.nbcells import grade_id
 from autograder.pipeline.formgrader import formgrader_config
 from autograder.pipeline.student import fetch_feedback
-from autograder.steps.nbconfig import student_workspace
 from conftest import REPO, error_line, run_cli as run
 
 TEAMS = {"owls": ["alice", "bob"], "hawks": ["carol", "dan"], "larks": ["erin", "frank", "grace"]}
@@ -69,7 +68,7 @@ def mark(team: str) -> str:
 
 
 def team_notebook(course, team: str, hw: str) -> Path:
-    return student_workspace(course, team) / hw / f"{hw}.ipynb"
+    return course.dirs.fetched(hw, team) / f"{hw}.ipynb"
 
 
 def answer(course, team: str, hw: str, variant=None, edit=None) -> None:
@@ -152,6 +151,7 @@ def project(tmp_path_factory):
     out["collect_m2"] = run(config, "collect", M2)
     out["autograde"] = run(config, "autograde", M1, M2, "--workers", "2")
     out["feedback"] = run(config, "feedback", M1)
+    out["release_feedback"] = run(config, "release-feedback", M1, "--force")  # written answers wait
     out["export"] = run(config, "export", M1)
     out["export_m2"] = run(config, "export", M2)
     out["export_project"] = run(config, "export", "proj")
@@ -179,7 +179,7 @@ def test_members_share_the_team_folder_and_outsiders_are_refused_in_one_line(pro
     code, alice = out["fetch_alice"]
     code2, bob = out["fetch_bob"]
     assert code == code2 == 0 and "team owls's shared folder" in bob
-    folder = str(student_workspace(course, "owls") / M1)
+    folder = str(course.dirs.fetched(M1, "owls"))
     assert folder in alice and folder in bob
     line = error_line(*out["submit_outsider"])
     assert "carol is not a member of team owls (alice, bob)" in line and "carol's team is hawks" in line
@@ -278,7 +278,7 @@ def test_every_member_fetches_the_same_team_feedback_and_nothing_else(project):
         for m in members:
             mine = fetch_feedback(course, M1, m)
             assert len(mine) == 1 and mine[0].read_text() == expected, (team, m)
-        fetched = list((student_workspace(course, team) / M1 / "feedback").rglob("*.html"))
+        fetched = list(course.dirs.fetched_feedback(M1, team).rglob("*.html"))
         assert len(fetched) == 1 and fetched[0].read_text() == expected
         assert not any(mark(other) in expected for other in TEAMS if other != team)
     code, text = run(config, "fetch-feedback", M1, "--student", "frank")

@@ -99,6 +99,8 @@ def wrong_transposed(values, ctx):
 
 # The manifest (autograder/homework.py): what each file of solutions/backdoor/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
+# written apart from the reference; tests/test_similarity.py also uses it as a pair not to flag
+hw.variant("alternatives/independent.py", seed=13)
 hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
 hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
            partly=["test_cpts"], told={"test_cpts": "looks transposed"})

@@ -78,7 +78,9 @@ def scm_mistakes(cpts: dict) -> dict[str, np.ndarray]:
 # ------------------------------------------------------------------- design
 def gof_detects(truth: np.ndarray, wrong: np.ndarray, n: int, alpha: float) -> bool:
     """One of the five family tests rejects the wrong law in n draws with power 0.999."""
-    return any(frequencies_power(cv.family(truth, f), cv.family(wrong, f), n, alpha) >= POWER
+    return any(frequencies_power(dict(enumerate(cv.family(truth, f).ravel().tolist())),
+                                 dict(enumerate(cv.family(wrong, f).ravel().tolist())),
+                                 n, alpha) >= POWER
                for f in sprites.FACTORS)
 
 

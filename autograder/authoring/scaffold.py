@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring.course_text import add_milestone
-from autograder.course.config import Course, load_course
+from autograder.course.config import DUE_PLACEHOLDER, Course, load_course
 from autograder.errors import CourseError
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "new"
@@ -121,7 +121,8 @@ def course_entry(s: Scaffold, indent: str, today: datetime | None = None,
              *([f"{k}group: true          # team work: one submission and one grade per team"]
                if group else []),
              f"{k}# datasets: [datasets/{s.id}/data.csv]   # copied next to the notebook",
-             f"{k}due: {due.isoformat()}   # REPLACE: the deadline, with its time zone",
+             f"{k}due: {due.isoformat()}   {DUE_PLACEHOLDER}: the deadline, with its time zone "
+             "(release refuses this line until the comment is gone)",
              f"{k}late_policy: {{kind: per_day, fraction_per_day: 0.1, max_fraction: 0.5}}",
              f"{k}timeout: {{cell: 120, notebook: 600}}",
              f"{k}seeds: {{policy: per_student, base: {seed_base}}}",

@@ -7,14 +7,14 @@ evidence is the typed record of what it compared (evidence.py). Probe families
 homework's checks.py stays a declaration (docs/authoring.md).
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
-from .design import ks_required_n, required_n_against, required_n_chi2, stated_n
-from .discrete import (cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue, frequencies,
-                       pool_cells)
+from .chains import ar1_step, autocorrelation_gate, thin_to_independence
+from .design import ks_distance_required_n, ks_required_n, required_n_against, required_n_chi2, stated_n
+from .discrete import (categorical_pit, cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue,
+                       frequencies, frequencies_power, frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
-from .contingency import (contingency_phi2, dependent, frequencies_power, frequencies_required_n,
-                          frequencies_screened, independence_power, independence_pvalue,
-                          independence_required_n, independent)
+from .contingency import (contingency_phi2, dependent, frequencies_screened, independence_power,
+                          independence_pvalue, independence_required_n, independent)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import (close_to, close_to_each, close_to_runs, kish_ess, mean_se, prediction_band,
                        proportion_se, snis_se)
@@ -61,7 +61,8 @@ __all__ = [
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
     "mixture_density", "dip_ratio", "nll_at_most", "gated_mean", "logistic_score",
     "logistic_score_noncentrality", "linear_residual_statistic",
+    "ks_distance_required_n", "categorical_pit", "frequencies_power",
+    "frequencies_required_n", "thin_to_independence", "ar1_step", "autocorrelation_gate",
     "independent", "dependent", "independence_pvalue", "independence_power",
-    "independence_required_n", "contingency_phi2", "frequencies_power", "frequencies_required_n",
-    "frequencies_screened",
+    "independence_required_n", "contingency_phi2", "frequencies_screened",
 ]

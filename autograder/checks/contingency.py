@@ -17,21 +17,21 @@ split budget). Besag & Clifford's (1991) sequential stopping ends after h permut
 statistics reach the observed one (p = h / L), or at B = ceil(5 / level) permutations
 (p = (G + 1) / (B + 1)): P(p <= u) <= u for every u. h is the smallest count at which
 the test at B could no longer reject (h = ceil(level (B + 1))), so stopping there decides
-exactly as all B permutations would, in about h / p permutations. A clear rejection would need B
-permutations, so an asymptotic screen rejects at once when the chi-square p-value is
-below level / 100, but only on a table where the approximation holds (every non-empty
-row and column of every stratum makes each of its cells expect at least MIN_EXPECTED
-draws, Cochran's rule); on a sparse table X^2's tail is far heavier than chi-square's
-(a concentrated law can show p = 1e-9 from independent draws), and the permutations
-decide. The permutation test runs at 0.99 level, so the size is at most
-0.99 level + P(chi-square p < level / 100) (docs/statistics.md, "Independence in
+exactly as all B permutations would, in about h / p permutations. A clear rejection would
+need B permutations, so two screens, each at level / 200, reject at once: the chi-square
+tail, but only on a table where the approximation holds (every non-empty row and column of
+every stratum makes each of its cells expect at least MIN_EXPECTED draws, Cochran's rule;
+on a sparse table X^2's tail is far heavier than chi-square's: a concentrated law can show
+p = 1e-9 from independent draws), and a split likelihood ratio (`split_lr_pvalue`), valid
+at any sparsity. The permutation test runs at 0.99 level, so the size is at most
+0.99 level + level / 200 + level / 200 = level (docs/statistics.md, "Independence in
 discrete samples").
 
 Power: with cell probabilities p, X^2 is about noncentral chi-square with the df above and
 noncentrality n * phi^2, phi^2 = sum_s p(s) sum_ab (p(a,b|s) - p(a|s) p(b|s))^2 /
 (p(a|s) p(b|s)) (Cochran 1952). `independence_power` and `independence_required_n` size a
-sample from it; `frequencies_power` and `frequencies_required_n` do the same for a
-`frequencies` test of a table against a wrong one.
+sample from it (`discrete.frequencies_power` and `frequencies_required_n` do the same for a
+`frequencies` test of a table against a wrong one).
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from .discrete import frequencies, pool_cells
+from .discrete import frequencies
 from .evidence import GoodnessOfFit, Malformed, Threshold
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -298,48 +298,3 @@ def frequencies_screened(samples, probs, alpha: float, **kwargs) -> CheckResult:
     if not screen.passed:
         return screen
     return frequencies(samples, probs, 0.99 * alpha, **kwargs)
-
-
-def frequencies_power(truth, wrong, n: int, alpha: float, min_expected: float = 5.0) -> float:
-    """Probability that `frequencies` at level alpha rejects n draws from the table `wrong`
-    when testing the table `truth` (two probability arrays over the same cells, in the
-    order `frequencies` sees them as ordered outcomes).
-
-    A wrong table with mass m on cells impossible under the truth fails once a draw lands
-    there, with probability 1 - (1 - m)^n. Otherwise the cells are pooled as the test pools
-    them at n (`pool_cells`), and Pearson's X^2 is about noncentral chi-square on
-    (groups - 1) df with noncentrality n sum_g (q_g - p_g)^2 / p_g (Cochran 1952). Without
-    the pooling, a cell the truth makes nearly impossible would dominate the noncentrality
-    and the power would come out far too high."""
-    p = np.asarray(truth, dtype=float).ravel()
-    q = np.asarray(wrong, dtype=float).ravel()
-    p, q = p / p.sum(), q / q.sum()
-    impossible = float(q[p <= 0].sum())
-    if impossible > 1e-12:
-        return float(-math.expm1(n * math.log1p(-min(impossible, 1 - 1e-16))))
-    groups = pool_cells(n * p, min_expected, True)
-    pg = np.array([p[g].sum() for g in groups])
-    qg = np.array([q[g].sum() for g in groups])
-    df = len(groups) - 1
-    if df < 1:
-        return 0.0
-    lam = float(np.sum((qg - pg) ** 2 / pg))
-    return float(stats.ncx2.sf(stats.chi2.isf(alpha, df), df, n * lam))
-
-
-def frequencies_required_n(truth, wrong, alpha: float, power: float = 0.999,
-                           min_expected: float = 5.0) -> float:
-    """Smallest n at which `frequencies_power` reaches `power` (bisection; the power grows
-    with n); math.inf when it never does (equal tables)."""
-    def detects(n: int) -> bool:
-        return frequencies_power(truth, wrong, n, alpha, min_expected) >= power
-
-    lo, hi = 1, 2
-    while not detects(hi):
-        if hi > 1 << 40:
-            return math.inf
-        lo, hi = hi, hi * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if not detects(mid) else (lo, mid)
-    return float(hi)

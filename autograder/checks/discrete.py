@@ -97,6 +97,8 @@ def _outcome_table(probs, tail: float = 1e-14):
 
 def pool_cells(expected: np.ndarray, min_expected: float, ordered: bool) -> list[list[int]]:
     """Groups of cell indices after the pooling rule (module doc), in cell order."""
+    if not ordered:
+        return _pool_unordered(expected, min_expected)
     groups = [[i] for i in range(expected.size) if expected[i] > 0]
     e = [float(expected[g[0]]) for g in groups]
     while len(groups) > 2 and min(e) < min_expected:
@@ -111,6 +113,27 @@ def pool_cells(expected: np.ndarray, min_expected: float, ordered: bool) -> list
         e[a] += e[b]
         del groups[b], e[b]
     return groups
+
+
+def _pool_unordered(expected: np.ndarray, min_expected: float) -> list[list[int]]:
+    """The unordered pooling rule with a heap: pop the cell with the smallest expectation,
+    merge it into the next smallest, push the merged cell back. Ties go to the group whose
+    first cell comes first, as a scan of the list in cell order would take them, so the
+    groups are those of the plain rule, in O(k log k) instead of O(k^2) (tables of
+    thousands of joint states, e.g. the Gillespie kit's)."""
+    import heapq
+    groups = {i: [i] for i in range(expected.size) if expected[i] > 0}
+    heap = [(float(expected[i]), i) for i in groups]
+    heapq.heapify(heap)
+    while len(heap) > 2 and heap[0][0] < min_expected:
+        e_i, i = heapq.heappop(heap)
+        e_j, j = heapq.heappop(heap)
+        a, b = min(i, j), max(i, j)
+        small, large = sorted((groups[a], groups.pop(b)), key=len)
+        large.extend(small)                 # members are sorted once, at the end
+        groups[a] = large
+        heapq.heappush(heap, (e_j + e_i, a))
+    return [sorted(groups[k]) for k in sorted(groups)]
 
 
 def pearson(counts: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -267,6 +290,74 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
            "should have: a test of the counts rejects them far beyond what sampling noise "
            "explains. Check the probabilities your sampler uses for each outcome.")
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+
+
+def categorical_pit(outcomes, probs, seed) -> np.ndarray:
+    """The randomised PIT of draws that each come from their own categorical law.
+
+    outcomes: (n,) integer indices; probs: (n, K), row i the law outcome i was drawn
+    from. u_i = P_i(R < r_i) + V_i P_i(R = r_i) with V_i ~ U(0, 1) drawn from `seed`.
+    Given everything before draw i (which fixes row i, as the state fixes a Markov
+    chain's next-step law), u_i is exactly U(0, 1); so the u_i are iid U(0, 1) for a
+    correct sequence, and one uniformity test (`gof` against U(0, 1)) tests every draw
+    against its own law. NaN marks an outcome outside 0..K-1 or of probability 0.
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    r = np.asarray(outcomes)
+    if p.ndim != 2 or r.shape != (p.shape[0],):
+        raise ValueError("outcomes must be (n,) and probs (n, K)")
+    p = p / p.sum(axis=1, keepdims=True)
+    ok = (r >= 0) & (r < p.shape[1]) & (r == np.floor(r))
+    idx = np.where(ok, r, 0).astype(np.int64)
+    rows = np.arange(p.shape[0])
+    below = np.cumsum(p, axis=1)[rows, idx] - p[rows, idx]
+    mass = p[rows, idx]
+    v = np.random.default_rng(seed).random(p.shape[0])
+    u = below + v * mass
+    u[~ok | ~(mass > 0)] = np.nan
+    return np.clip(u, 0.0, 1.0)
+
+
+def frequencies_power(probs, wrong, n: int, alpha: float, min_expected: float = 5.0) -> float:
+    """The power of `frequencies(samples, probs, alpha)` on n independent draws from the
+    law `wrong` ({outcome: probability} over the outcomes of `probs`).
+
+    The cells are pooled as the test pools them at n; Pearson's X^2 then has about a
+    noncentral chi-square law with df = cells - 1 and noncentrality
+    n sum (q - p)^2 / p over the pooled cells (the Monte Carlo and exact nulls the test
+    uses agree with the central chi-square in the bulk, and the power is read where the
+    noncentral law's mass lies, far from the tail they correct).
+    """
+    outcomes, p, ordered, _ = _outcome_table(probs)
+    q = np.array([float(wrong.get(o, 0.0)) for o in outcomes])
+    groups = pool_cells(n * p, min_expected, ordered)
+    pk = np.array([p[g].sum() for g in groups])
+    qk = np.array([q[g].sum() for g in groups])
+    df = len(groups) - 1
+    if df < 1:
+        return 0.0
+    lam = n * float(np.sum((qk - pk) ** 2 / pk))
+    return float(stats.ncx2.sf(stats.chi2.isf(alpha, df), df, lam))
+
+
+def frequencies_required_n(probs, wrong, alpha: float, power: float = 0.999,
+                           min_expected: float = 5.0, n_max: int = 10_000_000) -> int:
+    """Smallest n (to within 1%) at which `frequencies` rejects draws from `wrong` with
+    the given power (`frequencies_power`; pooling changes with n, so the search steps
+    up geometrically and then bisects)."""
+    hi = 16
+    while frequencies_power(probs, wrong, hi, alpha, min_expected) < power:
+        hi *= 2
+        if hi > n_max:
+            return math.inf
+    lo = hi // 2
+    while hi - lo > max(1, lo // 100):
+        mid = (lo + hi) // 2
+        if frequencies_power(probs, wrong, mid, alpha, min_expected) >= power:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,

@@ -23,7 +23,6 @@ from autograder.pipeline.feedback import feedback
 from autograder.pipeline.formgrader import server_command, write_config
 from autograder.pipeline.release import release
 from autograder.pipeline.student import fetch, fetch_feedback, submit, validate
-from autograder.steps.nbconfig import student_workspace
 
 HOMEWORK = "backdoor"
 ON_TIME_WINDOW = 75  # seconds from release to the demo's due date: room for validate + 3 submits
@@ -50,7 +49,7 @@ WRITTEN = {
 
 
 def answer_as(course, assignment, student: str, variant: Path | None) -> None:
-    folder = student_workspace(course, student) / assignment.id
+    folder = course.dirs.fetched(assignment.id, student)
     path = folder / f"{assignment.notebook_name}.ipynb"
     nb = nbformat.read(path, as_version=4)
     answer_from_variant(nb, assignment, variant, written={"explain_simpson": WRITTEN[student]})
@@ -76,7 +75,7 @@ def run_demo(course, folder: Path | None = None) -> None:
         fetch(course, a.id, sid)
         answer_as(course, a, sid, variant)
     with console.status("alice runs the visible checks on her notebook"):
-        report = validate(course, student_workspace(course, "alice") / a.id / f"{a.notebook_name}.ipynb")
+        report = validate(course, course.dirs.fetched(a.id, "alice") / f"{a.notebook_name}.ipynb")
     console.print(f"alice validate: {len(report.passed)} visible checks pass, {len(report.failed)} fail")
     for sid in ("alice", "bob", "carol"):
         submit(course, a.id, sid)

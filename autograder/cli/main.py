@@ -10,11 +10,19 @@ from autograder.cli.output import console, print_gradebook, table
 from autograder.course.config import load_course
 from autograder.errors import CourseError
 
+STUDENT_HELP = ("the student (default: you, the logged-in user; another student's id only "
+                "for the instructor)")
+TEAM_HELP = ("team work: the team you act for (default, with course.yml: your team; "
+             "a student on their own account names it)")
+# commands a student runs: without course.yml they read nbgrader's student configuration
+STUDENT_COMMANDS = ("fetch", "submit", "validate", "fetch-feedback", "status", "list",
+                    "regrade-request")
+
 # ---------------------------------------------------------------- commands
 def cmd_release(course, args):
     from autograder.pipeline.release import release
     for hw in args.assignments:
-        release(course, hw)
+        release(course, hw, progress=lambda text: console.print(text, highlight=False))
         console.print(f"released {hw}: student version checked (no solutions, no hidden checks)")
 
 
@@ -23,8 +31,10 @@ def cmd_check_solutions(course, args):
     ids = args.assignments or list(course.assignments)
     failures = 0
     for hw in ids:
-        with console.status(f"running the reference solution of {hw}"):
-            res = check_solution(course, hw, args.seed)
+        console.print(f"running the reference solution of {hw} in a sandbox (the notebook's "
+                      "imports come first, then each checked cell)", highlight=False)
+        res = check_solution(course, hw, args.seed, progress=lambda gid, done, total: console.print(
+            f"  {gid} ran ({done} of {total})", highlight=False))
         rows = [(r.grade_id, f"{r.points:g}/{r.max_points:g}", r.status, " ".join(r.messages))
                 for r in res.results]
         console.print(table(f"{hw} (seed {res.seed})", ["question", "points", "status", "messages"], rows))
@@ -36,15 +46,19 @@ def cmd_check_solutions(course, args):
 
 
 def cmd_fetch(course, args):
-    from autograder.pipeline.student import fetch
-    path = fetch(course, args.assignment, args.student, args.team)
-    team = course.team_of(args.student) if course.assignment(args.assignment).group else None
+    from autograder.pipeline.student import fetch_as
+    side = student_side(course, args)
+    path = fetch_as(side, args.assignment, args.team)
+    team = (course.team_of(side.student) if course is not None
+            and course.assignment(args.assignment).group else None)
     console.print(f"fetched into {path}" + (f" (team {team.id}'s shared folder: each member "
                                             "works and submits there)" if team else ""))
 
 
 def cmd_validate(course, args):
     from autograder.pipeline.student import validate
+    console.print(f"running {args.notebook} in a sandbox with its visible checks; each result "
+                  "shows as its cell finishes (the notebook's imports run first)", highlight=False)
     with console.status(f"running {args.notebook} with its visible checks") as status:
         def progress(label, error, done, total):
             # each result is printed as soon as its cell has run
@@ -62,16 +76,85 @@ def cmd_validate(course, args):
 
 
 def cmd_submit(course, args):
-    from autograder.pipeline.student import submit
-    receipt = submit(course, args.assignment, args.student, args.team)
+    from autograder.pipeline.student import submit_as
+    receipt = submit_as(student_side(course, args), args.assignment, args.team)
     for line in receipt.lines():
         console.print(line, highlight=False)
 
 
 def cmd_fetch_feedback(course, args):
-    from autograder.pipeline.student import fetch_feedback
-    for path in fetch_feedback(course, args.assignment, args.student, args.team):
+    from autograder.pipeline.student import fetch_feedback_as
+    for path in fetch_feedback_as(student_side(course, args), args.assignment, args.team):
         console.print(str(path))
+
+
+def student_side(course, args):
+    """The student's side: from course.yml on the instructor's machine, else from
+    nbgrader's student configuration (the logged-in user; docs/cli.md, "Students")."""
+    from autograder.steps.student_side import for_course, from_nbgrader_config
+    return for_course(course, args.student) if course is not None else from_nbgrader_config(args.student)
+
+
+def cmd_status(course, args):
+    from autograder.pipeline.student_status import status
+    side = student_side(course, args)
+    found = status(side, args.assignment, args.team)
+    console.print(f"{side.student} in {side.course_id}:", highlight=False)
+    if not found:
+        console.print(f"  {args.assignment} is not released yet" if args.assignment
+                      else "  nothing is released yet", highlight=False)
+    for st in found:
+        for line in st.lines():
+            console.print(line, highlight=False)
+
+
+def cmd_regrade_request(course, args):
+    from autograder.pipeline.regrade_request import file_request
+    side = student_side(course, args)
+    req = file_request(side, args.assignment, args.question, args.why, args.team)
+    console.print(f"regrade request on {req.assignment} {req.question} filed for {req.student} at "
+                  f"{req.filed[:19].replace('T', ' ')} UTC; your TA's answer shows in "
+                  f"`course status {req.assignment}` and on your feedback page", highlight=False)
+
+
+def cmd_regrades(course, args):
+    from autograder.pipeline import regrades
+    acting = args.reply is not None or args.resolve or args.score is not None or args.reopen
+    if acting and args.id is None:
+        raise CourseError("name the request to answer or resolve with --id N "
+                          f"(`course regrades {args.assignment}` lists them)")
+    if args.reopen:
+        regrades.reopen(course, args.assignment, args.id, args.by)
+    elif args.resolve or args.score is not None:
+        regrades.resolve(course, args.assignment, args.id, args.by, args.reply, args.score)
+    elif args.reply is not None:
+        regrades.answer(course, args.assignment, args.id, args.reply, args.by)
+    book = regrades.sync(course, args.assignment)
+    shown = [book.get(args.id)] if args.id is not None else book.requests
+    console.print(f"{args.assignment}: {len(book.requests)} regrade request(s), "
+                  f"{sum(regrades.is_open(r) for r in book.requests)} open", highlight=False)
+    if shown:
+        console.print(table(None, ["#", "student", "question", "status", "filed", "why", "answer", "outcome"],
+                            [(r.number, r.student, r.question, r.status, r.filed[:16].replace("T", " "),
+                              r.why, r.answer, r.outcome) for r in shown]))
+    if args.history:
+        for r in shown:
+            for e in r.history:
+                console.print(f"  #{r.number} {e.when[:19].replace('T', ' ')} {e.who} {e.action}: "
+                              f"{e.before or '-'} -> {e.after}", highlight=False)
+    for name, why in book.refused.items():
+        console.print(f"[yellow]not taken: {name}: {why}", highlight=False)
+
+
+def cmd_student_config(course, args):
+    from autograder.steps.student_side import config_file
+    text = config_file(course)
+    if not args.output:
+        console.print(text, highlight=False, markup=False, end="")
+        return
+    Path(args.output).write_text(text)
+    console.print(f"wrote {args.output}: students' `course` commands and nbgrader's assignment "
+                  "list read it (docs/students.md)", highlight=False)
 
 
 def warn_team_changes(course, assignment_ids) -> None:
@@ -123,20 +206,37 @@ def cmd_autograde(course, args):
 
 
 def cmd_feedback(course, args):
-    from autograder.pipeline.feedback import feedback
-    from autograder.pipeline.readiness import require_autograded
-    require_autograded(course, args.assignment)
-    feedback(course, args.assignment)
-    console.print(f"feedback generated and released for {args.assignment}")
+    from autograder.pipeline.feedback import generate
+    hw = args.assignment
+    console.print(f"generating the feedback pages of {hw}", highlight=False)
+    done = generate(course, hw, progress=lambda student, n, total: console.print(
+        f"  {student} ({n} of {total})", highlight=False))
+    for student, why in done.failed.items():
+        console.print(f"[yellow]{student}: no page: {why}", highlight=False)
+    folder = done.pages[0].parents[2] if done.pages else course.course_dir
+    console.print(f"generated {len(done.pages)} page(s) under {folder}; students see them once you "
+                  f"run `course release-feedback {hw}`", highlight=False)
+
+
+def cmd_release_feedback(course, args):
+    from autograder.pipeline.feedback import release
+    released = release(course, args.assignment, force=args.force)
+    console.print(f"released the feedback on {args.assignment} to {len(released)} student(s); they "
+                  f"fetch it with `course fetch-feedback {args.assignment}`", highlight=False)
 
 
 def cmd_export(course, args):
+    from autograder.course.state import graded_students
     from autograder.pipeline.export import export_canvas, export_csv, project_rows
-    from autograder.pipeline.readiness import export_warnings, require_in_gradebook
+    from autograder.pipeline.readiness import export_warnings, require_autograded, require_in_gradebook
     milestones = [m for hw in args.assignments
                   for m in (course.project(hw).milestones if hw in course.projects else [hw])]
     for hw in milestones:
         require_in_gradebook(course, hw)
+    for hw in args.assignments:  # never an all-blank file
+        parts = course.project(hw).milestones if hw in course.projects else [hw]
+        if not any(graded_students(course, m) for m in parts):
+            require_autograded(course, parts[0], "export")
     warnings = [w for hw in milestones for w in export_warnings(course, hw)]
     if args.format == "canvas":
         path, more = export_canvas(course, args.assignments, args.output)
@@ -218,9 +318,27 @@ def cmd_stats(course, args):
     if st.misconceptions:
         console.print(table("commonest misconceptions", ["question", "misconception", "students"],
                              [(g, m, n) for (g, m), n in st.misconceptions.most_common(args.top)]))
-    folder = Path(args.output) if args.output else course.course_dir / "stats" / args.assignment
+    folder = Path(args.output) if args.output else course.dirs.stats(args.assignment)
     paths = write_report(st, folder, top=args.top)
     console.print(f"wrote {', '.join(str(p) for p in paths)}", highlight=False)
+
+
+def cmd_similarity(course, args):
+    from autograder.pipeline.similarity import THRESHOLD, similarity, write_report
+    threshold = THRESHOLD if args.threshold is None else args.threshold
+    console.print(f"fingerprinting the collected answers of {args.assignment}", highlight=False)
+    report = similarity(course, args.assignment, threshold)
+    console.print(f"{len(report.compared)} submission(s) of {args.assignment} compared; "
+                  f"{len(report.pairs)} pair(s) share {threshold:.0%} or more of a student's own "
+                  "answers", highlight=False)
+    if report.pairs:
+        console.print(table("pairs to read (a lead, not a verdict)", ["students", "similarity", "in"],
+                            [(" – ".join(p.students), f"{p.similarity:.0%}",
+                              ", ".join(m.kind for m in p.matches)) for p in report.pairs]))
+    for student, why in report.skipped.items():
+        console.print(f"[yellow]{student}: not compared: {why}", highlight=False)
+    folder = Path(args.output) if args.output else course.dirs.similarity(args.assignment)
+    console.print(f"wrote {write_report(report, folder)} (shared lines side by side)", highlight=False)
 
 
 def cmd_calibrate(course, args):
@@ -267,13 +385,14 @@ def cmd_demo(course, args):
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="course", description=__doc__)
-    p.add_argument("--config", default="course.yml", help="course configuration (default: course.yml)")
+    p.add_argument("--config", help="course configuration (default: course.yml; a student without "
+                   "one uses nbgrader's student configuration)")
     p.add_argument("--course-dir", help="override where course state lives")
     p.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name, func, help_):
-        sp = sub.add_parser(name, help=help_)
+    def add(name, func, help_, aliases=()):
+        sp = sub.add_parser(name, help=help_, aliases=list(aliases))
         sp.set_defaults(func=func)
         return sp
 
@@ -286,21 +405,49 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--project", metavar="P", help="add it as a milestone of project P "
                     "(a new project if course.yml has none of that id)")
     add("release", cmd_release, "instructor: build, check and release homework").add_argument(
-        "assignments", nargs="+", metavar="HW")
+        "assignments", nargs="+", metavar="HW", help="the homework(s) to release, by their course.yml id")
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
-    sp.add_argument("assignments", nargs="*", metavar="HW")
-    sp.add_argument("--seed", type=int)
+    sp.add_argument("assignments", nargs="*", metavar="HW", help="the homework(s) to check (default: all)")
+    sp.add_argument("--seed", type=int, help="the grading seed (default: a fixed one per homework)")
+    sp = add("student-config", cmd_student_config, "instructor: the nbgrader_config.py students need "
+             "on a shared machine or hub (exchange, course id)")
+    sp.add_argument("--output", help="write it to this file (default: print it)")
+    sp = add("status", cmd_status, "student: released homework, due dates, your submissions, "
+             "lateness, feedback and regrade answers", aliases=["list"])
+    sp.add_argument("assignment", metavar="HW", nargs="?", help="only this homework (default: all released)")
+    sp.add_argument("--student", help=STUDENT_HELP)
+    sp.add_argument("--team", help=TEAM_HELP)
+    sp = add("regrade-request", cmd_regrade_request, "student: ask for one question to be graded again")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--question", required=True, help="the question's id, e.g. test_do (`course status` "
+                    "and your feedback page name them)")
+    sp.add_argument("--why", required=True, help="what you think was graded wrongly, and where to look")
+    sp.add_argument("--student", help=STUDENT_HELP)
+    sp.add_argument("--team", help=TEAM_HELP)
+    sp = add("regrades", cmd_regrades, "TA: list, answer and resolve regrade requests, with an audit trail")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--id", type=int, metavar="N", help="the request to show or act on")
+    sp.add_argument("--reply", metavar="TEXT", help="your answer to the student (shown to them at once)")
+    sp.add_argument("--resolve", action="store_true", help="close the request (with --score: a new score)")
+    sp.add_argument("--score", type=float, help="the question's new score; resolves the request and "
+                    "sets it in the gradebook as a manual score")
+    sp.add_argument("--reopen", action="store_true", help="reopen a resolved request")
+    sp.add_argument("--history", action="store_true", help="print each request's audit trail "
+                    "(who, when, before, after)")
+    sp.add_argument("--by", metavar="NAME", help="who acts, for the audit trail (default: the logged-in user)")
     for name, func, help_ in [("fetch", cmd_fetch, "student: fetch released homework"),
                               ("submit", cmd_submit, "student: submit homework"),
                               ("fetch-feedback", cmd_fetch_feedback, "student: fetch your feedback")]:
         sp = add(name, func, help_)
-        sp.add_argument("assignment", metavar="HW")
-        sp.add_argument("--student", required=True)
-        sp.add_argument("--team", help="team work: the team you act for (default: your team)")
-    add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument("notebook")
-    add("collect", cmd_collect, "TA: collect submissions").add_argument("assignment", metavar="HW")
+        sp.add_argument("assignment", metavar="HW", help="the homework, by its id (`course status` lists them)")
+        sp.add_argument("--student", help=STUDENT_HELP)
+        sp.add_argument("--team", help=TEAM_HELP)
+    add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument(
+        "notebook", help="the notebook file (a fetched homework, or any copy of it)")
+    add("collect", cmd_collect, "TA: collect submissions").add_argument(
+        "assignment", metavar="HW", help="the homework whose submissions to collect from the exchange")
     sp = add("autograde", cmd_autograde, "TA: autograde collected submissions (several HWs share one pool)")
-    sp.add_argument("assignments", metavar="HW", nargs="+")
+    sp.add_argument("assignments", metavar="HW", nargs="+", help="the homework(s) to grade")
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
     sp.add_argument("--workers", type=int, help="local grading processes (default: course.yml "
                     "`workers`, else one per CPU core; 0 = in this process)")
@@ -308,37 +455,50 @@ def build_parser() -> argparse.ArgumentParser:
                     help="grade on this Dask cluster, e.g. tcp://10.0.0.5:8786 (or course.yml `dask_scheduler`)")
     sp.add_argument("--regrade", action="store_true",
                     help="grade again even submissions already graded with the same checks")
-    add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
+    add("feedback", cmd_feedback, "TA: generate feedback pages (students cannot see them yet)").add_argument(
+        "assignment", metavar="HW", help="the homework whose autograded submissions get pages")
+    sp = add("release-feedback", cmd_release_feedback, "TA: release the generated feedback to the students")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--force", action="store_true", help="release even while manual grading is pending")
     sp = add("export", cmd_export, "TA: export grades as CSV (ours, or Canvas's gradebook import)")
     sp.add_argument("assignments", metavar="HW", nargs="+",
                     help="assignment ids; a project's id exports the sum of its milestones")
     sp.add_argument("--format", choices=["csv", "canvas"], default="csv",
                     help="csv: one file per homework with per-question scores and status (default); "
                          "canvas: one file for Canvas's gradebook import, a column per homework")
-    sp.add_argument("--output")
+    sp.add_argument("--output", help="the file to write (default: <course_dir>/exports/HW.csv, "
+                    "or canvas_HW.csv)")
     sp = add("teams", cmd_teams, "instructor: list the teams, or draw them at random into course.yml")
     sp.add_argument("--random", type=int, metavar="SIZE", help="draw teams of about SIZE from "
                     "the roster and write them into course.yml (comments kept)")
     sp.add_argument("--seed", type=int, metavar="S", help="the draw's seed (the same seed, the same teams)")
     sp.add_argument("--replace", action="store_true", help="replace the teams course.yml lists")
-    add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument("assignment", metavar="HW")
+    add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument(
+        "assignment", metavar="HW", help="the homework")
     sp = add("stats", cmd_stats, "TA: class statistics of one homework, printed and as a report")
-    sp.add_argument("assignment", metavar="HW")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
     sp.add_argument("--output", help="report folder (default: <course_dir>/stats/HW)")
     sp.add_argument("--top", type=int, default=10, help="failure messages listed (default 10)")
+    sp = add("similarity", cmd_similarity, "TA: pairs of submissions whose own answers are "
+             "alike, with the shared lines side by side in an HTML page")
+    sp.add_argument("assignment", metavar="HW", help="the homework whose collected submissions to compare")
+    sp.add_argument("--threshold", type=float, help="share of a student's own answers found in "
+                    "the other's that flags a pair (default 0.5)")
+    sp.add_argument("--output", help="report folder (default: <course_dir>/similarity/HW)")
     sp = add("calibrate", cmd_calibrate, "instructor: measure false fails and detection of wrong answers")
-    sp.add_argument("assignment", metavar="HW")
-    sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds (showing "
+                    "a false-fail rate of A takes about 3/A of them)")
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
     write_docs = ("--write-docs", dict(action="store_true", help="record the result in the repo's "
                   "docs/calibration.md (default: <course_dir>/calibration/, a scratch copy)"))
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates")
-    sp.add_argument("--sims", type=int, default=4000)
+    sp.add_argument("--sims", type=int, default=4000, help="simulated correct samplers per gate")
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("formgrader", cmd_formgrader, "TA: write nbgrader_config.py and start formgrader "
              "(Jupyter Lab on 127.0.0.1) to grade written answers")
-    sp.add_argument("--port", type=int, default=8888)
+    sp.add_argument("--port", type=int, default=8888, help="the port Jupyter listens on (default 8888)")
     sp.add_argument("--write-only", action="store_true", help="only write the config and print the command")
     add("demo", cmd_demo, "release, simulate four students, grade, and print the gradebook").add_argument(
         "--dir", help="course state folder for the demo (default: demo-course/)")
@@ -352,7 +512,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s",
                         handlers=None if args.verbose else [logging.NullHandler()])
     try:
-        course = load_course(args.config, args.course_dir)
+        course = load_course(args.config or "course.yml", args.course_dir) \
+            if args.config or Path("course.yml").is_file() or args.command not in STUDENT_COMMANDS \
+            else None
         args.func(course, args)
     except CourseError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)

@@ -5,8 +5,8 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
-if not console.is_terminal:  # logs and CI: keep the gradebook table on one line per student
-    console = Console(width=200)
+if not console.is_terminal:  # logs and CI: keep the gradebook table on one line per student,
+    console = Console(width=200, soft_wrap=True)  # and each message on one line, however long
 
 
 def table(title, header, rows) -> Table:

@@ -16,10 +16,12 @@ import jsonschema
 import yaml
 
 from autograder.checks.budget import DEFAULT_BUDGET
+from autograder.course.dirs import CourseDirs, default_exchange
 from autograder.course.teams import Placement, Team, TeamSize, build_teams, read_team_file
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
+DUE_PLACEHOLDER = "# REPLACE"  # `course new` marks the due date it makes up; release refuses it
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$"
 _INT = {"type": "integer", "minimum": 1}
 
@@ -43,7 +45,8 @@ SCHEMA = {
         "sandbox": _settings({
             "memory_mb": {"type": "integer", "minimum": 256}, "cpu_seconds": _INT,
             "processes": {"type": "integer", "minimum": 16}, "file_mb": _INT,
-            "threads": _INT, "output_mb": _INT, "notebook_output_mb": _INT}),
+            "threads": _INT, "output_mb": _INT, "notebook_output_mb": _INT,
+            "disk_mb": {"type": "integer", "minimum": 16}}),
         "roster": {
             "type": "array",
             "items": {
@@ -159,6 +162,7 @@ class Limits:
     threads: int = 1            # BLAS/OpenMP/torch threads per kernel
     output_mb: int = 4          # outputs kept per cell; the rest is dropped
     notebook_output_mb: int = 16  # outputs kept for the whole notebook
+    disk_mb: int = 2048         # what the kernel may write (home and /tmp), counted in its memory
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -241,6 +245,7 @@ class Assignment:
     group: bool = False      # team work: one submission and one grade per team
     project: str = ""        # the project this is a milestone of, if any
     adjustments: dict[str, Adjustment] = field(default_factory=dict)  # student -> adjustment
+    due_placeholder: str = ""  # "course.yml:LINE" while the due date is still `course new`'s placeholder
 
     @property
     def notebook_name(self) -> str:
@@ -280,8 +285,13 @@ class Course:
         return self.source.parent
 
     @property
+    def dirs(self) -> CourseDirs:
+        """Every path of this course's state folder and exchange (course/dirs.py)."""
+        return CourseDirs(self.course_dir, self.exchange, self.id)
+
+    @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.course_dir / 'gradebook.db'}"
+        return self.dirs.db_url
 
     def assignment(self, assignment_id: str) -> Assignment:
         try:
@@ -332,7 +342,7 @@ class Course:
                 for k, a in self.assignments.items() if homeworks is None or k in homeworks}
         projects = {p.id: dataclasses.replace(p, milestones=tuple(m for m in p.milestones if m in kept))
                     for p in self.projects.values() if any(m in kept for m in p.milestones)}
-        return dataclasses.replace(self, course_dir=course_dir, exchange=course_dir / "exchange",
+        return dataclasses.replace(self, course_dir=course_dir, exchange=default_exchange(course_dir),
                                    roster=self.roster if roster is None else roster,
                                    assignments=kept, projects=projects, **changes)
 
@@ -457,6 +467,11 @@ def _read_roster(data: dict, base: Path, source: Path, root_node,
     return tuple(students)
 
 
+def _given(**settings) -> dict:
+    """The settings course.yml states; the others are left to the dataclass's default."""
+    return {k: v for k, v in settings.items() if v is not None}
+
+
 def load_course(path: str | Path = "course.yml", course_dir: str | Path | None = None) -> Course:
     """Parse and validate course.yml. `course_dir` overrides where course state lives."""
     source = Path(path).resolve()
@@ -479,11 +494,11 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
         raise _schema_error(errors[0], root_node, source)
 
     base = source.parent
+    lines = text.splitlines()
     cdir = Path(course_dir) if course_dir else base / data.get("course_dir", "course-run")
     cdir = cdir.resolve()
     exchange = data.get("exchange")
-    exchange = (base / exchange).resolve() if exchange else cdir / "exchange"
-    budget = data.get("false_fail_budget", DEFAULT_BUDGET)
+    exchange = (base / exchange).resolve() if exchange else default_exchange(cdir)
     limits = Limits(**data.get("sandbox", {}))
 
     # assignments and the projects' milestones, each with its place in the file
@@ -507,6 +522,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
         due = _parse_due(a["due"], where("due"))
+        due_line = lines[_line_of(root_node, at + ["due"]) - 1]
         assignments[a["id"]] = Assignment(
             id=a["id"], title=a["title"],
             notebook=(base / a["notebook"]).resolve(),
@@ -514,20 +530,20 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             checks=(base / a["checks"]).resolve(),
             due=due,
             questions={k: float(v) for k, v in a["questions"].items()},
-            late_policy=LatePolicy(**a.get("late_policy", {"kind": "none"})),
-            cell_timeout=timeout.get("cell", 300),
-            notebook_timeout=timeout.get("notebook", 1800),
-            seed_policy=seeds.get("policy", "per_student"),
-            seed_base=seeds.get("base", 0),
             datasets=tuple((base / d).resolve() for d in a.get("datasets", [])),
-            false_fail_budget=a.get("false_fail_budget", budget),
             limits=limits,
             extensions=_extensions(a, due, where),
-            canvas_column=a.get("canvas_column", ""),
             group=a.get("group", (project or {}).get("group", False)),
             project=project["id"] if project else "",
             adjustments={k: Adjustment(float(v["points"]), v["reason"])
                          for k, v in a.get("adjustments", {}).items()},
+            due_placeholder=where("due") if DUE_PLACEHOLDER in due_line else "",
+            # settings course.yml leaves out keep the dataclass's defaults (stated there only)
+            **_given(late_policy=LatePolicy(**a["late_policy"]) if "late_policy" in a else None,
+                     cell_timeout=timeout.get("cell"), notebook_timeout=timeout.get("notebook"),
+                     seed_policy=seeds.get("policy"), seed_base=seeds.get("base"),
+                     false_fail_budget=a.get("false_fail_budget", data.get("false_fail_budget")),
+                     canvas_column=a.get("canvas_column")),
         )
     projects = _projects(data, assignments, source, root_node)
 
@@ -552,11 +568,10 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
         _check_names(a, assignments[a["id"]], {s.id for s in roster}, teams,
                      lambda key, _at=at: f"{source.name}:{_line_of(root_node, _at + [key])}")
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
-                  roster=roster,
-                  assignments=assignments, workers=data.get("workers"),
-                  dask_scheduler=data.get("dask_scheduler"),
-                  submission_mb=data.get("submission_mb", 50),
-                  teams=teams, team_size=size, projects=projects)
+                  roster=roster, assignments=assignments,
+                  teams=teams, team_size=size, projects=projects,
+                  **_given(workers=data.get("workers"), dask_scheduler=data.get("dask_scheduler"),
+                           submission_mb=data.get("submission_mb")))
 
 
 def _projects(data: dict, assignments: dict, source: Path, root_node) -> dict[str, Project]:

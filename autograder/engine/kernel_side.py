@@ -5,9 +5,15 @@ arguments chosen by the grader, into tagged JSON and displays it under a
 private MIME type. Nothing here decides a verdict: the grader decodes the JSON
 and runs the checks in its own process, so anything the kernel sends is at most
 "the student's answer".
+
+When the cell's time limit interrupts one of the student's functions, the
+KeyboardInterrupt is caught at that call: it and the calls not yet made are
+reported as over the time limit (`__timeout__`), and the answers read before
+it still go out. A KeyboardInterrupt the student's own code raises before the
+limit is reported as what it is, an error of that call.
 """
 
-MIME = "application/vnd.course.answers+json"
+from autograder.engine.wire import MAX_DEPTH, MIME
 
 PROLOGUE = r'''
 def __course_seed(seed):
@@ -80,9 +86,10 @@ del __course_seed
 '''
 
 EXTRACT = r'''
-def __course_extract(names, calls, mime, nonce):
-    import builtins, fractions, json, math, traceback
+def __course_extract(names, calls, mime, nonce, limit):
+    import builtins, fractions, json, math, time, traceback
     from IPython.display import display
+    started = time.monotonic()
     # the student's variables live in these globals; a `list = [...]` of theirs
     # must not change how their answers are read
     bool, callable, dict, float, frozenset, int, isinstance, list, repr, set, str, tuple, type = (
@@ -91,10 +98,11 @@ def __course_extract(names, calls, mime, nonce):
         builtins.str, builtins.tuple, builtins.type)
     Exception, TypeError, hasattr, globals = (builtins.Exception, builtins.TypeError,
                                              builtins.hasattr, builtins.globals)
-    len, LookupError = builtins.len, builtins.LookupError
+    len, LookupError, max = builtins.len, builtins.LookupError, builtins.max
+    KeyboardInterrupt, SystemExit = builtins.KeyboardInterrupt, builtins.SystemExit
 
     def plain(x, depth=0):
-        if depth > 20:
+        if depth > {max_depth}:
             raise TypeError("the value is nested too deeply")
         if x is None or type(x) in (bool, str):
             return x
@@ -126,14 +134,29 @@ def __course_extract(names, calls, mime, nonce):
 
     out = {}
     g = globals()
+    # the grader interrupts the cell when its time limit is up; an interrupt
+    # near the limit is that, not the student's own KeyboardInterrupt
+    def out_of_time():
+        return time.monotonic() - started >= max(limit - 2, limit / 2)
+    late = []  # set when the limit struck: nothing more is called
+
+    def stopped(key, what, exc):
+        if isinstance(exc, KeyboardInterrupt) and out_of_time():
+            late.append(key)
+            return {"__timeout__": limit, "what": what}
+        return {"__error__": f"{type(exc).__name__}: {exc}", "what": what}
+
     for name in names:
+        if late:
+            out[name] = {"__timeout__": limit, "what": name}
+            continue
         if name not in g:
             out[name] = {"__missing__": name}
             continue
         try:
             out[name] = {"value": plain(g[name])}
-        except Exception as exc:
-            out[name] = {"__error__": f"{type(exc).__name__}: {exc}", "what": name}
+        except (Exception, KeyboardInterrupt) as exc:
+            out[name] = stopped(name, name, exc)
     def argument(v):
         # two tagged literals the grader may pass: one of the student's own globals
         # (a fitted model), and a table rebuilt as a fresh pandas DataFrame per call
@@ -147,6 +170,9 @@ def __course_extract(names, calls, mime, nonce):
         return v
 
     for key, (func, kwargs) in calls.items():
+        if late:
+            out[key] = {"__timeout__": limit, "what": f"{func}(...)"}
+            continue
         if func not in g or not callable(g[func]):
             out[key] = {"__missing__": func}
             continue
@@ -157,28 +183,32 @@ def __course_extract(names, calls, mime, nonce):
             continue
         try:
             out[key] = {"value": plain(g[func](**kwargs))}
-        except Exception as exc:
-            tb = traceback.extract_tb(exc.__traceback__)
-            # keep only frames from the student's own cells
-            where = [f"line {f.lineno} in {f.name}" for f in tb if f.filename.startswith("<ipython-input")
-                     or "/ipykernel_" in f.filename]
-            out[key] = {"__error__": f"{type(exc).__name__}: {exc}" +
-                        (f" ({where[-1]})" if where else ""), "what": f"{func}(...)"}
+        except (Exception, KeyboardInterrupt, SystemExit) as exc:
+            entry = stopped(key, f"{func}(...)", exc)
+            if "__error__" in entry:
+                tb = traceback.extract_tb(exc.__traceback__)
+                # keep only frames from the student's own cells
+                where = [f"line {f.lineno} in {f.name}" for f in tb
+                         if f.filename.startswith("<ipython-input") or "/ipykernel_" in f.filename]
+                entry["__error__"] += f" ({where[-1]})" if where else ""
+            out[key] = entry
     display({mime: json.dumps({"nonce": nonce, "answers": out})}, raw=True)
 
-__course_extract({names!r}, {calls!r}, {mime!r}, "__COURSE_NONCE__")
+__course_extract({names!r}, {calls!r}, {mime!r}, "__COURSE_NONCE__", __COURSE_LIMIT__)
 del __course_extract
 '''
 
 
 NONCE_SLOT = '"__COURSE_NONCE__"'
+LIMIT_SLOT = "__COURSE_LIMIT__"
 
 
-def with_nonce(code: str, nonce: str) -> str:
-    """The extraction code with this run's secret for one test cell. The
-    secret is made by the grader just before the cell runs, so nothing in the
-    kernel knows it earlier; only output carrying it is read as answers."""
-    return code.replace(NONCE_SLOT, repr(nonce))
+def for_cell(code: str, nonce: str, seconds: int) -> str:
+    """The extraction code for one run of one test cell: this run's secret,
+    made by the grader just before the cell runs (nothing in the kernel knows
+    it earlier; only output carrying it is read as answers), and the cell's
+    time limit in seconds."""
+    return code.replace(NONCE_SLOT, repr(nonce)).replace(LIMIT_SLOT, str(int(seconds)))
 
 
 def prologue(seed: int) -> str:
@@ -197,4 +227,4 @@ def extract(names: list[str], calls: dict[str, tuple[str, dict]]) -> str:
     """
     return (EXTRACT.replace("{names!r}", repr(list(names)))
             .replace("{calls!r}", repr({k: (f, dict(kw)) for k, (f, kw) in calls.items()}))
-            .replace("{mime!r}", repr(MIME)))
+            .replace("{mime!r}", repr(MIME)).replace("{max_depth}", str(MAX_DEPTH)))

@@ -16,9 +16,21 @@ bwrap runs as root without a user namespace so that the kernel's user is a real
 unprivileged uid: the kernel ignores RLIMIT_NPROC for root (even root mapped in
 a user namespace), so a fork bomb is only stopped this way. When the grader is
 not root, bwrap makes a user namespace instead and the limits still apply.
+
+Storage and share: as root, the sandbox's host folder is a tmpfs of `disk_mb`
+mounted for it alone. The kernel's home, its /tmp and its sockets live there,
+so what it writes is bounded in size, is counted in its cgroup's memory
+(cgroups.py: one per sandbox, with its own CPU share), and is gone the moment
+the tmpfs is unmounted, however many or deep the folders it made. The PyTensor
+compile cache is an overlay on that tmpfs: the kernel reads the shared cache
+and its own additions land in its tmpfs. Where mounting is not allowed (the
+grader is not root), the home is a host folder (each file bounded by
+`file_mb`), /tmp a bwrap tmpfs of `disk_mb`, and the folder is removed
+without recursion. Cleanup never raises.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import shutil
@@ -31,6 +43,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from autograder.course.config import Limits
+from autograder.engine import cgroups
+from autograder.engine.cgroups import Cgroup
 from autograder.errors import CourseError
 
 HOME = "/home/student"  # the kernel's working directory inside the sandbox
@@ -40,6 +54,9 @@ UID_RANGE = 30000
 # figures become PNG outputs of their cell (kept in the graded notebook and its
 # feedback, and counted in the output budget like any other output)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+PREFIX = "course-sandbox-"  # host folders are PREFIX<pid of the worker>-<random>
+MNT_DETACH = 2  # linux/fs.h: unmount now, whatever is still open below
+EXTRA_TASKS = 16  # bwrap, its init and the kernel's own threads, beyond `processes`
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +73,117 @@ def _setpriv_prlimit() -> tuple[str, str]:
     if None in tools:
         raise CourseError("setpriv and prlimit (util-linux) are needed to limit student kernels")
     return tools  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1)
+def bwrap_sizes_tmpfs() -> bool:
+    """bwrap 0.7+ can size a tmpfs (`--size`); older ones cannot."""
+    try:
+        text = subprocess.run([bwrap_path(), "--help"], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "--size" in text
+
+
+@lru_cache(maxsize=1)
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount(source: str, target: Path, fstype: str, options: str) -> bool:
+    try:
+        return _libc().mount(source.encode(), str(target).encode(), fstype.encode(), 0,
+                             options.encode()) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _unmount(target: Path) -> bool:
+    try:
+        return _libc().umount2(str(target).encode(), MNT_DETACH) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def remove_tree(root: Path) -> bool:
+    """Remove `root` and everything in it, without recursion and without long
+    paths: each folder's entries are moved up into `root` before the folder is
+    removed, so a tree thousands of levels deep costs one pass per level and
+    two open files. Symlinks are removed, never followed. Never raises;
+    returns whether `root` is gone."""
+    try:
+        top = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        try:
+            os.unlink(root)
+            return True
+        except OSError:
+            return False
+    tag, moved = secrets.token_hex(4), 0
+    try:
+        while True:
+            progress = False
+            with os.scandir(top) as entries:
+                for entry in entries:
+                    try:
+                        if not entry.is_dir(follow_symlinks=False):
+                            os.unlink(entry.name, dir_fd=top)
+                            progress = True
+                            continue
+                        try:
+                            fd = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                         dir_fd=top)
+                        except PermissionError:  # a folder the kernel made unreadable
+                            os.chmod(entry.name, 0o700, dir_fd=top)
+                            fd = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW,
+                                         dir_fd=top)
+                        try:
+                            with os.scandir(fd) as inner:
+                                for child in inner:
+                                    moved += 1
+                                    os.rename(child.name, f".rm-{tag}-{moved}", src_dir_fd=fd,
+                                              dst_dir_fd=top)
+                        finally:
+                            os.close(fd)
+                        os.rmdir(entry.name, dir_fd=top)
+                        progress = True
+                    except OSError:
+                        continue
+            if not progress:
+                break
+    finally:
+        os.close(top)
+    try:
+        os.rmdir(root)
+        return True
+    except OSError:
+        return False
+
+
+def sweep_abandoned() -> None:
+    """Unmount and remove the sandboxes of grader processes that died without
+    cleaning up (a `kill -9` of the batch): their tmpfs would hold memory.
+    A sandbox's mount is named PREFIX<pid>-<random>; only those whose process
+    is gone are touched."""
+    for line in _lines_of("/proc/self/mounts"):
+        parts = line.split()
+        if len(parts) < 3 or parts[2] != "tmpfs":
+            continue
+        path = Path(parts[1].replace("\\040", " "))
+        owner = path.name[len(PREFIX):].split("-", 1)[0] if path.name.startswith(PREFIX) else ""
+        if owner.isdigit() and int(owner) != os.getpid() and not Path(f"/proc/{owner}").exists():
+            _unmount(path)
+            remove_tree(path)
+    cgroups.sweep_abandoned()
+
+
+def _lines_of(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
 
 
 def compile_cache() -> Path | None:
@@ -85,38 +213,52 @@ def _parents(path: str) -> list[str]:
 
 @dataclass
 class Sandbox:
-    """One kernel's sandbox. `host` holds the home folder and the IPC sockets;
-    it is created empty and removed afterwards."""
+    """One kernel's sandbox. `host` holds the home folder, /tmp and the IPC
+    sockets: a tmpfs of `disk_mb` where the grader may mount one, else a host
+    folder. It is created empty and removed by `cleanup`."""
     limits: Limits
     notebook_timeout: int
     seed: int
     data_files: dict[str, bytes] = field(default_factory=dict)
     # a PyTensor compile cache to start from: bound read-write for trusted
-    # (reference) runs, copied as hard links otherwise so a student can add to
-    # their own copy but never change what the next kernel loads
+    # (reference) runs; for students an overlay on it in their tmpfs, or a copy
+    # made of hard links, so a student can add to their own copy but never
+    # change what the next kernel loads
     compile_cache: Path | None = None
     trusted: bool = False
 
     def __post_init__(self):
-        self.host = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        self.host = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        root = os.geteuid() == 0
+        self.in_tmpfs = root and _mount("tmpfs", self.host, "tmpfs",
+                                        f"size={self.limits.disk_mb}m,mode=0700")
         self.home = self.host / "home"
         self.ipc = self.host / "ipc"
+        self.tmp = self.host / "tmp"
         self.home.mkdir()
         self.ipc.mkdir()
+        if self.in_tmpfs:
+            self.tmp.mkdir()
+            os.chmod(self.tmp, 0o1777)
         # trusted (reference) runs keep the grader's user so the shared compile
         # cache stays writable; students get an unprivileged uid of their own
-        self.drop_user = os.geteuid() == 0 and not self.trusted
+        self.drop_user = root and not self.trusted
         # a fresh uid per sandbox: what one kernel left behind (a fork bomb's
         # processes still being torn down) never counts against the next one
         self.uid = FIRST_UID + secrets.randbelow(UID_RANGE) if self.drop_user else os.geteuid()
+        self.cgroup = Cgroup.create((self.limits.memory_mb + self.limits.disk_mb) * 2**20,
+                                    self.limits.processes + EXTRA_TASKS)
         for name, content in self.data_files.items():
             (self.home / name).write_bytes(content)
             os.chmod(self.home / name, 0o444)
         self.cache_inside = None
+        self.overlay: Path | None = None
         if self.compile_cache is not None:
             self.compile_cache.mkdir(parents=True, exist_ok=True)
             if self.trusted:
                 self.cache_inside = str(self.compile_cache)
+            elif self.in_tmpfs:
+                self._overlay_cache()
             else:
                 dest = str(self.home / ".pytensor")
                 for how in ("-al", "-a"):  # hard links need one filesystem; else copy
@@ -128,6 +270,18 @@ class Sandbox:
         if self.drop_user:
             for d in (self.home, self.ipc, *self._dirs_under(self.home / ".pytensor")):
                 os.chown(d, self.uid, self.uid)
+
+    def _overlay_cache(self) -> None:
+        """The shared cache, read through an overlay whose writable layer is in
+        this sandbox's tmpfs (and so within its size and memory)."""
+        upper, work, merged = self.host / ".cache-upper", self.host / ".cache-work", \
+            self.home / ".pytensor"
+        for d in (upper, work, merged):
+            d.mkdir()
+        if _mount("overlay", merged, "overlay",
+                  f"lowerdir={self.compile_cache},upperdir={upper},workdir={work}"):
+            self.overlay = merged
+            self.cache_inside = f"{HOME}/.pytensor"
 
     @staticmethod
     def _dirs_under(root: Path):
@@ -161,6 +315,11 @@ class Sandbox:
             env["PYTENSOR_FLAGS"] = f"base_compiledir={self.cache_inside}"
         return env
 
+    def launch_prefix(self) -> list[str]:
+        """What goes before bwrap on the command line: entering the sandbox's
+        cgroup, where it has one."""
+        return self.cgroup.enter_prefix() if self.cgroup else []
+
     def command(self, kernel_argv: list[str]) -> list[str]:
         """Wrap the kernel's command line in the sandbox."""
         if self.drop_user:  # the kernel user can read the socket file
@@ -170,7 +329,12 @@ class Sandbox:
         argv = [bwrap_path(), "--die-with-parent", "--unshare-pid", "--unshare-ipc",
                 "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]
         # /tmp first: the environment itself may live under /tmp (a CI checkout)
-        argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"]
+        argv += ["--dev", "/dev", "--proc", "/proc"]
+        if self.in_tmpfs:  # in the sandbox's own tmpfs, with its home
+            argv += ["--bind", str(self.tmp), "/tmp"]
+        else:
+            size = ["--size", str(lim.disk_mb * 2**20)] if bwrap_sizes_tmpfs() else []
+            argv += ["--perms", "1777", *size, "--tmpfs", "/tmp"]
         binds = _ro_roots()
         made = {"/tmp"}
         for root in binds:  # parents as world-readable folders (bwrap makes them 0700)
@@ -209,24 +373,61 @@ class Sandbox:
             _, prlimit = _setpriv_prlimit()
             argv += (["--unshare-user"] if os.geteuid() != 0 else []) + ["--"]
         argv += [prlimit, f"--as={lim.memory_mb * 2**20}", f"--cpu={cpu}:{cpu + 5}",  # SIGXCPU first, SIGKILL 5 s later
-                
                  f"--nproc={lim.processes}", f"--fsize={lim.file_mb * 2**20}", "--core=0", "--"]
         return argv + kernel_argv
 
     def leftover_processes(self) -> int:
-        """Processes of this sandbox's user beyond a handful (the kernel and a
-        few helpers) once a cell has finished: 0 unless something is forking
+        """Processes of this sandbox beyond a handful (the kernel and a few
+        helpers) once a cell has finished: 0 unless something is forking
         without end. Checked after each cell, so a fork bomb stops the notebook
         instead of spinning on the grader's cores until the notebook limit."""
-        if not self.drop_user:
+        if self.drop_user:
+            n = len(user_processes(self.uid))
+        elif self.cgroup is not None:
+            n = self.cgroup.tasks()
+        else:
             return 0
-        n = len(user_processes(self.uid))
         return n if n > max(16, self.limits.processes // 8) else 0
 
-    def cleanup(self) -> None:
-        if self.drop_user:
-            kill_user_processes(self.uid)
-        shutil.rmtree(self.host, ignore_errors=True)
+    def out_of_memory(self) -> bool:
+        """Whether the sandbox's cgroup hit its memory limit and the system
+        killed a process for it (False where there is no cgroup)."""
+        return self.cgroup is not None and self.cgroup.out_of_memory()
+
+    def crowded(self) -> int | None:
+        """The most processes the sandbox ran at once, when that looks like a
+        fork bomb (more than the leftover check allows); else None."""
+        peak = self.cgroup.peak_tasks() if self.cgroup is not None else None
+        return peak if peak is not None and peak > max(16, self.limits.processes // 8) else None
+
+    def kernel_log_tail(self, size: int = 3000) -> str:
+        """The end of the kernel process's own output (a crash's traceback)."""
+        try:
+            with open(self.kernel_log, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - size))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def cleanup(self) -> bool:
+        """Stop every process of the sandbox and remove its files. Never
+        raises; returns whether nothing was left on the host."""
+        try:
+            if self.cgroup is not None:
+                self.cgroup.kill()
+            if self.drop_user:
+                kill_user_processes(self.uid)
+            if self.in_tmpfs:
+                if self.overlay is not None:
+                    _unmount(self.overlay)
+                _unmount(self.host)
+            gone = remove_tree(self.host)
+        except Exception:  # noqa: BLE001 - cleanup must not turn a graded run into a failure
+            gone = False
+        if self.cgroup is not None:
+            self.cgroup.remove()
+        return gone
 
 
 def user_processes(uid: int) -> list[int]:

@@ -1,7 +1,7 @@
 """Decode the tagged JSON a kernel sends back into plain Python and numpy values.
 
 Only JSON is read (never pickle), arrays are rebuilt with fixed numeric dtypes,
-and the payload size is capped, so a hostile kernel can send wrong answers but
+and the payload's size and nesting are capped (engine/wire.py), so a hostile kernel can send wrong answers but
 cannot run code or exhaust the grader.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
-MAX_PAYLOAD = 64 * 2**20  # bytes; far above any answer the homework asks for
+from autograder.engine.wire import MAX_DEPTH, MAX_PAYLOAD
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,6 @@ class Unavailable:
 
 
 _DTYPES = {"float": np.float64, "int": np.int64, "bool": np.bool_}
-MAX_DEPTH = 40  # the kernel side refuses values nested deeper than 20
 
 
 def _decode(x, depth=0):
@@ -89,6 +88,10 @@ def decode_payload(text: str) -> dict[str, object]:
             out[key] = Unavailable(f"`{_text(entry['__missing__'], 60)}` is not defined when this "
                                    "question is graded; run the cell that defines it and check the "
                                    "name")
+        elif "__timeout__" in entry:
+            out[key] = Unavailable(f"`{_text(entry.get('what', key), 60)}` was still running when "
+                                   f"the time limit for checking this answer "
+                                   f"({_text(entry['__timeout__'], 10)} s) ran out")
         elif "__error__" in entry:
             out[key] = Unavailable(f"`{_text(entry.get('what', key), 60)}` raised "
                                    f"{_text(entry['__error__'], 500)}")

@@ -1,5 +1,6 @@
 """Execute one notebook and score it: the grading path shared by nbgrader's
-autograde chain, `course check-solutions`, calibration and the tests."""
+autograde chain, the batch engine, `course check-solutions`, calibration and the
+tests. `sandbox_run` is the one place a submission's sandbox is set up."""
 from __future__ import annotations
 
 import math
@@ -8,7 +9,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.course.config import Assignment
-from autograder.engine.execution import RunOutcome, execute_sandboxed
+from autograder.engine.execution import RunOutcome
+from autograder.engine.jobs import SandboxRun
 from autograder.grading.answers import decode_payload
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.verdict import (FAIL, QuestionResult, extraction_code, grade_question,
@@ -27,25 +29,30 @@ def read_data(files) -> dict[str, bytes]:
     return {Path(f).name: Path(f).read_bytes() for f in files}
 
 
-def execute(a: Assignment, hw: Homework, nb, seed: int, data_files=(),
-            trusted: bool = False) -> tuple[RunOutcome, Context]:
-    """Run `nb` in place in a fresh sandbox holding only `data_files`."""
+def sandbox_run(a: Assignment, hw: Homework, seed: int) -> tuple[SandboxRun, Context]:
+    """What a sandbox needs to grade `a` under `seed` (the homework's data files,
+    the extraction for its questions, its limits), and the context its checks
+    then grade with."""
     ctx = hw.context(seed, a.false_fail_budget)
-    outcome = execute_sandboxed(nb, seed=seed, extraction=extraction_for(hw, ctx),
-                                data=read_data(data_files), cell_timeout=a.cell_timeout,
-                                notebook_timeout=a.notebook_timeout, limits=a.limits,
-                                trusted=trusted)
-    return outcome, ctx
+    return SandboxRun.for_assignment(a, seed, extraction_for(hw, ctx), read_data(a.datasets)), ctx
 
 
-def decoded_answers(outcome: RunOutcome) -> dict:
-    """{grade_id: answers} of every payload that decodes (the others grade as unreadable)."""
-    answers = {}
+def execute(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = False,
+            on_cell=None) -> tuple[RunOutcome, Context]:
+    """Run `nb` in place in a fresh sandbox holding only the homework's data files;
+    `on_cell(index, cell)` after each code cell has run (progress)."""
+    run, ctx = sandbox_run(a, hw, seed)
+    return run.execute(nb, trusted=trusted, on_cell=on_cell), ctx
+
+
+def decoded_answers(outcome: RunOutcome) -> dict[str, dict | ValueError]:
+    """{grade_id: answers, or why they could not be read}, each payload decoded once."""
+    answers: dict[str, dict | ValueError] = {}
     for gid, text in outcome.payloads.items():
         try:
             answers[gid] = decode_payload(text)
-        except Exception:  # noqa: BLE001 - grade_question reports it
-            pass
+        except Exception as exc:  # noqa: BLE001 - whatever the kernel sent: that question only
+            answers[gid] = exc if isinstance(exc, ValueError) else ValueError(str(exc))
     return answers
 
 
@@ -63,7 +70,8 @@ def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx:
 def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
     """Grade every test cell and write our messages and score as its outputs."""
     results = []
-    answers = decoded_answers(outcome)
+    decoded = decoded_answers(outcome)
+    answers = {gid: v for gid, v in decoded.items() if not isinstance(v, ValueError)}
     for index, cell in enumerate(nb.cells):
         gid = grade_id(cell)
         if not is_test_cell(cell) or gid not in hw.questions:
@@ -74,8 +82,7 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
         if gid in outcome.forged:
             result = refused(hw.questions[gid], points, outcome.forged[gid])
         else:
-            result = grade_question(hw.questions[gid], outcome.payloads.get(gid), ctx, points,
-                                    reason)
+            result = grade_question(hw.questions[gid], decoded.get(gid), ctx, points, reason)
             name_misconception(hw, result, answers, ctx)
         results.append(result)
         text = "\n".join(result.messages)
@@ -89,8 +96,8 @@ def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionR
     return results
 
 
-def grade_notebook(a: Assignment, hw: Homework, nb, seed: int,
-                   trusted: bool = True) -> tuple[RunOutcome, list[QuestionResult]]:
+def grade_notebook(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = True,
+                   on_cell=None) -> tuple[RunOutcome, list[QuestionResult]]:
     """Execute and score; reference and test runs are trusted (shared compile cache)."""
-    outcome, ctx = execute(a, hw, nb, seed, a.datasets, trusted=trusted)
+    outcome, ctx = execute(a, hw, nb, seed, trusted=trusted, on_cell=on_cell)
     return outcome, score(hw, nb, outcome, ctx)

@@ -5,7 +5,7 @@ import traceback
 from dataclasses import asdict, dataclass, field, fields
 
 from autograder.checks import KINDS, AnswerError, CheckResult, Evidence, Malformed, evidence_from_dict
-from autograder.grading.answers import Unavailable, decode_payload
+from autograder.grading.answers import Unavailable
 from autograder.homework import Context, Question
 
 PASS, FAIL = "✔", "✘"
@@ -34,6 +34,8 @@ class QuestionResult:
     def from_dict(cls, d: dict) -> "QuestionResult":
         """The record to_dict wrote; one written before verdicts and evidence were kept
         reads with neither."""
+        if not isinstance(d, dict):
+            raise TypeError(f"a question's record is a {type(d).__name__}, not a mapping")
         known = {f.name for f in fields(cls)}
         out = cls(**{k: v for k, v in d.items() if k in known})
         out.evidence = [evidence_from_dict(e) for e in d.get("evidence", [])]
@@ -57,18 +59,17 @@ def refused(question: Question, max_points: float, reason: str) -> QuestionResul
                  f"Not graded: {reason}. Your TA will review this submission.")
 
 
-def grade_question(question: Question, payload: str | None, ctx: Context,
+def grade_question(question: Question, values: dict | ValueError | None, ctx: Context,
                    max_points: float, not_run_reason: str | None = None) -> QuestionResult:
-    """Grade one test cell from the JSON its extraction produced (None: never ran)."""
-    if payload is None:
+    """Grade one test cell from its decoded answers (submission.decoded_answers):
+    None when its extraction never ran, the ValueError when they could not be read."""
+    if values is None:
         return _zero(question, max_points, "not_run",
                      f"Not graded: {not_run_reason or 'this part of the notebook did not run'}. "
                      "Answers computed earlier in the notebook still count.")
-    try:
-        values = decode_payload(payload)
-    except Exception as exc:  # noqa: BLE001 - whatever the kernel sent, this question only
+    if isinstance(values, ValueError):
         return _zero(question, max_points, "unreadable",
-                     f"The answers for this question could not be read ({exc}).")
+                     f"The answers for this question could not be read ({values}).")
     return grade_values(question, values, ctx, max_points)
 
 

@@ -13,6 +13,7 @@ known wrong answers of the content brief, and record both in docs/calibration.md
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -196,7 +197,19 @@ def docs_doc(course: Course) -> Path:
 
 def scratch_doc(course: Course) -> Path:
     """Where a trial run writes, inside the course state, never the repo's docs."""
-    return course.course_dir / "calibration" / "calibration.md"
+    return course.dirs.calibration_doc
+
+
+def runs_note(runs: int, budget: float) -> str | None:
+    """What K reference runs can show about a false-fail rate: with no false fail in
+    K runs, the rate's 95% upper bound is about 3/K (the rule of three)."""
+    needed = math.ceil(3 / budget)
+    if runs >= needed:
+        return None
+    return (f"note: {runs} reference run(s) cannot show a false-fail rate as low as the budget "
+            f"{budget:g}: with no false fail in {runs} run(s) the rate is only known to be below "
+            f"{min(1.0, 3 / runs):.2g} (95% upper bound, 3/runs); showing {budget:g} takes about "
+            f"{needed} runs. The detection rates below do not depend on it.")
 
 
 def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,
@@ -204,6 +217,9 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     cal = Calibration(a.id, a.title, runs, wrong_runs, a.false_fail_budget, hw.total_checks)
+    note = runs_note(runs, a.false_fail_budget)
+    if note:
+        console.print(note, highlight=False, soft_wrap=True)
     with Progress(disable=not show_progress) as progress:
         base = _reference_runs(course, a, hw, cal, progress)
         _detection(a, hw, cal, base, progress)

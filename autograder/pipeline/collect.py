@@ -28,12 +28,13 @@ from pathlib import Path
 from nbgrader.utils import parse_utc
 
 from autograder.course.config import Course
+from autograder.course.dirs import FETCHED_FEEDBACK
 from autograder.course.state import submitted_students
 from autograder.engine.jobs import write_json_atomic
 from autograder.pipeline.readiness import require_released
 from autograder.pipeline.teamwork import record_members
 
-IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]  # as nbgrader's collect
+IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", FETCHED_FEEDBACK]  # as nbgrader's collect
 MAX_FILES = 500
 
 
@@ -154,7 +155,7 @@ def collect(course: Course, assignment_id: str) -> Collected:
     are reported."""
     a = course.assignment(assignment_id)
     require_released(course, a.id)
-    inbound = course.exchange / course.id / "inbound"
+    inbound = course.dirs.inbound
     result = Collected()
     roster = set(course.nbgrader_ids(a))
     latest = _latest(inbound, a.id) if inbound.is_dir() else {}
@@ -162,7 +163,7 @@ def collect(course: Course, assignment_id: str) -> Collected:
         if student not in roster:
             result.unknown.append(student)
             continue
-        dest = course.course_dir / "submitted" / student / a.id
+        dest = course.dirs.submitted(a.id, student)
         have = _timestamp(dest) if dest.is_dir() else None
         if have is not None and when <= have:
             result.unchanged.append(student)
@@ -182,22 +183,18 @@ def collect(course: Course, assignment_id: str) -> Collected:
     return result
 
 
-def _refusals_path(course: Course, assignment_id: str) -> Path:
-    return course.course_dir / "collect" / f"{assignment_id}.json"
-
-
 def _save_refusals(course: Course, assignment_id: str, result: Collected) -> None:
     known = refusals(course, assignment_id)
     for student in result.collected + result.unchanged:
         known.pop(student, None)
     known.update(result.refused)
-    write_json_atomic(_refusals_path(course, assignment_id), known)
+    write_json_atomic(course.dirs.collect_refusals(assignment_id), known)
 
 
 def refusals(course: Course, assignment_id: str) -> dict[str, str]:
     """{student: why their newest submission was refused} from the last collects."""
     try:
-        data = json.loads(_refusals_path(course, assignment_id).read_text())
+        data = json.loads(course.dirs.collect_refusals(assignment_id).read_text())
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}

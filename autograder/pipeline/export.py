@@ -3,21 +3,39 @@
 Every row has a status, so a submission that could not be graded never shows
 up as a silent 0.0 (nbgrader's own export does exactly that). Team work is
 graded once per team and each member's row carries the team's grade, with the
-member's own adjustment; a project can be exported as the sum of its milestones."""
+member's own adjustment; a project can be exported as the sum of its milestones.
+The notes quote what a submission held (an unknown cell id, a student's error
+message), so they are written as inert text: one line, cut short, and never
+read by a spreadsheet as a formula."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course.config import Assignment, Course, Student
-from autograder.course.state import submission_folder, submitted_students
+from autograder.course.state import submitted_students
 from autograder.errors import CourseError
 from autograder.grading.report import read_report
 from autograder.pipeline.collect import refusals
-from autograder.pipeline.readiness import require_in_gradebook
+from autograder.pipeline.readiness import require_in_gradebook, require_questions_as_released
 from autograder.pipeline.teamwork import submitter
+from autograder.safehtml import valid_text
+
+
+NOTES_CHARS = 2000  # per cell: a TA reads the report (grading.json) for the rest
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting so as a formula
+
+
+def inert_notes(notes: list[str]) -> str:
+    """The notes as one line of text that a spreadsheet shows as it is."""
+    text = _CONTROL.sub(" ", valid_text("; ".join(str(n) for n in notes if n))).strip()
+    if len(text) > NOTES_CHARS:
+        text = text[:NOTES_CHARS - 1] + "…"
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def rows(course: Course, assignment_id: str) -> tuple[list[str], list[dict]]:
@@ -34,6 +52,7 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
     (`student_id` then holds the team's id)."""
     a = course.assignment(assignment_id)
     require_in_gradebook(course, a.id)
+    require_questions_as_released(course, a.id)
     questions = list(a.questions)
     header = ["student_id", *questions, "total", "max_total", "late_penalty", "final",
               "status", "notes"]
@@ -48,16 +67,17 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                 sub = gb.find_submission(a.id, sid)
             except MissingEntry:
                 sub = None
-            if sub is None or report is None or not report.get("questions"):
-                status = report["status"] if report else (
+            if sub is None or report is None or not report.questions:
+                status = report.status if report else (
                     "not_graded" if sub or sid in collected
                     else "refused" if sid in refused else "missing")
-                notes = [(report or {}).get("stopped") or "", refused.get(sid, "")]
-                row.update({q: 0.0 for q in questions}, total=0.0, late_penalty=0.0, final=0.0,
-                           status=status, notes="; ".join(n for n in notes if n))
+                notes = [(report.stopped if report else "") or "", refused.get(sid, "")]
+                # no grade yet: blank, never a 0.0 that reads as one (the status says why)
+                row.update({q: "" for q in questions}, total="", late_penalty="", final="",
+                           status=status, notes=inert_notes(notes))
                 out.append(row)
                 continue
-            pending = []
+            pending, adjusted = [], []
             for q in questions:
                 grade = gb.find_grade(q, a.notebook_name, a.id, sid)
                 if grade.auto_score is None and grade.manual_score is None:
@@ -65,24 +85,28 @@ def submission_rows(course: Course, assignment_id: str) -> tuple[list[str], list
                     row[q] = ""
                 else:
                     row[q] = round(grade.score, 4)
+                if None not in (grade.auto_score, grade.manual_score) \
+                        and abs(grade.auto_score - grade.manual_score) > 1e-9:
+                    adjusted.append(f"{q} adjusted by a TA from {grade.auto_score:g} to "
+                                    f"{grade.manual_score:g}")
             penalty = sub.late_submission_penalty or 0.0
-            notes = ([report.get("stopped") or ""] + report.get("repairs", [])
-                     + report.get("tampering", [])
-                     + [f"review: {r}" for r in report.get("review", [])]
+            notes = ([report.stopped or ""] + report.errors + report.repairs + report.tampering
+                     + [f"review: {r}" for r in report.review]
                      + [refused.get(sid, "")])
-            by = submitter(submission_folder(course, a.id, sid)) if a.group else ""
+            by = submitter(course.dirs.submitted(a.id, sid)) if a.group else ""
             if by:
                 notes.append(f"submitted by {by}")
             late = sub.total_seconds_late
             if late > 0:
                 notes.append(f"late by {late / 3600:.1f} h" if late >= 3600
                              else f"late by {max(1, round(late / 60))} min")
+            notes += adjusted
             if pending:
                 notes.append("manual grading pending: " + ", ".join(pending))
             row.update(total=round(sub.score, 4), late_penalty=round(penalty, 4),
                        final=round(max(0.0, sub.score - penalty), 4),
-                       status=report["status"] if not pending else f"{report['status']}+manual",
-                       notes="; ".join(n for n in notes if n))
+                       status=report.status if not pending else f"{report.status}+manual",
+                       notes=inert_notes(notes))
             out.append(row)
     return header, out
 
@@ -100,20 +124,20 @@ def member_rows(course: Course, a: Assignment, header: list[str],
     for s in course.roster:
         team = course.team_of(s.id) if a.group else None
         if a.group and team is None:
-            row = {q: 0.0 for q in a.questions} | {
-                "total": 0.0, "max_total": sum(a.questions.values()), "late_penalty": 0.0,
-                "final": 0.0, "status": "no_team", "notes": f"in no team, and {a.id} is team work"}
+            row = {q: "" for q in a.questions} | {  # no grade: blank, as any ungraded row
+                "total": "", "max_total": sum(a.questions.values()), "late_penalty": "",
+                "final": "", "status": "no_team", "notes": f"in no team, and {a.id} is team work"}
         else:
             row = dict(by_id[team.id if team else s.id])
         row.update(student_id=s.id, adjustment=0.0)
         if a.group:
             row["team"] = team.id if team else ""
         adjustment = a.adjustments.get(s.id)
-        if adjustment:
+        if adjustment and row["final"] != "":  # a grade to adjust
             row["adjustment"] = adjustment.points
             row["final"] = round(max(0.0, float(row["final"]) + adjustment.points), 4)
-            row["notes"] = "; ".join(n for n in (row["notes"], f"adjusted by {adjustment.points:+g} "
-                                                 f"for this student: {adjustment.reason}") if n)
+            row["notes"] = inert_notes([row["notes"], f"adjusted by {adjustment.points:+g} "
+                                        f"for this student: {adjustment.reason}"])
         out.append(row)
     return header, out
 
@@ -128,7 +152,7 @@ def project_rows(course: Course, project_id: str) -> tuple[list[str], list[dict]
         mine = {m: per[m][s.id] for m in p.milestones}
         open_ = [f"{m} {r['status']}" for m, r in mine.items() if r["status"] not in GRADED]
         out.append({"student_id": s.id, **{m: r["final"] for m, r in mine.items()},
-                    "total": round(sum(float(r["final"]) for r in mine.values()), 4),
+                    "total": round(sum(float(r["final"] or 0.0) for r in mine.values()), 4),
                     "max_total": sum(sum(course.assignment(m).questions.values())
                                      for m in p.milestones),
                     "status": "ok" if not open_ else "partial",
@@ -140,7 +164,7 @@ def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> 
     """One homework's CSV, or a project's (`assignment_id` may name a project)."""
     header, data = (project_rows(course, assignment_id) if assignment_id in course.projects
                     else rows(course, assignment_id))
-    path = Path(path or course.course_dir / "exports" / f"{assignment_id}.csv")
+    path = Path(path or course.dirs.export_csv(assignment_id))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
@@ -152,7 +176,7 @@ def export_csv(course: Course, assignment_id: str, path: Path | None = None) -> 
 # Canvas's gradebook import (docs/export.md): these five identity columns, one
 # column per assignment named as in Canvas, and a "Points Possible" row first.
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-GRADED = ("ok", "incomplete")
+GRADED = ("ok", "errors", "incomplete")  # statuses whose scores are grades
 
 
 def canvas_name(s: Student) -> str:
@@ -209,7 +233,7 @@ def _canvas_column(course: Course, assignment_id: str) -> str:
 def export_canvas(course: Course, assignment_ids: list[str],
                   path: Path | None = None) -> tuple[Path, list[str]]:
     header, data, warnings = canvas_rows(course, assignment_ids)
-    path = Path(path or course.course_dir / "exports" / f"canvas_{'_'.join(assignment_ids)}.csv")
+    path = Path(path or course.dirs.canvas_csv(assignment_ids))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

@@ -4,15 +4,22 @@
 course.yml on every `course formgrader` (and `course demo`); a TA never edits
 it. It points formgrader at the course's gradebook and folders, and:
 
-- refuses formgrader's Generate, Release, Collect, Autograde, Generate feedback
-  and Release feedback actions with a message naming the `course` command to
-  run instead. Those buttons would run nbgrader's own steps, which skip our
-  leak check at release, our collect checks, the sandbox and the hidden checks;
+- refuses formgrader's Generate, Release, Unrelease, Collect, Autograde,
+  Generate feedback and Release feedback actions with a message naming the
+  `course` command to run instead. Those buttons would run nbgrader's own steps,
+  which skip our leak check at release, our collect checks, the sandbox and the
+  hidden checks. The refusal is in nbgrader's configuration (so nbgrader's own
+  command line is refused too) and, for the buttons, in a small Jupyter server
+  extension (this module; `server_command` enables it) that answers each of
+  them with the one line, where nbgrader would show a Python traceback;
+- loads MathJax on the grading page from the copy the server serves (offline);
 - on the grading page, shows each written answer's model answer and rubric
   from the solution file right under the student's answer (the TA's view only;
   student feedback is built elsewhere and never has it), and renders the
   student's markdown through the student HTML policy (safehtml.py), so a
-  written answer cannot run script in the TA's logged-in Jupyter session;
+  written answer cannot run script in the TA's logged-in Jupyter session, and
+  within the same rendering budget as feedback (a piece over it is shown as
+  text), so a written answer cannot stall the TA's page either;
 - for team work, heads the grading page with the team and its members: the
   team's submission is graded once and every member gets the grade.
 
@@ -23,25 +30,29 @@ feedback page (docs/grading.md).
 """
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import nbformat
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
 from nbgrader.exchange.abc.exchange import ExchangeError
 from nbgrader.exchange.default import ExchangeCollect, ExchangeReleaseAssignment, ExchangeReleaseFeedback
 from nbconvert.exporters import HTMLExporter
+from tornado import web
 from traitlets.config import Config
 
 from autograder import safehtml
 from autograder.authoring.source import read_solution_sections
 from autograder.course.config import Course
 from autograder.nbcells import grade_id
-from autograder.steps.nbconfig import nbgrader_config
+from autograder.steps.nbconfig import TEMPLATES, nbgrader_config
 from autograder.steps.preprocessors import CoursePreprocessor
 
-CONFIG_FILE = "nbgrader_config.py"
 RUBRIC_MARK = "course_rubric"  # cell metadata of the rubric cells we add to the TA's view
 
 
@@ -85,7 +96,50 @@ class RefuseCollect(ExchangeCollect):
 
 class RefuseReleaseFeedback(ExchangeReleaseFeedback):
     def start(self):
-        raise ExchangeError(refusal("Release feedback", "course feedback HW"))
+        raise ExchangeError(refusal("Release feedback", "course release-feedback HW"))
+
+
+# formgrader's buttons (nbgrader 0.9's API paths, under the server's base URL): what
+# each would do, and the `course` command that does it with our checks
+REFUSED_BUTTONS = [
+    (r"/formgrader/api/assignment/([^/]+)/assign", "Generate", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/unrelease", "Unrelease", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/release", "Release", "course release HW"),
+    (r"/formgrader/api/assignment/([^/]+)/collect", "Collect", "course collect HW"),
+    (r"/formgrader/api/assignment/([^/]+)/generate_feedback", "Generate feedback", "course feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/release_feedback", "Release feedback",
+     "course release-feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/([^/]+)/generate_feedback", "Generate feedback",
+     "course feedback HW"),
+    (r"/formgrader/api/assignment/([^/]+)/([^/]+)/release_feedback", "Release feedback",
+     "course release-feedback HW"),
+    (r"/formgrader/api/submission/([^/]+)/([^/]+)/autograde", "Autograde", "course autograde HW"),
+]
+
+
+class RefusedButton(APIHandler):
+    """Answers a refused formgrader button as nbgrader's API would answer a failure,
+    with the refusal as the error: one line, no traceback."""
+
+    def initialize(self, message: str):
+        self.message = message
+
+    @web.authenticated
+    def post(self, *_):
+        self.finish(json.dumps({"success": False, "error": self.message, "log": ""}))
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "autograder.pipeline.formgrader"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    """Jupyter loads extensions by name, so this one ("autograder...") adds its
+    handlers before nbgrader's formgrader, and tornado answers with the first match."""
+    base = serverapp.web_app.settings["base_url"]
+    serverapp.web_app.add_handlers(".*$", [
+        (url_path_join(base, path), RefusedButton, {"message": refusal(action, command)})
+        for path, action, command in REFUSED_BUTTONS])
 
 
 class TAView(CoursePreprocessor):
@@ -96,17 +150,24 @@ class TAView(CoursePreprocessor):
     def preprocess(self, nb, resources):
         a = self.course.assignment(resources["assignment_id"])
         sections = read_solution_sections(a.solution)
+        budget = safehtml.Budget()  # one page's rendering budget, as for feedback
         cells = []
         if a.group:
             team = str(resources.get("student", ""))
             members = ", ".join(self.course.members(a, team)) or "no members in course.yml now"
             cells.append(nbformat.v4.new_markdown_cell(
-                f"**For the grader: team {team}** ({members}). Grade this submission once: "
+                f"**For the grader: team {html.escape(team)}** ({members}). Grade this submission once: "
                 "every member gets its grades (docs/grading.md).", metadata={RUBRIC_MARK: True}))
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
             if cell.cell_type in ("markdown", "raw"):
-                cell.source = safehtml.clean(safehtml.markdown_to_html(cell.source)
-                                             if cell.cell_type == "markdown" else cell.source)
+                where = f"cell {index + 1}"
+                shown = (safehtml.render_markdown(cell.source, budget, where)
+                         if cell.cell_type == "markdown" else safehtml.clean(cell.source, budget, where))
+                # formgrader's template runs nbconvert's strip_files_prefix over this,
+                # whose link pattern is quadratic in the number of `[` on a line
+                cell.source = shown.replace("[", "&#91;")
+            elif cell.cell_type == "code":  # formgrader highlights it: ~20 us a character
+                cell.source = safehtml.code_excerpt(cell.source, budget)
             cells.append(cell)
             meta = cell.metadata.get("nbgrader", {})
             gid = grade_id(cell)
@@ -130,6 +191,9 @@ def formgrader_config(course: Course) -> Config:
     c.ExchangeFactory.collect = RefuseCollect
     c.ExchangeFactory.release_feedback = RefuseReleaseFeedback
     c.HTMLExporter.preprocessors = [TAView]
+    c.HTMLExporter.extra_template_paths = [str(TEMPLATES / "formgrader")]
+    c.HTMLExporter.template_file = "course_formgrade.html.j2"  # extends formgrader's page
+    c.HTMLExporter.filters = {"served_mathjax": "autograder.steps.mathjax.served"}
     c.FormgradeExtension.debug = False  # no config dump on the Manage Assignments page
     return c
 
@@ -137,7 +201,7 @@ def formgrader_config(course: Course) -> Config:
 def write_config(course: Course):
     """Write <course_dir>/nbgrader_config.py; returns its path."""
     course.course_dir.mkdir(parents=True, exist_ok=True)
-    path = course.course_dir / CONFIG_FILE
+    path = course.dirs.nbgrader_config
     path.write_text(
         f"# Generated from {course.source} by the `course` tool; do not edit: it is\n"
         "# rewritten on every `course formgrader`. Formgrader here is for manual grading\n"
@@ -155,5 +219,6 @@ def server_command(course: Course, port: int = 8888) -> list[str]:
     # the jupyter next to this interpreter: the venv need not be activated
     jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent)) or "jupyter"
     argv = [jupyter, "lab", f"--ServerApp.root_dir={course.course_dir}", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}", "--no-browser"]
+            f"--ServerApp.port={port}", "--no-browser",
+            "--ServerApp.jpserver_extensions=autograder.pipeline.formgrader=True"]
     return argv + (["--allow-root"] if os.geteuid() == 0 else [])  # e.g. a container's root

@@ -22,8 +22,7 @@ def require_released(course: Course, assignment_id: str) -> None:
 def require_in_gradebook(course: Course, assignment_id: str) -> None:
     """The gradebook knows the assignment (it is written at release)."""
     a = course.assignment(assignment_id)
-    db = course.course_dir / "gradebook.db"
-    if db.is_file():
+    if course.dirs.gradebook.is_file():
         with Gradebook(course.db_url, course.id) as gb:
             try:
                 gb.find_assignment(a.id)
@@ -34,11 +33,35 @@ def require_in_gradebook(course: Course, assignment_id: str) -> None:
                       f"run `course release {a.id}` first (course state: {course.course_dir})")
 
 
+def require_questions_as_released(course: Course, assignment_id: str) -> None:
+    """course.yml's questions and points are those the gradebook grades: a question
+    renamed, added, or given other points after release would make every grade
+    lookup fail, or silently change the maximum while the graded cell keeps its own."""
+    a = course.assignment(assignment_id)
+    with Gradebook(course.db_url, course.id) as gb:
+        try:
+            cells = {c.name: c.max_score for c in gb.find_notebook(a.notebook_name, a.id).grade_cells}
+        except MissingEntry:
+            return  # nothing released in this notebook's name: require_in_gradebook says so
+    fix = (f"put course.yml back as it was, or change the notebook to match, release again and "
+           f"regrade (`course release {a.id}`, then `course autograde {a.id} --regrade`)")
+    for q, points in a.questions.items():
+        if q not in cells:
+            raise CourseError(f"course.yml lists question '{q}' for {a.id}, but {a.id} was released "
+                              f"without it (released questions: {', '.join(sorted(cells))}); {fix}")
+        if abs(cells[q] - points) > 1e-9:
+            raise CourseError(f"course.yml gives '{q}' {points:g} point(s), but {a.id} was released "
+                              f"and is graded with {cells[q]:g}; {fix}")
+    extra = sorted(set(cells) - set(a.questions))
+    if extra:
+        raise CourseError(f"{a.id} was released with question '{extra[0]}', which course.yml no "
+                          f"longer lists; {fix}")
+
+
 def waiting_in_exchange(course: Course, assignment_id: str) -> int:
     """Submissions of this assignment in the exchange's inbound folder."""
-    inbound = course.exchange / course.id / "inbound"
     try:
-        names = os.listdir(inbound)
+        names = os.listdir(course.dirs.inbound)
     except OSError:
         return 0
     return sum(1 for n in names if n.count("+") >= 2 and n.split("+")[1] == assignment_id)
@@ -52,14 +75,14 @@ def nothing_collected(course: Course, assignment_id: str) -> CourseError:
                        f"run `course collect {assignment_id}` first")
 
 
-def require_autograded(course: Course, assignment_id: str) -> None:
+def require_autograded(course: Course, assignment_id: str, what: str = "give feedback on") -> None:
     a = course.assignment(assignment_id)
     require_released(course, a.id)
     if not graded_students(course, a.id):
         step = (f"`course autograde {a.id}`" if submitted_students(course, a.id)
                 else f"`course collect {a.id}` and then `course autograde {a.id}`")
         raise CourseError(f"no autograded submission of '{a.id}' yet, so there is nothing to "
-                          f"give feedback on; run {step} first")
+                          f"{what}; run {step} first")
 
 
 def export_warnings(course: Course, assignment_id: str) -> list[str]:

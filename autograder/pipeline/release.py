@@ -9,17 +9,20 @@ from nbgrader.api import Gradebook
 
 from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook, solution_lines
-from autograder.course.config import Course
-from autograder.course.state import source_notebook
+from autograder.course.config import DUE_PLACEHOLDER, Course
 from autograder.errors import CourseError
+from autograder.nbcells import grade_id, is_test_cell
+from autograder.pipeline.listing import Stamp, publish, stamp_notebook
+from autograder.pipeline.regrade_request import open_folders
 from autograder.steps import nbconfig
+from autograder.steps.summary import question_labels
 
 
 def write_source(course: Course, assignment_id: str) -> None:
     """Put the assembled notebook and its datasets in nbgrader's source/ folder."""
     a = course.assignment(assignment_id)
     nb = build_source_notebook(a)
-    path = source_notebook(course, a)
+    path = course.dirs.source_notebook(a.id, a.notebook_name)
     dest = path.parent
     if dest.exists():
         shutil.rmtree(dest)
@@ -32,12 +35,12 @@ def write_source(course: Course, assignment_id: str) -> None:
 def verify_student_version(course: Course, assignment_id: str) -> None:
     """The released folder must hold no solution code and no hidden checks."""
     a = course.assignment(assignment_id)
-    folder = course.course_dir / "release" / a.id
-    allowed = {f"{a.notebook_name}.ipynb"} | {d.name for d in a.datasets}
-    for f in folder.rglob("*"):
+    notebook = course.dirs.released_notebook(a.id, a.notebook_name)
+    allowed = {notebook.name} | {d.name for d in a.datasets}
+    for f in course.dirs.release(a.id).rglob("*"):
         if f.is_file() and f.name not in allowed:
             raise CourseError(f"release check: unexpected file in student version: {f.name}")
-    nb = nbformat.read(folder / f"{a.notebook_name}.ipynb", as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     text = "\n".join(cell.source for cell in nb.cells)
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", a.checks.name):
         if marker in text:
@@ -57,6 +60,7 @@ def generate(course: Course, assignment_id: str) -> None:
     with Gradebook(course.db_url, course.id) as gb:
         gb.update_or_create_assignment(a.id, duedate=a.due.astimezone(timezone.utc).replace(tzinfo=None))
     register_students(course)
+    stamp_release(course, a.id)
     verify_student_version(course, a.id)
 
 
@@ -72,14 +76,36 @@ def register_students(course: Course) -> None:
                                         last_name=f"team {team.id}")
 
 
-def release(course: Course, assignment_id: str) -> None:
-    """generate_assignment, verify, then release_assignment to the exchange."""
+def stamp_release(course: Course, assignment_id: str) -> None:
+    """Write into the student version what validating it needs without course.yml."""
     a = course.assignment(assignment_id)
+    path = course.dirs.released_notebook(a.id, a.notebook_name)
+    nb = nbformat.read(path, as_version=4)
+    tests = [grade_id(c) for c in nb.cells if is_test_cell(c)]
+    stamp_notebook(nb, Stamp(course.id, a.id, a.notebook_name, tests, a.cell_timeout,
+                             a.notebook_timeout, a.limits.to_dict()))
+    nbformat.write(nb, path)
+
+
+def release(course: Course, assignment_id: str, progress=None) -> None:
+    """generate_assignment, verify, then release_assignment to the exchange.
+    `progress(text)` is told each step as it starts."""
+    a = course.assignment(assignment_id)
+    if a.due_placeholder:
+        raise CourseError(f"{a.due_placeholder}: the due date of {a.id} is still the placeholder "
+                          f"`course new` wrote (marked {DUE_PLACEHOLDER}); set the real deadline, "
+                          "delete that comment, then release")
+    say = progress or (lambda text: None)
+    say(f"building the student version of {a.id} with nbgrader and checking it")
     generate(course, a.id)
-    outbound = course.exchange / course.id / "outbound" / a.id
+    say(f"releasing {a.id} to the exchange")
+    outbound = course.dirs.outbound(a.id)
     if outbound.exists():  # re-release replaces the old student version
         shutil.rmtree(outbound)
     nbconfig.require_success(nbconfig.api(course, a).release_assignment(a.id), "release_assignment")
     nbconfig.tighten_exchange(course)
+    exchange = course.dirs.course_exchange
+    publish(exchange, a, question_labels(nbformat.read(course.dirs.source_notebook(a.id, a.notebook_name), as_version=4)))
+    open_folders(exchange)
 
 

@@ -18,9 +18,7 @@ from pathlib import Path
 
 from autograder.course.config import Course
 from autograder.grading.report import read_report
-from autograder.pipeline.export import rows, submission_rows
-
-GRADED = ("ok", "incomplete")  # statuses whose scores are grades (a "+manual" suffix too)
+from autograder.pipeline.export import GRADED, rows, submission_rows  # a "+manual" suffix too
 _FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?")
 
 
@@ -104,17 +102,16 @@ def class_stats(course: Course, assignment_id: str) -> ClassStats:
                 qs.pending += 1
             else:
                 qs.scores.append(float(row[q]))
-        report = read_report(course, a.id, row["student_id"]) or {}
-        for res in report.get("questions", []):
-            if not isinstance(res, dict) or res.get("points", 0) >= res.get("max_points", 0):
+        report = read_report(course, a.id, row["student_id"])
+        for res in report.questions if report else []:
+            if res.points >= res.max_points:
                 continue
-            gid = str(res.get("grade_id"))
-            seen = {message_key(m) for m in res.get("messages", [])
+            seen = {message_key(m) for m in res.messages
                     if isinstance(m, str) and m.startswith("✘")}
             for m in seen:
-                failures[gid, m] += 1
-            for label in set(_labels(res.get("misconception"))):
-                misconceptions[gid, label] += 1
+                failures[res.grade_id, m] += 1
+            for label in set(_labels(res.misconception)):
+                misconceptions[res.grade_id, label] += 1
     return ClassStats(a.id, a.title, sum(a.questions.values()), len(data), status,
                       list(questions.values()), totals, finals, failures, misconceptions,
                       "teams" if a.group else "students")

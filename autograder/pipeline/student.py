@@ -1,61 +1,96 @@
-"""Student: fetch, validate (visible checks only), submit, fetch feedback."""
+"""Student: fetch, validate (visible checks only), submit, fetch feedback.
+
+Each step works from a StudentSide (steps/student_side.py): on the instructor's
+machine each student's folder lies in the course folder and course.yml knows
+their extension; on a student's own account nbgrader's student configuration
+names the exchange, the student is the logged-in user, and what the course
+publishes (pipeline/listing.py) tells the rest. Validation needs only the
+notebook: the released notebook carries its assignment and its visible checks,
+so any copy of it, under any name, can be validated anywhere.
+"""
 from __future__ import annotations
 
-import json
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
+from nbgrader.auth import Authenticator
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.exchange import ExchangeFactory
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
-from autograder.course.config import Assignment, Course
+from autograder.course.config import Course, Limits
+from autograder.course.dirs import FEEDBACK, FETCHED_FEEDBACK, OUTBOUND
 from autograder.course.late import Lateness, lateness
 from autograder.engine.execution import execute_sandboxed
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
-from autograder.nbcells import grade_id, is_test_cell, meta
-from autograder.pipeline.readiness import require_released
+from autograder.nbcells import grade_id, is_test_cell, meta, read_notebook
+from autograder.pipeline.listing import Listed, listed_assignment, read_stamp
 from autograder.pipeline.teamwork import acting_for, mark_submitter, submitter
 from autograder.steps import nbconfig
+from autograder.steps.student_side import StudentSide, for_course
 
 
-def _exchange_app(course: Course, a: Assignment, owner: str, kind: str):
-    """nbgrader's exchange step for `owner`: a student, or a team for team work
-    (unknown students and non-members were refused by acting_for)."""
-    api = nbconfig.api(course, a, owner)
-    return getattr(api.exchange, kind)(coursedir=api.coursedir, authenticator=api.authenticator,
-                                       parent=api)
+def _exchange_app(side: StudentSide, assignment_id: str, kind: str):
+    cfg = side.exchange_config(assignment_id)
+    coursedir = CourseDirectory(config=cfg)
+    return getattr(ExchangeFactory(config=cfg), kind)(
+        coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
+
+
+def require_released_to(side: StudentSide, assignment_id: str) -> Listed:
+    """The assignment as the course published it; refused before its release."""
+    if side.course is not None:
+        side.course.assignment(assignment_id)  # an id course.yml does not know: say so
+    if not (side.course_exchange / OUTBOUND / assignment_id).is_dir():
+        raise CourseError(f"assignment '{assignment_id}' has not been released yet "
+                          f"(the instructor releases it with `course release {assignment_id}`)")
+    return listed_assignment(side.course_exchange, assignment_id)
+
+
+def owner_side(side: StudentSide, assignment_id: str, team: str | None = None) -> StudentSide:
+    """The side of whom the work is stored under: the student, or for team work
+    their team (on the instructor's side course.yml's teams decide and refuse a
+    non-member; on a student's own account they name their team with --team and
+    work in their team's shared folder)."""
+    if side.course is not None:
+        a = side.course.assignment(assignment_id)
+        owner = acting_for(side.course, a, side.student, team)
+        if owner == side.student:
+            return side
+        return dataclasses.replace(side, student=owner, workspace=side.course.dirs.workspace(owner),
+                                   cache=side.course.dirs.student_cache(owner))
+    listed = listed_assignment(side.course_exchange, assignment_id)
+    if not listed.group:
+        if team:
+            raise CourseError(f"{assignment_id} is individual work: leave out --team")
+        return side
+    if not team:
+        raise CourseError(f"{assignment_id} is team work: name your team with --team TEAM, and "
+                          "work in your team's shared folder")
+    return dataclasses.replace(side, student=team)
 
 
 def fetch(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Path:
+    return fetch_as(for_course(course, student_id), assignment_id, team)
+
+
+def fetch_as(side: StudentSide, assignment_id: str, team: str | None = None) -> Path:
     """Fetch into the student's folder; team work goes to the team's shared folder."""
-    a = course.assignment(assignment_id)
-    owner = acting_for(course, a, student_id, team)
-    require_released(course, a.id)
-    dest = nbconfig.student_workspace(course, owner) / a.id
+    require_released_to(side, assignment_id)
+    owner = owner_side(side, assignment_id, team)
+    dest = owner.assignment_folder(assignment_id)
     if dest.exists():
         return dest  # never overwrite a student's work in progress
-    nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchAssignment")),
-              "fetch_assignment")
+    nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchAssignment")),
+                             "fetch_assignment")
     return dest
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """Read a notebook or raise a one-line error that says what is wrong with it."""
-    try:
-        return nbformat.read(path, as_version=4)
-    except FileNotFoundError:
-        raise CourseError(f"notebook not found: {path}") from None
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError):
-        raise CourseError(f"{path.name} is not valid notebook JSON; it may have been damaged "
-                          "by a text editor. Restore it from Jupyter's checkpoint or fetch again "
-                          "and copy your answers over.") from None
-    except Exception as exc:
-        raise CourseError(f"{path.name} could not be read as a notebook ({exc})") from None
-
-
-def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
+def tampered_cells(nb, test_cells: list[str]) -> list[str]:
     """Test cells changed (by nbgrader checksum) or deleted relative to the release."""
     problems = []
     for cell in nb.cells:
@@ -63,14 +98,41 @@ def tampered_cells(course: Course, assignment_id: str, nb) -> list[str]:
         if (m.get("locked") or is_test_cell(cell)) and "checksum" in m \
                 and compute_checksum(cell) != m["checksum"]:
             problems.append(f"cell `{grade_id(cell)}` was changed")
-    released = course.exchange / course.id / "outbound" / assignment_id
-    a = course.assignment(assignment_id)
-    if (released / f"{a.notebook_name}.ipynb").is_file():
-        ref = nbformat.read(released / f"{a.notebook_name}.ipynb", as_version=4)
-        have = {grade_id(c) for c in nb.cells}
-        problems += [f"test cell `{grade_id(c)}` was deleted" for c in ref.cells
-                     if is_test_cell(c) and grade_id(c) not in have]
+    have = {grade_id(c) for c in nb.cells}
+    problems += [f"test cell `{gid}` was deleted" for gid in test_cells if gid not in have]
     return problems
+
+
+@dataclass(frozen=True)
+class Run:
+    """How to run a notebook for validation: its assignment, test cells and limits."""
+    assignment: str
+    test_cells: list[str]
+    cell_timeout: int
+    notebook_timeout: int
+    limits: Limits
+
+
+def _how_to_run(nb, notebook: Path, course: Course | None) -> Run:
+    """From the notebook's own stamp (written at release), else, on the instructor's
+    side, from course.yml by the notebook's name."""
+    stamp = read_stamp(nb)
+    if stamp is not None:
+        known = set(Limits.__dataclass_fields__)
+        return Run(stamp.assignment, list(stamp.test_cells), stamp.cell_timeout,
+                   stamp.notebook_timeout, Limits(**{k: v for k, v in stamp.limits.items() if k in known}))
+    matches = [a for a in course.assignments.values() if a.notebook_name == notebook.stem] \
+        if course is not None else []
+    if not matches:
+        raise CourseError(f"{notebook.name} does not say which assignment it is (its release "
+                          "stamp is missing: it was not fetched from this course, or was saved by "
+                          "a tool that drops notebook metadata); fetch the assignment again and "
+                          "copy your answers into the fresh notebook")
+    a = matches[0]
+    released = course.dirs.outbound(a.id) / f"{a.notebook_name}.ipynb"
+    tests = [grade_id(c) for c in nbformat.read(released, as_version=4).cells
+             if is_test_cell(c)] if released.is_file() else []
+    return Run(a.id, tests, a.cell_timeout, a.notebook_timeout, a.limits)
 
 
 @dataclass
@@ -91,18 +153,16 @@ def _error_text(cell) -> str | None:
     return None
 
 
-def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Validation:
+def validate(course: Course | None, notebook: Path, seed: int = 0, progress=None) -> Validation:
     """Run the notebook with its visible checks. A stderr warning is not a failure;
     only errors are. Hidden checks are not run and nothing is revealed about them.
-    `progress(label, error_or_None, done, total)` is called as each test cell
-    (and each other cell that fails) has run, while the notebook still runs."""
+    `course` may be None: the notebook says what it is. `progress(label,
+    error_or_None, done, total)` is called as each test cell (and each other cell
+    that fails) has run, while the notebook still runs."""
     notebook = Path(notebook).resolve()
     nb = read_notebook(notebook)
-    matches = [a for a in course.assignments.values() if a.notebook_name == notebook.stem]
-    if not matches:
-        raise CourseError(f"{notebook.name} is not a notebook of any assignment in course.yml")
-    a = matches[0]
-    report = Validation(problems=tampered_cells(course, a.id, nb))
+    how = _how_to_run(nb, notebook, course)
+    report = Validation(problems=tampered_cells(nb, how.test_cells))
     data = read_data(f for f in notebook.parent.iterdir() if f.is_file() and f.suffix != ".ipynb")
     total = sum(1 for c in nb.cells if c.cell_type == "code" and is_test_cell(c))
     done = [0]  # test cells run so far
@@ -121,8 +181,8 @@ def validate(course: Course, notebook: Path, seed: int = 0, progress=None) -> Va
             progress(label, err, done[0], total)
 
     outcome = execute_sandboxed(nb, seed=seed, extraction={}, data=data,
-                                cell_timeout=a.cell_timeout, notebook_timeout=a.notebook_timeout,
-                                limits=a.limits, on_cell=on_cell)
+                                cell_timeout=how.cell_timeout, notebook_timeout=how.notebook_timeout,
+                                limits=how.limits, on_cell=on_cell)
     if outcome.stopped:
         report.problems.append(f"execution stopped: {outcome.stopped}")
     return report
@@ -157,16 +217,12 @@ class Receipt:
         return out
 
 
-def _cache(course: Course, owner: str) -> Path:
-    return nbconfig.student_workspace(course, owner) / ".nbgrader-cache" / course.id
-
-
-def _submissions(course: Course, assignment_id: str, owner: str) -> dict[str, datetime]:
-    """{folder: time} of the earlier submissions of a student (or a team), from
-    their own nbgrader cache (the exchange's inbound folder is not readable by students)."""
-    cache = _cache(course, owner)
+def _submissions(side: StudentSide, assignment_id: str) -> dict[str, datetime]:
+    """{folder: time} of this student's earlier submissions, from their own
+    nbgrader cache (the exchange's inbound folder is not readable by students)."""
     out = {}
-    for folder in cache.glob(f"{owner}+{assignment_id}+*") if cache.is_dir() else []:
+    cache = side.submissions
+    for folder in cache.glob(f"{side.student}+{assignment_id}+*") if cache.is_dir() else []:
         try:
             when = parse_utc((folder / "timestamp.txt").read_text().strip())
             out[folder.name] = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -175,65 +231,82 @@ def _submissions(course: Course, assignment_id: str, owner: str) -> dict[str, da
     return out
 
 
+def _lateness(owner: StudentSide, listed: Listed, when: datetime, team: bool) -> Lateness:
+    """By course.yml (with the student's or team's extension) on the instructor's
+    side, else by the published due date and policy."""
+    if owner.course is not None:
+        return lateness(owner.course.assignment(listed.id), owner.student, when, team=team)
+    seconds = (when - listed.due_at).total_seconds()
+    return Lateness(listed.due_at, when, False, seconds, listed.policy.days_late(seconds),
+                    listed.policy.penalty_fraction(seconds), listed.policy.describe(), team)
+
+
 def submit(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Receipt:
+    return submit_as(for_course(course, student_id), assignment_id, team)
+
+
+def submit_as(side: StudentSide, assignment_id: str, team: str | None = None) -> Receipt:
     """Submit the student's notebook; for team work, the team's, as that member."""
-    a = course.assignment(assignment_id)
-    owner = acting_for(course, a, student_id, team)
-    require_released(course, a.id)
-    folder = nbconfig.student_workspace(course, owner) / a.id
-    path = folder / f"{a.notebook_name}.ipynb"
+    listed = require_released_to(side, assignment_id)
+    owner = owner_side(side, assignment_id, team)
+    folder = owner.assignment_folder(assignment_id)
+    path = folder / f"{listed.notebook}.ipynb"
+    again = f"`course fetch {assignment_id}" + (f" --student {side.student}`" if side.course else "`")
     if not folder.is_dir():
-        raise CourseError(f"you have not fetched {a.id} yet (there is no {folder}); run "
-                          f"`course fetch {a.id} --student {student_id}`, answer in "
-                          f"{a.notebook_name}.ipynb there, then submit")
+        raise CourseError(f"you have not fetched {assignment_id} yet (there is no {folder}); run "
+                          f"{again}, answer in {listed.notebook}.ipynb there, then submit")
     if not path.is_file():
         others = sorted(p.name for p in folder.glob("*.ipynb"))
         hint = (f"found: {', '.join(others)}; rename yours to {path.name}" if others
-                else f"no notebook is there; for a fresh copy, rename that folder and run "
-                     f"`course fetch {a.id} --student {student_id}`")
-        raise CourseError(f"{a.id} expects {path.name} in {folder} ({hint})")
+                else f"no notebook is there; for a fresh copy, rename that folder and run {again}")
+        raise CourseError(f"{assignment_id} expects {path.name} in {folder} ({hint})")
     read_notebook(path)  # refuse a damaged notebook while the student can still fix it
-    before = _submissions(course, a.id, owner)
-    app = _exchange_app(course, a, owner, "Submit")
+    before = _submissions(owner, assignment_id)
+    app = _exchange_app(owner, assignment_id, "Submit")
     nbconfig.require_success(capture_log(app), "submit")
-    if a.group:
-        mark_submitter(app, student_id)
-    after = _submissions(course, a.id, owner)
+    if owner is not side:
+        mark_submitter(app, side.student)
+    after = _submissions(owner, assignment_id)
     new = [after[k] for k in after if k not in before] or list(after.values())
     when = max(new) if new else datetime.now(timezone.utc)
     earlier = {k: t for k, t in before.items() if t < when}
     last = max(earlier, key=earlier.get) if earlier else None
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
-                   if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
+                   if p.is_file() and not any(part in (FETCHED_FEEDBACK, ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
-    if not a.group:
-        return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
-                       lateness(a, student_id, when))
-    return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
-                   lateness(a, owner, when, team=True), team=owner,
-                   members=course.members(a, owner),
-                   replaces_by=submitter(_cache(course, owner) / last) if last else "")
+    late = _lateness(owner, listed, when, team=owner is not side)
+    if owner is side:
+        return Receipt(assignment_id, side.student, files, when, earlier[last] if last else None, late)
+    members = side.course.members(side.course.assignment(assignment_id), owner.student) \
+        if side.course is not None else ()
+    return Receipt(assignment_id, side.student, files, when, earlier[last] if last else None, late,
+                   team=owner.student, members=members,
+                   replaces_by=submitter(owner.submissions / last) if last else "")
 
 
 def fetch_feedback(course: Course, assignment_id: str, student_id: str,
                    team: str | None = None) -> list[Path]:
+    return fetch_feedback_as(for_course(course, student_id), assignment_id, team)
+
+
+def fetch_feedback_as(side: StudentSide, assignment_id: str, team: str | None = None) -> list[Path]:
     """Fetch this student's feedback only: their private cache holds only their
     own submissions, which is what nbgrader matches feedback against. For team
     work, the team's shared cache: every member fetches the team's feedback."""
-    a = course.assignment(assignment_id)
-    owner = acting_for(course, a, student_id, team)
-    require_released(course, a.id)
-    if not _submissions(course, a.id, owner):
-        who = f"team {owner}" if a.group else student_id
-        raise CourseError(f"{who} has not submitted {a.id}, so there is no feedback to "
-                          f"fetch; submit with `course submit {a.id} --student {student_id}`")
-    not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
-                          f"TA has graded it and run `course feedback {a.id}`; try again later")
-    if not (course.exchange / course.id / "feedback").is_dir():
+    require_released_to(side, assignment_id)
+    owner = owner_side(side, assignment_id, team)
+    if not _submissions(owner, assignment_id):
+        who = f"team {owner.student}" if owner is not side else side.student
+        raise CourseError(f"{who} has not submitted {assignment_id}, so there is no feedback to "
+                          f"fetch; submit with `course submit {assignment_id}`")
+    not_yet = CourseError(f"no feedback on {assignment_id} for {side.student} yet: it appears once "
+                          f"your TA has graded it and released it (`course release-feedback "
+                          f"{assignment_id}`); try again later")
+    if not (side.course_exchange / FEEDBACK).is_dir():
         raise not_yet
-    nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchFeedback")),
-              "fetch_feedback")
-    folder = nbconfig.student_workspace(course, owner) / a.id / "feedback"
+    nbconfig.require_success(capture_log(_exchange_app(owner, assignment_id, "FetchFeedback")),
+                             "fetch_feedback")
+    folder = owner.assignment_folder(assignment_id) / FETCHED_FEEDBACK
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet

@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 from autograder.course.config import Assignment, Course
-from autograder.course.state import team_record
 from autograder.engine.jobs import write_json_atomic
 from autograder.errors import CourseError
 
@@ -73,12 +72,12 @@ def record_members(course: Course, a: Assignment, team_ids: list[str]) -> None:
         return
     record = recorded_members(course, a)
     record.update({t: list(course.members(a, t)) for t in team_ids})
-    write_json_atomic(team_record(course, a.id), record)
+    write_json_atomic(course.dirs.team_record(a.id), record)
 
 
 def recorded_members(course: Course, a: Assignment) -> dict[str, list[str]]:
     try:
-        data = json.loads(team_record(course, a.id).read_text())
+        data = json.loads(course.dirs.team_record(a.id).read_text())
     except (OSError, ValueError):
         return {}
     return {str(k): [str(m) for m in v] for k, v in data.items()

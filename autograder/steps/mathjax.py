@@ -9,6 +9,9 @@ the page on the course machine gets math offline. A copy opened elsewhere (or
 served over http, where browsers refuse file:// scripts) falls back to the CDN.
 The `Safe` extension stays on either way: it disables \\href, \\class, \\style
 and the like, which a student's markdown could otherwise use.
+
+Formgrader's grading page is served by the TA's Jupyter server, which serves the
+same copy at <base_url>/static/jupyter_server_mathjax/ (`served`).
 """
 from __future__ import annotations
 
@@ -38,6 +41,14 @@ def loader() -> str:
     return (f'<script type="text/x-mathjax-config">{_FONTS}</script>\n'
             f'<script src="{local_url()}"></script>\n'
             f"<script>window.MathJax || document.write({fallback});</script>")
+
+
+def served(header: str, base_url: str = "") -> str:
+    """Template filter: nbconvert's MathJax loader pointed at the copy the Jupyter
+    server itself serves (formgrader's pages, which are http, not file://)."""
+    src = f"{(base_url or '').rstrip('/')}/static/jupyter_server_mathjax/MathJax.js?config={CONFIG}"
+    script = f'<script type="text/x-mathjax-config">{_FONTS}</script>\n<script src="{src}"></script>'
+    return _LOADER.sub(lambda _: script, header, count=1)
 
 
 def localise(header: str) -> str:

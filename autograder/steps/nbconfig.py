@@ -24,18 +24,12 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
 
 
-def student_workspace(course: Course, student_id: str) -> Path:
-    """Where a (simulated) student works; each has its own nbgrader cache, so
-    fetched feedback can only ever be matched against their own submissions."""
-    return course.course_dir / "students" / student_id
-
-
 def nbgrader_config(course: Course, assignment: Assignment | None = None,
                     student_id: str | None = None) -> Config:
     c = Config()
-    c.CourseDirectory.root = str(course.course_dir)
+    for name, value in course.dirs.nbgrader_settings().items():  # nbgrader's layout is ours
+        setattr(c.CourseDirectory, name, value)
     c.CourseDirectory.course_id = course.id
-    c.CourseDirectory.db_url = course.db_url
     c.Exchange.root = str(course.exchange)
     c.Exchange.timezone = "UTC"
     c.Exchange.timestamp_format = "%Y-%m-%d %H:%M:%S.%f %Z"
@@ -45,8 +39,10 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
     c.CourseDirectory.max_dir_size = c.CourseDirectory.max_file_size = \
         int(course.submission_mb * 2**20 / 1000)
 
+    # RepairNotebook first: nbconvert validates the notebook format after every
+    # step, so a damaged kernelspec or metadata must be repaired before any other
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, RepairNotebook, DeduplicateIds, OverwriteKernelspec, RecordTampering,
+        RepairNotebook, ClearOutput, DeduplicateIds, OverwriteKernelspec, RecordTampering,
         OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [
         ExecuteAndExtract, RunHiddenChecks, ClearMetadataPreprocessor, LimitOutput,
@@ -66,7 +62,9 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
                                         SanitizeStudentOutputs]
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(NBGRADER_TEMPLATES)]
     c.HTMLExporter.template_file = "course_feedback.html.j2"  # extends nbgrader's index.html.j2
-    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.clean",
+    c.HTMLExporter.filters = {"student_html": "autograder.safehtml.student_html",
+                              "student_markdown": "autograder.safehtml.student_markdown",
+                              "student_code": "autograder.safehtml.student_code",
                               "local_mathjax": "autograder.steps.mathjax.localise"}
     c.HTMLExporter.sanitize_html = False
 
@@ -79,8 +77,8 @@ def nbgrader_config(course: Course, assignment: Assignment | None = None,
         c.CourseLatePolicy.grace_minutes = lp.grace_minutes
     if student_id is not None:
         c.CourseDirectory.student_id = student_id
-        c.Exchange.cache = str(student_workspace(course, student_id) / ".nbgrader-cache")
-        c.Exchange.assignment_dir = str(student_workspace(course, student_id))
+        c.Exchange.cache = str(course.dirs.student_cache(student_id))
+        c.Exchange.assignment_dir = str(course.dirs.workspace(student_id))
     return c
 
 

@@ -1,0 +1,27 @@
+# Known wrong answer: the exponential's parameter read as its mean. Pyro's (and torch's)
+# Exponential takes the rate a0; handing it 1/a0 gives waiting times with mean a0.
+
+# %% [gillespie_answer]
+def gillespie_model(x0, rates, t_max):
+    k = np.asarray(rates, dtype=np.float64)
+    x = np.array(x0, dtype=np.int64)
+    t, i = 0.0, 0
+    times, states = [0.0], [x.copy()]
+    while True:
+        a = k * np.array([1.0, x[0], x[1], x[2]])
+        a0 = a.sum()
+        dt = pyro.sample(f"dt_{i}", dist.Exponential(torch.tensor(1.0 / a0)))   # "mean 1/a0"
+        t += float(dt)
+        if t > t_max:
+            break
+        j = int(pyro.sample(f"reaction_{i}", dist.Categorical(torch.tensor(a / a0))))
+        x = x + STOICHIOMETRY[j]
+        times.append(t)
+        states.append(x.copy())
+        i += 1
+    return np.array(times), np.array(states)
+
+
+def gillespie(x0, rates, t_max, seed):
+    pyro.set_rng_seed(seed)
+    return gillespie_model(x0, rates, t_max)
