@@ -13,6 +13,8 @@ from .discrete import (categorical_pit, cell_frequencies, chi2_against_pmf, exac
                        frequencies, frequencies_power, frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
+from .contingency import (contingency_phi2, dependent, frequencies_screened, independence_power,
+                          independence_pvalue, independence_required_n, independent)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import (close_to, close_to_each, close_to_runs, kish_ess, mean_se, prediction_band,
                        proportion_se, snis_se)
@@ -61,4 +63,6 @@ __all__ = [
     "logistic_score_noncentrality", "linear_residual_statistic",
     "ks_distance_required_n", "categorical_pit", "frequencies_power",
     "frequencies_required_n", "thin_to_independence", "ar1_step", "autocorrelation_gate",
+    "independent", "dependent", "independence_pvalue", "independence_power",
+    "independence_required_n", "contingency_phi2", "frequencies_screened",
 ]

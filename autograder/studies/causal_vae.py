@@ -1,0 +1,184 @@
+"""Facts of the causal-VAE project kit (course projects, section 10.4), shared by the checks
+of its three milestones: the DAG over the sprite factors and what it implies, an SCM's
+joint law over the factor grid, the laws of the known wrong answers (independent factors,
+every arrow reversed), the course's training set, and image statistics for the later
+milestones (centroid, mass, IoU, pixel error). Pure functions of plain data; each
+milestone's checks.py chooses sizes and bands. The renderer itself is `sprites` (shipped
+to students as a copy).
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+
+import networkx as nx
+import numpy as np
+
+from . import sprites
+from .sprites import FACTORS, LEVELS, PARENT
+
+NODES = FACTORS + ("image",)
+EDGES = frozenset([(PARENT[f], f) for f in FACTORS if PARENT[f]] + [(f, "image") for f in FACTORS])
+# the pairwise conditional independences the DAG implies that the checks test:
+# (a, b, given): a independent of b within the strata of `given`
+IMPLIED_INDEPENDENCES = (("orientation", "scale", "shape"),   # siblings given their parent
+                         ("x", "shape", "orientation"),       # x depends on shape via orientation
+                         ("y", "shape", "scale"),             # y depends on shape via scale
+                         ("x", "y", "shape"))                 # two chains apart given shape
+ARROWS = tuple((PARENT[f], f) for f in FACTORS if PARENT[f])   # the four factor -> factor edges
+COLUMN = {f: i for i, f in enumerate(FACTORS)}
+
+# the course's training set: resampled from the grid with the instructor's SCM
+TRAIN_SIZE = 10_000
+TRAIN_SEED = 20270430
+
+
+def implied_independences(edges=EDGES) -> frozenset:
+    """Every statement "a is independent of b given c" (a, b, c single factors; the image
+    left out) that d-separation reads off the DAG with these edges, as
+    (frozenset({a, b}), c)."""
+    graph = nx.DiGraph(edges)
+    graph.add_nodes_from(FACTORS)
+    out = set()
+    for a, b in itertools.combinations(FACTORS, 2):
+        for c in FACTORS:
+            if c not in (a, b) and nx.is_d_separator(graph, {a}, {b}, {c}):
+                out.add((frozenset((a, b)), c))
+    return frozenset(out)
+
+
+# --------------------------------------------------------------- an SCM's law
+def cpt_shapes() -> dict[str, tuple[int, ...]]:
+    """The shape of each factor's table: (levels,) for the root, else (parent levels,
+    levels)."""
+    return {f: (LEVELS[COLUMN[f]],) if PARENT[f] is None
+            else (LEVELS[COLUMN[PARENT[f]]], LEVELS[COLUMN[f]]) for f in FACTORS}
+
+
+def joint(cpts: dict) -> np.ndarray:
+    """P(shape, scale, orientation, x, y) of the SCM with these tables: an array of shape
+    LEVELS whose ravel is in `sprites.grid()` row order."""
+    p_s, p_c, p_o = (np.asarray(cpts[f], dtype=float) for f in ("shape", "scale", "orientation"))
+    p_x, p_y = np.asarray(cpts["x"], dtype=float), np.asarray(cpts["y"], dtype=float)
+    return np.einsum("s,sc,so,ox,cy->scoxy", p_s, p_c, p_o, p_x, p_y)
+
+
+def marginal(table: np.ndarray, keep: tuple[str, ...]) -> np.ndarray:
+    """The joint (array over LEVELS) summed to the factors in `keep`, in that order."""
+    idx = [COLUMN[f] for f in keep]
+    summed = table.sum(axis=tuple(i for i in range(len(FACTORS)) if i not in idx))
+    order = np.argsort(np.argsort(idx))       # positions of keep's factors among the kept axes
+    return np.transpose(summed, order)
+
+
+def family(table: np.ndarray, child: str) -> np.ndarray:
+    """P(parent, child) of one family (P(child) for the root)."""
+    parent = PARENT[child]
+    return marginal(table, (child,) if parent is None else (parent, child))
+
+
+def family_codes(labels: np.ndarray, child: str) -> np.ndarray:
+    """One integer per draw for its (parent, child) cell, in `family(...).ravel()` order."""
+    parent = PARENT[child]
+    c = labels[:, COLUMN[child]]
+    return c if parent is None else labels[:, COLUMN[parent]] * LEVELS[COLUMN[child]] + c
+
+
+def reversed_joint(table: np.ndarray) -> np.ndarray:
+    """The law of an SCM on the DAG with every arrow reversed (x -> orientation -> shape
+    <- scale <- y), each table taken from `table`'s own conditionals: P(o, x) P(c, y)
+    P(s | o, c). Shape becomes a collider, so orientation and scale are dependent given it."""
+    p_ox = marginal(table, ("orientation", "x"))
+    p_cy = marginal(table, ("scale", "y"))
+    p_sco = marginal(table, ("shape", "scale", "orientation"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_s_given = np.nan_to_num(p_sco / p_sco.sum(axis=0, keepdims=True))
+    return np.einsum("sco,ox,cy->scoxy", p_s_given, p_ox, p_cy)
+
+
+def independent_joint(table: np.ndarray) -> np.ndarray:
+    """The product of the five marginals: the factors resampled independently."""
+    out = np.ones(LEVELS)
+    for f in FACTORS:
+        shape = [1] * len(FACTORS)
+        shape[COLUMN[f]] = LEVELS[COLUMN[f]]
+        out = out * marginal(table, (f,)).reshape(shape)
+    return out
+
+
+def conditional_table(table: np.ndarray, a: str, b: str, given: str) -> np.ndarray:
+    """P(given, a, b): the strata of one implied independence."""
+    return marginal(table, (given, a, b))
+
+
+def sample_rows(table: np.ndarray, n: int, rng) -> np.ndarray:
+    """n rows of `sprites.grid()` drawn with probabilities `table` (with replacement)."""
+    p = np.asarray(table, dtype=float).ravel()
+    cdf = np.cumsum(p / p.sum())
+    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), cdf.size - 1)
+
+
+def labels_of(rows: np.ndarray) -> np.ndarray:
+    """The label vectors of rows of `sprites.grid()`."""
+    return np.stack(np.unravel_index(np.asarray(rows, dtype=np.int64), LEVELS), axis=1)
+
+
+# ------------------------------------------------------------ training set
+@functools.lru_cache(maxsize=1)
+def instructor_joint() -> np.ndarray:
+    return joint(sprites.instructor_cpts())
+
+
+def training_labels() -> np.ndarray:
+    """The course's training set (datasets/sprites/train.csv): TRAIN_SIZE rows of the grid
+    resampled with the instructor's SCM."""
+    rng = np.random.default_rng(TRAIN_SEED)
+    return labels_of(sample_rows(instructor_joint(), TRAIN_SIZE, rng))
+
+
+# ------------------------------------------- image statistics (milestones 2, 3)
+def as_images(images, n: int | None = None) -> np.ndarray:
+    """Images as a float array (n, 32, 32) of pixel values or probabilities in [0, 1];
+    ValueError for another shape, a non-finite value or one outside [0, 1]."""
+    arr = np.asarray(images, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == sprites.SIZE ** 2:
+        arr = arr.reshape(-1, sprites.SIZE, sprites.SIZE)
+    if arr.ndim != 3 or arr.shape[1:] != (sprites.SIZE, sprites.SIZE) \
+            or (n is not None and arr.shape[0] != n):
+        raise ValueError(f"images should have shape ({n if n is not None else 'n'}, "
+                         f"{sprites.SIZE}, {sprites.SIZE}); got {arr.shape}")
+    if not np.all(np.isfinite(arr)) or arr.min() < 0 or arr.max() > 1:
+        raise ValueError("images should hold values between 0 and 1 (pixels or probabilities)")
+    return arr
+
+
+def centroid(images) -> np.ndarray:
+    """Each image's centre of mass (column, row) in pixels: array (n, 2); NaN for an
+    empty image. Column grows with x, row with y."""
+    arr = as_images(images)
+    mass = arr.sum(axis=(1, 2))
+    idx = np.arange(sprites.SIZE, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        col = (arr.sum(axis=1) @ idx) / mass
+        row = (arr.sum(axis=2) @ idx) / mass
+    return np.column_stack([col, row])
+
+
+def mass(images) -> np.ndarray:
+    """Each image's total intensity (its area in pixels for a binary image)."""
+    return as_images(images).sum(axis=(1, 2))
+
+
+def iou(images, truth) -> np.ndarray:
+    """Intersection over union of each image thresholded at 1/2 with the true binary image
+    (1 where both are empty)."""
+    a, b = as_images(images) > 0.5, as_images(truth) > 0.5
+    inter = np.sum(a & b, axis=(1, 2))
+    union = np.sum(a | b, axis=(1, 2))
+    return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+
+
+def pixel_error(images, truth) -> np.ndarray:
+    """The share of pixels where the image thresholded at 1/2 differs from the truth."""
+    a, b = as_images(images) > 0.5, as_images(truth) > 0.5
+    return np.mean(a != b, axis=(1, 2))

@@ -1,0 +1,185 @@
+"""The causal-VAE project kit's own facts, on plain data (no kernel): the sprite renderer,
+the DAG's implied independences and an SCM's law (autograder/studies/), the contingency
+tests milestone 1 relies on (checks/contingency.py), and milestone 1's checks against
+right and wrong data drawn here. What each solution variant scores in a real kernel is
+declared in checks.py (`hw.variant`) and tested in test_homeworks.py."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.checks import dependent, independence_pvalue, independent
+from autograder.checks.contingency import split_lr_pvalue
+from autograder.studies import causal_vae as cv
+from autograder.studies import sprites
+from conftest import checks_of, design_sizes, score
+
+HW = "causal_vae_m1"
+
+
+# ------------------------------------------------------------------ renderer
+def test_the_renderer_draws_each_factor_where_it_belongs():
+    base = np.array([0, 5, 0, 15, 15])
+    img = sprites.render(base)[0]
+    assert img.shape == (32, 32) and set(np.unique(img)) <= {0, 1} and img.sum() > 20
+
+    def centroid(labels):
+        im = sprites.render(labels)[0].astype(float)
+        r, c = np.nonzero(im)
+        return c.mean(), r.mean()
+
+    # x moves the sprite right, y moves it down (rows grow downwards), scale grows its mass
+    assert centroid([0, 5, 0, 25, 15])[0] > centroid(base)[0] + 5
+    assert centroid([0, 5, 0, 15, 25])[1] > centroid(base)[1] + 5
+    assert sprites.render([0, 0, 0, 15, 15]).sum() < sprites.render(base).sum() / 2
+    # the three shapes differ, and a heart turned half a circle is another image
+    shapes = sprites.render([[s, 5, 3, 15, 15] for s in range(3)]).reshape(3, -1)
+    assert len({row.tobytes() for row in shapes}) == 3
+    assert not np.array_equal(sprites.render([2, 5, 0, 15, 15]), sprites.render([2, 5, 20, 15, 15]))
+
+
+def test_the_grid_holds_every_combination_once_and_row_of_inverts_it():
+    grid = sprites.grid()
+    assert grid.shape == (int(np.prod(sprites.LEVELS)), 5)
+    rows = np.array([0, 17, 123_456, len(grid) - 1])
+    np.testing.assert_array_equal(sprites.row_of(grid[rows]), rows)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((3, 4)), [[0, 6, 0, 0, 0]], [[0.5, 1, 0, 0, 0]]])
+def test_the_renderer_refuses_labels_that_are_not_level_indices(bad):
+    with pytest.raises(ValueError):
+        sprites.render(bad)
+
+
+def test_the_shipped_renderer_is_the_graders():
+    from pathlib import Path
+    shipped = Path(__file__).resolve().parents[1] / "datasets" / "sprites" / "sprites.py"
+    assert shipped.read_bytes() == Path(sprites.__file__).read_bytes()
+
+
+# --------------------------------------------------------------------- study
+def test_the_implied_independences_come_from_d_separation():
+    implied = cv.implied_independences()
+    for a, b, g in cv.IMPLIED_INDEPENDENCES:
+        assert (frozenset((a, b)), g) in implied
+    assert len(implied) == 10
+    # shape is a collider once the arrows are reversed: orientation and scale meet there
+    reversed_edges = {(b, a) for a, b in cv.EDGES}
+    assert (frozenset(("orientation", "scale")), "shape") not in \
+        cv.implied_independences(reversed_edges)
+
+
+def test_the_joint_of_an_scm_factorises_along_the_dag():
+    table = cv.instructor_joint()
+    assert table.shape == sprites.LEVELS and abs(table.sum() - 1) < 1e-12
+    cpts = sprites.instructor_cpts()
+    # P(x | orientation) read back from the joint is the table it was built from
+    p_ox = cv.family(table, "x")
+    np.testing.assert_allclose(p_ox / p_ox.sum(axis=1, keepdims=True), cpts["x"], atol=1e-12)
+    # the independent law keeps every marginal and drops every arrow
+    ind = cv.independent_joint(table)
+    for f in sprites.FACTORS:
+        np.testing.assert_allclose(cv.marginal(ind, (f,)), cv.marginal(table, (f,)), atol=1e-12)
+
+
+def test_the_training_set_is_reproducible_from_its_seed():
+    a, b = cv.training_labels(), cv.training_labels()
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (cv.TRAIN_SIZE, 5)
+
+
+# --------------------------------------------------------------- contingency
+def test_the_independence_test_keeps_its_size_on_sparse_and_dense_tables():
+    """Independent draws, 300 tests at level 0.05: the rejection share stays within three
+    standard errors of the level (a sparse 30 x 30 table in 4 strata, and a dense one)."""
+    rng = np.random.default_rng(7)
+    for levels, n in ((30, 400), (3, 600)):
+        rejected = 0
+        for _ in range(300):
+            s = rng.integers(0, 4, n)
+            a = rng.integers(0, levels, n)
+            b = (rng.random(n) ** 2 * levels).astype(int)       # a skewed margin
+            rejected += not independent(a, b, 0.05, given=s).passed
+        assert rejected / 300 <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / 300)
+
+
+def test_the_split_likelihood_screen_is_valid_on_a_concentrated_law():
+    """The failure the screen replaced: a law concentrated on a few cells made the
+    chi-square tail reject independent draws at p = 1e-9; the split likelihood ratio's
+    p-value is a bound that holds at any sparsity."""
+    rng = np.random.default_rng(3)
+    weights = rng.dirichlet(np.full(32, 0.05))           # a few heavy levels
+    pvalues = [split_lr_pvalue(rng.choice(32, 2000, p=weights), rng.choice(32, 2000, p=weights),
+                               rng.integers(0, 3, 2000)) for _ in range(200)]
+    assert np.mean(np.array(pvalues) < 0.01) <= 0.01 + 3 * np.sqrt(0.01 / 200)
+
+
+def test_a_strong_dependence_is_rejected_without_thousands_of_permutations():
+    rng = np.random.default_rng(5)
+    s = rng.integers(0, 3, 10_000)
+    a = rng.integers(0, 32, 10_000)
+    b = (a + rng.integers(0, 3, 10_000)) % 32
+    p, detail = independence_pvalue(a, b, 1e-5, s)
+    assert p < 1e-7 and detail["permutations"] == 0
+    assert not independent(a, b, 1e-5, given=s).passed
+    assert dependent(a, b, 1e-3).passed
+    assert not dependent(a, rng.permutation(b), 1e-3).passed
+
+
+# ------------------------------------------------- milestone 1 on plain data
+def _answers(table, n, rng, cpts):
+    draw = lambda: cv.sample_rows(table, n, rng)   # noqa: E731
+    return {"cpts": cpts, "draws": draw(), "again": draw()}
+
+
+@pytest.mark.slow
+def test_resampled_rows_pass_at_every_seed_and_each_known_wrong_law_fails(course):
+    """The instructor's SCM as a team's answer: rows drawn from its law pass test_resample
+    at three seeds; rows from each known wrong law fail it (the sizes of the design give
+    power 0.999 against each)."""
+    checks = checks_of(course, HW)
+    n = design_sizes(HW)["resample_draws"]
+    cpts = {f: t.tolist() for f, t in sprites.instructor_cpts().items()}
+    table = cv.instructor_joint()
+    rng = np.random.default_rng(11)
+    for seed in range(3):
+        res = score(course, HW, "test_resample", _answers(table, n, rng, cpts), seed=seed)
+        assert res.points == res.max_points, res.messages
+    for label, wrong in checks.resample_mistakes(table).items():
+        res = score(course, HW, "test_resample", _answers(wrong, n, rng, cpts))
+        if res.points == res.max_points:     # then test_markov must see it
+            markov = score(course, HW, "test_markov", {"draws": cv.sample_rows(wrong, n, rng)})
+            assert markov.points < markov.max_points, label
+
+
+def test_stored_draws_earn_nothing(course):
+    n = design_sizes(HW)["resample_draws"]
+    cpts = {f: t.tolist() for f, t in sprites.instructor_cpts().items()}
+    rows = cv.sample_rows(cv.instructor_joint(), n, np.random.default_rng(2))
+    res = score(course, HW, "test_resample", {"cpts": cpts, "draws": rows, "again": rows})
+    assert res.points == 0 and "same draws" in res.messages[0]
+
+
+def test_tables_whose_rows_do_not_sum_to_one_are_refused_in_one_line(course):
+    cpts = {f: t.tolist() for f, t in sprites.instructor_cpts().items()}
+    cpts["x"] = (np.asarray(cpts["x"]) * 2).tolist()
+    res = score(course, HW, "test_resample", {"cpts": cpts, "draws": np.zeros(5), "again": np.zeros(5)})
+    assert res.points == 0 and "sum to 1" in " ".join(res.messages)
+
+
+# ------------------------------------------------- image statistics (M2, M3)
+def test_image_statistics_follow_the_factors():
+    base = [0, 5, 0, 10, 10]
+    moved = [0, 5, 0, 20, 25]
+    imgs = sprites.render([base, moved])
+    c = cv.centroid(imgs)
+    # ten levels of x move the sprite ten steps of STEP / SUB pixels
+    assert c[1, 0] - c[0, 0] == pytest.approx(10 * sprites.STEP / sprites.SUB, abs=0.5)
+    assert c[1, 1] > c[0, 1] + 8
+    assert cv.mass(sprites.render([0, 0, 0, 10, 10]))[0] < cv.mass(imgs[:1])[0]
+    assert cv.iou(imgs[:1], imgs[:1])[0] == 1 and cv.pixel_error(imgs[:1], imgs[:1])[0] == 0
+    assert cv.iou(imgs[:1], imgs[1:])[0] < 0.5
+    with pytest.raises(ValueError):
+        cv.as_images(np.full((2, 32, 31), 0.5))
+    with pytest.raises(ValueError):
+        cv.as_images(np.full((2, 32, 32), 1.5))
