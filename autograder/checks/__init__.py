@@ -4,7 +4,7 @@ Guards turn raw answers into clean data or raise AnswerError; checks return a
 CheckResult whose message is student-facing and whose detail is for TAs only.
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
-from .design import required_n_against, stated_n
+from .design import frequencies_required_n, ks_required_n, required_n_against, stated_n
 from .discrete import exact_multinomial_pvalue, frequencies, pool_cells
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, randomised_pit,
                            thin_to_ess, with_atoms)
@@ -27,7 +27,7 @@ __all__ = [
     "AnswerError", "CheckResult", "passed", "failed", "all_of", "after_gate",
     "FLOAT32_FLOOR", "ROUNDING_3DP",
     "z_critical", "per_check_alpha", "holm", "required_n", "detection_probability",
-    "required_n_against", "stated_n",
+    "required_n_against", "stated_n", "frequencies_required_n", "ks_required_n",
     "as_float", "as_probability", "as_int", "as_array", "as_dict", "as_probability_table",
     "min_distinct",
     "proportion_se", "mean_se", "kish_ess", "snis_se", "close_to", "close_to_each",

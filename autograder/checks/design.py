@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Callable, Iterable
 
+import numpy as np
+
 from .budget import required_n
 
 
@@ -44,3 +46,48 @@ def stated_n(size_of: Callable[[object, float], float], probes: Iterable, budget
         raise ValueError("a known wrong answer equals the truth on a fixed probe: "
                          "no sample size separates them")
     return int(math.ceil(need / step) * step)
+
+
+def frequencies_required_n(truth, wrong, alpha: float, power: float = 0.999) -> float:
+    """Smallest n at which `frequencies` at level alpha rejects n draws from the
+    distribution `wrong` with probability >= power, `truth` being the tested one
+    (two probability vectors over the same outcomes).
+
+    A wrong law that puts mass m on outcomes impossible under the truth fails as soon as
+    one draw lands there: n = log(1 - power) / log(1 - m). Otherwise Pearson's X^2 under
+    `wrong` is about noncentral chi-square with noncentrality n * sum (q - p)^2 / p and
+    k - 1 degrees of freedom (Cochran 1952). math.inf when the two laws are equal.
+    """
+    from scipy import stats
+    p, q = np.asarray(truth, dtype=float), np.asarray(wrong, dtype=float)
+    impossible = float(q[p <= 0].sum())
+    if impossible > 1e-12:
+        return float(math.ceil(math.log1p(-power) / math.log1p(-min(impossible, 1 - 1e-16))))
+    live = p > 0
+    lam = float(np.sum((q[live] - p[live]) ** 2 / p[live]))
+    df = int(live.sum()) - 1
+    if lam <= 1e-15 or df < 1:
+        return math.inf
+    crit = stats.chi2.isf(alpha, df)
+    lo, hi = 1, 2
+    while stats.ncx2.sf(crit, df, hi * lam) < power:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if stats.ncx2.sf(crit, df, mid * lam) < power else (lo, mid)
+    return float(hi)
+
+
+def ks_required_n(distance: float, alpha: float, power: float = 0.999) -> float:
+    """Smallest n at which a Kolmogorov-Smirnov test at level alpha rejects draws whose
+    CDF is `distance` away (sup norm) from the tested one, with probability >= power.
+
+    The test rejects when D_n > c / sqrt(n) with c = sqrt(ln(2 / alpha) / 2) or less
+    (Dvoretzky-Kiefer-Wolfowitz with Massart's constant), and D_n >= distance - |F_n(t*)
+    - G(t*)|, whose sd is at most 1 / (2 sqrt(n)): n = ((c + z_power / 2) / distance)^2.
+    """
+    from scipy import stats
+    if distance <= 0:
+        return math.inf
+    c = math.sqrt(math.log(2 / alpha) / 2)
+    return float(math.ceil(((c + stats.norm.ppf(power) / 2) / distance) ** 2))

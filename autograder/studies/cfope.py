@@ -1,0 +1,416 @@
+"""Facts of the counterfactual off-policy evaluation kit (cfope, course spec §10.1):
+FrozenLake 4x4 slippery as a transition table derived from the map and the slip rule,
+policy values by dynamic programming, the Gumbel-max SCM with its top-down posterior
+and exact counterfactual distribution, logs, counterfactual replays and weighted
+importance sampling.
+
+Pure functions of plain data (arrays, lists, numpy generators). The milestones'
+checks.py decide sizes and bands; the grader's simulations of known wrong answers
+use the same code with one step changed. Conventions, stated in the notebooks too:
+- states 0..15 row by row, actions LEFT=0, DOWN=1, RIGHT=2, UP=3;
+- T[s, a, s'] = P(s' | s, a); holes and the goal are absorbing (T[s, a, s] = 1);
+- an episode is a list of (state, action, reward, next_state) tuples from state 0,
+  ending when it enters a hole or the goal, or after HORIZON steps; reward 1 on
+  entering the goal, else 0;
+- a policy is a (16, 4) table of action probabilities (rows of terminal states are
+  never used);
+- the Gumbel-max SCM: next = argmax_j (log T[s, a, j] + g_j), g a vector of 16
+  independent Gumbel(0, 1) noises, one per possible next state (log 0 = -inf).
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+LAKE = ("SFFF", "FHFH", "FFFH", "HFFG")     # gymnasium's 4x4 map
+N_STATES, N_ACTIONS = 16, 4
+LEFT, DOWN, RIGHT, UP = range(4)
+ACTION_NAMES = ("LEFT", "DOWN", "RIGHT", "UP")
+START = 0
+HORIZON = 100   # gymnasium's time limit for FrozenLake-v1
+MOVES = {LEFT: (0, -1), DOWN: (1, 0), RIGHT: (0, 1), UP: (-1, 0)}
+TERMINAL = np.array([c in "HG" for c in "".join(LAKE)])
+GOAL = "".join(LAKE).index("G")
+
+
+# --------------------------------------------------------------- the environment
+def _move(state: int, direction: int) -> int:
+    row, col = divmod(state, 4)
+    dr, dc = MOVES[direction]
+    return min(max(row + dr, 0), 3) * 4 + min(max(col + dc, 0), 3)
+
+
+def slip_slots(state: int, action: int) -> list[int]:
+    """The three next states of a slippery move, in gymnasium's order: the direction
+    90 degrees clockwise of the intended one, the intended one, 90 degrees
+    counter-clockwise ((a - 1) % 4, a, (a + 1) % 4); each has probability 1/3."""
+    return [_move(state, d) for d in ((action - 1) % 4, action, (action + 1) % 4)]
+
+
+@lru_cache(maxsize=1)
+def _table() -> np.ndarray:
+    T = np.zeros((N_STATES, N_ACTIONS, N_STATES))
+    for s in range(N_STATES):
+        for a in range(N_ACTIONS):
+            if TERMINAL[s]:
+                T[s, a, s] = 1.0
+                continue
+            for nxt in slip_slots(s, a):
+                T[s, a, nxt] += 1.0 / 3.0
+    T.setflags(write=False)
+    return T
+
+
+def transition_table() -> np.ndarray:
+    """T[s, a, s'] from the brief: the intended move or either perpendicular one,
+    1/3 each, a move off the grid staying put (read-only; tests compare it with
+    gymnasium's env.unwrapped.P)."""
+    return _table()
+
+
+def log_table() -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(transition_table())
+
+
+def reward(next_state: int) -> float:
+    return 1.0 if next_state == GOAL else 0.0
+
+
+# --------------------------------------------------------------------- values
+def policy_values(policy, horizon: int = HORIZON) -> np.ndarray:
+    """V[s]: the probability of entering the goal within `horizon` steps from s under
+    `policy` (undiscounted, reward 1 at the goal), by backward induction."""
+    pi = np.asarray(policy, dtype=np.float64)
+    T = transition_table()
+    live = ~TERMINAL
+    v = np.zeros(N_STATES)
+    for _ in range(horizon):
+        cont = T @ (np.where(live, v, 0.0) + (np.arange(N_STATES) == GOAL))   # (s, a)
+        v = np.where(live, (pi * cont).sum(1), 0.0)
+    return v
+
+
+def policy_value(policy, horizon: int = HORIZON) -> float:
+    """V(start): what the milestones call a policy's value."""
+    return float(policy_values(policy, horizon)[START])
+
+
+def optimal_policy(horizon: int = HORIZON) -> np.ndarray:
+    """A deterministic policy that is optimal for the infinite-horizon problem
+    (value iteration to convergence; ties to the lowest action), as a one-hot table."""
+    T = transition_table()
+    live = ~TERMINAL
+    v = np.zeros(N_STATES)
+    for _ in range(10_000):
+        q = T @ (np.where(live, v, 0.0) + (np.arange(N_STATES) == GOAL))
+        new = np.where(live, q.max(1), 0.0)
+        if np.max(np.abs(new - v)) < 1e-13:
+            break
+        v = new
+    return one_hot(q.argmax(1))
+
+
+def one_hot(actions) -> np.ndarray:
+    return np.eye(N_ACTIONS)[np.asarray(actions, dtype=int)]
+
+
+def epsilon_greedy(actions, epsilon: float) -> np.ndarray:
+    return (1 - epsilon) * one_hot(actions) + epsilon / N_ACTIONS
+
+
+# ----------------------------------------------------------- the Gumbel-max SCM
+def gumbel_max(log_p: np.ndarray, noise: np.ndarray) -> int:
+    return int(np.argmax(log_p + noise))
+
+
+def top_down_noise(log_p: np.ndarray, observed: int, rng, size: int) -> np.ndarray:
+    """(size, 16) draws of the Gumbel noise given argmax_j (log_p[j] + g[j]) = observed.
+
+    The perturbed maximum is Gumbel(logsumexp(log_p)); every other possible outcome's
+    perturbed value is its Gumbel(log_p[j]) truncated below that maximum; outcomes with
+    probability 0 keep their prior noise."""
+    log_p = np.asarray(log_p, dtype=np.float64)
+    top = np.logaddexp.reduce(log_p[np.isfinite(log_p)]) + rng.gumbel(size=size)
+    return noise_below_top(log_p, observed, top, rng)
+
+
+def noise_below_top(log_p: np.ndarray, observed: int, top: np.ndarray, rng) -> np.ndarray:
+    """Noise whose perturbed maximum is `top` (one per draw), attained at `observed`:
+    each other possible outcome's Gumbel(log_p[j]) truncated below it, drawn as
+    -log(exp(-top) + exp(-G)) with G ~ Gumbel(log_p[j])."""
+    top = np.asarray(top, dtype=np.float64)
+    g = rng.gumbel(size=(top.size, log_p.size))
+    others = np.isfinite(log_p)
+    others[observed] = False
+    lp = np.where(others, log_p, 0.0)
+    truncated = -np.logaddexp(-top[:, None], -(lp + g))
+    g = np.where(others, truncated - lp, g)
+    g[:, observed] = top - log_p[observed]
+    return g
+
+
+def posterior_pits(log_p: np.ndarray, observed: int, noise: np.ndarray):
+    """Probability integral transforms of posterior noise draws (n, 16), each U(0, 1)
+    under the correct posterior: (the observed outcome's perturbed maximum,
+    the other possible outcomes given that maximum, the impossible outcomes).
+    Call only on draws whose argmax is `observed` (consistent draws)."""
+    log_p = np.asarray(log_p, dtype=np.float64)
+    g = np.asarray(noise, dtype=np.float64)
+    support = np.isfinite(log_p)
+    others = support.copy()
+    others[observed] = False
+    top = log_p[observed] + g[:, observed]
+    top -= np.logaddexp.reduce(log_p[support])
+    u_top = np.exp(-np.exp(-top))
+    p = np.exp(np.where(others, log_p, -np.inf))
+    u_others = np.exp(-(np.exp(-g) - p * np.exp(-top)[:, None]))[:, others]
+    u_off = np.exp(-np.exp(-g[:, ~support]))
+    return u_top, u_others.ravel(), u_off.ravel()
+
+
+def is_stable(p: np.ndarray, q: np.ndarray, observed: int) -> bool:
+    """Counterfactual stability (Oberst and Sontag 2019): having seen `observed` under
+    p, the counterfactual under q is `observed` again for sure when q(i)/p(i) >=
+    q(j)/p(j) for every j (an outcome impossible under p but possible under q has
+    ratio infinity)."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    if q[observed] <= 0:
+        return False
+    ratio = np.where(p > 0, q / np.where(p > 0, p, 1.0), np.where(q > 0, np.inf, 0.0))
+    return bool(np.all(ratio <= ratio[observed] * (1 + 1e-12)))
+
+
+def counterfactual_distribution(p, q, observed: int) -> np.ndarray:
+    """P(counterfactual next state = k), k = 0..15, in closed form: having seen
+    `observed` (i) under the outcome distribution p, the Gumbel-max outcome under q
+    with the same noise.
+
+    P(CF = i | i) = 1 / (p_i + sum_{j != i} max(p_j, p_i q_j / q_i)). For k != i,
+    integrating the Gumbel densities of g_i and g_k in closed form leaves
+    P(CF = k | i) = (1 / p_i) * integral over w from p_k / p_i to q_k / q_i of
+    dw / K(w)^2, with K(w) = 1 + w + sum_{j != i, k} max(p_j / p_i, w q_j / q_k)
+    piecewise linear in w (w = exp(g_i - g_k)), so each piece integrates exactly.
+    An empty range (q_k / q_i <= p_k / p_i) is counterfactual stability."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    i, n = int(observed), p.size
+    out = np.zeros(n)
+    if q[i] > 0:
+        out[i] = 1.0 / (p[i] + sum(max(p[j], p[i] * q[j] / q[i]) for j in range(n) if j != i))
+    for k in range(n):
+        if k == i or q[k] <= 0:
+            continue
+        lo = p[k] / p[i]
+        hi = q[k] / q[i] if q[i] > 0 else math.inf
+        if lo >= hi:
+            continue
+        rest = [j for j in range(n) if j not in (i, k) and (p[j] > 0 or q[j] > 0)]
+        # where the j-th term switches from p_j / p_i to w q_j / q_k
+        cuts = sorted({p[j] / p[i] * q[k] / q[j] for j in rest if q[j] > 0} | {lo, hi})
+        cuts = [c for c in cuts if lo <= c <= hi]
+        total = 0.0
+        for w1, w2 in zip(cuts[:-1], cuts[1:]):
+            mid = w1 + 1.0 if math.isinf(w2) else (w1 + w2) / 2
+            q_side = [j for j in rest if q[j] > 0 and mid * q[j] / q[k] > p[j] / p[i]]
+            alpha = 1.0 + sum(p[j] / p[i] for j in rest if j not in q_side)
+            beta = 1.0 + sum(q[j] / q[k] for j in q_side)
+            upper = 0.0 if math.isinf(w2) else 1.0 / (alpha + beta * w2)
+            total += (1.0 / (alpha + beta * w1) - upper) / beta
+        out[k] = total / p[i]
+    return out
+
+
+# ---------------------------------------------------------------- logs and replays
+def sample_action(policy, state: int, rng) -> int:
+    row = np.asarray(policy, float)[state]
+    return int(rng.choice(N_ACTIONS, p=row / row.sum()))
+
+
+def run_episode(policy, rng, noises=None, horizon: int = HORIZON) -> list[tuple]:
+    """One episode [(s, a, r, s'), ...] from START under `policy`, its transitions by
+    Gumbel-max with noise noises[t] (drawn from the prior where None or exhausted)."""
+    logT = log_table()
+    s, out = START, []
+    for t in range(horizon):
+        a = sample_action(policy, s, rng)
+        g = noises[t] if noises is not None and t < len(noises) else rng.gumbel(size=N_STATES)
+        nxt = gumbel_max(logT[s, a], g)
+        out.append((s, a, reward(nxt), nxt))
+        s = nxt
+        if TERMINAL[s]:
+            break
+    return out
+
+
+def generate_logs(policy, num_episodes: int, rng) -> list[list[tuple]]:
+    return [run_episode(policy, rng) for _ in range(num_episodes)]
+
+
+def episode_states(episode) -> list[int]:
+    return [int(episode[0][0])] + [int(step[3]) for step in episode] if episode else [START]
+
+
+def episode_return(episode) -> float:
+    return float(sum(step[2] for step in episode))
+
+
+def counterfactual_states(episode, policy, rng, prior_noise: bool = False,
+                          horizon: int = HORIZON) -> list[int]:
+    """The states of `episode` replayed under `policy` with the posterior noise of each
+    logged step (top-down Gumbel), and prior noise after the log ends; prior_noise=True
+    is the classic mistake (every step's noise from the prior)."""
+    logT = log_table()
+    noises = None if prior_noise else [
+        top_down_noise(logT[s, a], nxt, rng, 1)[0] for s, a, _, nxt in episode]
+    return episode_states(run_episode(policy, rng, noises, horizon))
+
+
+def reached_goal(states) -> bool:
+    return bool(len(states) and int(states[-1]) == GOAL)
+
+
+def stability_violations(episode, cf_states, policy) -> int:
+    """Steps at which a counterfactual replay of `episode` under a deterministic
+    `policy` breaks counterfactual stability: the replay is in the logged state at the
+    logged time, and either takes the logged action or an action whose outcome
+    distribution makes the logged next state stable, yet moves elsewhere."""
+    T = transition_table()
+    pi = np.asarray(policy, float)
+    bad = 0
+    for t, (s, a, _, nxt) in enumerate(episode):
+        if t + 1 >= len(cf_states) or int(cf_states[t]) != s:
+            continue
+        a_cf = int(np.argmax(pi[s]))
+        if is_stable(T[s, a], T[s, a_cf], nxt) and int(cf_states[t + 1]) != nxt:
+            bad += 1
+    return bad
+
+
+def wis(logs, behaviour, target) -> float:
+    """Weighted (self-normalised) importance sampling of the target policy's value
+    from logs of the behaviour policy, with one weight per episode (the product of
+    the action-probability ratios); nan when every weight is 0."""
+    b, e = np.asarray(behaviour, float), np.asarray(target, float)
+    weights, returns = [], []
+    for ep in logs:
+        w = 1.0
+        for s, a, _, _ in ep:
+            w *= e[s, a] / b[s, a]
+        weights.append(w)
+        returns.append(episode_return(ep))
+    weights = np.asarray(weights)
+    return float(weights @ np.asarray(returns) / weights.sum()) if weights.sum() > 0 else math.nan
+
+
+# ------------------------------------------------------ discrete tests of logs
+def slip_slot(state: int, action: int, next_state: int, rng) -> int | None:
+    """Which of the three slip directions a logged transition took (0, 1, 2); where
+    two directions lead to the same state one of them is picked at random, so under
+    the environment the slot is uniform on {0, 1, 2} at every step. None when no
+    direction leads there (an impossible transition)."""
+    slots = [k for k, nxt in enumerate(slip_slots(state, action)) if nxt == next_state]
+    return int(rng.choice(slots)) if slots else None
+
+
+def action_rank(policy, state: int, action: int) -> int:
+    """The action's place in its row of `policy`, most probable first (ties by action
+    index)."""
+    row = np.asarray(policy, float)[state]
+    order = sorted(range(N_ACTIONS), key=lambda b: (-row[b], b))
+    return order.index(int(action))
+
+
+# ------------------------------------- an SCM as a submission would implement it
+# The grader's simulations of a submission: the correct SCM, and the known wrong
+# answers of the brief with one piece swapped (calibration and feedback use them).
+def gumbel_prior(rng, size: int) -> np.ndarray:
+    return rng.gumbel(size=(size, N_STATES))
+
+
+def exponential_prior(rng, size: int) -> np.ndarray:
+    """A slip: -log(U) (an Exponential) where -log(-log(U)) (a Gumbel) belongs."""
+    return -np.log(rng.random((size, N_STATES)))
+
+
+def argmax_step(log_p: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return np.argmax(log_p + noise, axis=-1)
+
+
+def argmax_without_noise(log_p: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return np.full(np.shape(noise)[:-1], int(np.argmax(log_p)))
+
+
+def probabilities_as_logits(log_p: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Gumbel noise added to the probabilities themselves: argmax(p + g), which can pick
+    an impossible next state and, on the possible ones, samples softmax(p), not p."""
+    return np.argmax(np.exp(log_p) + noise, axis=-1)
+
+
+def prior_as_posterior(log_p, observed, rng, size):
+    """The classic mistake: the noise drawn again from its prior, ignoring what was seen."""
+    return rng.gumbel(size=(size, np.size(log_p)))
+
+
+def top_at_observed(log_p, observed, rng, size):
+    """A top-down slip: the observed outcome's perturbed value drawn as Gumbel(log p_i)
+    (its prior) instead of Gumbel(logsumexp log p), the others truncated below it."""
+    log_p = np.asarray(log_p, dtype=np.float64)
+    return noise_below_top(log_p, observed, log_p[observed] + rng.gumbel(size=size), rng)
+
+
+def clipped_below_top(log_p, observed, rng, size):
+    """A top-down slip: the other outcomes' perturbed values drawn from their prior and
+    clipped to just below the maximum, instead of drawn from the truncated law."""
+    log_p = np.asarray(log_p, dtype=np.float64)
+    g = top_down_noise(log_p, observed, rng, size)
+    top = log_p[observed] + g[:, observed]
+    others = np.isfinite(log_p)
+    others[observed] = False
+    free = rng.gumbel(size=(size, log_p.size))
+    clipped = np.minimum(np.where(others, log_p, 0.0) + free, top[:, None] - 1e-9)
+    g[:, others] = (clipped - np.where(others, log_p, 0.0))[:, others]
+    return g
+
+
+def top_down(log_p, observed, rng, size):
+    return top_down_noise(log_p, observed, rng, size)
+
+
+def overwritten_table() -> np.ndarray:
+    """A slip building T from env.unwrapped.P: T[s, a, s'] = p for each listed outcome,
+    so two listed moves that both stay put count once (rows at walls sum to 2/3)."""
+    T = np.zeros((N_STATES, N_ACTIONS, N_STATES))
+    for s in range(N_STATES):
+        for a in range(N_ACTIONS):
+            if TERMINAL[s]:
+                T[s, a, s] = 1.0
+                continue
+            for nxt in slip_slots(s, a):
+                T[s, a, nxt] = 1.0 / 3.0
+    return T
+
+
+class SimulatedSCM:
+    """What a submission's step_scm, posterior_noise and counterfactual_step return,
+    given its table (T), its prior noise, its argmax step and its posterior."""
+
+    def __init__(self, table=None, prior=gumbel_prior, step=argmax_step, posterior=top_down):
+        self.table = transition_table() if table is None else np.asarray(table, float)
+        with np.errstate(divide="ignore"):
+            self.log_table = np.log(self.table)
+        self.prior, self.step_rule, self.posterior = prior, step, posterior
+
+    def step(self, state: int, action: int, noise) -> int:
+        return int(self.step_rule(self.log_table[state, action], np.asarray(noise, float)))
+
+    def next_states(self, state: int, action: int, size: int, rng) -> np.ndarray:
+        return self.step_rule(self.log_table[state, action], self.prior(rng, size))
+
+    def noise(self, state: int, action: int, observed: int, size: int, rng) -> np.ndarray:
+        return self.posterior(self.log_table[state, action], observed, rng, size)
+
+    def counterfactuals(self, state, action, observed, cf_action, size, rng) -> np.ndarray:
+        g = self.noise(state, action, observed, size, rng)
+        return self.step_rule(self.log_table[state, cf_action], g)
