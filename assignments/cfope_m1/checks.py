@@ -201,15 +201,18 @@ def _next_states(value, name: str, n: int) -> np.ndarray:
     return arr.astype(int)
 
 
-def _stale(values, label: str, name: str, n: int) -> list | None:
-    """A failed result when a second call with another seed repeats the first call's
-    draws (stored draws, or a sampler that seeds itself); None when it draws afresh.
-    For discrete draws: the first FRESH_N outcomes identical (chance < 1e-25 on any of
-    the kit's tables)."""
+def _stale(values, label: str, name: str, result) -> list | None:
+    """When the draws pass their frequency test (`result`) but a second call with
+    another seed repeats them (stored draws, or a sampler that seeds itself): the
+    failed result that replaces every result of the question. None otherwise. For
+    discrete draws, "repeats" is: the first FRESH_N outcomes identical, a chance below
+    1e-25 for a correct sampler on any of the kit's tables. Draws that fail their test
+    keep that failure's message: a stale wrong sampler is wrong first."""
+    if not result.passed:
+        return None
     again = np.asarray(values[f"{label}:again"], dtype=float).ravel()
     first = np.asarray(values[label], dtype=float).ravel()[:again.size]
-    same = again.size > 0 and first.shape == again.shape and np.array_equal(first, again)
-    if not same:
+    if not (again.size and first.shape == again.shape and np.array_equal(first, again)):
         return None
     return [failed(f"`{name}` returned the same draws when the grader called it again with "
                    "another seed. Draw every random number from the `seed` the wrapper is "
@@ -261,13 +264,13 @@ def check_step_scm(values, ctx):
         s, a = pr[label]
         name = f"sample_next_states({s}, {a}, {n}, seed)"
         draws = _next_states(values[label], name, n)
-        stale = _stale(values, label, name, n)
-        if stale:
-            return stale
         results.append(frequencies(draws, as_dist(T[s, a]), ctx.alpha, name=name, min_n=n,
                                    hint="With noise=None, step_scm must draw the noise from "
                                         "its prior, 16 independent Gumbel(0, 1), inside the "
                                         "Pyro program."))
+        stale = _stale(values, label, name, results[-1])
+        if stale:
+            return stale
     return results
 
 
@@ -328,13 +331,13 @@ def check_counterfactual(values, ctx):
     s, a, b, i = pr["unstable"]
     name = f"sample_counterfactuals({s}, {a}, {i}, {b}, {n}, seed)"
     draws = _next_states(values["unstable"], name, n)
-    stale = _stale(values, "unstable", name, n)
-    if stale:
-        return stale
     results.append(frequencies(draws, as_dist(cf_law(s, a, b, i)), ctx.alpha, name=name, min_n=n,
                                hint="Abduction (posterior noise of the observed step), action "
                                     "(the counterfactual action) and prediction (step_scm with "
                                     "that noise)."))
+    stale = _stale(values, "unstable", name, results[-1])
+    if stale:
+        return stale
     s, a, b = pr["switch"]
     counts = averaging_counts(ctx)
     pooled = np.concatenate([_next_states(values[f"average:{i}"],
@@ -415,3 +418,23 @@ _register("other states clipped below the maximum",
           "when the other states' noise is drawn from the prior and clipped below the maximum "
           "instead of drawn from the truncated Gumbel",
           ("test_posterior",), posterior=cfope.clipped_below_top)
+
+
+# The manifest: what each file of solutions/cfope_m1/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+hw.variant("alternatives/rejection.py", seed=5)
+# prior noise (posterior section) and Exponential noise (step section) in one run
+hw.variant(("mistakes/prior_noise.py", "mistakes/exponential.py"), seed=6,
+           loses=["test_posterior"], partly=["test_step_scm", "test_counterfactual"],
+           told={"test_posterior": "noise drawn again from the prior does not",
+                 "test_counterfactual": "is not counterfactually stable",
+                 "test_step_scm": "16 independent Gumbel(0, 1)"})
+# at seed 7 the stable probe's counterfactual action makes the observed state the argmax,
+# so a noiseless step keeps it there: one part of three right
+hw.variant("mistakes/no_noise.py", seed=7, loses=["test_step_scm"],
+           partly=["test_counterfactual"],
+           told={"test_step_scm": "use the noise you are given"})
+hw.variant(("mistakes/overwritten.py", "mistakes/probs_as_logits.py"), seed=8,
+           loses=["test_table", "test_step_scm", "test_counterfactual"], partly=["test_posterior"],
+           told={"test_table": "add up their probabilities",
+                 "test_step_scm": "not to probabilities"})
