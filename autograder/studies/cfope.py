@@ -98,9 +98,8 @@ def policy_value(policy, horizon: int = HORIZON) -> float:
     return float(policy_values(policy, horizon)[START])
 
 
-def optimal_policy(horizon: int = HORIZON) -> np.ndarray:
-    """A deterministic policy that is optimal for the infinite-horizon problem
-    (value iteration to convergence; ties to the lowest action), as a one-hot table."""
+@lru_cache(maxsize=1)
+def _optimal() -> np.ndarray:
     T = transition_table()
     live = ~TERMINAL
     v = np.zeros(N_STATES)
@@ -110,7 +109,28 @@ def optimal_policy(horizon: int = HORIZON) -> np.ndarray:
         if np.max(np.abs(new - v)) < 1e-13:
             break
         v = new
-    return one_hot(q.argmax(1))
+    out = one_hot(q.argmax(1))
+    out.setflags(write=False)
+    return out
+
+
+def optimal_policy() -> np.ndarray:
+    """A deterministic policy that is optimal for the infinite-horizon problem
+    (value iteration to convergence; ties to the lowest action), as a one-hot table
+    (a copy)."""
+    return _optimal().copy()
+
+
+def optimal_value(horizon: int = HORIZON) -> float:
+    """The best value from START within `horizon` steps (finite-horizon value
+    iteration: a max over actions at every step)."""
+    T = transition_table()
+    live = ~TERMINAL
+    v = np.zeros(N_STATES)
+    for _ in range(horizon):
+        q = T @ (np.where(live, v, 0.0) + (np.arange(N_STATES) == GOAL))
+        v = np.where(live, q.max(1), 0.0)
+    return float(v[START])
 
 
 def one_hot(actions) -> np.ndarray:
@@ -414,3 +434,102 @@ class SimulatedSCM:
     def counterfactuals(self, state, action, observed, cf_action, size, rng) -> np.ndarray:
         g = self.noise(state, action, observed, size, rng)
         return self.step_rule(self.log_table[state, cf_action], g)
+
+
+# --------------------------------------------------------------- checking logs
+def as_episodes(logs) -> list[np.ndarray]:
+    """Logs as a list of (steps, 4) float arrays; ValueError (with a student-facing
+    sentence) when they are not a list of episodes of (state, action, reward,
+    next_state) steps."""
+    if isinstance(logs, (str, bytes, dict)) or not hasattr(logs, "__len__"):
+        raise ValueError("should be a list of episodes")
+    out = []
+    for k, ep in enumerate(logs):
+        try:
+            arr = np.asarray(ep, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"episode {k} is not a list of (state, action, reward, next_state) "
+                             "tuples of numbers") from None
+        if arr.ndim != 2 or arr.shape[1] != 4 or arr.shape[0] == 0:
+            raise ValueError(f"episode {k} should be a non-empty list of (state, action, reward, "
+                             f"next_state) tuples, but has shape {arr.shape}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"episode {k} holds values that are not finite numbers")
+        out.append(arr)
+    return out
+
+
+def first_log_problem(episodes: list[np.ndarray], policy=None, horizon: int = HORIZON) -> str | None:
+    """The first way `episodes` break the rules of FrozenLake (and, if given, of the
+    policy's support), as a sentence, or None. Exact: no chance involved."""
+    T = transition_table()
+    pi = None if policy is None else np.asarray(policy, float)
+    for k, ep in enumerate(episodes):
+        s, a, r, nxt = (ep[:, j] for j in range(4))
+        where = f"episode {k}"
+        if np.any(ep[:, [0, 1, 3]] != np.round(ep[:, [0, 1, 3]])) \
+                or np.any((s < 0) | (s > 15) | (nxt < 0) | (nxt > 15) | (a < 0) | (a > 3)):
+            return f"{where} holds a state outside 0..15 or an action outside 0..3"
+        s, a, nxt = s.astype(int), a.astype(int), nxt.astype(int)
+        if s[0] != START:
+            return f"{where} starts in state {s[0]}, not in the start state {START}"
+        if np.any(s[1:] != nxt[:-1]):
+            t = int(np.flatnonzero(s[1:] != nxt[:-1])[0])
+            return (f"{where}: step {t + 1} starts in state {s[t + 1]}, but step {t} ended in "
+                    f"state {nxt[t]}; each step's state is the previous step's next_state")
+        if np.any(TERMINAL[s]):
+            t = int(np.flatnonzero(TERMINAL[s])[0])
+            return (f"{where} goes on after entering state {s[t]} (a hole or the goal) at step "
+                    f"{t}; an episode ends there")
+        if len(ep) > horizon:
+            return f"{where} has {len(ep)} steps; episodes stop after {horizon}"
+        if len(ep) < horizon and not TERMINAL[nxt[-1]]:
+            return (f"{where} stops after {len(ep)} steps in state {nxt[-1]}, which is neither a "
+                    f"hole nor the goal; episodes run until one of those or {horizon} steps")
+        bad = np.flatnonzero(T[s, a, nxt] <= 0)
+        if bad.size:
+            t = int(bad[0])
+            return (f"{where}: step {t} moves from state {s[t]} with action {a[t]} to state "
+                    f"{nxt[t]}, which that move cannot reach")
+        if np.any(r != (nxt == GOAL)):
+            t = int(np.flatnonzero(r != (nxt == GOAL))[0])
+            return (f"{where}: step {t} has reward {r[t]:g}; the reward is 1 on entering the goal "
+                    "and 0 otherwise")
+        if pi is not None and np.any(pi[s, a] <= 0):
+            t = int(np.flatnonzero(pi[s, a] <= 0)[0])
+            return (f"{where}: step {t} takes action {a[t]} in state {s[t]}, which the policy "
+                    "never takes there")
+    return None
+
+
+def slots_of(episodes: list[np.ndarray], rng) -> np.ndarray:
+    """The slip slot (0, 1, 2) of every logged step (slip_slot); uniform under the
+    environment. Call on logs without a problem."""
+    return np.array([slip_slot(int(s), int(a), int(n), rng)
+                     for ep in episodes for s, a, _, n in ep])
+
+
+def ranks_of(episodes: list[np.ndarray], policy) -> np.ndarray:
+    """The rank (action_rank) of every logged action in its row of `policy`."""
+    return np.array([action_rank(policy, int(s), int(a)) for ep in episodes for s, a, _, _ in ep])
+
+
+def action_pits(episodes: list[np.ndarray], policy, rng) -> np.ndarray:
+    """Randomised PIT of every logged action under `policy` (actions in index order):
+    F(a-) + V pi(a | s), V ~ U(0, 1); independent U(0, 1) when the actions are drawn from
+    the policy, whatever the states."""
+    pi = np.asarray(policy, float)
+    s = np.concatenate([ep[:, 0] for ep in episodes]).astype(int)
+    a = np.concatenate([ep[:, 1] for ep in episodes]).astype(int)
+    below = np.cumsum(pi, axis=1) - pi
+    return below[s, a] + rng.random(s.size) * pi[s, a]
+
+
+# Rows of the grader's logging policies are permutations of these probabilities, so the
+# rank of a logged action has this law in every state: one discrete test for all states.
+RANK_PROBS = (0.55, 0.25, 0.15, 0.05)
+
+
+def ranked_policy(rng) -> np.ndarray:
+    return np.array([np.asarray(RANK_PROBS)[np.argsort(rng.permutation(N_ACTIONS))]
+                     for _ in range(N_STATES)])
