@@ -276,14 +276,24 @@ def episode_return(episode) -> float:
     return float(sum(step[2] for step in episode))
 
 
-def counterfactual_states(episode, policy, rng, prior_noise: bool = False,
-                          horizon: int = HORIZON) -> list[int]:
-    """The states of `episode` replayed under `policy` with the posterior noise of each
-    logged step (top-down Gumbel), and prior noise after the log ends; prior_noise=True
-    is the classic mistake (every step's noise from the prior)."""
+def counterfactual_states(episode, policy, rng, noise: str = "posterior",
+                          beyond_log: bool = True, horizon: int = HORIZON) -> list[int]:
+    """The states of `episode` replayed under `policy` (Oberst and Sontag's
+    counterfactual replay): step t uses the posterior noise of logged step t (top-down
+    Gumbel), and prior noise once the log has ended. The known wrong answers swap one
+    piece: noise="prior" (every step's noise from the prior, the classic mistake),
+    noise="none" (argmax of the log-probabilities, no noise), beyond_log=False (the
+    replay stops where the log stops)."""
     logT = log_table()
-    noises = None if prior_noise else [
-        top_down_noise(logT[s, a], nxt, rng, 1)[0] for s, a, _, nxt in episode]
+    steps = [(int(s), int(a), int(nxt)) for s, a, _, nxt in episode]
+    if noise == "posterior":
+        noises = [top_down_noise(logT[s, a], nxt, rng, 1)[0] for s, a, nxt in steps]
+    elif noise == "none":
+        noises = [np.zeros(N_STATES)] * horizon
+    else:
+        noises = None
+    if not beyond_log:
+        horizon = min(horizon, len(steps))
     return episode_states(run_episode(policy, rng, noises, horizon))
 
 
@@ -317,7 +327,7 @@ def wis(logs, behaviour, target) -> float:
     for ep in logs:
         w = 1.0
         for s, a, _, _ in ep:
-            w *= e[s, a] / b[s, a]
+            w *= e[int(s), int(a)] / b[int(s), int(a)]
         weights.append(w)
         returns.append(episode_return(ep))
     weights = np.asarray(weights)
