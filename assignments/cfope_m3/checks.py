@@ -152,25 +152,31 @@ def _paths(value, name: str, n: int) -> list[np.ndarray]:
     return out
 
 
-def first_path_problem(paths, policy) -> str | None:
-    """The first replayed step that the lake or the (deterministic) policy cannot make."""
-    act = np.argmax(np.asarray(policy), 1)
+def path_length_problem(paths) -> str | None:
+    """The first replay that does not start at the start state, goes on after a hole or
+    the goal, or stops early (the replay runs until a hole, the goal or 100 steps)."""
     for k, path in enumerate(paths):
+        ends = np.flatnonzero(cfope.TERMINAL[path[:-1]])
         if path[0] != cfope.START:
             return f"replay {k} starts in state {path[0]}, not in the start state"
-        for t in range(len(path) - 1):
-            s, nxt = path[t], path[t + 1]
-            if cfope.TERMINAL[s]:
-                return f"replay {k} goes on after entering state {s} (a hole or the goal)"
-            if T[s, act[s], nxt] <= 0:
-                return (f"replay {k} moves from state {s} to {nxt}, which the policy's action "
-                        f"there ({act[s]}) cannot reach")
+        if ends.size:
+            return f"replay {k} goes on after entering state {path[ends[0]]} (a hole or the goal)"
         if len(path) - 1 > cfope.HORIZON:
             return f"replay {k} has more than {cfope.HORIZON} steps"
         if len(path) - 1 < cfope.HORIZON and not cfope.TERMINAL[path[-1]]:
             return (f"replay {k} stops after {len(path) - 1} steps in state {path[-1]}, which "
-                    "is neither a hole nor the goal: once the log ends, go on with noise from "
-                    "the prior until a hole, the goal or 100 steps")
+                    "is neither a hole nor the goal")
+    return None
+
+
+def path_move_problem(paths, policy) -> str | None:
+    """The first replayed step that the (deterministic) policy's action cannot make."""
+    act = np.argmax(np.asarray(policy), 1)
+    for k, path in enumerate(paths):
+        for s, nxt in zip(path[:-1], path[1:]):
+            if not cfope.TERMINAL[s] and T[s, act[s], nxt] <= 0:
+                return (f"replay {k} moves from state {s} to {nxt}, which the policy's action "
+                        f"there ({act[s]}) cannot reach")
     return None
 
 
@@ -211,23 +217,26 @@ def check_replay(values, ctx):
         results.append(passed(f"`{NAME}` gives back episodes logged under the replayed policy "
                               "unchanged."))
     paths = _paths(values["replay"], NAME, n)
-    problem = first_path_problem(paths, evaluation)
-    if problem:
-        results.append(failed(f"`{NAME}` replays moves the lake or the policy cannot make: "
-                              f"{problem}. Take each action from the policy you are given, and "
-                              "the next state from step_scm with that step's noise."))
+    problem = path_length_problem(paths)
+    results.append(failed(f"`{NAME}`: {problem}. Once the log ends nothing was observed: go on "
+                          "with noise from the prior until a hole, the goal or 100 steps.")
+                   if problem else
+                   passed(f"Every replay of `{NAME}` runs until a hole, the goal or 100 steps."))
+    problem = path_move_problem(paths, evaluation)
+    results.append(failed(f"`{NAME}` replays moves the policy cannot make: {problem}. Take each "
+                          "action from the policy you are given, not from the log.")
+                   if problem else
+                   passed(f"Every replayed move of `{NAME}` follows the policy it is given."))
+    broken = sum(cfope.stability_violations(ep, p, evaluation) for ep, p in zip(pr["logs"], paths))
+    if broken:
+        results.append(failed(
+            f"`{NAME}` is not counterfactually stable at {broken} logged step(s): there the "
+            "replay was in the logged state and took the logged action (or one under which "
+            "the logged next state is stable), yet landed elsewhere. Replay each step with "
+            "the posterior noise of that logged step, not noise drawn again from its prior.",
+            broken=broken))
     else:
-        broken = sum(cfope.stability_violations(ep, p, evaluation)
-                     for ep, p in zip(pr["logs"], paths))
-        if broken:
-            results.append(failed(
-                f"`{NAME}` is not counterfactually stable at {broken} logged step(s): there the "
-                "replay was in the logged state and took the logged action (or one under which "
-                "the logged next state is stable), yet landed elsewhere. Replay each step with "
-                "the posterior noise of that logged step, not noise drawn again from its prior.",
-                broken=broken))
-        else:
-            results.append(passed(f"`{NAME}` keeps every logged step that stability fixes."))
+        results.append(passed(f"`{NAME}` keeps every logged step that stability fixes."))
     v = cfope.policy_value(evaluation)
     share = float(np.mean([p[-1] == cfope.GOAL for p in paths]))
     results.append(close_to(share, v, math.sqrt(v * (1 - v) / n), ctx.alpha,
@@ -252,7 +261,10 @@ def _exact(got, truth, name: str, hint: str):
     if math.isnan(truth):
         ok = got is None or (isinstance(got, float) and math.isnan(got))
     else:
-        x = as_float(got, name)
+        try:
+            x = as_float(got, name)
+        except AnswerError as exc:
+            return failed(f"{exc} {hint}", **detail)
         ok = abs(x - truth) <= WIS_TOL * max(1.0, abs(truth))
     if ok:
         return passed(f"`{name}` is correct.", **detail)
@@ -324,17 +336,21 @@ def _wis_answers(values, ctx, estimate) -> dict:
             "wis_estimate": estimate(own_logs, own["production_policy"], own["evaluation_policy"])}
 
 
-@hw.wrong_answer("policies swapped",
-                 says="when the production and evaluation policies are swapped (the ratio "
-                      "behaviour / target, or the replay under the production policy)")
-def wrong_swapped(values, ctx):
-    own = values["test_wis"]
-    prod = np.asarray(own["production_policy"], float)
+@hw.wrong_answer("policies swapped in the importance weights",
+                 says="when the production and evaluation policies are swapped in the "
+                      "importance ratio (behaviour / target)")
+def wrong_swapped_wis(values, ctx):
+    return {**values, "test_wis": _wis_answers(values, ctx, _inverted_wis)}
+
+
+# For calibration only (evidence=False: never named in feedback): a low cf_value can also
+# come from a replay that stops with the log, and one number cannot tell the two apart.
+@hw.wrong_answer("policies swapped in the replay (the production policy's value)", evidence=False)
+def wrong_swapped_replay(values, ctx):
+    prod = np.asarray(values["test_wis"]["production_policy"], float)
     v, n = cfope.policy_value(prod), ctx.sizes["num_episodes"]
-    rng = ctx.noise()
-    return {**values,
-            "test_cf_value": {**values["test_cf_value"], "cf_value": rng.binomial(n, v) / n},
-            "test_wis": _wis_answers(values, ctx, _inverted_wis)}
+    return {**values, "test_cf_value": {**values["test_cf_value"],
+                                        "cf_value": ctx.noise().binomial(n, v) / n}}
 
 
 def _inverted_wis(logs, behaviour, target) -> float:
@@ -360,7 +376,11 @@ def wrong_ordinary(values, ctx):
 # (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
 hw.variant("alternatives/numpy_replay.py", seed=5)
 hw.variant(("mistakes/prior_noise.py", "mistakes/ordinary_is.py"), seed=6,
-           partly=["test_replay", "test_wis"])
+           partly=["test_replay", "test_wis"],
+           told={"test_replay": ("not counterfactually stable", "not noise drawn again from its prior"),
+                 "test_wis": "ordinary importance sampling"})
 hw.variant(("mistakes/logged_actions.py", "mistakes/swapped_wis.py"), seed=7,
-           loses=["test_cf_value"], partly=["test_replay", "test_wis"])
-hw.variant("mistakes/stops_at_log_end.py", seed=8, loses=["test_cf_value"], partly=["test_replay"])
+           loses=["test_cf_value"], partly=["test_replay", "test_wis"],
+           told={"test_replay": "not from the log", "test_wis": "swapped in the importance ratio"})
+hw.variant("mistakes/stops_at_log_end.py", seed=8, loses=["test_cf_value"], partly=["test_replay"],
+           told={"test_replay": "go on with noise from the prior"})
