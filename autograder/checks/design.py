@@ -6,6 +6,9 @@ compares the answer with the truth in a band truth +- (z(alpha) sigma / sqrt(n) 
 needs an n at which each known wrong answer on that probe lands outside the band
 with the required power. `required_n_against` gives it for one probe; `stated_n` is
 the size the notebook states: the largest over the homework's fixed probes, rounded up.
+For draws tested as a whole, `frequencies_required_n` sizes a `frequencies` test against
+a wrong categorical law and `ks_required_n` a KS test against a wrong law at a given
+sup distance.
 """
 from __future__ import annotations
 
