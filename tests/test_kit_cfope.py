@@ -121,13 +121,14 @@ def test_a_replay_with_posterior_noise_reproduces_logs_of_the_same_policy_and_pr
 def test_the_discrete_tests_of_logs_keep_their_level_although_episodes_stop_at_random():
     """Slip slots and action ranks are uniform / RANK_PROBS at every step given the past,
     but how many steps there are depends on the slips (holes end episodes). Measured: the
-    two tests on many correct logs reject at about their nominal level."""
+    two tests on many correct logs reject at about their nominal level (at milestone 2's
+    400 episodes, 500 runs: 0.114 and 0.104 at 0.1, 0.004 and 0.006 at 0.01)."""
     rng = np.random.default_rng(11)
     alpha, runs = 0.1, 150
     rejected = np.zeros(2)
     for _ in range(runs):
         policy = cfope.ranked_policy(rng)
-        eps = cfope.as_episodes(cfope.generate_logs(policy, 60, rng))
+        eps = cfope.as_episodes(cfope.generate_logs(policy, 150, rng))
         slots = cfope.slots_of(eps, rng)
         ranks = cfope.ranks_of(eps, policy)
         rejected += [not frequencies(slots, {0: 1 / 3, 1: 1 / 3, 2: 1 / 3}, alpha).passed,

@@ -49,8 +49,9 @@ def slip_slots(state: int, action: int) -> list[int]:
     return [_move(state, d) for d in ((action - 1) % 4, action, (action + 1) % 4)]
 
 
-@lru_cache(maxsize=1)
-def _table() -> np.ndarray:
+def _build_table(add: bool) -> np.ndarray:
+    """T from the slip rule; add=False writes a state reached by two slip directions
+    once instead of adding its two thirds (a slip reading env.unwrapped.P)."""
     T = np.zeros((N_STATES, N_ACTIONS, N_STATES))
     for s in range(N_STATES):
         for a in range(N_ACTIONS):
@@ -58,7 +59,13 @@ def _table() -> np.ndarray:
                 T[s, a, s] = 1.0
                 continue
             for nxt in slip_slots(s, a):
-                T[s, a, nxt] += 1.0 / 3.0
+                T[s, a, nxt] = T[s, a, nxt] * add + 1.0 / 3.0
+    return T
+
+
+@lru_cache(maxsize=1)
+def _table() -> np.ndarray:
+    T = _build_table(add=True)
     T.setflags(write=False)
     return T
 
@@ -411,15 +418,7 @@ def top_down(log_p, observed, rng, size):
 def overwritten_table() -> np.ndarray:
     """A slip building T from env.unwrapped.P: T[s, a, s'] = p for each listed outcome,
     so two listed moves that both stay put count once (rows at walls sum to 2/3)."""
-    T = np.zeros((N_STATES, N_ACTIONS, N_STATES))
-    for s in range(N_STATES):
-        for a in range(N_ACTIONS):
-            if TERMINAL[s]:
-                T[s, a, s] = 1.0
-                continue
-            for nxt in slip_slots(s, a):
-                T[s, a, nxt] = 1.0 / 3.0
-    return T
+    return _build_table(add=False)
 
 
 class SimulatedSCM:

@@ -45,7 +45,7 @@ production_value = policy_value(production_policy)
 evaluation_value = policy_value(evaluation_policy)
 print(f"production {production_value:.4f}, evaluation {evaluation_value:.4f}")
 
-# %% [logs_answer]
+# %% [generate_answer]
 def generate_logs(policy, num_episodes, seed):
     policy = np.asarray(policy, dtype=float)
     rng = np.random.default_rng(seed)
@@ -63,6 +63,7 @@ def generate_logs(policy, num_episodes, seed):
     return logs
 
 
+# %% [own_logs_answer]
 logs = generate_logs(production_policy, NUM_EPISODES, seed=2027)
 
 # %% [explain_policies] markdown

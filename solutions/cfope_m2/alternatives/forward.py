@@ -19,7 +19,7 @@ def policy_value(policy):
         alive = np.where(LIVE, step, 0.0)                        # holes and goal end it
     return float(reached)
 
-# %% [logs_answer]
+# %% [generate_answer]
 with np.errstate(divide="ignore"):
     LOG_T = np.log(transition_matrix)
 
@@ -40,5 +40,3 @@ def generate_logs(policy, num_episodes, seed):
         logs.append(episode)
     return logs
 
-
-logs = generate_logs(production_policy, NUM_EPISODES, seed=2027)

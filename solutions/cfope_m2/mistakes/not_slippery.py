@@ -1,6 +1,6 @@
 # The lake made without slips: the robot always goes where it is told.
 
-# %% [logs_answer]
+# %% [generate_answer]
 def generate_logs(policy, num_episodes, seed):
     import gymnasium as gym
     policy = np.asarray(policy, dtype=float)
@@ -18,5 +18,3 @@ def generate_logs(policy, num_episodes, seed):
         logs.append(episode)
     return logs
 
-
-logs = generate_logs(production_policy, NUM_EPISODES, seed=2027)
