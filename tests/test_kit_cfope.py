@@ -110,12 +110,19 @@ def test_a_replay_with_posterior_noise_reproduces_logs_of_the_same_policy_and_pr
     rng = np.random.default_rng(5)
     policy = cfope.optimal_policy()
     logs = cfope.generate_logs(policy, 30, rng)
-    for ep in logs:
-        assert cfope.counterfactual_states(ep, policy, rng) == cfope.episode_states(ep)
-        assert cfope.stability_violations(ep, cfope.counterfactual_states(ep, policy, rng),
-                                          policy) == 0
-    prior = [cfope.counterfactual_states(ep, policy, rng, noise="prior") for ep in logs]
+    assert cfope.counterfactual_paths(logs, policy, rng) == [cfope.episode_states(ep) for ep in logs]
+    prior = cfope.counterfactual_paths(logs, policy, rng, noise="prior")
     assert sum(cfope.stability_violations(ep, p, policy) for ep, p in zip(logs, prior)) > 0
+    # under another policy: stable wherever stability applies, and the replays reach the
+    # goal as often as the policy does (the replay's mean is the policy's value)
+    other = cfope.epsilon_greedy(policy.argmax(1), 0.3)
+    logs = cfope.generate_logs(other, 3000, rng)
+    paths = cfope.counterfactual_paths(logs, policy, rng)
+    assert sum(cfope.stability_violations(ep, p, policy) for ep, p in zip(logs, paths)) == 0
+    assert cfope.first_log_problem(cfope.as_episodes(logs), other) is None
+    v = cfope.policy_value(policy)
+    share = np.mean([cfope.reached_goal(p) for p in paths])
+    assert abs(share - v) < 4 * math.sqrt(v * (1 - v) / 3000)
 
 
 def test_the_discrete_tests_of_logs_keep_their_level_although_episodes_stop_at_random():

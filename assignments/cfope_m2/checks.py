@@ -262,22 +262,9 @@ def check_own_logs(values, ctx):
 def _logs(policy, n, rng, slippery=True, greedy=False, shift=False):
     """Episodes as a submission with one slip would log them."""
     pi = cfope.one_hot(np.argmax(policy, 1)) if greedy else policy
-    eps = []
-    for _ in range(n):
-        if slippery:
-            ep = cfope.run_episode(pi, rng)
-        else:
-            ep, s = [], cfope.START
-            for _ in range(cfope.HORIZON):
-                a = cfope.sample_action(pi, s, rng)
-                nxt = cfope.slip_slots(s, a)[1]
-                ep.append((s, a, cfope.reward(nxt), nxt))
-                s = nxt
-                if cfope.TERMINAL[s]:
-                    break
-        if shift:   # the state after the move logged as the step's state
-            ep = [(nxt, a, r, nxt) for _, a, r, nxt in ep]
-        eps.append(ep)
+    eps = cfope.simulate_episodes(pi, n, rng, slippery=slippery)
+    if shift:   # the state after the move logged as the step's state
+        eps = [[(nxt, a, r, nxt) for _, a, r, nxt in ep] for ep in eps]
     return eps
 
 

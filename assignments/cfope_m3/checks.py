@@ -299,11 +299,11 @@ def check_wis(values, ctx):
 # --------------------------------------------------- known wrong answers (brief §10.1)
 def _replays(ctx, **how) -> dict:
     """What counterfactual_trajectories returns on the grader's two sets of logs when it
-    replays like cfope.counterfactual_states(..., **how)."""
+    replays like cfope.counterfactual_paths(..., **how)."""
     pr = probe(ctx.seed_for("policies"), ctx.budget)
     rng = ctx.noise()
-    return {key: [cfope.counterfactual_states(ep, pr["evaluation"], rng, **how) for ep in logs]
-            for key, logs in (("replay", pr["logs"]), ("same", pr["same"]))}
+    return {key: cfope.counterfactual_paths(pr[logs], pr["evaluation"], rng, **how)
+            for key, logs in (("replay", "logs"), ("same", "same"))}
 
 
 @hw.wrong_answer("noise from the prior instead of the posterior",

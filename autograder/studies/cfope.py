@@ -153,29 +153,36 @@ def gumbel_max(log_p: np.ndarray, noise: np.ndarray) -> int:
     return int(np.argmax(log_p + noise))
 
 
-def top_down_noise(log_p: np.ndarray, observed: int, rng, size: int) -> np.ndarray:
-    """(size, 16) draws of the Gumbel noise given argmax_j (log_p[j] + g[j]) = observed.
+def top_down_noise(log_p: np.ndarray, observed, rng, size: int | None = None) -> np.ndarray:
+    """Draws of the Gumbel noise given argmax_j (log_p[j] + g[j]) = observed: (size, 16)
+    for one row log_p (16,) and one observed state, or one draw per row for log_p of
+    shape (m, 16) and observed of shape (m,).
 
     The perturbed maximum is Gumbel(logsumexp(log_p)); every other possible outcome's
     perturbed value is its Gumbel(log_p[j]) truncated below that maximum; outcomes with
     probability 0 keep their prior noise."""
     log_p = np.asarray(log_p, dtype=np.float64)
-    top = np.logaddexp.reduce(log_p[np.isfinite(log_p)]) + rng.gumbel(size=size)
+    rows = log_p.shape[0] if log_p.ndim == 2 else size
+    top = np.logaddexp.reduce(log_p, axis=-1) + rng.gumbel(size=rows)
     return noise_below_top(log_p, observed, top, rng)
 
 
-def noise_below_top(log_p: np.ndarray, observed: int, top: np.ndarray, rng) -> np.ndarray:
+def noise_below_top(log_p: np.ndarray, observed, top: np.ndarray, rng) -> np.ndarray:
     """Noise whose perturbed maximum is `top` (one per draw), attained at `observed`:
     each other possible outcome's Gumbel(log_p[j]) truncated below it, drawn as
-    -log(exp(-top) + exp(-G)) with G ~ Gumbel(log_p[j])."""
-    top = np.asarray(top, dtype=np.float64)
-    g = rng.gumbel(size=(top.size, log_p.size))
+    -log(exp(-top) + exp(-G)) with G ~ Gumbel(log_p[j]). log_p and observed are one
+    row and one state for every draw, or one per draw."""
+    top = np.asarray(top, dtype=np.float64).ravel()
+    rows = np.arange(top.size)
+    log_p = np.broadcast_to(np.asarray(log_p, dtype=np.float64), (top.size, N_STATES))
+    observed = np.broadcast_to(np.asarray(observed, dtype=int), (top.size,))
+    g = rng.gumbel(size=(top.size, N_STATES))
     others = np.isfinite(log_p)
-    others[observed] = False
+    others[rows, observed] = False
     lp = np.where(others, log_p, 0.0)
     truncated = -np.logaddexp(-top[:, None], -(lp + g))
     g = np.where(others, truncated - lp, g)
-    g[:, observed] = top - log_p[observed]
+    g[rows, observed] = top - log_p[rows, observed]
     return g
 
 
@@ -250,29 +257,51 @@ def counterfactual_distribution(p, q, observed: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- logs and replays
+INTENDED = np.array([[slip_slots(s, a)[1] for a in range(N_ACTIONS)] for s in range(N_STATES)])
+
+
 def sample_action(policy, state: int, rng) -> int:
     row = np.asarray(policy, float)[state]
     return int(rng.choice(N_ACTIONS, p=row / row.sum()))
 
 
-def run_episode(policy, rng, noises=None, horizon: int = HORIZON) -> list[tuple]:
-    """One episode [(s, a, r, s'), ...] from START under `policy`, its transitions by
-    Gumbel-max with noise noises[t] (drawn from the prior where None or exhausted)."""
+def simulate_episodes(policy, num_episodes: int, rng, noises=None, limits=None,
+                      slippery: bool = True, horizon: int = HORIZON) -> list[list[tuple]]:
+    """Episodes [(s, a, r, s'), ...] from START under `policy`, all in parallel: actions
+    drawn from the policy's rows, next states by Gumbel-max with noises[e, t] where given
+    (an array (num_episodes, horizon, 16)), else prior noise; an episode ends in a hole,
+    at the goal, after `horizon` steps or after limits[e] steps. slippery=False: the
+    intended move (a slip of the environment, for the known wrong answers)."""
+    n = int(num_episodes)
+    cum = np.cumsum(np.asarray(policy, float), axis=1)
     logT = log_table()
-    s, out = START, []
+    limits = np.full(n, horizon) if limits is None else np.minimum(limits, horizon)
+    state, alive = np.full(n, START), np.ones(n, dtype=bool) & (limits > 0)
+    steps = []
     for t in range(horizon):
-        a = sample_action(policy, s, rng)
-        g = noises[t] if noises is not None and t < len(noises) else rng.gumbel(size=N_STATES)
-        nxt = gumbel_max(logT[s, a], g)
-        out.append((s, a, reward(nxt), nxt))
-        s = nxt
-        if TERMINAL[s]:
+        if not alive.any():
             break
-    return out
+        # the first action whose cumulative probability exceeds u (zero rows never win)
+        total = cum[state, -1:]
+        action = (cum[state] <= rng.random(n)[:, None] * total).sum(1)
+        if not slippery:
+            nxt = INTENDED[state, action]
+        else:
+            g = noises[:, t] if noises is not None else rng.gumbel(size=(n, N_STATES))
+            nxt = np.argmax(logT[state, action] + g, axis=1)
+        steps.append((state, action, nxt, alive))
+        alive = alive & ~TERMINAL[nxt] & (t + 1 < limits)
+        state = nxt
+    return [[(int(s[e]), int(a[e]), reward(int(x[e])), int(x[e])) for s, a, x, on in steps if on[e]]
+            for e in range(n)]
+
+
+def run_episode(policy, rng, horizon: int = HORIZON) -> list[tuple]:
+    return simulate_episodes(policy, 1, rng, horizon=horizon)[0]
 
 
 def generate_logs(policy, num_episodes: int, rng) -> list[list[tuple]]:
-    return [run_episode(policy, rng) for _ in range(num_episodes)]
+    return simulate_episodes(policy, num_episodes, rng)
 
 
 def episode_states(episode) -> list[int]:
@@ -283,25 +312,31 @@ def episode_return(episode) -> float:
     return float(sum(step[2] for step in episode))
 
 
-def counterfactual_states(episode, policy, rng, noise: str = "posterior",
-                          beyond_log: bool = True, horizon: int = HORIZON) -> list[int]:
-    """The states of `episode` replayed under `policy` (Oberst and Sontag's
-    counterfactual replay): step t uses the posterior noise of logged step t (top-down
-    Gumbel), and prior noise once the log has ended. The known wrong answers swap one
-    piece: noise="prior" (every step's noise from the prior, the classic mistake),
-    noise="none" (argmax of the log-probabilities, no noise), beyond_log=False (the
-    replay stops where the log stops)."""
-    logT = log_table()
-    steps = [(int(s), int(a), int(nxt)) for s, a, _, nxt in episode]
-    if noise == "posterior":
-        noises = [top_down_noise(logT[s, a], nxt, rng, 1)[0] for s, a, nxt in steps]
-    elif noise == "none":
-        noises = [np.zeros(N_STATES)] * horizon
-    else:
-        noises = None
-    if not beyond_log:
-        horizon = min(horizon, len(steps))
-    return episode_states(run_episode(policy, rng, noises, horizon))
+def counterfactual_paths(logs, policy, rng, noise: str = "posterior", beyond_log: bool = True,
+                         horizon: int = HORIZON) -> list[list[int]]:
+    """The states of every logged episode replayed under `policy` (Oberst and Sontag's
+    counterfactual replay): step t of a replay uses the posterior noise of logged step t
+    (top-down Gumbel), and prior noise once its log has ended. The known wrong answers
+    swap one piece: noise="prior" (every step's noise from the prior, the classic
+    mistake), noise="none" (argmax of the log-probabilities, no noise), beyond_log=False
+    (each replay stops where its log stops)."""
+    n = len(logs)
+    lengths = np.array([len(ep) for ep in logs])
+    noises = np.zeros((n, horizon, N_STATES)) if noise == "none" else \
+        rng.gumbel(size=(n, horizon, N_STATES))
+    if noise == "posterior" and lengths.sum():
+        steps = np.array([(e, t, int(s), int(a), int(x)) for e, ep in enumerate(logs)
+                          for t, (s, a, _, x) in enumerate(ep)])
+        e, t, s, a, x = steps.T
+        noises[e, t] = top_down_noise(log_table()[s, a], x, rng)
+    replays = simulate_episodes(policy, n, rng, noises, None if beyond_log else lengths,
+                                horizon=horizon)
+    return [episode_states(ep) for ep in replays]
+
+
+def counterfactual_states(episode, policy, rng, **how) -> list[int]:
+    """One episode's replay (counterfactual_paths)."""
+    return counterfactual_paths([episode], policy, rng, **how)[0]
 
 
 def reached_goal(states) -> bool:
