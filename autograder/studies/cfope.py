@@ -377,15 +377,6 @@ def wis(logs, behaviour, target) -> float:
 
 
 # ------------------------------------------------------ discrete tests of logs
-def slip_slot(state: int, action: int, next_state: int, rng) -> int | None:
-    """Which of the three slip directions a logged transition took (0, 1, 2); where
-    two directions lead to the same state one of them is picked at random, so under
-    the environment the slot is uniform on {0, 1, 2} at every step. None when no
-    direction leads there (an impossible transition)."""
-    slots = [k for k, nxt in enumerate(slip_slots(state, action)) if nxt == next_state]
-    return int(rng.choice(slots)) if slots else None
-
-
 def action_rank(policy, state: int, action: int) -> int:
     """The action's place in its row of `policy`, most probable first (ties by action
     index)."""
@@ -546,16 +537,31 @@ def first_log_problem(episodes: list[np.ndarray], policy=None, horizon: int = HO
     return None
 
 
+SLOTS = np.array([[slip_slots(s, a) for a in range(N_ACTIONS)] for s in range(N_STATES)])
+
+
+def _steps(episodes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    steps = np.concatenate(episodes).astype(int) if episodes else np.zeros((0, 4), int)
+    return steps[:, 0], steps[:, 1], steps[:, 3]
+
+
 def slots_of(episodes: list[np.ndarray], rng) -> np.ndarray:
-    """The slip slot (0, 1, 2) of every logged step (slip_slot); uniform under the
-    environment. Call on logs without a problem."""
-    return np.array([slip_slot(int(s), int(a), int(n), rng)
-                     for ep in episodes for s, a, _, n in ep])
+    """Which of the three slip directions (0, 1, 2 in slip_slots' order) every logged step
+    took. Where two directions lead to the same state one of them is picked at random,
+    so under the environment the slot is uniform on {0, 1, 2} at every step. Call on logs
+    without a problem (first_log_problem), where every step has a slot."""
+    s, a, nxt = _steps(episodes)
+    match = SLOTS[s, a] == nxt[:, None]                     # (steps, 3)
+    pick = np.floor(rng.random(s.size) * match.sum(1)).astype(int)   # which of the matches
+    return (np.cumsum(match, axis=1) > pick[:, None]).argmax(1)
 
 
 def ranks_of(episodes: list[np.ndarray], policy) -> np.ndarray:
     """The rank (action_rank) of every logged action in its row of `policy`."""
-    return np.array([action_rank(policy, int(s), int(a)) for ep in episodes for s, a, _, _ in ep])
+    s, a, _ = _steps(episodes)
+    table = np.array([[action_rank(policy, st, ac) for ac in range(N_ACTIONS)]
+                      for st in range(N_STATES)])
+    return table[s, a]
 
 
 def action_pits(episodes: list[np.ndarray], policy, rng) -> np.ndarray:
