@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import (FLOAT32_FLOOR, detection_probability, frequencies,
-                               frequencies_required_n, gof, ks_required_n, required_n,
+                               frequencies_required_n, gof, ks_required_n_at, required_n,
                                required_n_against, stated_n)
 
 ALPHA = 1e-3 / 6
@@ -92,11 +92,11 @@ def test_frequencies_required_n_gives_the_power_it_promises():
 
 def test_ks_required_n_gives_the_power_it_promises():
     """Draws whose CDF is x ** 0.5 on (0, 1) (sup distance 1/4 from the uniform) fail a KS
-    test against U(0, 1) at the size ks_required_n gives, at least as often as promised."""
+    test against U(0, 1) at the size ks_required_n_at gives, at least as often as promised."""
     from scipy import stats
     alpha, power = 1e-3, 0.99
-    n = int(ks_required_n(0.25, alpha, power))
+    n = int(ks_required_n_at(0.25, alpha, power))
     caught = _rejection_rate(lambda rng: rng.random(n) ** 2,
                              lambda x: gof(x, stats.uniform(0, 1), alpha))
     assert caught >= power - 3 * math.sqrt(power * (1 - power) / 400)
-    assert ks_required_n(0.0, alpha) == math.inf
+    assert ks_required_n_at(0.0, alpha) == math.inf

@@ -6,9 +6,10 @@ compares the answer with the truth in a band truth +- (z(alpha) sigma / sqrt(n) 
 needs an n at which each known wrong answer on that probe lands outside the band
 with the required power. `required_n_against` gives it for one probe; `stated_n` is
 the size the notebook states: the largest over the homework's fixed probes, rounded up.
-For draws tested as a whole, `frequencies_required_n` sizes a `frequencies` test against
-a wrong categorical law and `ks_required_n` a KS test against a wrong law at a given
-sup distance.
+`ks_required_n` (or `ks_required_n_at`, given the sup distance) and `required_n_chi2`
+size a goodness-of-fit test (KS, or a chi-square statistic with known noncentrality)
+against a known wrong law; `frequencies_required_n` sizes a `frequencies` test against a
+wrong categorical law.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import math
 from typing import Callable, Iterable
 
 import numpy as np
+from scipy import stats
 
-from .budget import required_n
+from .budget import required_n, z_critical
 
 
 def required_n_against(truth: float, sigma: float, wrong: Iterable[tuple[float, float]],
@@ -59,9 +61,9 @@ def frequencies_required_n(truth, wrong, alpha: float, power: float = 0.999) -> 
     A wrong law that puts mass m on outcomes impossible under the truth fails as soon as
     one draw lands there: n = log(1 - power) / log(1 - m). Otherwise Pearson's X^2 under
     `wrong` is about noncentral chi-square with noncentrality n * sum (q - p)^2 / p and
-    k - 1 degrees of freedom (Cochran 1952). math.inf when the two laws are equal.
+    k - 1 degrees of freedom (Cochran 1952): `required_n_chi2`. math.inf when the two
+    laws are equal.
     """
-    from scipy import stats
     p, q = np.asarray(truth, dtype=float), np.asarray(wrong, dtype=float)
     impossible = float(q[p <= 0].sum())
     if impossible > 1e-12:
@@ -71,26 +73,55 @@ def frequencies_required_n(truth, wrong, alpha: float, power: float = 0.999) -> 
     df = int(live.sum()) - 1
     if lam <= 1e-15 or df < 1:
         return math.inf
-    crit = stats.chi2.isf(alpha, df)
-    lo, hi = 1, 2
-    while stats.ncx2.sf(crit, df, hi * lam) < power:
-        lo, hi = hi, hi * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if stats.ncx2.sf(crit, df, mid * lam) < power else (lo, mid)
-    return float(hi)
+    return float(required_n_chi2(lam, df, alpha, power))
 
 
-def ks_required_n(distance: float, alpha: float, power: float = 0.999) -> float:
-    """Smallest n at which a Kolmogorov-Smirnov test at level alpha rejects draws whose
-    CDF is `distance` away (sup norm) from the tested one, with probability >= power.
+def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
+    """Smallest n at which a KS test of draws from `wrong` against `truth` rejects with
+    probability >= power.
 
-    The test rejects when D_n > c / sqrt(n) with c = sqrt(ln(2 / alpha) / 2) or less
-    (Dvoretzky-Kiefer-Wolfowitz with Massart's constant), and D_n >= distance - |F_n(t*)
-    - G(t*)|, whose sd is at most 1 / (2 sqrt(n)): n = ((c + z_power / 2) / distance)^2.
+    Let d = sup_t |F(t) - G(t)|, attained at t*, and s = sqrt(G(t*)(1 - G(t*))).
+    Under `wrong`, F_n(t*) ~ Binomial(n, G(t*)) / n, and D_n >= d - |F_n(t*) - G(t*)|.
+    By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) the KS test at
+    level alpha rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2). So it
+    rejects with probability >= power once (c + z_power s) / sqrt(n) <= d, i.e. with
+    required_n's condition (z(alpha) + z_power) sigma / sqrt(n) <= d for
+    sigma = (c + z_power s) / (z(alpha) + z_power).
     """
-    from scipy import stats
+    lo = min(truth.ppf(1e-9), wrong.ppf(1e-9))
+    hi = max(truth.isf(1e-9), wrong.isf(1e-9))
+    t = np.linspace(lo, hi, 200_001)
+    diff = np.abs(truth.cdf(t) - wrong.cdf(t))
+    i = int(diff.argmax())
+    d, g = float(diff[i]), float(wrong.cdf(t[i]))
+    return ks_required_n_at(d, alpha, power, spread=math.sqrt(g * (1 - g)))
+
+
+def ks_required_n_at(distance: float, alpha: float, power: float = 0.999,
+                     spread: float = 0.5) -> float:
+    """`ks_required_n` given the sup distance d between the two CDFs and the sd s of one
+    draw's indicator at the point where it is attained (at most 1/2, the default): for
+    wrong laws that are not scipy distributions (a CDF with atoms). math.inf when d = 0."""
     if distance <= 0:
         return math.inf
     c = math.sqrt(math.log(2 / alpha) / 2)
-    return float(math.ceil(((c + stats.norm.ppf(power) / 2) / distance) ** 2))
+    z_power = float(stats.norm.ppf(power))
+    sigma = (c + z_power * spread) / (z_critical(alpha) + z_power)
+    return required_n(sigma, distance, alpha, power=power)
+
+
+def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = 0.999) -> int:
+    """Smallest n with P(ncx2(df, n * lam) > chi2.isf(alpha, df)) >= power: a chi-square
+    test whose noncentrality grows by `lam_per_unit` with each unit (draw) against a
+    known wrong answer."""
+    crit = stats.chi2.isf(alpha, df)
+    lo, hi = 1, 2
+    while stats.ncx2.sf(crit, df, hi * lam_per_unit) < power:
+        hi *= 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if stats.ncx2.sf(crit, df, mid * lam_per_unit) >= power:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
