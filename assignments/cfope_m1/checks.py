@@ -29,8 +29,9 @@ import math
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, as_array, as_int, failed, frequencies,
-                               frequencies_required_n, fresh_draws, gof, ks_required_n, passed)
+from autograder.checks import (AnswerError, as_array, as_int, exact_table, failed, frequencies,
+                               frequencies_required_n, gof, ks_required_n_at, passed, repeated,
+                               stale, twice)
 from autograder.homework import Homework
 from autograder.studies import cfope
 
@@ -121,14 +122,16 @@ def design(budget: float) -> dict[str, int]:
     need = [frequencies_required_n(T[s, a], wrong, alpha)
             for s, a in CORNER_PAIRS for wrong in step_wrong_laws(T[s, a]).values()]
     need += [frequencies_required_n(cf_law(*q), T[q[0], q[2]], alpha) for q in UNSTABLE]
-    post = [ks_required_n(d, alpha) for t in TRIPLES for _, d in posterior_slip_distances(*t)]
+    post = [ks_required_n_at(d, alpha) for t in TRIPLES for _, d in posterior_slip_distances(*t)]
     return {"num_samples": _round_up(max(need)), "posterior_samples": _round_up(max(post))}
 
 
 # ---------------------------------------------------------------- probes per submission
-@functools.lru_cache(maxsize=1024)
-def probes(seed: int) -> dict:
-    rng = np.random.default_rng(seed)
+@hw.probe
+def probes(ctx) -> dict:
+    """The grader's inputs for one submission: STEP_PROBES (state, action, noise) triples
+    for step_scm, and one member of each family for the samplers."""
+    rng = np.random.default_rng(ctx.seed)
     pick = lambda family: family[int(rng.integers(len(family)))]
     dead = [s for s in range(cfope.N_STATES) if cfope.TERMINAL[s]]
     states = ([int(rng.choice(LIVE)) for _ in range(STEP_PROBES - TERMINAL_PROBES)]
@@ -140,23 +143,25 @@ def probes(seed: int) -> dict:
             "stable": pick(STABLE), "unstable": pick(UNSTABLE), "switch": pick(SWITCHES)}
 
 
+@hw.probe
 def averaging_counts(ctx) -> dict[int, int]:
     """Observations the grader draws from P(. | s, a) for the averaging check: how many
     of each next state (the counterfactuals of each are then asked for)."""
-    s, a, _ = probes(ctx.seed)["switch"]
+    s, a, _ = probes(ctx)["switch"]
     rng = np.random.default_rng(ctx.seed_for("averaging"))
     counts = rng.multinomial(ctx.sizes["num_samples"], T[s, a])
     return {int(i): int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 def _sampler(func, args: dict, n: int, ctx, label: str) -> dict:
-    return {label: (func, {**args, "num_samples": n, "seed": ctx.seed_for(label)}),
-            f"{label}:again": (func, {**args, "num_samples": FRESH_N,
-                                      "seed": ctx.seed_for(f"{label}:again")})}
+    """A sampler called `twice`: n draws under `label`, FRESH_N more under `label:again`."""
+    keys = (label, f"{label}:again")
+    return twice(func, lambda _: {**args, "num_samples": n}, keys, keys,
+                 again={"num_samples": FRESH_N})(ctx)
 
 
 def step_calls(ctx):
-    pr = probes(ctx.seed)
+    pr = probes(ctx)
     calls = {f"step:{k}": ("step_scm", {"state": s, "action": a, "noise": g})
              for k, (s, a, g) in enumerate(pr["step"])}
     for label in ("corner", "any"):
@@ -167,7 +172,7 @@ def step_calls(ctx):
 
 
 def posterior_calls(ctx):
-    pr, calls = probes(ctx.seed), {}
+    pr, calls = probes(ctx), {}
     for label in ("corner triple", "any triple"):
         s, a, i = pr[label]
         calls.update(_sampler("sample_posterior_noise",
@@ -181,7 +186,7 @@ def _cf_args(s, a, i, b) -> dict:
 
 
 def counterfactual_calls(ctx):
-    pr, n, calls = probes(ctx.seed), ctx.sizes["num_samples"], {}
+    pr, n, calls = probes(ctx), ctx.sizes["num_samples"], {}
     for label in ("stable", "unstable"):
         s, a, b, i = pr[label]
         calls.update(_sampler("sample_counterfactuals", _cf_args(s, a, i, b), n, ctx, label))
@@ -202,44 +207,34 @@ def _next_states(value, name: str, n: int) -> np.ndarray:
 
 
 def _stale(values, label: str, name: str, result) -> list | None:
-    """When the draws pass their frequency test (`result`) but a second call with
-    another seed repeats them (stored draws, or a sampler that seeds itself): the
-    failed result that replaces every result of the question. None otherwise. For
-    discrete draws, "repeats" is: the first FRESH_N outcomes identical, a chance below
-    1e-25 for a correct sampler on any of the kit's tables. Draws that fail their test
-    keep that failure's message: a stale wrong sampler is wrong first."""
-    if not result.passed:
-        return None
-    again = np.asarray(values[f"{label}:again"], dtype=float).ravel()
-    first = np.asarray(values[label], dtype=float).ravel()[:again.size]
-    if not (again.size and first.shape == again.shape and np.array_equal(first, again)):
-        return None
-    return [failed(f"`{name}` returned the same draws when the grader called it again with "
-                   "another seed. Draw every random number from the `seed` the wrapper is "
-                   "given (do not re-seed inside your functions); stored draws earn no credit.")]
+    """When the draws pass their frequency test (`result`) but the second call repeats
+    them (stored draws, or a sampler that seeds itself): the failed result that replaces
+    every result of the question; None otherwise. A right sampler repeats its first
+    FRESH_N outcomes with chance at most (5/8) ** 100 < 1e-20 on any pair or unstable
+    quadruple of the lake. Draws that fail their test keep that failure's message: a
+    stale wrong sampler is wrong first."""
+    return repeated(values[label], values[f"{label}:again"], name) if result.passed else None
 
 
 # ---------------------------------------------------------------------- questions
+ROWS_DO_NOT_SUM = ("{subject} is not correct: some rows T[s, a, :] do not sum to 1. "
+                   "env.unwrapped.P[s][a] can list the same next state twice (two slip directions "
+                   "that both bump into a wall): add up their probabilities instead of "
+                   "overwriting one with the other.")
+
+
 @hw.question("test_table", answers=["transition_matrix"], n_checks=0)
 def check_table(values, ctx):
-    got = as_array(values["transition_matrix"], "transition_matrix",
-                   shape=(cfope.N_STATES, cfope.N_ACTIONS, cfope.N_STATES))
-    if np.all(np.abs(got - T) <= TABLE_TOL):
-        return passed("`transition_matrix` is correct.")
-    if np.any(np.abs(got.sum(-1) - 1) > 1e-6):
-        return failed("`transition_matrix` is not correct: some rows T[s, a, :] do not sum to 1. "
-                      "env.unwrapped.P[s][a] can list the same next state twice (two slip "
-                      "directions that both bump into a wall): add up their probabilities "
-                      "instead of overwriting one with the other.")
-    return failed("`transition_matrix` is not correct. T[s, a, s'] is the probability of "
-                  "moving to s' from s with action a: read every (probability, next_state, "
-                  "reward, terminated) tuple of env.unwrapped.P[s][a] and check the order "
-                  "of the three indices.")
+    return exact_table(values["transition_matrix"], T, "transition_matrix", TABLE_TOL,
+                       near={ROWS_DO_NOT_SUM: lambda got: np.any(np.abs(got.sum(-1) - 1) > 1e-6)},
+                       hint="T[s, a, s'] is the probability of moving to s' from s with action "
+                            "a: read every (probability, next_state, reward, terminated) tuple of "
+                            "env.unwrapped.P[s][a] and check the order of the three indices.")
 
 
 def _check_step_probes(values, ctx):
     wrong = []
-    for k, (s, a, g) in enumerate(probes(ctx.seed)["step"]):
+    for k, (s, a, g) in enumerate(probes(ctx)["step"]):
         got = as_int(values[f"step:{k}"], "step_scm(state, action, noise)")
         score = LOG_T[s, a] + np.asarray(g)
         if not (0 <= got < cfope.N_STATES and np.isfinite(score[got])
@@ -258,7 +253,7 @@ def _check_step_probes(values, ctx):
 
 @hw.question("test_step_scm", calls=step_calls, n_checks=2)
 def check_step_scm(values, ctx):
-    pr, n = probes(ctx.seed), ctx.sizes["num_samples"]
+    pr, n = probes(ctx), ctx.sizes["num_samples"]
     results = [_check_step_probes(values, ctx)]
     for label in ("corner", "any"):
         s, a = pr[label]
@@ -268,21 +263,21 @@ def check_step_scm(values, ctx):
                                    hint="With noise=None, step_scm must draw the noise from "
                                         "its prior, 16 independent Gumbel(0, 1), inside the "
                                         "Pyro program."))
-        stale = _stale(values, label, name, results[-1])
-        if stale:
-            return stale
+        reused = _stale(values, label, name, results[-1])
+        if reused:
+            return reused
     return results
 
 
 def _posterior_results(values, ctx, label):
-    s, a, i = probes(ctx.seed)[label]
+    s, a, i = probes(ctx)[label]
     n = ctx.sizes["posterior_samples"]
     name = f"sample_posterior_noise({s}, {a}, {i}, {n}, seed)"
     g = as_array(values[label], name, shape=(n, cfope.N_STATES))
     again = as_array(values[f"{label}:again"], name, shape=(FRESH_N, cfope.N_STATES))
-    stale = fresh_draws(g, again, name)
-    if not stale.passed:
-        return [stale]
+    reused = stale(g, again, name)
+    if reused:
+        return reused
     score = LOG_T[s, a] + g
     off = np.flatnonzero(score[:, i] < score.max(1) - ARGMAX_TOL)
     if off.size:
@@ -313,7 +308,7 @@ def check_posterior(values, ctx):
 
 @hw.question("test_counterfactual", calls=counterfactual_calls, n_checks=2)
 def check_counterfactual(values, ctx):
-    pr, n = probes(ctx.seed), ctx.sizes["num_samples"]
+    pr, n = probes(ctx), ctx.sizes["num_samples"]
     results = []
     s, a, b, i = pr["stable"]
     name = f"sample_counterfactuals({s}, {a}, {i}, {b}, {n}, seed)"
@@ -335,9 +330,9 @@ def check_counterfactual(values, ctx):
                                hint="Abduction (posterior noise of the observed step), action "
                                     "(the counterfactual action) and prediction (step_scm with "
                                     "that noise)."))
-    stale = _stale(values, "unstable", name, results[-1])
-    if stale:
-        return stale
+    reused = _stale(values, "unstable", name, results[-1])
+    if reused:
+        return reused
     s, a, b = pr["switch"]
     counts = averaging_counts(ctx)
     pooled = np.concatenate([_next_states(values[f"average:{i}"],
@@ -354,7 +349,7 @@ def check_counterfactual(values, ctx):
 # --------------------------------------------------- known wrong answers (brief §10.1)
 def simulated_answers(scm: cfope.SimulatedSCM, ctx, questions) -> dict:
     """What a submission whose SCM behaves like `scm` hands each of `questions`."""
-    rng, pr = ctx.noise(), probes(ctx.seed)
+    rng, pr = ctx.noise(), probes(ctx)
     n, m, out = ctx.sizes["num_samples"], ctx.sizes["posterior_samples"], {}
 
     def twice(label, draw, size):

@@ -21,13 +21,12 @@ map, backward induction over gymnasium's 100-step horizon).
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_array, as_float, failed, frequencies,
-                               frequencies_required_n, passed)
+from autograder.checks import (close_to, draw_probe, failed, frequencies, frequencies_required_n,
+                               passed, repeated, twice)
 from autograder.homework import Homework
 from autograder.studies import cfope
 
@@ -37,7 +36,9 @@ LIVE = ~cfope.TERMINAL
 MIN_GAP = 0.2          # evaluation policy's value above the production policy's
 MIN_PROB = 0.05        # production policy: every action at least this likely
 VALUE_TOL = 1e-6       # float64 backward induction agrees to ~1e-15; float32 to ~1e-7
-FRESH_EPISODES = 20    # second call of generate_logs, which must differ from the first
+FRESH_EPISODES = 100   # second call of generate_logs: a right one repeats the first call's
+                       # episodes with chance < (5/9) ** 100 < 1e-25 (first steps alone: the
+                       # largest sum of squared next-state probabilities at the start is 5/9)
 UNIFORM3 = {0: 1 / 3, 1: 1 / 3, 2: 1 / 3}
 RANKS = dict(enumerate(cfope.RANK_PROBS))
 
@@ -95,54 +96,32 @@ def _averaging_matters(policy) -> bool:
     return _differs(cfope.policy_value(policy), [cfope.optimal_value(), cfope.policy_value(greedy)])
 
 
-@functools.lru_cache(maxsize=1024)
-def value_probes(seed: int) -> dict[str, np.ndarray]:
-    from autograder.checks import draw_probe
+@hw.probe
+def value_probes(ctx) -> dict[str, np.ndarray]:
+    """The two policies policy_value is called on, drawn per submission."""
+    seed = ctx.seed_for("values")
     return {"stochastic": draw_probe(seed, _stochastic, _averaging_matters),
             "careful": draw_probe(seed + 1, _careful, _horizon_matters)}
 
 
-@functools.lru_cache(maxsize=1024)
-def logging_policy(seed: int) -> np.ndarray:
-    return cfope.ranked_policy(np.random.default_rng(seed))
-
-
-def _lists(policy) -> list[list[float]]:
-    return [[float(x) for x in row] for row in np.asarray(policy)]
+@hw.probe
+def logging_policy(ctx) -> np.ndarray:
+    """The policy generate_logs is called with: its rows are permutations of RANK_PROBS."""
+    return cfope.ranked_policy(np.random.default_rng(ctx.seed_for("logging policy")))
 
 
 def values_calls(ctx):
-    return {label: ("policy_value", {"policy": _lists(p)})
-            for label, p in value_probes(ctx.seed_for("values")).items()}
+    return {label: ("policy_value", {"policy": p.tolist()})
+            for label, p in value_probes(ctx).items()}
 
 
-def logs_calls(ctx):
-    policy = _lists(logging_policy(ctx.seed_for("logging policy")))
-    return {"logs": ("generate_logs", {"policy": policy, "num_episodes": ctx.sizes["num_episodes"],
-                                       "seed": ctx.seed_for("logs")}),
-            "again": ("generate_logs", {"policy": policy, "num_episodes": FRESH_EPISODES,
-                                        "seed": ctx.seed_for("logs:again")})}
+logs_calls = twice("generate_logs", lambda ctx: {"policy": logging_policy(ctx).tolist(),
+                                                  "num_episodes": ctx.sizes["num_episodes"]},
+                   ("logs", "logs:again"), keys=("logs", "again"),
+                   again={"num_episodes": FRESH_EPISODES})
 
 
 # ------------------------------------------------------------------------ helpers
-def _policy(value, name: str) -> np.ndarray:
-    pi = as_array(value, name, shape=(cfope.N_STATES, cfope.N_ACTIONS))
-    if np.any(pi < 0) or np.any(np.abs(pi.sum(1) - 1) > 1e-6):
-        raise AnswerError(f"`{name}` should hold action probabilities: non-negative, each row "
-                          "summing to 1.")
-    return pi
-
-
-def _episodes(value, name: str, n: int | None = None) -> list[np.ndarray]:
-    try:
-        eps = cfope.as_episodes(value)
-    except ValueError as exc:
-        raise AnswerError(f"`{name}` {exc}.") from None
-    if n is not None and len(eps) != n:
-        raise AnswerError(f"`{name}` should hold {n} episodes but holds {len(eps)}.")
-    return eps
-
-
 def _structure(eps, policy, name: str):
     problem = cfope.first_log_problem(eps, policy)
     if problem:
@@ -162,11 +141,9 @@ def _slots(eps, ctx, name: str):
 
 
 # ---------------------------------------------------------------------- questions
-def _value_result(got, truth, name, hint):
-    detail = dict(value=got, truth=truth, se=0.0)
-    if abs(got - truth) <= VALUE_TOL:
-        return passed(f"`{name}` is correct.", **detail)
-    return failed(f"`{name}` is not the exact value. {hint}", **detail)
+def _value_result(got, truth, name, ctx, hint):
+    """An exact value (se 0), within the float tolerance VALUE_TOL."""
+    return close_to(got, truth, 0.0, ctx.alpha, delta=VALUE_TOL, name=name, hint=hint)
 
 
 VALUE_HINT = ("The value is the probability of entering the goal within 100 steps from state 0 "
@@ -178,8 +155,8 @@ VALUE_HINT = ("The value is the probability of entering the goal within 100 step
 @hw.question("test_policies", answers=["production_policy", "evaluation_policy",
                                         "production_value", "evaluation_value"], n_checks=0)
 def check_policies(values, ctx):
-    prod = _policy(values["production_policy"], "production_policy")
-    evl = _policy(values["evaluation_policy"], "evaluation_policy")
+    prod = cfope.as_policy(values["production_policy"], "production_policy")
+    evl = cfope.as_policy(values["evaluation_policy"], "evaluation_policy")
     results = []
     if np.all(prod[LIVE] >= MIN_PROB - 1e-9):
         results.append(passed("`production_policy` gives every action some probability in "
@@ -205,31 +182,29 @@ def check_policies(values, ctx):
                               "iteration gives the best policy) or make production more "
                               "exploratory.", gap=gap))
     for which, pi in (("production", prod), ("evaluation", evl)):
-        results.append(_value_result(as_float(values[f"{which}_value"], f"{which}_value"),
-                                     cfope.policy_value(pi), f"{which}_value",
+        results.append(_value_result(values[f"{which}_value"], cfope.policy_value(pi),
+                                     f"{which}_value", ctx,
                                      f"Report policy_value({which}_policy)."))
     return results
 
 
 @hw.question("test_values", calls=values_calls, n_checks=0)
 def check_values(values, ctx):
-    return [_value_result(as_float(values[label], f"policy_value(the grader's {label} policy)"),
-                          cfope.policy_value(p), f"policy_value(the grader's {label} policy)",
-                          VALUE_HINT)
-            for label, p in value_probes(ctx.seed_for("values")).items()]
+    return [_value_result(values[label], cfope.policy_value(p),
+                          f"policy_value(the grader's {label} policy)", ctx, VALUE_HINT)
+            for label, p in value_probes(ctx).items()]
 
 
 @hw.question("test_logs", calls=logs_calls, n_checks=2)
 def check_logs(values, ctx):
     n = ctx.sizes["num_episodes"]
-    policy = logging_policy(ctx.seed_for("logging policy"))
+    policy = logging_policy(ctx)
     name = f"generate_logs(policy, {n}, seed)"
-    eps = _episodes(values["logs"], name, n)
-    again = _episodes(values["again"], f"{name} called again", FRESH_EPISODES)
-    if all(len(a) == len(b) and np.array_equal(a, b) for a, b in zip(eps, again)):
-        return [failed(f"`{name}` returned the same episodes when the grader called it again "
-                       "with another seed. Seed the environment and the action draws from "
-                       "`seed`.")]
+    eps = cfope.as_episodes(values["logs"], name, n)
+    again = cfope.as_episodes(values["again"], f"{name} called again", FRESH_EPISODES)
+    reused = repeated(eps, again, name)
+    if reused:
+        return reused
     structure = _structure(eps, policy, name)
     if not structure.passed:
         return [structure]
@@ -244,8 +219,8 @@ def check_logs(values, ctx):
 @hw.question("test_own_logs", answers=["logs", "production_policy"], n_checks=2)
 def check_own_logs(values, ctx):
     n = ctx.sizes["num_episodes"]
-    prod = _policy(values["production_policy"], "production_policy")
-    eps = _episodes(values["logs"], "logs", n)
+    prod = cfope.as_policy(values["production_policy"], "production_policy")
+    eps = cfope.as_episodes(values["logs"], "logs", n)
     structure = _structure(eps, prod, "logs")
     if not structure.passed:
         return [structure]
@@ -272,7 +247,7 @@ def _with_logs(values, ctx, questions, **slip):
     rng, n = ctx.noise(), ctx.sizes["num_episodes"]
     out = dict(values)
     if "test_logs" in questions:
-        policy = logging_policy(ctx.seed_for("logging policy"))
+        policy = logging_policy(ctx)
         out["test_logs"] = {"logs": _logs(policy, n, rng, **slip),
                             "again": _logs(policy, FRESH_EPISODES, rng, **slip)}
     if "test_own_logs" in questions:
@@ -313,7 +288,7 @@ def wrong_swapped_logs(values, ctx):
 def _with_value(values, ctx, value_of):
     """Every value a submission reports when its policy_value is `value_of`."""
     own = values["test_policies"]
-    probes = value_probes(ctx.seed_for("values"))
+    probes = value_probes(ctx)
     return {**values,
             "test_values": {label: value_of(p) for label, p in probes.items()},
             "test_policies": {**own, "production_value": value_of(own["production_policy"]),

@@ -22,12 +22,11 @@ least G_MIN, and fresh logs of the production policy (autograder/studies/cfope.p
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 
-from autograder.checks import (AnswerError, as_float, close_to, failed, passed, required_n)
+from autograder.checks import AnswerError, close_to, draw_probe, failed, passed, required_n
 from autograder.homework import Homework
 from autograder.studies import cfope
 
@@ -96,11 +95,10 @@ def _policies_ok(candidate, n: int) -> bool:
             and stability_miss(production, evaluation, n) <= 1e-3)
 
 
-@functools.lru_cache(maxsize=256)
-def probe(seed: int, budget: float) -> dict:
+@hw.probe
+def probe(ctx) -> dict:
     """The grader's policies and logs for one submission."""
-    from autograder.checks import draw_probe
-    n = hw.sizes(budget)["grader_episodes"]
+    seed, n = ctx.seed_for("policies"), ctx.sizes["grader_episodes"]
     production, evaluation, _ = draw_probe(seed, _propose_policies, lambda c: _policies_ok(c, n))
     rng = np.random.default_rng(seed + 1)
     logs = cfope.generate_logs(production, n, rng)
@@ -116,13 +114,9 @@ def _plain(logs) -> list:
     return [[(int(s), int(a), float(r), int(n)) for s, a, r, n in ep] for ep in logs]
 
 
-def _lists(policy) -> list:
-    return [[float(x) for x in row] for row in np.asarray(policy)]
-
-
 def replay_calls(ctx):
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
-    policy = _lists(pr["evaluation"])
+    pr = probe(ctx)
+    policy = pr["evaluation"].tolist()
     return {"replay": ("counterfactual_trajectories", {"logs": _plain(pr["logs"]), "policy": policy,
                                                        "seed": ctx.seed_for("replay")}),
             "same": ("counterfactual_trajectories", {"logs": _plain(pr["same"]), "policy": policy,
@@ -130,11 +124,11 @@ def replay_calls(ctx):
 
 
 def wis_calls(ctx):
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
-    logs, b = _plain(pr["logs"]), _lists(pr["production"])
+    pr = probe(ctx)
+    logs, b = _plain(pr["logs"]), pr["production"].tolist()
     return {"identical": ("wis_value", {"logs": logs, "behaviour_policy": b, "target_policy": b}),
             "two": ("wis_value", {"logs": logs, "behaviour_policy": b,
-                                  "target_policy": _lists(pr["target"])})}
+                                  "target_policy": pr["target"].tolist()})}
 
 
 # ------------------------------------------------------------------------ helpers
@@ -180,28 +174,13 @@ def path_move_problem(paths, policy) -> str | None:
     return None
 
 
-def _episodes(value, name: str) -> list[np.ndarray]:
-    try:
-        return cfope.as_episodes(value)
-    except ValueError as exc:
-        raise AnswerError(f"`{name}` {exc}.") from None
-
-
-def _policy(value, name: str) -> np.ndarray:
-    from autograder.checks import as_array
-    pi = as_array(value, name, shape=(cfope.N_STATES, cfope.N_ACTIONS))
-    if np.any(pi < 0) or np.any(np.abs(pi.sum(1) - 1) > 1e-6):
-        raise AnswerError(f"`{name}` should hold action probabilities (rows summing to 1).")
-    return pi
-
-
 NAME = "counterfactual_trajectories(logs, policy, seed)"
 
 
 # ---------------------------------------------------------------------- questions
 @hw.question("test_replay", calls=replay_calls, n_checks=1)
 def check_replay(values, ctx):
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
+    pr = probe(ctx)
     evaluation, n = pr["evaluation"], ctx.sizes["grader_episodes"]
     results = []
     same = _paths(values["same"], NAME, IDENTICAL_EPISODES)
@@ -248,27 +227,23 @@ def check_replay(values, ctx):
 
 @hw.question("test_cf_value", answers=["cf_value", "evaluation_policy"], n_checks=1)
 def check_cf_value(values, ctx):
-    evaluation = _policy(values["evaluation_policy"], "evaluation_policy")
+    evaluation = cfope.as_policy(values["evaluation_policy"], "evaluation_policy")
     v, n = cfope.policy_value(evaluation), ctx.sizes["num_episodes"]
-    return close_to(as_float(values["cf_value"], "cf_value"), v, math.sqrt(v * (1 - v) / n),
+    return close_to(values["cf_value"], v, math.sqrt(v * (1 - v) / n),
                     ctx.alpha, name="cf_value",
                     hint="It is the share of your logged episodes whose counterfactual replay "
                          "under `evaluation_policy` reaches the goal.")
 
 
-def _exact(got, truth, name: str, hint: str):
-    detail = dict(value=got, truth=truth, se=0.0)
+def _exact(got, truth, name: str, ctx, hint: str):
+    """An exact estimate (se 0) within the float tolerance WIS_TOL. With no episode of
+    positive weight WIS is undefined: then the answer must be NaN (or None)."""
     if math.isnan(truth):
-        ok = got is None or (isinstance(got, float) and math.isnan(got))
-    else:
-        try:
-            x = as_float(got, name)
-        except AnswerError as exc:
-            return failed(f"{exc} {hint}", **detail)
-        ok = abs(x - truth) <= WIS_TOL * max(1.0, abs(truth))
-    if ok:
-        return passed(f"`{name}` is correct.", **detail)
-    return failed(f"`{name}` is not correct. {hint}", **detail)
+        if got is None or (isinstance(got, float) and math.isnan(got)):
+            return passed(f"`{name}` is correct: no logged episode has a positive weight.")
+        return failed(f"`{name}` should be NaN (or None): no logged episode has a positive "
+                      f"weight, so the weighted average is undefined. {hint}")
+    return close_to(got, truth, 0.0, ctx.alpha, delta=WIS_TOL, name=name, hint=hint)
 
 
 WIS_HINT = ("Weighted importance sampling: each episode's weight is the product over its steps "
@@ -279,19 +254,19 @@ WIS_HINT = ("Weighted importance sampling: each episode's weight is the product 
 @hw.question("test_wis", answers=["wis_estimate", "logs", "production_policy",
                                   "evaluation_policy"], calls=wis_calls, n_checks=0)
 def check_wis(values, ctx):
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
+    pr = probe(ctx)
     mean = float(np.mean([cfope.episode_return(ep) for ep in pr["logs"]]))
     results = [
-        _exact(values["identical"], mean, "wis_value(logs, policy, policy)",
+        _exact(values["identical"], mean, "wis_value(logs, policy, policy)", ctx,
                "With identical policies every weight is 1, so WIS is the logs' mean return."),
         _exact(values["two"], cfope.wis(pr["logs"], pr["production"], pr["target"]),
-               "wis_value(the grader's logs, behaviour, target)",
+               "wis_value(the grader's logs, behaviour, target)", ctx,
                WIS_HINT + " Check which policy is on top of the ratio."),
     ]
-    own = _episodes(values["logs"], "logs")
-    truth = cfope.wis(own, _policy(values["production_policy"], "production_policy"),
-                      _policy(values["evaluation_policy"], "evaluation_policy"))
-    results.append(_exact(values["wis_estimate"], truth, "wis_estimate",
+    own = cfope.as_episodes(values["logs"], "logs")
+    truth = cfope.wis(own, cfope.as_policy(values["production_policy"], "production_policy"),
+                      cfope.as_policy(values["evaluation_policy"], "evaluation_policy"))
+    results.append(_exact(values["wis_estimate"], truth, "wis_estimate", ctx,
                           "Report wis_value(logs, production_policy, evaluation_policy)."))
     return results
 
@@ -300,7 +275,7 @@ def check_wis(values, ctx):
 def _replays(ctx, **how) -> dict:
     """What counterfactual_trajectories returns on the grader's two sets of logs when it
     replays like cfope.counterfactual_paths(..., **how)."""
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
+    pr = probe(ctx)
     rng = ctx.noise()
     return {key: cfope.counterfactual_paths(pr[logs], pr["evaluation"], rng, **how)
             for key, logs in (("replay", "logs"), ("same", "same"))}
@@ -327,7 +302,7 @@ def wrong_stops(values, ctx):
 
 
 def _wis_answers(values, ctx, estimate) -> dict:
-    pr = probe(ctx.seed_for("policies"), ctx.budget)
+    pr = probe(ctx)
     own = values["test_wis"]
     own_logs = cfope.as_episodes(own["logs"])
     return {**own,

@@ -4,7 +4,8 @@ policy values by dynamic programming, the Gumbel-max SCM with its top-down poste
 and exact counterfactual distribution, logs, counterfactual replays and weighted
 importance sampling.
 
-Pure functions of plain data (arrays, lists, numpy generators). The milestones'
+Pure functions of plain data (arrays, lists, numpy generators); the two readers of
+answers (as_episodes, as_policy) raise the checks' AnswerError. The milestones'
 checks.py decide sizes and bands; the grader's simulations of known wrong answers
 use the same code with one step changed. Conventions, stated in the notebooks too:
 - states 0..15 row by row, actions LEFT=0, DOWN=1, RIGHT=2, UP=3;
@@ -23,6 +24,8 @@ import math
 from functools import lru_cache
 
 import numpy as np
+
+from autograder.checks import AnswerError, as_array
 
 LAKE = ("SFFF", "FHFH", "FFFH", "HFFG")     # gymnasium's 4x4 map
 N_STATES, N_ACTIONS = 16, 4
@@ -472,26 +475,37 @@ class SimulatedSCM:
 
 
 # --------------------------------------------------------------- checking logs
-def as_episodes(logs) -> list[np.ndarray]:
-    """Logs as a list of (steps, 4) float arrays; ValueError (with a student-facing
-    sentence) when they are not a list of episodes of (state, action, reward,
-    next_state) steps."""
+def as_episodes(logs, name: str = "logs", n: int | None = None) -> list[np.ndarray]:
+    """Logs as a list of (steps, 4) float arrays; AnswerError (a student-facing sentence
+    about `name`) when they are not a list of episodes of (state, action, reward,
+    next_state) steps, or not n of them."""
     if isinstance(logs, (str, bytes, dict)) or not hasattr(logs, "__len__"):
-        raise ValueError("should be a list of episodes")
+        raise AnswerError(f"`{name}` should be a list of episodes.")
     out = []
     for k, ep in enumerate(logs):
         try:
             arr = np.asarray(ep, dtype=float)
         except (TypeError, ValueError):
-            raise ValueError(f"episode {k} is not a list of (state, action, reward, next_state) "
-                             "tuples of numbers") from None
+            raise AnswerError(f"`{name}`: episode {k} is not a list of (state, action, reward, "
+                              "next_state) tuples of numbers.") from None
         if arr.ndim != 2 or arr.shape[1] != 4 or arr.shape[0] == 0:
-            raise ValueError(f"episode {k} should be a non-empty list of (state, action, reward, "
-                             f"next_state) tuples, but has shape {arr.shape}")
+            raise AnswerError(f"`{name}`: episode {k} should be a non-empty list of (state, "
+                              f"action, reward, next_state) tuples, but has shape {arr.shape}.")
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"episode {k} holds values that are not finite numbers")
+            raise AnswerError(f"`{name}`: episode {k} holds values that are not finite numbers.")
         out.append(arr)
+    if n is not None and len(out) != n:
+        raise AnswerError(f"`{name}` should hold {n} episodes but holds {len(out)}.")
     return out
+
+
+def as_policy(value, name: str) -> np.ndarray:
+    """A (16, 4) table of action probabilities (rows summing to 1); AnswerError otherwise."""
+    pi = as_array(value, name, shape=(N_STATES, N_ACTIONS))
+    if np.any(pi < 0) or np.any(np.abs(pi.sum(1) - 1) > 1e-6):
+        raise AnswerError(f"`{name}` should hold action probabilities: non-negative, each row "
+                          "summing to 1.")
+    return pi
 
 
 def first_log_problem(episodes: list[np.ndarray], policy=None, horizon: int = HORIZON) -> str | None:
