@@ -424,10 +424,11 @@ hw.variant(("mistakes/prior_noise.py", "mistakes/exponential.py"), seed=6,
            told={"test_posterior": "noise drawn again from the prior does not",
                  "test_counterfactual": "is not counterfactually stable",
                  "test_step_scm": "16 independent Gumbel(0, 1)"})
-# at seed 7 the stable probe's counterfactual action makes the observed state the argmax,
-# so a noiseless step keeps it there: one part of three right
-hw.variant("mistakes/no_noise.py", seed=7, loses=["test_step_scm"],
-           partly=["test_counterfactual"],
+# No seed: the suite keeps a milestone to five kernel runs and the step section has three
+# mistakes; this one is simulated ("argmax without the noise" above, graded at 25 seeds by
+# tests/test_homeworks.py without a kernel) and benchmarks/scores.py grades the file. Whether
+# a noiseless step keeps the stable probe's state depends on the probe drawn: luck.
+hw.variant("mistakes/no_noise.py", loses=["test_step_scm"], luck=["test_counterfactual"],
            told={"test_step_scm": "use the noise you are given"})
 hw.variant(("mistakes/overwritten.py", "mistakes/probs_as_logits.py"), seed=8,
            loses=["test_table", "test_step_scm", "test_counterfactual"], partly=["test_posterior"],

@@ -357,5 +357,8 @@ hw.variant(("mistakes/prior_noise.py", "mistakes/ordinary_is.py"), seed=6,
 hw.variant(("mistakes/logged_actions.py", "mistakes/swapped_wis.py"), seed=7,
            loses=["test_cf_value"], partly=["test_replay", "test_wis"],
            told={"test_replay": "not from the log", "test_wis": "swapped in the importance ratio"})
-hw.variant("mistakes/stops_at_log_end.py", seed=8, loses=["test_cf_value"], partly=["test_replay"],
+# No seed: the suite keeps a milestone to five kernel runs and the replay section has three
+# mistakes; this one is simulated ("replay stops where the log stops" above, graded at 25
+# seeds by tests/test_homeworks.py without a kernel) and benchmarks/scores.py grades the file.
+hw.variant("mistakes/stops_at_log_end.py", loses=["test_cf_value"], partly=["test_replay"],
            told={"test_replay": "go on with noise from the prior"})
