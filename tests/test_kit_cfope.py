@@ -142,3 +142,42 @@ def test_the_discrete_tests_of_logs_keep_their_level_although_episodes_stop_at_r
                      not frequencies(ranks, dict(enumerate(cfope.RANK_PROBS)), alpha).passed]
     limit = alpha + 3 * math.sqrt(alpha * (1 - alpha) / runs)
     assert np.all(rejected / runs <= limit), rejected / runs
+
+
+def _broken(logs, k, step, field, value):
+    out = [list(ep) for ep in logs]
+    row = list(out[k][step])
+    row[field] = value
+    out[k][step] = tuple(row)
+    return out
+
+
+def test_every_rule_of_the_logs_is_caught_on_a_log_that_breaks_only_that_rule():
+    """first_log_problem checks all steps at once and explains the first problem episode
+    by episode: each rule, broken alone in one step of otherwise right logs, is named."""
+    rng = np.random.default_rng(3)
+    policy = cfope.epsilon_greedy(cfope.optimal_policy().argmax(1), 0.3)
+    logs = cfope.generate_logs(policy, 60, rng)
+    k = next(i for i, ep in enumerate(logs) if len(ep) >= 3 and ep[-1][3] != cfope.GOAL)
+    s1, a1, _, _ = logs[k][1]
+    impossible = next(j for j in range(16) if T[s1, a1, j] == 0)
+    cases = {
+        "outside 0..15": _broken(logs, k, 1, 3, 16),
+        "not in the start state": _broken(logs, k, 0, 0, 1),
+        "each step's state is the previous step's next_state":
+            _broken(logs, k, 1, 0, (s1 + 1) % 16),
+        "cannot reach": _broken(_broken(logs, k, 1, 3, impossible), k, 2, 0, impossible),
+        "the reward is 1 on entering the goal": _broken(logs, k, 1, 2, 1.0),
+        "neither a hole nor the goal": [ep[:-1] if i == k else ep for i, ep in enumerate(logs)],
+        "goes on after entering": [ep + [(ep[-1][3], 0, 0.0, ep[-1][3])] if i == k else ep
+                                   for i, ep in enumerate(logs)],
+        "has 101 steps": [[(0, 3, 0.0, 0)] * 101 if i == k else ep for i, ep in enumerate(logs)],
+    }
+    assert cfope.first_log_problem(cfope.as_episodes(logs), policy) is None
+    for words, broken in cases.items():
+        problem = cfope.first_log_problem(cfope.as_episodes(broken), policy)
+        assert problem is not None and words in problem, (words, problem)
+    never = np.array(policy)
+    never[s1, a1] = 0.0             # the policy never takes a logged action
+    problem = cfope.first_log_problem(cfope.as_episodes(logs), never)
+    assert problem is not None and "never takes" in problem, problem
