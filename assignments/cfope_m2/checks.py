@@ -25,8 +25,8 @@ import math
 
 import numpy as np
 
-from autograder.checks import (close_to, draw_probe, failed, frequencies, frequencies_required_n,
-                               passed, repeated, twice)
+from autograder.checks import (Threshold, close_to, draw_probe, failed, frequencies,
+                               frequencies_required_n, passed, repeated, twice)
 from autograder.homework import Homework
 from autograder.studies import cfope
 
@@ -158,29 +158,31 @@ def check_policies(values, ctx):
     prod = cfope.as_policy(values["production_policy"], "production_policy")
     evl = cfope.as_policy(values["evaluation_policy"], "evaluation_policy")
     results = []
-    if np.all(prod[LIVE] >= MIN_PROB - 1e-9):
+    explores = Threshold(bool(prod[LIVE].min() >= MIN_PROB - 1e-9), prod[LIVE].min(), MIN_PROB)
+    if explores.passed:
         results.append(passed("`production_policy` gives every action some probability in "
-                              "every state an episode can be in."))
+                              "every state an episode can be in.", evidence=explores))
     else:
         results.append(failed(f"`production_policy` must give every action probability at least "
                               f"{MIN_PROB} in every state that is not a hole or the goal: "
                               "importance sampling in milestone 3 can only reweight actions the "
-                              "production policy sometimes takes."))
+                              "production policy sometimes takes.", evidence=explores))
     if np.all(np.isclose(evl[LIVE].max(1), 1.0, atol=1e-9)):
         results.append(passed("`evaluation_policy` is deterministic."))
     else:
         results.append(failed("`evaluation_policy` must be deterministic: probability 1 on one "
                               "action in every state that is not a hole or the goal."))
     gap = cfope.policy_value(evl) - cfope.policy_value(prod)
-    if gap >= MIN_GAP:
+    better = Threshold(gap >= MIN_GAP, gap, MIN_GAP)
+    if better.passed:
         results.append(passed("`evaluation_policy` is worth evaluating: it does clearly better "
-                              "than `production_policy`."))
+                              "than `production_policy`.", evidence=better))
     else:
         results.append(failed(f"`evaluation_policy` should reach the goal within "
                               f"{cfope.HORIZON} steps with a probability at least {MIN_GAP} "
                               "higher than `production_policy` does. Improve it (value "
                               "iteration gives the best policy) or make production more "
-                              "exploratory.", gap=gap))
+                              "exploratory.", evidence=better, gap=gap))
     for which, pi in (("production", prod), ("evaluation", evl)):
         results.append(_value_result(values[f"{which}_value"], cfope.policy_value(pi),
                                      f"{which}_value", ctx,
