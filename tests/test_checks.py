@@ -431,3 +431,30 @@ def test_fresh_draws_catches_stored_and_reshuffled_draws_only():
     for stale in (a, rng.permutation(a), np.concatenate([a[:4000], b[:1000]])):
         res = fresh_draws(a, stale, "f")
         assert not res.passed and "same draws" in res.message and res.fraction == 0
+
+
+def test_repeated_catches_a_discrete_sampler_that_hands_back_its_first_draws_only():
+    """Draws of a discrete law share values by chance: `repeated` fails only when the
+    second call's draws are the first call's first ones, item by item (arrays or records
+    of different lengths, such as episodes)."""
+    from autograder.checks import repeated
+    rng = np.random.default_rng(0)
+    first, second = rng.choice(3, 2000, p=[0.5, 0.3, 0.2]), rng.choice(3, 100, p=[0.5, 0.3, 0.2])
+    assert repeated(first, second, "f") is None
+    assert repeated(first, first[100:200], "f") is None          # the same values, elsewhere
+    [res] = repeated(first, first[:100], "f")
+    assert not res.passed and "same draws" in res.message and res.fraction == 0
+    episodes = [np.arange(k) for k in (3, 5, 2)]
+    assert repeated(episodes, [np.arange(3), np.arange(5)], "g")
+    assert repeated(episodes, [np.arange(3), np.arange(4)], "g") is None
+    assert repeated(episodes, [], "g") is None                   # nothing to compare: not stale
+
+
+def test_twice_calls_a_sampler_under_two_seeds_with_a_smaller_second_call():
+    from autograder.checks import twice
+    from autograder.homework import Homework
+    ctx = Homework().context(3, 1e-3)
+    calls = twice("f", lambda c: {"n": 500, "x": 1.0}, ("a", "b"), again={"n": 50})(ctx)
+    assert calls == {"draws": ("f", {"n": 500, "x": 1.0, "seed": ctx.seed_for("a")}),
+                     "again": ("f", {"n": 50, "x": 1.0, "seed": ctx.seed_for("b")})}
+    assert ctx.seed_for("a") != ctx.seed_for("b")

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from autograder.checks import (ar1_step, autocorrelation_gate, categorical_pit, frequencies,
-                               frequencies_power, frequencies_required_n, ks_distance_required_n,
+                               frequencies_power, frequencies_required_n, ks_required_n_at,
                                pool_cells, thin_to_independence)
 
 
@@ -93,10 +93,10 @@ def test_frequencies_power_matches_the_tests_rejection_rate():
     assert frequencies_power(probs, wrong, int(need * 0.9), alpha) < 0.99
 
 
-def test_ks_distance_required_n_has_its_power():
+def test_ks_required_n_at_has_its_power():
     alpha, shift = 1e-3, 0.5
     d = float(stats.norm.cdf(shift / 2) - stats.norm.cdf(-shift / 2))    # sup |F - G|
-    n = ks_distance_required_n(d, alpha, power=0.99)
+    n = ks_required_n_at(d, alpha, power=0.99)
     rng = np.random.default_rng(5)
     rejected = [stats.kstest(rng.normal(shift, 1, n), "norm").pvalue < alpha for _ in range(300)]
     assert np.mean(rejected) >= 0.99

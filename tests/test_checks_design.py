@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks import (FLOAT32_FLOOR, detection_probability, required_n,
+from autograder.checks import (FLOAT32_FLOOR, detection_probability, frequencies,
+                               frequencies_required_n, gof, ks_required_n_at, required_n,
                                required_n_against, stated_n)
 
 ALPHA = 1e-3 / 6
@@ -63,3 +64,39 @@ def test_as_dict_names_the_keys_asked_for_or_the_first_missing_one():
         as_dict(table, "cpts", ["p_z1", "p_y"])
     with pytest.raises(AnswerError, match="keys 'H', not a str"):
         as_dict("H", "data", ["H"])
+
+
+def _rejection_rate(draw, check, runs=400, seed=0) -> float:
+    rng = np.random.default_rng(seed)
+    return float(np.mean([not check(draw(rng)).passed for _ in range(runs)]))
+
+
+def test_frequencies_required_n_gives_the_power_it_promises():
+    """At the size it returns, `frequencies` rejects draws of the wrong law at least as
+    often as promised (measured), and a law with impossible outcomes needs only as many
+    draws as it takes to land on one."""
+    alpha, power = 1e-3, 0.99
+    truth, wrong = np.array([2 / 3, 1 / 3]), np.array([0.75, 0.25])
+    n = int(frequencies_required_n(truth, wrong, alpha, power))
+    probs = {0: 2 / 3, 1: 1 / 3}
+    caught = _rejection_rate(lambda rng: rng.choice(2, size=n, p=wrong),
+                             lambda x: frequencies(x, probs, alpha))
+    assert caught >= power - 3 * math.sqrt(power * (1 - power) / 400)
+    smaller = _rejection_rate(lambda rng: rng.choice(2, size=n // 3, p=wrong),
+                              lambda x: frequencies(x, probs, alpha))
+    assert smaller < power                                    # and it is not far too large
+    assert frequencies_required_n([0.5, 0.5, 0], [0.4, 0.4, 0.2], alpha, 0.999) == \
+        math.ceil(math.log(0.001) / math.log(0.8))
+    assert frequencies_required_n([0.5, 0.5], [0.5, 0.5], alpha) == math.inf
+
+
+def test_ks_required_n_gives_the_power_it_promises():
+    """Draws whose CDF is x ** 0.5 on (0, 1) (sup distance 1/4 from the uniform) fail a KS
+    test against U(0, 1) at the size ks_required_n_at gives, at least as often as promised."""
+    from scipy import stats
+    alpha, power = 1e-3, 0.99
+    n = int(ks_required_n_at(0.25, alpha, power))
+    caught = _rejection_rate(lambda rng: rng.random(n) ** 2,
+                             lambda x: gof(x, stats.uniform(0, 1), alpha))
+    assert caught >= power - 3 * math.sqrt(power * (1 - power) / 400)
+    assert ks_required_n_at(0.0, alpha) == math.inf

@@ -24,7 +24,7 @@ from scipy import stats
 from autograder.checks import (AnswerError, Threshold, as_array, autocorrelation_gate,
                                categorical_pit, draw_probe, failed, frequencies,
                                frequencies_power, frequencies_required_n, gof,
-                               ks_distance_required_n, stale, thin_to_independence)
+                               ks_required_n_at, stale, thin_to_independence)
 from autograder.homework import Homework
 from autograder.studies import gillespie as G
 
@@ -57,7 +57,7 @@ def design(budget: float) -> dict[str, int]:
     against the events-weighted law on the family's hardest chain."""
     alpha = budget / hw.total_checks
     worst = G.worst_rates()
-    events = max([MIN_GOF_N] + [ks_distance_required_n(G.waiting_ks_distance(worst, m), alpha, POWER)
+    events = max([MIN_GOF_N] + [ks_required_n_at(G.waiting_ks_distance(worst, m), alpha, POWER)
                                 for m in WAITING_MISTAKES])
     stationary, jump = G.stationary_tables(worst)
     kept = frequencies_required_n(stationary, jump, alpha, POWER)
@@ -83,7 +83,7 @@ def probe(ctx) -> Probe:
 
     def accept(rates):
         return (_stationary_power(rates, ctx.sizes["num_states"], ctx.alpha) >= POWER
-                and all(ks_distance_required_n(G.waiting_ks_distance(rates, m), ctx.alpha,
+                and all(ks_required_n_at(G.waiting_ks_distance(rates, m), ctx.alpha,
                                                POWER) <= events
                         for m in WAITING_MISTAKES))
 

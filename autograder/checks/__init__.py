@@ -8,7 +8,7 @@ homework's checks.py stays a declaration (docs/authoring.md).
 """
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
 from .chains import ar1_step, autocorrelation_gate, thin_to_independence
-from .design import ks_distance_required_n, ks_required_n, required_n_against, required_n_chi2, stated_n
+from .design import ks_required_n, ks_required_n_at, required_n_against, required_n_chi2, stated_n
 from .discrete import (categorical_pit, cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue,
                        frequencies, frequencies_power, frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
@@ -30,7 +30,7 @@ from .posterior import (converged, convergence, ess_bulk, gated_mean, matches_re
 from .mixture import as_mixture, dip_ratio, mixture_density, mixture_nll, nll_at_most
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
-from .probes import draw_probe, fresh_draws, replayed, stale, twice
+from .probes import draw_probe, fresh_draws, repeated, replayed, stale, twice
 from .regression import linear_residual_statistic, logistic_score, logistic_score_noncentrality
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
 from .tables import LOOKUP_TOLD, ProbeTables, binomial_contrast
@@ -46,7 +46,8 @@ __all__ = [
     "GoodnessOfFit", "TwoSample", "ReferenceMatch", "Convergence", "Threshold", "Exact",
     "Malformed", "evidence_from_dict", "KINDS", "FLOAT32_FLOOR", "ROUNDING_3DP", "z_critical",
     "per_check_alpha", "holm", "required_n", "detection_probability", "required_n_against",
-    "stated_n", "ks_required_n", "required_n_chi2", "as_float", "as_probability", "as_int",
+    "stated_n", "ks_required_n", "ks_required_n_at", "frequencies_required_n",
+    "required_n_chi2", "as_float", "as_probability", "as_int",
     "as_array", "as_dict", "as_probability_table", "min_distinct", "as_binary_table",
     "binary_columns", "as_indices", "as_mean_variance", "proportion_se", "mean_se", "kish_ess",
     "snis_se", "close_to", "close_to_each", "prediction_band", "close_to_runs", "gof",
@@ -57,11 +58,11 @@ __all__ = [
     "sidak_pvalue", "sequential", "spending", "stage_sizes", "mcse_mean", "ess_bulk", "rhat",
     "matches_reference", "convergence", "rhat_false_fail_rate", "posterior_draws", "converged",
     "regression_posterior", "normalise_sets", "compare_sets", "compare_structure", "draw_probe",
-    "fresh_draws", "twice", "replayed", "stale", "ProbeTables", "binomial_contrast",
+    "fresh_draws", "twice", "replayed", "stale", "repeated", "ProbeTables", "binomial_contrast",
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
     "mixture_density", "dip_ratio", "nll_at_most", "gated_mean", "logistic_score",
     "logistic_score_noncentrality", "linear_residual_statistic",
-    "ks_distance_required_n", "categorical_pit", "frequencies_power",
+    "categorical_pit", "frequencies_power",
     "frequencies_required_n", "thin_to_independence", "ar1_step", "autocorrelation_gate",
     "independent", "dependent", "independence_pvalue", "independence_power",
     "independence_required_n", "contingency_phi2", "frequencies_screened",

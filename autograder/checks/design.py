@@ -6,9 +6,10 @@ compares the answer with the truth in a band truth +- (z(alpha) sigma / sqrt(n) 
 needs an n at which each known wrong answer on that probe lands outside the band
 with the required power. `required_n_against` gives it for one probe; `stated_n` is
 the size the notebook states: the largest over the homework's fixed probes, rounded up.
-`ks_required_n` and `required_n_chi2` size a goodness-of-fit test (KS, or a chi-square
-statistic with known noncentrality) against a known wrong law; `ks_distance_required_n`
-sizes a KS test from the laws' distance alone (a wrong law known only through its CDF).
+`ks_required_n` (or `ks_required_n_at`, given the sup distance, for a wrong law known
+only through its CDF) and `required_n_chi2` size a goodness-of-fit test (KS, or a
+chi-square statistic with known noncentrality) against a known wrong law;
+`discrete.frequencies_required_n` sizes a `frequencies` test against a wrong categorical law.
 """
 from __future__ import annotations
 
@@ -70,10 +71,20 @@ def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
     diff = np.abs(truth.cdf(t) - wrong.cdf(t))
     i = int(diff.argmax())
     d, g = float(diff[i]), float(wrong.cdf(t[i]))
+    return ks_required_n_at(d, alpha, power, spread=math.sqrt(g * (1 - g)))
+
+
+def ks_required_n_at(distance: float, alpha: float, power: float = 0.999,
+                     spread: float = 0.5) -> float:
+    """`ks_required_n` given the sup distance d between the two CDFs and the sd s of one
+    draw's indicator at the point where it is attained (at most 1/2, the default): for
+    wrong laws that are not scipy distributions (a CDF with atoms). math.inf when d = 0."""
+    if distance <= 0:
+        return math.inf
     c = math.sqrt(math.log(2 / alpha) / 2)
     z_power = float(stats.norm.ppf(power))
-    sigma = (c + z_power * math.sqrt(g * (1 - g))) / (z_critical(alpha) + z_power)
-    return required_n(sigma, d, alpha, power=power)
+    sigma = (c + z_power * spread) / (z_critical(alpha) + z_power)
+    return required_n(sigma, distance, alpha, power=power)
 
 
 def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = 0.999) -> int:
@@ -92,19 +103,3 @@ def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = 0
             lo = mid + 1
     return lo
 
-
-def ks_distance_required_n(distance: float, alpha: float, power: float = 0.999) -> int:
-    """Smallest n at which a Kolmogorov-Smirnov test at level alpha rejects a sample
-    whose law is `distance` (sup |F - G|) from the target, with probability >= power.
-
-    The test rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2)
-    (Dvoretzky-Kiefer-Wolfowitz with Massart's constant, a conservative critical value).
-    At the point where the laws differ most the sample's empirical CDF misses its own
-    law's by at most z_power / (2 sqrt(n)) with probability >= power (a binomial
-    proportion's sd is at most 1 / (2 sqrt(n))), so D_n >= distance - z_power / (2 sqrt(n))
-    and n = ((c + z_power / 2) / distance)^2 suffices.
-    """
-    if not 0 < distance <= 1:
-        raise ValueError(f"distance must lie in (0, 1], got {distance!r}")
-    c = math.sqrt(math.log(2 / alpha) / 2)
-    return max(1, math.ceil(((c + float(stats.norm.ppf(power)) / 2) / distance) ** 2))

@@ -318,26 +318,41 @@ def categorical_pit(outcomes, probs, seed) -> np.ndarray:
     return np.clip(u, 0.0, 1.0)
 
 
+def _as_law(law):
+    """A categorical law as `frequencies` takes it: a mapping or a frozen scipy
+    distribution as they are, a sequence of probabilities as {index: probability}."""
+    if isinstance(law, Mapping) or hasattr(law, "dist"):
+        return law
+    return {i: float(v) for i, v in enumerate(law)}
+
+
 def frequencies_power(probs, wrong, n: int, alpha: float, min_expected: float = 5.0) -> float:
     """The power of `frequencies(samples, probs, alpha)` on n independent draws from the
-    law `wrong` ({outcome: probability} over the outcomes of `probs`).
+    law `wrong` ({outcome: probability}, or probabilities in the order of `probs`).
 
-    The cells are pooled as the test pools them at n; Pearson's X^2 then has about a
+    The test fails outright on a draw that is impossible under `probs`, so a wrong law
+    with mass m there is caught with probability at least 1 - (1 - m)^n. Otherwise
+    the cells are pooled as the test pools them at n; Pearson's X^2 then has about a
     noncentral chi-square law with df = cells - 1 and noncentrality
     n sum (q - p)^2 / p over the pooled cells (the Monte Carlo and exact nulls the test
     uses agree with the central chi-square in the bulk, and the power is read where the
-    noncentral law's mass lies, far from the tail they correct).
+    noncentral law's mass lies, far from the tail they correct). The larger of the two.
     """
+    probs, wrong = _as_law(probs), _as_law(wrong)
     outcomes, p, ordered, _ = _outcome_table(probs)
     q = np.array([float(wrong.get(o, 0.0)) for o in outcomes])
+    live = p > 0
+    impossible = max(0.0, 1.0 - float(q[live].sum()))
+    caught_outright = -math.expm1(n * math.log1p(-min(impossible, 1 - 1e-16)))
+    p, q = p[live], q[live]
     groups = pool_cells(n * p, min_expected, ordered)
     pk = np.array([p[g].sum() for g in groups])
     qk = np.array([q[g].sum() for g in groups])
     df = len(groups) - 1
     if df < 1:
-        return 0.0
+        return caught_outright
     lam = n * float(np.sum((qk - pk) ** 2 / pk))
-    return float(stats.ncx2.sf(stats.chi2.isf(alpha, df), df, lam))
+    return max(caught_outright, float(stats.ncx2.sf(stats.chi2.isf(alpha, df), df, lam)))
 
 
 def frequencies_required_n(probs, wrong, alpha: float, power: float = 0.999,
@@ -345,7 +360,7 @@ def frequencies_required_n(probs, wrong, alpha: float, power: float = 0.999,
     """Smallest n (to within 1%) at which `frequencies` rejects draws from `wrong` with
     the given power (`frequencies_power`; pooling changes with n, so the search steps
     up geometrically and then bisects)."""
-    hi = 16
+    hi = 1
     while frequencies_power(probs, wrong, hi, alpha, min_expected) < power:
         hi *= 2
         if hi > n_max:

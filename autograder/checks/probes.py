@@ -39,14 +39,16 @@ def draw_probe(seed: int, propose: Callable, accept: Callable, max_tries: int = 
 
 
 def twice(func: str, kwargs: Callable, seeds: tuple[str, str],
-          keys: tuple[str, str] = ("draws", "again")) -> Callable:
+          keys: tuple[str, str] = ("draws", "again"), again: dict | None = None) -> Callable:
     """The grader's calls of a sampler, twice: func(**kwargs(ctx), seed=...) under the
     seeds of the two labels in `seeds`, as {keys[0]: ..., keys[1]: ...}. The first
-    call's draws are tested; the second's must be new (`fresh_draws`, or an equality
-    test for a discrete sampler)."""
+    call's draws are tested; the second's must be new (`fresh_draws`, or `repeated` for
+    a discrete sampler). `again` overrides arguments of the second call (a smaller
+    size: it only has to differ)."""
     def calls(ctx):
-        return {key: (func, {**kwargs(ctx), "seed": ctx.seed_for(label)})
-                for key, label in zip(keys, seeds)}
+        args = kwargs(ctx)
+        return {key: (func, {**args, **(extra or {}), "seed": ctx.seed_for(label)})
+                for key, label, extra in zip(keys, seeds, (None, again))}
     return calls
 
 
@@ -73,11 +75,13 @@ def fresh_draws(first, second, name: str) -> CheckResult:
     detail = dict(repeated_share=share, threshold=REPEATED_SHARE)
     if share < REPEATED_SHARE:
         return passed(f"`{name}` draws new values for a new seed.", **detail)
-    return failed(f"`{name}` returned the same draws when the grader called it again with "
-                  "another seed. A sampler must draw fresh random numbers from its `seed` "
-                  "argument on every call (seed your generator with it, e.g. "
-                  "pyro.set_rng_seed(seed) or random_seed=seed); stored or re-used draws "
-                  "earn no credit.", **detail)
+    return failed(_SAME_DRAWS.format(name=name), **detail)
+
+
+_SAME_DRAWS = ("`{name}` returned the same draws when the grader called it again with another "
+               "seed. A sampler must draw fresh random numbers from its `seed` argument on every "
+               "call (seed your generator with it, e.g. pyro.set_rng_seed(seed) or "
+               "random_seed=seed); stored or re-used draws earn no credit.")
 
 
 def stale(first, second, name: str) -> list[CheckResult] | None:
@@ -86,3 +90,15 @@ def stale(first, second, name: str) -> list[CheckResult] | None:
     nothing)."""
     res = fresh_draws(first, second, name)
     return None if res.passed else [res]
+
+
+def repeated(first, second, name: str) -> list[CheckResult] | None:
+    """`stale` for a sampler whose right draws repeat values by chance (outcomes of a
+    discrete law, records such as episodes): None unless the second call's draws are the
+    first call's first ones, item by item; else [the failed result]. With k draws in the
+    second call of a law whose sum of squared probabilities is at most q, a right sampler
+    fails with chance at most q ** k: the homework picks k so that this is negligible."""
+    first, second = list(first), list(second)
+    same = (0 < len(second) <= len(first)
+            and all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(first, second)))
+    return [failed(_SAME_DRAWS.format(name=name), repeated_share=1.0)] if same else None
