@@ -9,7 +9,7 @@ homework's checks.py stays a declaration (docs/authoring.md).
 from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha, required_n, z_critical
 from .design import ks_required_n, required_n_against, required_n_chi2, stated_n
 from .discrete import (cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue, frequencies,
-                       pool_cells)
+                       frequencies_against_draws, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
@@ -49,7 +49,7 @@ __all__ = [
     "snis_se", "close_to", "close_to_each", "prediction_band", "close_to_runs", "gof",
     "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution",
     "randomised_pit", "detect_grid", "two_sample", "two_sample_joint", "two_sample_n",
-    "ad2_permutation_test", "witness_test", "frequencies", "exact_multinomial_pvalue",
+    "ad2_permutation_test", "witness_test", "frequencies", "frequencies_against_draws", "exact_multinomial_pvalue",
     "pool_cells", "chi2_against_pmf", "cell_frequencies", "close_to_table", "multinomial_cov",
     "sidak_pvalue", "sequential", "spending", "stage_sizes", "mcse_mean", "ess_bulk", "rhat",
     "matches_reference", "convergence", "rhat_false_fail_rate", "posterior_draws", "converged",
