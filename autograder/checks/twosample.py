@@ -116,6 +116,41 @@ class _AD2:
         np.square(m, out=m)
         return self.const * (m @ self._w).astype(np.float64)
 
+    def permuted_positions(self, rng, rows: int) -> np.ndarray:
+        """A^2 of `rows` random permutations without ties, drawn as the sorted positions of
+        sample 1 (rank-based: O(n1) per permutation, not a shuffle of all N labels).
+
+        Between two sample-1 positions p_k < p_k+1, M_j = k, so the sum over that
+        stretch is w-weighted sums of 1, B and B^2 (prefix sums); at p_k itself
+        M_aj = k - 1/2.
+        """
+        n1, N = self.n1, self.N
+        return self.stat_positions(
+            np.sort(np.stack([rng.choice(N, n1, replace=False) for _ in range(rows)]), axis=1))
+
+    def stat_positions(self, pos: np.ndarray) -> np.ndarray:
+        """A^2 (float64, no ties) for rows of sorted 0-based sample-1 positions."""
+        if not hasattr(self, "_prefix"):
+            j = np.arange(1, self.N + 1, dtype=np.float64)
+            b = j - 0.5
+            den = b * (self.N - b) - self.N / 4
+            w = np.where(den > 0, 1.0 / np.where(den > 0, den, 1.0), 0.0)
+            self._wb = (w, w * b)
+            self._prefix = [np.r_[0.0, np.cumsum(v)] for v in (w, w * b)]
+            self._s2 = float(np.sum(w * b * b))
+        w, wb = self._wb
+        p0, p1 = self._prefix
+        n1, N, rows = self.n1, self.N, pos.shape[0]
+        k = np.arange(1, n1 + 1, dtype=np.float64)
+        end = np.concatenate([pos[:, 1:], np.full((rows, 1), N)], axis=1)  # stretch: pos+1 .. end-1
+        s0 = p0[end] - p0[pos + 1]
+        s1 = p1[end] - p1[pos + 1]
+        h = k - 0.5
+        sq = (k * k * s0).sum(1) + (h * h * w[pos]).sum(1)
+        lin = (k * s1).sum(1) + (h * wb[pos]).sum(1)
+        total = N * N * sq - 2.0 * n1 * N * lin + n1 * n1 * self._s2
+        return self.const * total
+
     def permuted_groups(self, rng, rows: int) -> np.ndarray:
         """Sample-1 counts per tie group under a random permutation of the labels: given
         the group sizes they are multivariate hypergeometric, so a permutation costs one
@@ -157,6 +192,7 @@ def ad2_asymptotic_pvalue(a2: float, n1: int, n2: int) -> float:
 
 ASYMPTOTIC_MIN = 10_000  # min(n, m) from which the standardised asymptotic null is used
 GROUPS_SHARE = 8  # tie groups at most N / GROUPS_SHARE: permute group counts, not labels
+POSITIONS_SHARE = 8  # n1 at most N / POSITIONS_SHARE: permute sample-1 positions, not labels
 
 
 def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 20,
@@ -171,7 +207,9 @@ def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 2
         statistic its continuous null exactly; then with min(n, m) >=
         ASYMPTOTIC_MIN the p-value is the standardised asymptotic one
         (ad2_asymptotic_pvalue; its level is measured in tests/test_checks_round3.py);
-      * below that, permutations (every label shuffled) after the screen below.
+      * below that, permutations after the screen below: the smaller sample's
+        sorted positions (O(n1) each, `permuted_positions`) when it is at most
+        N / POSITIONS_SHARE, otherwise every label shuffled.
 
     Permutation p-values: Besag & Clifford (1991) sequential Monte Carlo: permute
     until `h` permutation statistics reach the observed one (p = h / L after L
@@ -191,12 +229,16 @@ def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 2
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     rng = np.random.default_rng(_seed(x, y) if seed is None else seed)
+    if x.size > y.size:  # A^2 is symmetric: the smaller sample is sample 1 (cheaper permutations)
+        x, y = y, x
     ad = _AD2(x, y)
     if ad.ties and ad.starts.size * GROUPS_SHARE > ad.N:
         ad = _AD2(x, y, rng)  # few ties: break them at random
     obs = float(ad.stat(ad.labels[None, :])[0])
     if not ad.ties and min(x.size, y.size) >= ASYMPTOTIC_MIN:
         return obs, ad2_asymptotic_pvalue(obs, x.size, y.size), 0
+    if not ad.ties and ad.n1 * POSITIONS_SHARE <= ad.N:  # the observed one by the same formula
+        obs_positions = float(ad.stat_positions(np.flatnonzero(ad.labels)[None, :])[0])
     use_screen = bool(screen) and not ad.ties
     if use_screen:
         p_asy = ad2_asymptotic_pvalue(obs, x.size, y.size)
@@ -213,6 +255,8 @@ def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 2
         chunk = min(2 * chunk, cap)  # small first: a correct answer stops after ~2h permutations
         if ad.ties:
             ge = ad.stat_groups(ad.permuted_groups(rng, rows)) >= obs
+        elif ad.n1 * POSITIONS_SHARE <= ad.N:
+            ge = ad.permuted_positions(rng, rows) >= obs_positions
         else:
             ge = ad.stat(rng.permuted(np.broadcast_to(ad.labels, (rows, ad.N)), axis=1)) >= obs
         if g + int(ge.sum()) >= h:  # stop at the h-th exceedance (ties of the statistic count)
