@@ -55,3 +55,28 @@ def test_counts_and_evidence_without_numbers_to_compare():
     assert not many.passed and "many outcomes" in describe([many.evidence])
     assert describe([GoodnessOfFit(False, 1e-9)]) is None  # its check's message says it
     assert describe([Counts(True, (5, 5), (5.0, 5.0), 1.0)]) is None  # passed: nothing to say
+
+
+def test_feedback_describes_a_wrong_answer_no_registered_mistake_explains(course):
+    """ipw's ACE with the wrong sign on both probe tables: no registered mistake explains it, so the
+    feedback says how it differs, in words only (the grading path's name_misconception)."""
+    from autograder.grading.submission import name_misconception
+    from autograder.grading.verdict import grade_values
+    from conftest import checks_of
+
+    checks = checks_of(course, "ipw")
+    hw = checks.hw
+    ctx = hw.context(3, course.assignment("ipw").false_fail_budget)
+    truth = {label: checks.ace(c) for label, c in checks.probe_tables(ctx).items()}
+    assert all(abs(v) > 0.05 for v in truth.values())
+    values = {label: -v for label, v in truth.items()}
+    res = grade_values(hw.questions["test_ipw_ace"], values, ctx, 2)
+    before = list(res.messages)
+    name_misconception(hw, res, {"test_ipw_ace": values}, ctx)
+    assert res.points == 0 and res.misconception is None
+    added = res.messages[len(before):]
+    assert len(added) == 1 and "wrong sign" in added[0]
+    for v in [*truth.values(), *values.values()]:
+        assert_hides(added[0], v)
+    assert not any(ch.isdigit() for ch in added[0])
+    assert {"description": added[0][2:]} in res.detail
