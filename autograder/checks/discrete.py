@@ -155,14 +155,27 @@ def mc_multinomial_pvalue(counts, p, alpha: float, seed: int, h: int = 20,
     n = int(counts.sum())
     e = n * np.asarray(p, dtype=np.float64)
     obs = float(pearson(counts, e))
-    n_resamples = n_resamples or math.ceil(5.0 / alpha)
     rng = np.random.default_rng(seed)
+    cap = max(64, min(1 << 16, (1 << 22) // counts.size))
+    return besag_clifford(lambda rows: pearson(rng.multinomial(n, p, size=rows), e)
+                          >= obs * (1 - 1e-9) - 1e-12,
+                          n_resamples or math.ceil(5.0 / alpha), h, cap)
+
+
+def besag_clifford(exceeds, n_resamples: int, h: int, cap: int) -> tuple[float, int]:
+    """(p-value, statistics simulated) with Besag & Clifford (1991) sequential stopping.
+
+    exceeds(rows) simulates `rows` null statistics and says which reach the observed
+    one. Stop at the h-th exceedance (p = h / L after L) or after n_resamples
+    (p = (G + 1) / (n_resamples + 1)); P(p <= a) <= a for every a. Chunks double from
+    64 to `cap`, so a correct answer stops after about 2h simulations.
+    """
     g = used = 0
-    cap, chunk = max(64, min(1 << 16, (1 << 22) // counts.size)), 64
+    chunk = 64
     while used < n_resamples:
         rows = min(chunk, n_resamples - used)
         chunk = min(2 * chunk, cap)
-        ge = pearson(rng.multinomial(n, p, size=rows), e) >= obs * (1 - 1e-9) - 1e-12
+        ge = exceeds(rows)
         if g + int(ge.sum()) >= h:
             used += int(np.flatnonzero(np.cumsum(ge) + g >= h)[0]) + 1
             return h / used, used
@@ -197,6 +210,16 @@ def outcome_items(samples, name: str) -> list:
     return items
 
 
+def _enough(n: int, name: str, min_n) -> int:
+    """n, or AnswerError when there are no draws or fewer than the question requires."""
+    if n == 0:
+        raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
+    if min_n is not None and n < min_n:
+        raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
+                          "Draw more samples.")
+    return n
+
+
 def frequencies(samples, probs, alpha: float, name: str = "samples", method: str = "auto",
                 min_expected: float = 5.0, min_n: int = None, hint: str = "",
                 max_exact: int = 200_000, seed=None) -> CheckResult:
@@ -225,12 +248,7 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
                     n_bad += int(c)
             else:
                 counts[i] += int(c)
-        n = int(counts.sum()) + n_bad
-        if n == 0:
-            raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
-        if min_n is not None and n < min_n:
-            raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
-                              "Draw more samples.")
+        n = _enough(int(counts.sum()) + n_bad, name, min_n)
     except AnswerError as e:
         return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     detail = dict(method=method, alpha=alpha, n=n)
@@ -272,13 +290,19 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
     detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k, counts=obs.tolist(),
                   expected=(n * pk).tolist(),
                   pooled=[[outcomes[i] for i in g] for g in groups if len(g) > 1], **extra)
+    return _counts_verdict(pval, alpha, name, hint, "the probabilities they should have", detail)
+
+
+def _counts_verdict(pval: float, alpha: float, name: str, hint: str, against: str,
+                    detail: dict) -> CheckResult:
+    """Pass iff pval >= alpha, with Counts evidence and the student's message."""
     evidence = Counts(pval >= alpha, tuple(detail["counts"]), tuple(detail["expected"]), pval)
     if evidence.passed:
-        return passed(f"The frequencies of the outcomes in `{name}` agree with the probabilities "
-                      "they should have.", evidence=evidence, **detail)
-    msg = (f"The frequencies of the outcomes in `{name}` do not match the probabilities they "
-           "should have: a test of the counts rejects them far beyond what sampling noise "
-           "explains. Check the probabilities your sampler uses for each outcome.")
+        return passed(f"The frequencies of the outcomes in `{name}` agree with {against}.",
+                      evidence=evidence, **detail)
+    msg = (f"The frequencies of the outcomes in `{name}` do not match {against}: a test of the "
+           "counts rejects them far beyond what sampling noise explains. Check the "
+           "probabilities your sampler uses for each outcome.")
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
@@ -298,20 +322,13 @@ def _hypergeometric_pvalue(a: np.ndarray, t: np.ndarray, alpha: float, seed: int
     obs = float(np.sum((a - e) ** 2 / t))
     rng = np.random.default_rng(seed)
     colors = t.astype(np.int64)
-    g = used = 0
-    n_resamples = math.ceil(5.0 / alpha)
-    cap, chunk = max(64, min(1 << 14, (1 << 21) // t.size)), 64
-    while used < n_resamples:
-        rows = min(chunk, n_resamples - used)
-        chunk = min(2 * chunk, cap)
+
+    def exceeds(rows):
         tables = rng.multivariate_hypergeometric(colors, n, size=rows, method="marginals")
-        ge = np.sum((tables - e) ** 2 / t, axis=1) >= obs * (1 - 1e-9) - 1e-12
-        if g + int(ge.sum()) >= h:
-            used += int(np.flatnonzero(np.cumsum(ge) + g >= h)[0]) + 1
-            return h / used, used
-        g += int(ge.sum())
-        used += rows
-    return (g + 1) / (n_resamples + 1), used
+        return np.sum((tables - e) ** 2 / t, axis=1) >= obs * (1 - 1e-9) - 1e-12
+
+    return besag_clifford(exceeds, math.ceil(5.0 / alpha), h,
+                          max(64, min(1 << 14, (1 << 21) // t.size)))
 
 
 def frequencies_against_draws(samples, reference, alpha: float, name: str = "samples",
@@ -336,12 +353,7 @@ def frequencies_against_draws(samples, reference, alpha: float, name: str = "sam
     ref_items = outcome_items(reference, "reference")
     try:
         items = outcome_items(samples, name)
-        n = sum(int(c) for _, c in items)
-        if n == 0:
-            raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
-        if min_n is not None and n < min_n:
-            raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
-                              "Draw more samples.")
+        n = _enough(sum(int(c) for _, c in items), name, min_n)
     except AnswerError as e:
         return failed(str(e), evidence=Malformed(), error="malformed", method="conditional")
     index, mine, theirs = {}, [], []
@@ -379,14 +391,7 @@ def frequencies_against_draws(samples, reference, alpha: float, name: str = "sam
     detail.update(pvalue=pval, tables=used, counts=ag.astype(int).tolist(),
                   expected=expected.tolist(),
                   pooled=[[outcomes[k] for k in g] for g in groups if len(g) > 1])
-    evidence = Counts(pval >= alpha, tuple(detail["counts"]), tuple(detail["expected"]), pval)
-    if evidence.passed:
-        return passed(f"The frequencies of the outcomes in `{name}` agree with those of a correct "
-                      "sampler.", evidence=evidence, **detail)
-    msg = (f"The frequencies of the outcomes in `{name}` do not match those of a correct sampler: "
-           "a test of the counts rejects them far beyond what sampling noise explains. Check the "
-           "probabilities your sampler uses for each outcome.")
-    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+    return _counts_verdict(pval, alpha, name, hint, "those of a correct sampler", detail)
 
 
 def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,
