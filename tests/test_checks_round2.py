@@ -54,7 +54,7 @@ def test_rounded_draws_with_exact_zeros_pass_their_own_distribution(method):
     assert len(with_zero) > 80  # ~70% of samples hold a zero
     if method == "ad":  # before: every sample with a zero got A^2 = inf, p = 0
         assert all(old_ad(x, EXP6)[1] == 0.0 for x in with_zero)
-    results = [gof(x, EXP6, 1e-3, method=method) for x in samples]
+    results = [gof(x, EXP6, 1e-3, method=method, resolution=1e-3) for x in samples]
     assert fails(results) <= 2
     r = results[0]
     assert r.detail["grid"] == pytest.approx(1e-3) and r.detail["n_impossible"] == 0
@@ -64,7 +64,7 @@ def test_rounded_draws_wrong_rate_still_fails():
     rng = np.random.default_rng(12)
     for _ in range(5):
         x = np.round(rng.exponential(1 / 5, size=6400), 3)  # rate 5 instead of 6
-        r = gof(x, EXP6, 1e-4, method="ad", name="wait_times")
+        r = gof(x, EXP6, 1e-4, method="ad", name="wait_times", resolution=1e-3)
         assert not r.passed and r.detail["pvalue"] < 1e-8
         assert_hides(r.message, 6.0, 1 / 6)
 
@@ -107,7 +107,7 @@ def test_randomised_pit_is_uniform_and_equals_cdf_for_continuous_values():
     np.testing.assert_allclose(randomised_pit(x, stats.norm()), stats.norm.cdf(x), rtol=1e-12)
     u = randomised_pit(rng.poisson(2, 20000), stats.poisson(2))
     assert stats.kstest(u, "uniform").pvalue > 1e-3
-    u = randomised_pit(np.round(rng.normal(size=20000)), stats.norm())  # integer grid
+    u = randomised_pit(np.round(rng.normal(size=20000)), stats.norm(), resolution=1)
     assert stats.kstest(u, "uniform").pvalue > 1e-3
     assert np.isnan(randomised_pit([-1.0, 1.0], stats.expon()))[0]
 
@@ -118,13 +118,30 @@ def test_grid_detection_and_rounding_modes():
     assert detect_grid(np.round(rng.normal(size=50), 2)) == pytest.approx(0.01)
     assert detect_grid(np.floor(rng.normal(size=50) * 10)) == 1.0
     x = np.round(rng.normal(0, 3, size=2000))  # integers from N(0, 9)
-    assert gof(x, stats.norm(0, 3), 1e-3).passed  # each value stands for [x - 1/2, x + 1/2)
-    assert not gof(x, stats.norm(0, 3), 1e-3, resolution=None).passed  # without: steps of F
+    assert gof(x, stats.norm(0, 3), 1e-3, resolution=1).passed  # [x - 1/2, x + 1/2) declared
+    assert not gof(x, stats.norm(0, 3), 1e-3).passed  # not declared: steps of F
     y = np.floor(rng.exponential(3.0, size=1000))  # truncation, not rounding
-    assert gof(y, stats.expon(scale=3), 1e-3, rounding="down").passed
-    assert not gof(y, stats.expon(scale=3), 1e-3).passed  # wrong cells: shifted by 1/2
+    assert gof(y, stats.expon(scale=3), 1e-3, resolution=1, rounding="down").passed
+    assert not gof(y, stats.expon(scale=3), 1e-3, resolution=1).passed  # cells shifted by 1/2
     with pytest.raises(ValueError):
-        gof(y, stats.expon(scale=3), 1e-3, rounding="sideways")
+        gof(y, stats.expon(scale=3), 1e-3, resolution=1, rounding="sideways")
+    with pytest.raises(ValueError, match="declared"):  # a grid never comes from the answer
+        gof(y, stats.expon(scale=3), 1e-3, resolution="auto")
+
+
+@pytest.mark.parametrize("mean", [0.5, 1.0, 3.0, 10.0])
+def test_integer_output_for_a_continuous_law_fails_whatever_the_seed(mean):
+    """Poisson integers returned for an exponential: no grid is read from the answer, so
+    each integer is a point of a continuous law (exact zeros are impossible, the rest
+    are steps of F) and both tests reject at n = 400, 20 seeds out of 20."""
+    for seed in range(20):
+        x = np.random.default_rng(seed).poisson(mean, 400)
+        for method in ("ad", "ks"):
+            r = gof(x, stats.expon(scale=mean), 1e-3, name="t", method=method)
+            assert not r.passed, (mean, seed, method)
+            assert_hides(r.message, mean)
+    ok = np.random.default_rng(99).exponential(mean, 400)
+    assert gof(ok, stats.expon(scale=mean), 1e-3, method="ad").passed
 
 
 def test_impossible_values_and_float32_edges():

@@ -10,7 +10,8 @@ from .budget import DEFAULT_BUDGET, detection_probability, holm, per_check_alpha
 from .chains import ar1_step, autocorrelation_gate, thin_to_independence
 from .design import ks_required_n, ks_required_n_at, required_n_against, required_n_chi2, stated_n
 from .discrete import (categorical_pit, cell_frequencies, chi2_against_pmf, exact_multinomial_pvalue,
-                       frequencies, frequencies_power, frequencies_required_n, pool_cells)
+                       frequencies, frequencies_against_draws, frequencies_power,
+                       frequencies_required_n, pool_cells)
 from .distribution import (MixedDistribution, anderson_darling, detect_grid, gof, pvalue_check,
                            randomised_pit, thin_to_ess, with_atoms)
 from .contingency import (contingency_phi2, dependent, frequencies_screened, independence_power,
@@ -53,7 +54,7 @@ __all__ = [
     "snis_se", "close_to", "close_to_each", "prediction_band", "close_to_runs", "gof",
     "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution",
     "randomised_pit", "detect_grid", "two_sample", "two_sample_joint", "two_sample_n",
-    "ad2_permutation_test", "witness_test", "frequencies", "exact_multinomial_pvalue",
+    "ad2_permutation_test", "witness_test", "frequencies", "frequencies_against_draws", "exact_multinomial_pvalue",
     "pool_cells", "chi2_against_pmf", "cell_frequencies", "close_to_table", "multinomial_cov",
     "sidak_pvalue", "sequential", "spending", "stage_sizes", "mcse_mean", "ess_bulk", "rhat",
     "matches_reference", "convergence", "rhat_false_fail_rate", "posterior_draws", "converged",

@@ -1,7 +1,9 @@
 """Categorical / discrete samples against given outcome probabilities.
 
 `frequencies(samples, probs, alpha)` tests the counts of each outcome against
-the probabilities. Statistic: Pearson's X^2 = sum (O - E)^2 / E over cells
+the probabilities; `frequencies_against_draws(samples, reference, alpha)` against
+a reference sampler's draws (a 2 x K table, conditional test: the reference's
+noise is part of the null). Statistic: Pearson's X^2 = sum (O - E)^2 / E over cells
 pooled until every cell expects at least `min_expected` draws (rule below).
 Null distribution, method="auto":
 
@@ -176,20 +178,69 @@ def mc_multinomial_pvalue(counts, p, alpha: float, seed: int, h: int = 20,
     n = int(counts.sum())
     e = n * np.asarray(p, dtype=np.float64)
     obs = float(pearson(counts, e))
-    n_resamples = n_resamples or math.ceil(5.0 / alpha)
     rng = np.random.default_rng(seed)
+    cap = max(64, min(1 << 16, (1 << 22) // counts.size))
+    return besag_clifford(lambda rows: pearson(rng.multinomial(n, p, size=rows), e)
+                          >= obs * (1 - 1e-9) - 1e-12,
+                          n_resamples or math.ceil(5.0 / alpha), h, cap)
+
+
+def besag_clifford(exceeds, n_resamples: int, h: int, cap: int) -> tuple[float, int]:
+    """(p-value, statistics simulated) with Besag & Clifford (1991) sequential stopping.
+
+    exceeds(rows) simulates `rows` null statistics and says which reach the observed
+    one. Stop at the h-th exceedance (p = h / L after L) or after n_resamples
+    (p = (G + 1) / (n_resamples + 1)); P(p <= a) <= a for every a. Chunks double from
+    64 to `cap`, so a correct answer stops after about 2h simulations.
+    """
     g = used = 0
-    cap, chunk = max(64, min(1 << 16, (1 << 22) // counts.size)), 64
+    chunk = 64
     while used < n_resamples:
         rows = min(chunk, n_resamples - used)
         chunk = min(2 * chunk, cap)
-        ge = pearson(rng.multinomial(n, p, size=rows), e) >= obs * (1 - 1e-9) - 1e-12
+        ge = exceeds(rows)
         if g + int(ge.sum()) >= h:
             used += int(np.flatnonzero(np.cumsum(ge) + g >= h)[0]) + 1
             return h / used, used
         g += int(ge.sum())
         used += rows
     return (g + 1) / (n_resamples + 1), used
+
+
+def outcome_items(samples, name: str) -> list:
+    """[(outcome, count)] of a 1-D sequence of outcomes or an {outcome: count} mapping.
+
+    Raises AnswerError for a form that is not a sequence of draws or a count table
+    (counts are validated as whole, non-negative numbers).
+    """
+    if isinstance(samples, Mapping):
+        items = list(samples.items())
+    else:
+        if samples is None or isinstance(samples, (str, bytes, set, frozenset)):
+            raise AnswerError(f"`{name}` should be a sequence of outcomes (one per draw).")
+        try:
+            arr = np.asarray(samples)
+        except ValueError:
+            arr = np.asarray(list(samples), dtype=object)
+        if arr.dtype.kind in "biuf":
+            vals, cnts = np.unique(arr.reshape(-1), return_counts=True)
+            items = list(zip(vals.tolist(), cnts.tolist()))
+        else:
+            items = list(Counter(arr.reshape(-1).tolist()).items())
+    for _, c in items:
+        if isinstance(c, (bool, np.bool_)) or not isinstance(c, numbers.Integral) or c < 0:
+            raise AnswerError(f"`{name}` should map each outcome to a whole, non-negative count.")
+    return items
+
+
+def _enough(n: int, name: str, min_n) -> int:
+    """n, or AnswerError when there are no draws or fewer than the question requires."""
+    if n == 0:
+        raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
+    if min_n is not None and n < min_n:
+        raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
+                          "Draw more samples.")
+    return n
 
 
 def frequencies(samples, probs, alpha: float, name: str = "samples", method: str = "auto",
@@ -211,23 +262,8 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
     counts = np.zeros(len(outcomes), dtype=np.int64)
     bad, n_bad = [], 0
     try:
-        if isinstance(samples, Mapping):
-            items = list(samples.items())
-        else:
-            if samples is None or isinstance(samples, (str, bytes, set, frozenset)):
-                raise AnswerError(f"`{name}` should be a sequence of outcomes (one per draw).")
-            try:
-                arr = np.asarray(samples)
-            except ValueError:
-                arr = np.asarray(list(samples), dtype=object)
-            if arr.dtype.kind in "biuf":
-                vals, cnts = np.unique(arr.reshape(-1), return_counts=True)
-                items = list(zip(vals.tolist(), cnts.tolist()))
-            else:
-                items = list(Counter(arr.reshape(-1).tolist()).items())
+        items = outcome_items(samples, name)
         for v, c in items:
-            if isinstance(c, (bool, np.bool_)) or not isinstance(c, numbers.Integral) or c < 0:
-                raise AnswerError(f"`{name}` should map each outcome to a whole, non-negative count.")
             i = lookup(v)
             if i is None:
                 if c:
@@ -235,12 +271,7 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
                     n_bad += int(c)
             else:
                 counts[i] += int(c)
-        n = int(counts.sum()) + n_bad
-        if n == 0:
-            raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
-        if min_n is not None and n < min_n:
-            raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
-                              "Draw more samples.")
+        n = _enough(int(counts.sum()) + n_bad, name, min_n)
     except AnswerError as e:
         return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     detail = dict(method=method, alpha=alpha, n=n)
@@ -282,13 +313,19 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
     detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k, counts=obs.tolist(),
                   expected=(n * pk).tolist(),
                   pooled=[[outcomes[i] for i in g] for g in groups if len(g) > 1], **extra)
+    return _counts_verdict(pval, alpha, name, hint, "the probabilities they should have", detail)
+
+
+def _counts_verdict(pval: float, alpha: float, name: str, hint: str, against: str,
+                    detail: dict) -> CheckResult:
+    """Pass iff pval >= alpha, with Counts evidence and the student's message."""
     evidence = Counts(pval >= alpha, tuple(detail["counts"]), tuple(detail["expected"]), pval)
     if evidence.passed:
-        return passed(f"The frequencies of the outcomes in `{name}` agree with the probabilities "
-                      "they should have.", evidence=evidence, **detail)
-    msg = (f"The frequencies of the outcomes in `{name}` do not match the probabilities they "
-           "should have: a test of the counts rejects them far beyond what sampling noise "
-           "explains. Check the probabilities your sampler uses for each outcome.")
+        return passed(f"The frequencies of the outcomes in `{name}` agree with {against}.",
+                      evidence=evidence, **detail)
+    msg = (f"The frequencies of the outcomes in `{name}` do not match {against}: a test of the "
+           "counts rejects them far beyond what sampling noise explains. Check the "
+           "probabilities your sampler uses for each outcome.")
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
@@ -373,6 +410,94 @@ def frequencies_required_n(probs, wrong, alpha: float, power: float = 0.999,
         else:
             lo = mid
     return hi
+
+
+def _hypergeometric_pvalue(a: np.ndarray, t: np.ndarray, alpha: float, seed: int,
+                           h: int = 20) -> tuple[float, int]:
+    """(p-value, tables drawn) of the 2 x K contingency test, conditional on the margins.
+
+    a: the student's counts per cell, t: student + reference counts. Under H0 (both
+    samples from one categorical law) `a` given t and n = sum(a) is multivariate
+    hypergeometric whatever that law is, so tables drawn from it give an exact
+    Monte Carlo p-value (Besag & Clifford stopping, valid at any alpha).
+    Statistic: Pearson's X^2 of the 2 x K table, sum (a - n t / N)^2 / t up to a
+    constant factor.
+    """
+    n, total = int(a.sum()), float(t.sum())
+    e = n * t / total
+    obs = float(np.sum((a - e) ** 2 / t))
+    rng = np.random.default_rng(seed)
+    colors = t.astype(np.int64)
+
+    def exceeds(rows):
+        tables = rng.multivariate_hypergeometric(colors, n, size=rows, method="marginals")
+        return np.sum((tables - e) ** 2 / t, axis=1) >= obs * (1 - 1e-9) - 1e-12
+
+    return besag_clifford(exceeds, math.ceil(5.0 / alpha), h,
+                          max(64, min(1 << 14, (1 << 21) // t.size)))
+
+
+def frequencies_against_draws(samples, reference, alpha: float, name: str = "samples",
+                              min_expected: float = 5.0, min_n: int = None, hint: str = "",
+                              seed=None) -> CheckResult:
+    """Pass iff the outcome counts of `samples` agree with those of a reference sampler's draws.
+
+    For a law known only through draws: probabilities estimated from the draws
+    carry their own noise, and `frequencies` against them would fail correct
+    answers more often than alpha (n / m of extra variance per cell). Here the two
+    count vectors form a 2 x K table whose test conditions on the pooled counts
+    (exact at any alpha, `_hypergeometric_pvalue`), so the reference's noise is
+    part of the null. Power is that of a fixed-probability test with
+    n_eff = n m / (n + m) draws (two_sample_n sizes it).
+
+    samples, reference: sequences of outcomes or {outcome: count} mappings.
+    Outcomes the reference never produced are cells like any other (rare is not
+    impossible). Cells are pooled (module doc) on the pooled expected counts,
+    which the conditional null holds fixed, so pooling keeps the level.
+    """
+    z_critical(alpha)
+    ref_items = outcome_items(reference, "reference")
+    try:
+        items = outcome_items(samples, name)
+        n = _enough(sum(int(c) for _, c in items), name, min_n)
+    except AnswerError as e:
+        return failed(str(e), evidence=Malformed(), error="malformed", method="conditional")
+    index, mine, theirs = {}, [], []
+    for store, own in ((ref_items, theirs), (items, mine)):
+        for v, c in store:
+            v = v.item() if isinstance(v, np.generic) else v
+            if v not in index:
+                index[v] = len(index)
+                mine.append(0)
+                theirs.append(0)
+            own[index[v]] += int(c)
+    outcomes = list(index)
+    a, b = np.array(mine, dtype=np.int64), np.array(theirs, dtype=np.int64)
+    m = int(b.sum())
+    if m == 0:
+        raise ValueError("reference must hold at least one draw")
+    ordered = all(isinstance(o, numbers.Real) and not isinstance(o, (bool, np.bool_))
+                  for o in outcomes)
+    if ordered:
+        order = sorted(range(len(outcomes)), key=lambda k: float(outcomes[k]))
+        outcomes, a, b = [outcomes[k] for k in order], a[order], b[order]
+    t = a + b
+    groups = pool_cells(n * t / (n + m), min_expected, ordered)
+    ag = np.array([a[g].sum() for g in groups], dtype=np.float64)
+    tg = np.array([t[g].sum() for g in groups], dtype=np.float64)
+    detail = dict(method="conditional", alpha=alpha, n=n, m=m, cells=len(groups),
+                  n_eff=n * m / (n + m))
+    if len(groups) < 2:
+        pval, used = 1.0, 0
+    else:
+        s_ = seed if seed is not None else int.from_bytes(
+            hashlib.sha256(ag.tobytes() + tg.tobytes()).digest()[:8], "little")
+        pval, used = _hypergeometric_pvalue(ag, tg, alpha, s_)
+    expected = n * tg / (n + m)
+    detail.update(pvalue=pval, tables=used, counts=ag.astype(int).tolist(),
+                  expected=expected.tolist(),
+                  pooled=[[outcomes[k] for k in g] for g in groups if len(g) > 1])
+    return _counts_verdict(pval, alpha, name, hint, "those of a correct sampler", detail)
 
 
 def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,

@@ -12,7 +12,8 @@ on the edge of the support) has no single F(x): it gets the *randomised* PIT
     u = F(x-) + V * P(X = x),   V ~ U(0, 1) independent,
 
 with P(X = x) the probability of the cell of real numbers that x stands for
-(the atom; [x - h/2, x + h/2) for a grid of width h; at a support edge, the
+(the atom; [x - h/2, x + h/2) for a grid of width h that the question declares
+(never one read from the student's values); at a support edge, the
 reals that round to that float). This u is exactly U(0, 1) under H0 for *any* distribution
 (Brockwell 2007, "Universal residuals"), so the KS and Anderson-Darling nulls
 stay exact, and ln u never meets ln 0 for a value the target can produce. A
@@ -165,11 +166,11 @@ class _Ref:
 
 
 def detect_grid(samples, max_decimals: int = 9):
-    """The decimal grid 10**-k the samples were rounded to (smallest k <= max_decimals), or None.
+    """The decimal grid 10**-k the samples lie on (smallest k <= max_decimals), or None.
 
     Draws of a continuous law lie on such a grid with probability ~(2e-6)**n, so
-    a detected grid means rounding (np.round(x, k), integers); the randomised
-    PIT then treats each value as the cell [x - h/2, x + h/2) it stands for.
+    a detected grid means rounding or integer output. Used only to word the
+    feedback: the grid a test uses comes from the question (gof's `resolution`).
     """
     x = np.asarray(samples, dtype=np.float64).reshape(-1)
     if x.size == 0:
@@ -193,7 +194,21 @@ def _open_uniform(rng, n: int) -> np.ndarray:
     return (np.floor(rng.random(n) * 2.0 ** 53) + 0.5) / 2.0 ** 53
 
 
-def _pit_logs(x, dist, resolution="auto", rounding="nearest", seed=None):
+def _resolution(resolution):
+    """The declared cell width h of rounded values, or None (values are the law's own)."""
+    if resolution is None:
+        return None
+    if isinstance(resolution, str):
+        raise ValueError("resolution must be declared by the question (a grid width h, or None): "
+                         "a grid read from the student's values lets an integer-valued answer "
+                         "pass as a rounded continuous law")
+    h = float(resolution)
+    if not h > 0 or not math.isfinite(h):
+        raise ValueError(f"resolution must be positive, got {resolution!r}")
+    return h
+
+
+def _pit_logs(x, dist, resolution=None, rounding="nearest", seed=None):
     """(ln u, ln(1 - u), info) of the (randomised) PIT of each value, see the module doc.
 
     info: grid (the cell width used or None), n_cells (values given a randomised
@@ -205,14 +220,7 @@ def _pit_logs(x, dist, resolution="auto", rounding="nearest", seed=None):
     n = x.size
     if rounding not in ("nearest", "down", "up"):
         raise ValueError(f"rounding must be 'nearest', 'down' or 'up', got {rounding!r}")
-    h = None
-    if ref.kind != "discrete":
-        if resolution == "auto":
-            h = detect_grid(x)
-        elif resolution is not None:
-            h = float(resolution)
-            if not h > 0 or not math.isfinite(h):
-                raise ValueError(f"resolution must be positive, got {resolution!r}")
+    h = _resolution(resolution) if ref.kind != "discrete" else None
     log_u = np.full(n, np.nan)
     log_v = np.full(n, np.nan)
     cell = np.ones(n, dtype=bool)
@@ -273,7 +281,7 @@ def _pit_logs(x, dist, resolution="auto", rounding="nearest", seed=None):
     return log_u, log_v, info
 
 
-def randomised_pit(samples, dist, resolution="auto", rounding="nearest", seed=None) -> np.ndarray:
+def randomised_pit(samples, dist, resolution=None, rounding="nearest", seed=None) -> np.ndarray:
     """u_i in (0, 1): F(x_i) for continuous values, the randomised PIT for values with mass.
 
     U(0, 1) iid for a correct sample (exactly, whatever atoms, grid or boundary
@@ -361,7 +369,7 @@ def ad_pvalue(a2: float, n: int) -> float:
     return min(1.0, max(0.0, upper - fix))
 
 
-def anderson_darling(samples, dist, resolution="auto", rounding="nearest",
+def anderson_darling(samples, dist, resolution=None, rounding="nearest",
                      seed=None) -> tuple[float, float]:
     """(A^2, p-value) of samples against `dist` (continuous, discrete or with_atoms).
 
@@ -379,7 +387,7 @@ def anderson_darling(samples, dist, resolution="auto", rounding="nearest",
 
 
 def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
-        min_n: int = None, hint: str = "", resolution="auto", rounding: str = "nearest",
+        min_n: int = None, hint: str = "", resolution=None, rounding: str = "nearest",
         seed=None, histogram_is_exact: bool = False) -> CheckResult:
     """Pass iff the goodness-of-fit p-value >= alpha.
 
@@ -392,11 +400,13 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
     message, never a wider band.
 
     Boundary safety: values with probability mass under `dist` use the randomised
-    PIT (module doc). resolution="auto" detects values rounded to a decimal grid
-    (round-to-nearest; pass rounding="down" for floor/truncation of positive
-    values, or resolution=h for a non-decimal grid, None to switch it off;
-    ignored for discrete targets, whose values are their own cells).
-    A value impossible under `dist` fails with its own message. A histogram of
+    PIT (module doc). resolution: the grid width h the QUESTION declares its
+    answers are rounded to (rounding="nearest", "down" for floor/truncation of
+    positive values, "up"), or None (default): values are the law's own. Never
+    read from the student's values: integers returned for a continuous law would
+    then pass as that law rounded (Poisson draws for an exponential). Ignored for
+    discrete targets, whose values are their own cells. A value impossible under
+    `dist` fails with its own message. A histogram of
     reference draws is refused (use two_sample).
     """
     _check_dist(dist, histogram_is_exact)
@@ -432,6 +442,9 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
     msg = (f"`{name}` does not look like draws from the target distribution: a goodness-of-fit "
            "test rejects it far beyond what sampling noise explains. Check the sampler's "
            "parameters (location and especially scale/variance) and any transformation you apply.")
+    if _Ref(dist).kind == "continuous" and info["grid"] is None and detect_grid(x) is not None:
+        msg += (" Your values are all whole numbers or rounded, while the target takes "
+                "continuous values: check that you sample from the right family.")
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 

@@ -1,6 +1,7 @@
 """Student samples against draws of a reference sampler (the truth is only a sampler).
 
-Univariate (`two_sample`):
+Univariate (`two_sample`), each at alpha / 2 with the extremes test of tails.py
+(a tail cut or extended in the wrong place, where both below are blind):
   * "ks": two-sample Kolmogorov-Smirnov (scipy.stats.ks_2samp; exact null for
     small samples, the Kolmogorov limit otherwise; conservative with ties).
   * "ad": two-sample Anderson-Darling A^2_akN (Scholz & Stephens 1987, midrank
@@ -35,6 +36,7 @@ from .budget import z_critical
 from .evidence import Malformed, TwoSample
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
+from .tails import extremes_test
 
 
 def _seed(*arrays) -> int:
@@ -77,14 +79,21 @@ class _AD2:
     permuted ones, so the permutation p-value stays exact.
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray):
+    def __init__(self, x: np.ndarray, y: np.ndarray, rng=None):
         pooled = np.concatenate([x, y])
-        order = np.argsort(pooled, kind="stable")
+        if rng is None:
+            order = np.argsort(pooled, kind="stable")
+        else:  # ties broken at random: the no-ties statistic, whose null is the continuous one
+            order = np.lexsort((rng.random(pooled.size), pooled))
         z = pooled[order]
         self.n1, self.N = x.size, pooled.size
         self.labels = (order < x.size).astype(np.int8)
-        self.starts = np.flatnonzero(np.r_[True, z[1:] != z[:-1]])
+        if rng is None:
+            self.starts = np.flatnonzero(np.r_[True, z[1:] != z[:-1]])
+        else:
+            self.starts = np.arange(self.N)
         lj = np.diff(np.r_[self.starts, self.N]).astype(np.float64)
+        self.sizes = lj.astype(np.int64)
         self.ties = self.starts.size < self.N
         b = np.cumsum(lj) - lj / 2
         den = b * (self.N - b) - self.N * lj / 4
@@ -95,15 +104,59 @@ class _AD2:
     def stat(self, labels: np.ndarray) -> np.ndarray:
         """A^2 for each row of a (rows, N) 0/1 int8 label matrix in pooled order."""
         if self.ties:
-            f = np.add.reduceat(labels, self.starts, axis=1, dtype=np.float32)
-        else:
-            f = labels
+            return self.stat_groups(np.add.reduceat(labels, self.starts, axis=1, dtype=np.float32))
+        return self.stat_groups(labels)
+
+    def stat_groups(self, f: np.ndarray) -> np.ndarray:
+        """A^2 for each row of sample-1 counts per group of tied values (rows, groups)."""
         m = np.cumsum(f, axis=1, dtype=np.float32)
         m -= f * np.float32(0.5)
         m *= np.float32(self.N)
         m -= self._nb
         np.square(m, out=m)
         return self.const * (m @ self._w).astype(np.float64)
+
+    def permuted_positions(self, rng, rows: int) -> np.ndarray:
+        """A^2 of `rows` random permutations without ties, drawn as the sorted positions of
+        sample 1 (rank-based: O(n1) per permutation, not a shuffle of all N labels).
+
+        Between two sample-1 positions p_k < p_k+1, M_j = k, so the sum over that
+        stretch is w-weighted sums of 1, B and B^2 (prefix sums); at p_k itself
+        M_aj = k - 1/2.
+        """
+        n1, N = self.n1, self.N
+        return self.stat_positions(
+            np.sort(np.stack([rng.choice(N, n1, replace=False) for _ in range(rows)]), axis=1))
+
+    def stat_positions(self, pos: np.ndarray) -> np.ndarray:
+        """A^2 (float64, no ties) for rows of sorted 0-based sample-1 positions."""
+        if not hasattr(self, "_prefix"):
+            j = np.arange(1, self.N + 1, dtype=np.float64)
+            b = j - 0.5
+            den = b * (self.N - b) - self.N / 4
+            w = np.where(den > 0, 1.0 / np.where(den > 0, den, 1.0), 0.0)
+            self._wb = (w, w * b)
+            self._prefix = [np.r_[0.0, np.cumsum(v)] for v in (w, w * b)]
+            self._s2 = float(np.sum(w * b * b))
+        w, wb = self._wb
+        p0, p1 = self._prefix
+        n1, N, rows = self.n1, self.N, pos.shape[0]
+        k = np.arange(1, n1 + 1, dtype=np.float64)
+        end = np.concatenate([pos[:, 1:], np.full((rows, 1), N)], axis=1)  # stretch: pos+1 .. end-1
+        s0 = p0[end] - p0[pos + 1]
+        s1 = p1[end] - p1[pos + 1]
+        h = k - 0.5
+        sq = (k * k * s0).sum(1) + (h * h * w[pos]).sum(1)
+        lin = (k * s1).sum(1) + (h * wb[pos]).sum(1)
+        total = N * N * sq - 2.0 * n1 * N * lin + n1 * n1 * self._s2
+        return self.const * total
+
+    def permuted_groups(self, rng, rows: int) -> np.ndarray:
+        """Sample-1 counts per tie group under a random permutation of the labels: given
+        the group sizes they are multivariate hypergeometric, so a permutation costs one
+        draw per group, not a shuffle of all N labels."""
+        return rng.multivariate_hypergeometric(self.sizes, self.n1, size=rows,
+                                               method="marginals").astype(np.float32)
 
 
 def _ad2_variance(n1: int, n2: int) -> float:
@@ -137,17 +190,34 @@ def ad2_asymptotic_pvalue(a2: float, n1: int, n2: int) -> float:
     return ad_pvalue(astar, 10 ** 12)
 
 
+ASYMPTOTIC_MIN = 10_000  # min(n, m) from which the standardised asymptotic null is used
+GROUPS_SHARE = 8  # tie groups at most N / GROUPS_SHARE: permute group counts, not labels
+POSITIONS_SHARE = 8  # n1 at most N / POSITIONS_SHARE: permute sample-1 positions, not labels
+
+
 def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 20,
                          seed=None, screen: float = 0.01) -> tuple[float, float, int]:
     """(A^2, p-value, permutations used) of the two-sample AD test, to compare with alpha.
 
-    Besag & Clifford (1991) sequential Monte Carlo p-value: permute until `h`
-    permutation statistics reach the observed one (p = h / L after L
+    Three regimes, each valid at any alpha (docs/statistics.md):
+      * many ties (at most N / GROUPS_SHARE distinct values): the midrank statistic
+        with an exact permutation null, each permutation drawn as multivariate
+        hypergeometric counts per group of tied values (O(groups), not O(N));
+      * otherwise ties (if any) are broken at random, which gives the no-ties
+        statistic its continuous null exactly; then with min(n, m) >=
+        ASYMPTOTIC_MIN the p-value is the standardised asymptotic one
+        (ad2_asymptotic_pvalue; its level is measured in tests/test_checks_round3.py);
+      * below that, permutations after the screen below: the smaller sample's
+        sorted positions (O(n1) each, `permuted_positions`) when it is at most
+        N / POSITIONS_SHARE, otherwise every label shuffled.
+
+    Permutation p-values: Besag & Clifford (1991) sequential Monte Carlo: permute
+    until `h` permutation statistics reach the observed one (p = h / L after L
     permutations) or `n_resamples` are done (p = (G + 1) / (n_resamples + 1)).
     Either way P(p <= a) <= a for every a. n_resamples defaults to ceil(5 / alpha)
     (scaled as below), so a true p-value well below alpha still rejects.
 
-    Screen (samples without ties; screen=0 turns it off). A rejection needs at
+    Screen (continuous statistic; screen=0 turns it off). A rejection needs at
     least 1/alpha permutations, so when the asymptotic p-value is below
     screen * alpha the sample is rejected at once (that p-value is returned);
     otherwise the permutation p-value is returned divided by (1 - screen), i.e.
@@ -158,8 +228,17 @@ def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 2
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
+    rng = np.random.default_rng(_seed(x, y) if seed is None else seed)
+    if x.size > y.size:  # A^2 is symmetric: the smaller sample is sample 1 (cheaper permutations)
+        x, y = y, x
     ad = _AD2(x, y)
+    if ad.ties and ad.starts.size * GROUPS_SHARE > ad.N:
+        ad = _AD2(x, y, rng)  # few ties: break them at random
     obs = float(ad.stat(ad.labels[None, :])[0])
+    if not ad.ties and min(x.size, y.size) >= ASYMPTOTIC_MIN:
+        return obs, ad2_asymptotic_pvalue(obs, x.size, y.size), 0
+    if not ad.ties and ad.n1 * POSITIONS_SHARE <= ad.N:  # the observed one by the same formula
+        obs_positions = float(ad.stat_positions(np.flatnonzero(ad.labels)[None, :])[0])
     use_screen = bool(screen) and not ad.ties
     if use_screen:
         p_asy = ad2_asymptotic_pvalue(obs, x.size, y.size)
@@ -168,15 +247,19 @@ def ad2_permutation_test(x, y, alpha: float, n_resamples: int = None, h: int = 2
     scale = 1.0 / (1.0 - screen) if use_screen else 1.0
     if n_resamples is None:
         n_resamples = math.ceil(5.0 * scale / alpha)
-    rng = np.random.default_rng(_seed(x, y) if seed is None else seed)
     g = used = 0
-    cap, chunk = max(8, min(4096, (1 << 22) // ad.N)), 32
+    width = ad.starts.size if ad.ties else ad.N
+    cap, chunk = max(8, min(4096, (1 << 22) // width)), 32
     while used < n_resamples:
         rows = min(chunk, n_resamples - used)
         chunk = min(2 * chunk, cap)  # small first: a correct answer stops after ~2h permutations
-        perms = rng.permuted(np.broadcast_to(ad.labels, (rows, ad.N)), axis=1)
-        ge = ad.stat(perms) >= obs  # ties of the statistic count as exceedances
-        if g + int(ge.sum()) >= h:  # stop at the h-th exceedance
+        if ad.ties:
+            ge = ad.stat_groups(ad.permuted_groups(rng, rows)) >= obs
+        elif ad.n1 * POSITIONS_SHARE <= ad.N:
+            ge = ad.permuted_positions(rng, rows) >= obs_positions
+        else:
+            ge = ad.stat(rng.permuted(np.broadcast_to(ad.labels, (rows, ad.N)), axis=1)) >= obs
+        if g + int(ge.sum()) >= h:  # stop at the h-th exceedance (ties of the statistic count)
             used += int(np.flatnonzero(np.cumsum(ge) + g >= h)[0]) + 1
             return obs, min(1.0, h / used * scale), used
         g += int(ge.sum())
@@ -195,17 +278,26 @@ _FAIL = ("`{name}` does not look like draws from the distribution it should foll
          "with draws of a correct sampler, a two-sample test rejects it far beyond what sampling "
          "noise explains.")
 
+_TAIL_FAIL = {
+    ("upper", "long"): "its largest values reach further than a correct sampler's ever do",
+    ("upper", "short"): "its largest values stop short of where a correct sampler's reach",
+    ("lower", "long"): "its smallest values reach further down than a correct sampler's ever do",
+    ("lower", "short"): "its smallest values stop short of where a correct sampler's reach",
+}
+
 
 def two_sample(samples, reference, alpha: float, name: str = "samples", method: str = "ks",
                min_n: int = None, hint: str = "", n_resamples: int = None,
-               seed=None) -> CheckResult:
+               seed=None, tails: bool = True) -> CheckResult:
     """Pass iff a two-sample test of `samples` against `reference` draws has p >= alpha.
 
     reference: draws of a correct sampler (the grader's, iid, ideally fresh for
     each submission or >= 10x the student's size, see docs). method "ks"
-    (ks_2samp) or "ad" (two-sample Anderson-Darling, permutation p-value valid at
-    any alpha; n_resamples defaults to ceil(5/alpha)). min_n: the size the
-    question requires.
+    (ks_2samp) or "ad" (two-sample Anderson-Darling, valid at any alpha;
+    n_resamples defaults to ceil(5/alpha)). tails (default): also the extremes
+    test (tails.py), which sees a tail cut or extended where KS and AD are
+    blind; each test then runs at alpha / 2 (Bonferroni, the p-value reported is
+    2 x the smaller). min_n: the size the question requires.
     """
     z_critical(alpha)
     if method not in ("ks", "ad"):
@@ -217,20 +309,34 @@ def two_sample(samples, reference, alpha: float, name: str = "samples", method: 
         x = _univariate(samples, name, min_n)
     except AnswerError as e:
         return failed(str(e), evidence=Malformed(), error="malformed", method=method)
+    level = alpha / 2 if tails else alpha
     detail = dict(method=method, alpha=alpha, n=int(x.size), m=int(ref.size),
                   n_eff=x.size * ref.size / (x.size + ref.size))
     if method == "ks":
         res = stats.ks_2samp(x, ref)
-        detail.update(statistic=float(res.statistic), pvalue=float(res.pvalue))
+        main = float(res.pvalue)
+        detail.update(statistic=float(res.statistic))
     else:
-        a2, p, used = ad2_permutation_test(x, ref, alpha, n_resamples, seed=seed)
-        detail.update(statistic=a2, pvalue=p, permutations=used)
-    evidence = TwoSample(detail["pvalue"] >= alpha, detail["pvalue"])
+        a2, main, used = ad2_permutation_test(x, ref, level, n_resamples, seed=seed)
+        detail.update(statistic=a2, permutations=used)
+    tail = None
+    if tails:
+        rng = np.random.default_rng(_seed(x, ref) + 1 if seed is None else seed)
+        tail = extremes_test(x, ref, level, rng)
+        detail.update(main_pvalue=main, tail_pvalue=tail.pvalue, tail_end=tail.end,
+                      tail_direction=tail.direction, tail_tables=tail.tables)
+    pvalue = min(1.0, 2 * min(main, tail.pvalue)) if tails else main
+    detail.update(pvalue=pvalue)
+    evidence = TwoSample(pvalue >= alpha, pvalue)
     if evidence.passed:
         return passed(f"`{name}` looks like draws from the distribution it should follow.",
                       evidence=evidence, **detail)
-    msg = _FAIL.format(name=name) + (" Check the sampler's parameters (location and scale) and "
-                                     "any transformation you apply.")
+    msg = _FAIL.format(name=name)
+    if tails and tail.pvalue < level and tail.pvalue <= main:
+        msg += (f" In particular {_TAIL_FAIL[tail.end, tail.direction]}: check where your "
+                "sampler truncates, caps or clips its values, and its tails.")
+    else:
+        msg += " Check the sampler's parameters (location and scale) and any transformation you apply."
     return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 

@@ -12,6 +12,7 @@ from autograder.course.config import Assignment
 from autograder.engine.execution import RunOutcome
 from autograder.engine.jobs import SandboxRun
 from autograder.grading.answers import decode_payload
+from autograder.grading.describe import describe
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.verdict import (FAIL, QuestionResult, extraction_code, grade_question,
                                         refused)
@@ -57,7 +58,8 @@ def decoded_answers(outcome: RunOutcome) -> dict[str, dict | ValueError]:
 
 
 def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx: Context) -> None:
-    """Add the known mistake a failed answer matches, if one does, to its result."""
+    """Add the known mistake a failed answer matches, if one does, to its result; for a
+    failed answer that no registered mistake explains, a description of how it differs."""
     found = diagnose(hw, result.grade_id, answers, result, ctx)
     if found is not None:
         result.misconception = found.label
@@ -65,6 +67,11 @@ def name_misconception(hw: Homework, result: QuestionResult, answers: dict, ctx:
         result.detail.append({"misconception": found.label, "log_ratio": ratio})
         if found.message():
             result.messages.append(f"{FAIL} {found.message()}")
+    elif result.status == "graded" and result.points < result.max_points:
+        words = describe(result.evidence)  # no registered mistake: say how the answer differs
+        if words:
+            result.messages.append(f"{FAIL} {words}")
+            result.detail.append({"description": words})
 
 
 def score(hw: Homework, nb, outcome: RunOutcome, ctx: Context) -> list[QuestionResult]:
