@@ -1,0 +1,278 @@
+"""Facts of the schema-network project kit (course projects, schema networks): a toy
+object-oriented game, its hand-written true schemas, an independent step-by-step
+simulator of the same rules, the known wrong transition functions, and the grader's
+families of probe states. Pure functions of plain data (numpy arrays and tuples).
+
+The world is a grid of entities (cells), each with five binary attributes:
+`wall` (the border), `brick`, `paddle` (one cell of the last inside row), `ball`
+(at most one) and `up` (the ball's direction, 1 only where the ball is). Actions move
+the paddle: LEFT, STAY, RIGHT. The ball moves one row per step, straight up or down;
+it bounces off the top wall, off bricks (which break, reward 1) and off the paddle;
+moving down where there is no paddle it reaches the paddle row and is then lost.
+Every attribute at t+1 is a function of the state at t (a synchronous update).
+
+A schema is a conjunction of literals, each `(dr, dc, attribute, value)`: the attribute
+of the neighbour at offset (dr, dc) (a cell outside the grid reads as a wall), and
+optionally the action. An attribute is 1 at t+1 exactly where one of its schemas holds
+(an OR of conjunctions); the reward is 1 when a reward schema holds at some cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ATTRIBUTES = ("wall", "brick", "paddle", "ball", "up")
+WALL, BRICK, PADDLE, BALL, UP = range(len(ATTRIBUTES))
+ACTIONS = ("left", "stay", "right")
+LEFT, STAY, RIGHT = range(len(ACTIONS))
+# The neighbourhood of an entity, in this order: itself, above, below, left, right.
+OFFSETS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))
+OUTSIDE = np.array([1, 0, 0, 0, 0], dtype=np.int8)   # what a cell outside the grid reads as
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One conjunction: the literals `(dr, dc, attribute index, value)` and the action it
+    needs (None: any action)."""
+    literals: tuple[tuple[int, int, int, int], ...]
+    action: int | None = None
+
+
+def _s(*literals, action=None) -> Schema:
+    return Schema(tuple(literals), action)
+
+
+# The true schemas, per attribute (and the reward), written by hand from the rules above.
+TRUE_SCHEMAS: dict[str, tuple[Schema, ...]] = {
+    "wall": (_s((0, 0, WALL, 1)),),
+    "paddle": (
+        _s((0, 0, PADDLE, 1), action=STAY),
+        _s((0, -1, PADDLE, 1), (0, 0, WALL, 0), action=RIGHT),   # arrives from the left
+        _s((0, 1, PADDLE, 1), (0, 0, WALL, 0), action=LEFT),     # arrives from the right
+        _s((0, 0, PADDLE, 1), (0, 1, WALL, 1), action=RIGHT),    # pushed against a wall
+        _s((0, 0, PADDLE, 1), (0, -1, WALL, 1), action=LEFT),
+    ),
+    "ball": (
+        _s((1, 0, BALL, 1), (1, 0, UP, 1), (0, 0, WALL, 0), (0, 0, BRICK, 0)),    # rises in
+        _s((-1, 0, BALL, 1), (-1, 0, UP, 0), (0, 0, WALL, 0), (0, 0, BRICK, 0),
+           (0, 0, PADDLE, 0)),                                                    # falls in
+        _s((0, 0, BALL, 1), (0, 0, UP, 1), (-1, 0, WALL, 1)),     # bounces off the top wall
+        _s((0, 0, BALL, 1), (0, 0, UP, 1), (-1, 0, BRICK, 1)),    # bounces off a brick above
+        _s((0, 0, BALL, 1), (0, 0, UP, 0), (1, 0, PADDLE, 1)),    # bounces off the paddle
+        _s((0, 0, BALL, 1), (0, 0, UP, 0), (1, 0, BRICK, 1)),     # bounces off a brick below
+    ),
+    "up": (
+        _s((1, 0, BALL, 1), (1, 0, UP, 1), (0, 0, WALL, 0), (0, 0, BRICK, 0)),
+        _s((0, 0, BALL, 1), (0, 0, UP, 0), (1, 0, PADDLE, 1)),
+        _s((0, 0, BALL, 1), (0, 0, UP, 0), (1, 0, BRICK, 1)),
+    ),
+    "brick": (   # a brick stays unless the ball hits it from below or from above
+        _s((0, 0, BRICK, 1), (1, 0, UP, 0), (-1, 0, BALL, 0)),
+        _s((0, 0, BRICK, 1), (1, 0, UP, 0), (-1, 0, UP, 1)),
+    ),
+    "reward": (
+        _s((0, 0, BRICK, 1), (1, 0, UP, 1)),
+        _s((0, 0, BRICK, 1), (-1, 0, BALL, 1), (-1, 0, UP, 0)),
+    ),
+}
+
+
+# What each true schema describes, for feedback: the situation where a wrong transition
+# function differs from the game (a situation, never the expected value).
+SITUATIONS: dict[str, tuple[str, ...]] = {
+    "wall": ("walls staying where they are",),
+    "paddle": ("the paddle staying put", "the paddle moving right", "the paddle moving left",
+               "the paddle pushed right against a wall", "the paddle pushed left against a wall"),
+    "ball": ("the ball moving up into a free cell", "the ball moving down into a free cell",
+             "the ball bouncing off the top wall", "the ball bouncing off a brick above it",
+             "the ball bouncing off the paddle", "the ball bouncing off a brick below it"),
+    "up": ("the ball moving up into a free cell", "the ball bouncing off the paddle",
+           "the ball bouncing off a brick below it"),
+    "brick": ("a brick the ball does not hit", "a brick the ball does not hit"),
+    "reward": ("the ball hitting a brick from below", "the ball hitting a brick from above"),
+}
+
+
+# ------------------------------------------------------------------ states
+def make_state(height: int, width: int, paddle: int, ball=None, up: int = 0,
+               bricks=()) -> np.ndarray:
+    """A state (int8 array [height, width, attribute]): walls on the border, the paddle
+    at column `paddle` of the last inside row, the ball at (row, col) or None, bricks
+    at the given (row, col) cells."""
+    state = np.zeros((height, width, len(ATTRIBUTES)), dtype=np.int8)
+    state[[0, -1], :, WALL] = 1
+    state[:, [0, -1], WALL] = 1
+    state[height - 2, paddle, PADDLE] = 1
+    for r, c in bricks:
+        state[r, c, BRICK] = 1
+    if ball is not None:
+        state[ball[0], ball[1], BALL] = 1
+        state[ball[0], ball[1], UP] = int(up)
+    return state
+
+
+def neighbourhood(state: np.ndarray, row: int, col: int) -> np.ndarray:
+    """[5, 5] int8: the attributes of the entity at (row, col) and of its neighbours in
+    OFFSETS order; a neighbour outside the grid reads as OUTSIDE (a wall)."""
+    h, w, _ = state.shape
+    out = np.empty((len(OFFSETS), len(ATTRIBUTES)), dtype=np.int8)
+    for k, (dr, dc) in enumerate(OFFSETS):
+        r, c = row + dr, col + dc
+        out[k] = state[r, c] if 0 <= r < h and 0 <= c < w else OUTSIDE
+    return out
+
+
+def _padded(state: np.ndarray) -> np.ndarray:
+    padded = np.zeros((state.shape[0] + 2, state.shape[1] + 2, state.shape[2]), dtype=np.int8)
+    padded[...] = OUTSIDE
+    padded[1:-1, 1:-1] = state
+    return padded
+
+
+def holds(schema: Schema, state: np.ndarray, action: int) -> np.ndarray:
+    """[height, width] bool: where the schema's conjunction holds."""
+    h, w, _ = state.shape
+    if schema.action is not None and schema.action != action:
+        return np.zeros((h, w), dtype=bool)
+    padded, out = _padded(state), np.ones((h, w), dtype=bool)
+    for dr, dc, attr, value in schema.literals:
+        out &= padded[1 + dr:1 + dr + h, 1 + dc:1 + dc + w, attr] == value
+    return out
+
+
+def apply_schemas(schemas: dict, state: np.ndarray, action: int) -> tuple[np.ndarray, int]:
+    """The next state and reward a schema set predicts (attributes without schemas are 0)."""
+    state = np.asarray(state, dtype=np.int8)
+    nxt = np.zeros_like(state)
+    for k, name in enumerate(ATTRIBUTES):
+        for schema in schemas.get(name, ()):
+            nxt[..., k] |= holds(schema, state, action)
+    reward = any(holds(s, state, action).any() for s in schemas.get("reward", ()))
+    return nxt, int(reward)
+
+
+# ------------------------------------------------- the game, step by step
+def step(state: np.ndarray, action: int, mistake: str | None = None) -> tuple[np.ndarray, int]:
+    """The game's rules written as an ordinary simulator (independent of the schemas;
+    the kit's tests check that both agree on every state of a small grid). `mistake`
+    simulates one known wrong transition function (MISTAKES)."""
+    state = np.asarray(state, dtype=np.int8)
+    h, w, _ = state.shape
+    nxt = state.copy()
+    nxt[..., [PADDLE, BALL, UP]] = 0
+    for r, c in zip(*np.nonzero(state[..., PADDLE])):
+        target = c + {LEFT: -1, STAY: 0, RIGHT: 1}[action]
+        if state[r, target, WALL] and mistake != "paddle_into_wall":
+            target = c
+        nxt[r, target, PADDLE] = 1
+    # what the ball sees below it: the paddle at t (or, mistakenly, where it moves to)
+    paddle_seen = nxt[..., PADDLE] if mistake == "in_place" else state[..., PADDLE]
+    reward = 0
+    for r, c in zip(*np.nonzero(state[..., BALL])):
+        if state[r, c, UP]:
+            ahead, blocked = r - 1, state[r - 1, c, WALL] or state[r - 1, c, BRICK]
+        else:
+            ahead = r + 1
+            blocked = paddle_seen[r + 1, c] or state[r + 1, c, BRICK]
+            if state[r + 1, c, WALL]:          # below the paddle row: the ball is lost
+                continue
+        if not blocked:
+            nxt[ahead, c, BALL], nxt[ahead, c, UP] = 1, state[r, c, UP]
+            continue
+        nxt[r, c, BALL], nxt[r, c, UP] = 1, 1 - state[r, c, UP]
+        if state[ahead, c, BRICK]:
+            reward = 1
+            if mistake != "brick_stays":
+                nxt[ahead, c, BRICK] = 0
+    return nxt, reward
+
+
+MISTAKES = {
+    # label -> (words for the student, the attributes it gets wrong)
+    "in_place": ("by moving the paddle first and then letting the ball bounce off the "
+                 "paddle's new position (an update in place instead of every attribute "
+                 "at t+1 computed from the state at t)", ("ball", "up")),
+    "brick_stays": ("by letting the ball bounce off a brick without removing the brick",
+                    ("brick",)),
+    "paddle_into_wall": ("by moving the paddle into the wall instead of keeping it in place "
+                         "when it pushes against one", ("paddle",)),
+}
+
+
+# ------------------------------------------------------- the grader's probes
+def random_state(rng: np.random.Generator, height: int | None = None,
+                 width: int | None = None) -> np.ndarray:
+    """A valid state on a random small grid: a paddle, usually a ball, a few bricks
+    above the paddle row. The ball is put near the paddle or a brick half of the time, so
+    that bounces happen often."""
+    h = int(height or rng.integers(5, 9))
+    w = int(width or rng.integers(4, 9))
+    inside_rows = range(1, h - 2)                    # bricks never in the paddle row
+    cells = [(r, c) for r in inside_rows for c in range(1, w - 1)]
+    n_bricks = int(rng.integers(0, max(1, len(cells) // 2) + 1))
+    bricks = [cells[i] for i in rng.choice(len(cells), size=n_bricks, replace=False)]
+    paddle = int(rng.integers(1, w - 1))
+    free = [(r, c) for r in range(1, h - 1) for c in range(1, w - 1) if (r, c) not in bricks]
+    ball = None
+    if rng.random() < 0.9 and free:
+        near = [(r, c) for r, c in free
+                if (r + 1 == h - 2 and abs(c - paddle) <= 1) or (r - 1, c) in bricks
+                or (r + 1, c) in bricks or r == 1]
+        pool = near if near and rng.random() < 0.5 else free
+        ball = pool[int(rng.integers(len(pool)))]
+    return make_state(h, w, paddle, ball, int(rng.integers(2)), bricks)
+
+
+def fired(state: np.ndarray, action: int) -> set[tuple[str, int]]:
+    """The (attribute, schema index) pairs of TRUE_SCHEMAS that hold somewhere."""
+    return {(name, i) for name, schemas in TRUE_SCHEMAS.items()
+            for i, s in enumerate(schemas) if holds(s, state, action).any()}
+
+
+def situations(state: np.ndarray, action: int, name: str, where: np.ndarray) -> list[str]:
+    """The situations (SITUATIONS) of the true schemas that hold at the cells `where` (a
+    [height, width] bool mask), those of attribute `name`'s own schemas first; for the
+    reward, the reward's situations anywhere."""
+    if name == "reward":
+        found = [w for s, w in zip(TRUE_SCHEMAS["reward"], SITUATIONS["reward"])
+                 if holds(s, state, action).any()]
+        return found or ["a step in which no brick is hit"]
+    order = [name] + [n for n in TRUE_SCHEMAS if n not in (name, "reward")]
+    found = [w for n in order for s, w in zip(TRUE_SCHEMAS[n], SITUATIONS[n])
+             if (holds(s, state, action) & where).any()]
+    return list(dict.fromkeys(found))
+
+
+def differs(state: np.ndarray, action: int, mistake: str) -> bool:
+    a, b = step(state, action), step(state, action, mistake)
+    return not (np.array_equal(a[0], b[0]) and a[1] == b[1])
+
+
+def transition_probes(rng: np.random.Generator, max_draws: int = 20000):
+    """(state, action) pairs drawn until every true schema has held in one of them and
+    every known mistake changes the outcome of one: the coverage that makes each known
+    wrong answer fail with certainty, on states no one saw before grading."""
+    probes, todo = [], {(n, i) for n, s in TRUE_SCHEMAS.items() for i in range(len(s))}
+    wrong = set(MISTAKES)
+    for _ in range(max_draws):
+        if not todo and not wrong:
+            return probes
+        state, action = random_state(rng), int(rng.integers(len(ACTIONS)))
+        new = fired(state, action) & todo
+        caught = {m for m in wrong if differs(state, action, m)}
+        if new or caught:
+            probes.append((state, action))
+            todo -= new
+            wrong -= caught
+    raise RuntimeError(f"no probe state for {sorted(todo)} {sorted(wrong)}")
+
+
+def neighbourhood_probes(rng: np.random.Generator) -> list[tuple[np.ndarray, int, int]]:
+    """(state, row, col): a corner, a border cell and two inside cells of a random state."""
+    state = random_state(rng)
+    h, w, _ = state.shape
+    cells = [(0, 0), (int(rng.integers(1, h - 1)), w - 1),
+             (int(rng.integers(1, h - 1)), int(rng.integers(1, w - 1))),
+             (h - 2, int(np.flatnonzero(state[h - 2, :, PADDLE])[0]))]
+    return [(state, r, c) for r, c in cells]
