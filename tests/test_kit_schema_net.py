@@ -92,3 +92,41 @@ def test_the_probe_states_cover_every_schema_and_catch_every_mistake(seed):
             off |= {n for k, n in enumerate(sn.ATTRIBUTES)
                     if not np.array_equal(truth[0][..., k], simulated[0][..., k])}
         assert off == set(wrong), mistake       # caught, and only where it says
+
+
+# ------------------------------------------------ milestone 2: learning schemas
+M2_RUNS = REPO / "assignments" / "schema_net_m2" / "reference" / "learner_runs.json"
+
+
+def _m2_thresholds(alpha: float) -> dict[str, float]:
+    from autograder.homework import load_checks
+    checks = load_checks(REPO / "assignments" / "schema_net_m2" / "checks.py")
+    return {key: checks.threshold(key, alpha) for key in ("held_out", "zero_shot")}
+
+
+def test_the_twins_follow_other_rules_than_the_game():
+    """Schemas typed in from milestone 1's rules do not explain a twin's log."""
+    rng = np.random.default_rng(0)
+    for twin in sn.TWINS:
+        states, actions, nexts = sn.twin_log(rng, twin, 200)
+        typed_in = {a: list(s) for a, s in sn.TRUE_SCHEMAS.items() if a != "reward"}
+        assert sn.transition_accuracy(typed_in, states, actions, nexts) < 0.9, twin
+
+
+def test_the_reference_runs_file_matches_the_graders_sizes():
+    import json
+    runs = json.loads(M2_RUNS.read_text())
+    assert (runs["train_transitions"], runs["held_out"], runs["zero_shot"]) == \
+        (sn.TRAIN_TRANSITIONS, sn.HELD_OUT, sn.ZERO_SHOT)
+    assert {r["style"] for r in runs["runs"]} == {"best", "first"} and len(runs["runs"]) >= 40
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_per_pixel_model_fails_zero_shot_where_schemas_pass(seed):
+    """The brief's point: on new layouts the per-pixel model falls below the threshold
+    that the learned schemas clear."""
+    limit = _m2_thresholds(1e-3 / 2)["zero_shot"]
+    probe = sn.learning_probe(np.random.default_rng([99, seed]))
+    table = sn.per_pixel(*probe.train)
+    assert sn.per_pixel_accuracy(table, *probe.zero_shot) < limit
+    assert sn.transition_accuracy(sn.learn(*probe.train), *probe.zero_shot) >= limit

@@ -276,3 +276,195 @@ def neighbourhood_probes(rng: np.random.Generator) -> list[tuple[np.ndarray, int
              (int(rng.integers(1, h - 1)), int(rng.integers(1, w - 1))),
              (h - 2, int(np.flatnonzero(state[h - 2, :, PADDLE])[0]))]
     return [(state, r, c) for r, c in cells]
+
+
+# ------------------------------------------------ learning schemas (milestone 2)
+# Twins of the game whose rules differ from the original's: the grader's logs come from
+# one of them, so schemas typed in from the rules (milestone 1) do not explain its data.
+# (flip_rows: the grid upside down, the paddle near the top; swap_actions: LEFT moves
+# the paddle right and RIGHT moves it left.)
+TWINS = {"upside down": (True, False), "actions swapped": (False, True),
+         "upside down, actions swapped": (True, True)}
+TRAIN_SHAPE = (6, 6)                    # the layout of the logs a team learns from
+ZERO_SHOT_SHAPES = ((8, 9), (9, 7), (7, 8))
+
+
+def twin_step(state: np.ndarray, action: int, twin: str, mistake: str | None = None):
+    flip, swap = TWINS[twin]
+    state = np.asarray(state)[::-1] if flip else np.asarray(state)
+    action = {LEFT: RIGHT, RIGHT: LEFT}.get(action, action) if swap else action
+    nxt, reward = step(state, action, mistake)
+    return (nxt[::-1].copy() if flip else nxt), reward
+
+
+def twin_log(rng: np.random.Generator, twin: str, n: int, shapes=(TRAIN_SHAPE,)):
+    """n logged transitions (states, actions, next states) of a twin, on grids of the
+    given shapes (one drawn per transition)."""
+    flip = TWINS[twin][0]
+    states, actions, nexts = [], [], []
+    for _ in range(n):
+        h, w = shapes[int(rng.integers(len(shapes)))]
+        state = random_state(rng, h, w)
+        state = state[::-1].copy() if flip else state
+        action = int(rng.integers(len(ACTIONS)))
+        states.append(state)
+        actions.append(action)
+        nexts.append(twin_step(state, action, twin)[0])
+    return states, actions, nexts
+
+
+def examples(states, actions, nexts) -> tuple[np.ndarray, np.ndarray]:
+    """One row per entity and transition: X = the 25 attributes of its neighbourhood
+    and the action one-hot (28 columns), Y = its 5 attributes at t+1."""
+    xs, ys = [], []
+    for state, action, nxt in zip(states, actions, nexts):
+        padded = _padded(np.asarray(state, dtype=np.int8))
+        h, w = padded.shape[0] - 2, padded.shape[1] - 2
+        ctx = np.concatenate([padded[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr, dc in OFFSETS],
+                             axis=-1).reshape(h * w, -1)
+        act = np.zeros((h * w, len(ACTIONS)), dtype=np.int8)
+        act[:, action] = 1
+        xs.append(np.hstack([ctx, act]))
+        ys.append(np.asarray(nxt, dtype=np.int8).reshape(h * w, -1))
+    return np.vstack(xs), np.vstack(ys)
+
+
+def _column(dr: int, dc: int, attr: int) -> int:
+    return OFFSETS.index((dr, dc)) * len(ATTRIBUTES) + attr
+
+
+def predict(schemas: dict, x: np.ndarray) -> np.ndarray:
+    """[rows, 5] bool: each attribute at t+1 that a schema set predicts. A schema holds
+    on a row when none of its literals mismatches: with A1 (A0) marking the columns a
+    schema needs at 1 (at 0), the mismatches are (1 - x) A1' + x A0', one product."""
+    x = np.asarray(x, dtype=np.float32)          # float: the product runs in BLAS
+    n_ctx = len(OFFSETS) * len(ATTRIBUTES)
+    out = np.zeros((len(x), len(ATTRIBUTES)), dtype=bool)
+    for k, name in enumerate(ATTRIBUTES):
+        schemas_k = list(schemas.get(name, ()))
+        if not schemas_k:
+            continue
+        need1 = np.zeros((len(schemas_k), x.shape[1]), dtype=np.float32)
+        need0 = np.zeros_like(need1)
+        for i, schema in enumerate(schemas_k):
+            if schema.action is not None:
+                need1[i, n_ctx + schema.action] = 1
+            for dr, dc, attr, value in schema.literals:
+                (need1 if value else need0)[i, _column(dr, dc, attr)] = 1
+        mismatches = (1 - x) @ need1.T + x @ need0.T
+        out[:, k] = (mismatches < 0.5).any(axis=1)
+    return out
+
+
+def _as_schema(columns, x) -> Schema:
+    n_ctx = len(OFFSETS) * len(ATTRIBUTES)
+    action = next((int(j) - n_ctx for j in columns if j >= n_ctx and x[j] == 1), None)
+    literals = tuple((*OFFSETS[j // len(ATTRIBUTES)], int(j) % len(ATTRIBUTES), int(x[j]))
+                     for j in columns if j < n_ctx)
+    return Schema(literals, action)
+
+
+def learn(states, actions, nexts, mistake: str | None = None,
+          style: str = "best") -> dict[str, list[Schema]]:
+    """The reference learner (greedy, best first): for each attribute, take a logged
+    positive no schema covers yet, start from the conjunction of its whole neighbourhood
+    and action, and drop, one at a time, the literal whose removal covers the most new
+    positives while no negative satisfies the conjunction; repeat until every positive
+    is covered. style="first": drop the literals in column order instead, each one whose
+    removal lets no negative in (a simpler correct learner, which generalises less well
+    from few transitions). Mistakes: "memorise" keeps the whole neighbourhood (no generalisation),
+    "no_negatives" drops literals without looking at the negatives, "no_action" learns
+    without the action."""
+    x, y = examples(states, actions, nexts)
+    n_ctx = len(OFFSETS) * len(ATTRIBUTES)
+    if mistake == "no_action":
+        x = x.copy()
+        x[:, n_ctx:] = 0
+    out = {}
+    for k, name in enumerate(ATTRIBUTES):
+        pos, neg = x[y[:, k] == 1], x[y[:, k] == 0]
+        covered, schemas = np.zeros(len(pos), dtype=bool), []
+        while not covered.all():
+            seed = pos[np.flatnonzero(~covered)[0]]
+            cols = np.array([j for j in range(x.shape[1]) if j < n_ctx or seed[j] == 1])
+            if mistake not in ("no_negatives", "memorise") \
+                    and (neg[:, cols] == seed[cols]).all(1).any():
+                covered |= (pos[:, cols] == seed[cols]).all(1)   # contradicted: skip it
+                continue
+            if style == "first" and mistake is None:
+                for j in list(cols):
+                    trial = cols[cols != j]
+                    if not (neg[:, trial] == seed[trial]).all(1).any():
+                        cols = trial
+            while mistake != "memorise" and style == "best" and len(cols):
+                off_neg = neg[:, cols] != seed[cols]
+                needed = (off_neg[off_neg.sum(1) == 1].any(0) if mistake != "no_negatives"
+                          else np.zeros(len(cols), dtype=bool))
+                if needed.all():
+                    break
+                off_pos = pos[:, cols] != seed[cols]
+                gain = off_pos[off_pos.sum(1) == 1].sum(0).astype(float)
+                gain[needed] = -1
+                if mistake == "no_negatives" and gain.max() <= 0:
+                    break
+                cols = np.delete(cols, int(np.argmax(gain)))
+            schemas.append(_as_schema(cols, seed))
+            covered |= (pos[:, cols] == seed[cols]).all(1) if len(cols) else True
+        out[name] = schemas
+    return out
+
+
+def transition_accuracy(schemas: dict, states, actions, nexts) -> float:
+    """The share of transitions whose whole next state the schemas predict exactly."""
+    x, y = examples(states, actions, nexts)
+    sizes = [np.asarray(s).shape[0] * np.asarray(s).shape[1] for s in states]
+    row_ok = (predict(schemas, x) == (y == 1)).all(1)
+    ends = np.cumsum(sizes)
+    return float(np.mean([row_ok[e - n:e].all() for e, n in zip(ends, sizes)]))
+
+
+def per_pixel(states, actions, nexts):
+    """A per-pixel model: a lookup table from (row, col, neighbourhood, action) to the
+    entity's next attributes, learned from the log; unseen keys predict all zeros."""
+    table = {}
+    x, y = examples(states, actions, nexts)
+    keys = _pixel_keys(states, x)
+    for key, target in zip(keys, map(tuple, y)):
+        table[key] = target
+    return table
+
+
+def _pixel_keys(states, x):
+    cells = [(r, c) for s in states for r in range(np.asarray(s).shape[0])
+             for c in range(np.asarray(s).shape[1])]
+    return [(r, c) + tuple(row) for (r, c), row in zip(cells, x)]
+
+
+def per_pixel_accuracy(table: dict, states, actions, nexts) -> float:
+    x, y = examples(states, actions, nexts)
+    keys = _pixel_keys(states, x)
+    zero = (0,) * len(ATTRIBUTES)
+    row_ok = np.array([table.get(k, zero) == tuple(t) for k, t in zip(keys, y)])
+    sizes = [np.asarray(s).shape[0] * np.asarray(s).shape[1] for s in states]
+    ends = np.cumsum(sizes)
+    return float(np.mean([row_ok[e - n:e].all() for e, n in zip(ends, sizes)]))
+
+
+TRAIN_TRANSITIONS, HELD_OUT, ZERO_SHOT = 1000, 300, 300   # the grader's log sizes
+
+
+@dataclass(frozen=True)
+class LearningProbe:
+    """What the grader hands a team's learner, and what it scores the schemas on: logs
+    of one twin, each a (states, actions, next states) triple."""
+    twin: str
+    train: tuple
+    held_out: tuple
+    zero_shot: tuple
+
+
+def learning_probe(rng: np.random.Generator) -> LearningProbe:
+    twin = list(TWINS)[int(rng.integers(len(TWINS)))]
+    return LearningProbe(twin, twin_log(rng, twin, TRAIN_TRANSITIONS),
+                         twin_log(rng, twin, HELD_OUT),
+                         twin_log(rng, twin, ZERO_SHOT, ZERO_SHOT_SHAPES))

@@ -85,3 +85,22 @@ def render(state, ax=None, title=None):
     if title:
         ax.set_title(title, fontsize=9)
     return ax
+
+
+def load_log(path):
+    """A log written by the kit (one row per entity per transition, in order) as three
+    lists: states, actions and next states (int arrays [height, width, 5])."""
+    import pandas as pd
+
+    df = pd.read_csv(path)
+    now = df[list(ATTRIBUTES)].to_numpy(dtype=np.int8)
+    later = df[[f"next_{a}" for a in ATTRIBUTES]].to_numpy(dtype=np.int8)
+    starts = np.flatnonzero(np.diff(df["transition"].to_numpy(), prepend=-1))
+    ends = np.append(starts[1:], len(df))
+    states, actions, nexts = [], [], []
+    for a, b in zip(starts, ends):
+        h, w = df["row"].iat[b - 1] + 1, df["col"].iat[b - 1] + 1
+        states.append(now[a:b].reshape(h, w, len(ATTRIBUTES)))
+        nexts.append(later[a:b].reshape(h, w, len(ATTRIBUTES)))
+        actions.append(int(df["action"].iat[a]))
+    return states, actions, nexts
