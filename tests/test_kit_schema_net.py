@@ -130,3 +130,29 @@ def test_a_per_pixel_model_fails_zero_shot_where_schemas_pass(seed):
     table = sn.per_pixel(*probe.train)
     assert sn.per_pixel_accuracy(table, *probe.zero_shot) < limit
     assert sn.transition_accuracy(sn.learn(*probe.train), *probe.zero_shot) >= limit
+
+
+# ------------------------------------------------------- milestone 3: planning
+@pytest.mark.parametrize("twin", sorted(sn.ALL_TWINS))
+def test_a_twins_schemas_are_its_game(twin):
+    """The schemas the grader hands a planner predict the twin it plays the plan in."""
+    rng = np.random.default_rng(1)
+    schemas = sn.twin_schemas(twin)
+    for _ in range(300):
+        state = sn.random_state(rng)
+        state = state[::-1].copy() if sn.ALL_TWINS[twin][0] else state
+        action = int(rng.integers(3))
+        nxt, reward = sn.twin_step(state, action, twin)
+        predicted, predicted_reward = sn.apply_schemas(schemas, state, action)
+        assert np.array_equal(nxt, predicted) and reward == predicted_reward
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_planning_layouts_need_a_plan_made_with_the_schemas(seed):
+    """Every layout has a plan within its horizon; doing nothing never earns the reward;
+    walking towards the ball with the original actions fails exactly the swapped twin."""
+    for twin, state, horizon in sn.planning_probe(np.random.default_rng(seed)):
+        assert sn.shortest_plan_length(twin, state, horizon) == horizon - 2
+        assert sn.first_reward(twin, state, [sn.STAY] * horizon) is None
+        greedy = sn.first_reward(twin, state, sn.greedy_plan(twin, state, horizon))
+        assert (greedy is None) == sn.ALL_TWINS[twin][1], twin

@@ -285,12 +285,13 @@ def neighbourhood_probes(rng: np.random.Generator) -> list[tuple[np.ndarray, int
 # the paddle right and RIGHT moves it left.)
 TWINS = {"upside down": (True, False), "actions swapped": (False, True),
          "upside down, actions swapped": (True, True)}
+ALL_TWINS = {"original": (False, False), **TWINS}
 TRAIN_SHAPE = (6, 6)                    # the layout of the logs a team learns from
 ZERO_SHOT_SHAPES = ((8, 9), (9, 7), (7, 8))
 
 
 def twin_step(state: np.ndarray, action: int, twin: str, mistake: str | None = None):
-    flip, swap = TWINS[twin]
+    flip, swap = ALL_TWINS[twin]
     state = np.asarray(state)[::-1] if flip else np.asarray(state)
     action = {LEFT: RIGHT, RIGHT: LEFT}.get(action, action) if swap else action
     nxt, reward = step(state, action, mistake)
@@ -468,3 +469,97 @@ def learning_probe(rng: np.random.Generator) -> LearningProbe:
     return LearningProbe(twin, twin_log(rng, twin, TRAIN_TRANSITIONS),
                          twin_log(rng, twin, HELD_OUT),
                          twin_log(rng, twin, ZERO_SHOT, ZERO_SHOT_SHAPES))
+
+
+# ------------------------------------------------------- planning (milestone 3)
+def twin_schemas(twin: str) -> dict[str, tuple[Schema, ...]]:
+    """The true schemas of a twin: rows flipped (dr -> -dr) and/or LEFT and RIGHT swapped."""
+    flip, swap = ALL_TWINS[twin]
+    swapped = {LEFT: RIGHT, RIGHT: LEFT}
+    return {name: tuple(Schema(tuple((-dr if flip else dr, dc, a, v) for dr, dc, a, v in s.literals),
+                               swapped.get(s.action, s.action) if swap else s.action)
+                        for s in schemas)
+            for name, schemas in TRUE_SCHEMAS.items()}
+
+
+def first_reward(twin: str, state: np.ndarray, plan) -> int | None:
+    """The step (1-based) at which following `plan` first earns a reward, or None."""
+    for t, action in enumerate(plan, start=1):
+        state, reward = twin_step(state, int(action), twin)
+        if reward:
+            return t
+    return None
+
+
+def shortest_plan_length(twin: str, state: np.ndarray, limit: int) -> int | None:
+    """Breadth first over action sequences (states merge): the fewest steps to a reward."""
+    frontier = {state.tobytes(): state}
+    for t in range(1, limit + 1):
+        nxt = {}
+        for st in frontier.values():
+            for a in range(len(ACTIONS)):
+                s2, r = twin_step(st, a, twin)
+                if r:
+                    return t
+                nxt[s2.tobytes()] = s2
+        frontier = nxt
+    return None
+
+
+def planning_layout(rng: np.random.Generator, twin: str):
+    """(state, horizon): the ball falls in column c towards the paddle row, a brick waits
+    above it, and the paddle starts 2 to 4 columns away with at most one step to spare, so
+    a plan that loses a step, moves the wrong way or does nothing misses the ball. The
+    horizon is the shortest plan's length plus 2."""
+    while True:
+        h, w = int(rng.integers(8, 11)), int(rng.integers(7, 10))
+        c = int(rng.integers(1, w - 1))
+        far = [p for p in range(1, w - 1) if 2 <= abs(p - c) <= 4]
+        if not far:
+            continue
+        p = far[int(rng.integers(len(far)))]
+        slack = int(rng.integers(0, 2))
+        r = (h - 3) - abs(p - c) - slack          # steps until the ball needs the paddle
+        if r < 3:
+            continue
+        bricks = {(int(rng.integers(1, r - 1)), c)}
+        others = [(i, j) for i in range(1, 3) for j in range(1, w - 1) if j != c]
+        for k in rng.choice(len(others), size=min(3, len(others)), replace=False):
+            bricks.add(others[int(k)])
+        state = make_state(h, w, p, (r, c), 0, sorted(bricks))
+        state = state[::-1].copy() if ALL_TWINS[twin][0] else state
+        best = shortest_plan_length(twin, state, 3 * h)
+        if best is not None:
+            return state, best + 2
+
+
+def planning_probe(rng: np.random.Generator) -> list[tuple[str, np.ndarray, int]]:
+    """Two layouts, neither of the notebook's own game: one upside down (the actions as
+    in the game), one of a twin whose actions are swapped, so a planner that hard-codes
+    what LEFT and RIGHT do fails one of them, and one that plans with the notebook's
+    schemas instead of those it is handed fails both."""
+    swapped = [t for t, (_, swap) in TWINS.items() if swap]
+    kept = ["upside down"]
+    out = []
+    for pool in (kept, swapped):
+        twin = pool[int(rng.integers(len(pool)))]
+        out.append((twin, *planning_layout(rng, twin)))
+    return out
+
+
+def schemas_as_data(schemas: dict) -> dict:
+    """Schemas in the notebooks' format: {name: [(action, [(dr, dc, attribute, value)])]}."""
+    return {name: [(s.action, [list(l) for l in s.literals]) for s in ss]
+            for name, ss in schemas.items()}
+
+
+def greedy_plan(twin: str, state: np.ndarray, horizon: int) -> list[int]:
+    """A known wrong planner: walk the paddle towards the ball's column with the
+    original game's LEFT and RIGHT, ignoring the schemas it is given."""
+    ball = np.argwhere(state[..., BALL] == 1)
+    paddle = np.argwhere(state[..., PADDLE] == 1)
+    if not len(ball) or not len(paddle):
+        return [STAY] * horizon
+    d = int(ball[0][1] - paddle[0][1])
+    moves = [RIGHT if d > 0 else LEFT] * abs(d)
+    return (moves + [STAY] * horizon)[:horizon]
