@@ -278,7 +278,9 @@ def _same(a, b, depth: int = 0) -> bool:
         return a == b
     try:
         x, y = np.asarray(a), np.asarray(b)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - ragged nesting (lists of schemas, of rules): item by item
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(_same(p, q, depth + 1) for p, q in zip(a, b))
         return False
     if x.shape != y.shape:
         return False
