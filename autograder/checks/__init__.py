@@ -12,6 +12,7 @@ from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import close_to, close_to_each, kish_ess, mean_se, proportion_se, snis_se
 from .guards import (as_array, as_dict, as_float, as_int, as_probability, as_probability_table,
                      min_distinct)
+from .prediction import prediction_bound
 from .posterior import (convergence, ess_bulk, matches_reference, mcse_mean, rhat,
                         rhat_false_fail_rate)
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
@@ -40,4 +41,5 @@ __all__ = [
     "mcse_mean", "ess_bulk", "rhat", "matches_reference", "convergence", "rhat_false_fail_rate",
     "normalise_sets", "compare_sets", "compare_structure",
     "draw_probe", "fresh_draws",
+    "prediction_bound",
 ]

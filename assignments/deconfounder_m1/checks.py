@@ -1,0 +1,251 @@
+"""Hidden checks for milestone 1 of the deconfounder kit (content brief, section 10.3).
+
+Never released to students. The facts are the kit's generator
+(autograder/studies/deconfounder.py): two confounders (franchise, genre) drive the casts,
+so a factor model needs two factors. Every probe is a fresh data set drawn from the
+generator with a seed derived from the submission's, of the size the reference fits used.
+
+- test_score: `predictive_score` on the grader's data and holdout, with the true number of
+  factors (2) and one too few (1). The first score must lie in the two-sided prediction
+  interval of one more reference fit (alpha/2 a side; a fit that sees the held-out entries
+  scores too high), the second at most at its one-sided upper bound, each bound
+  m -+ t_{K-1}(1 - alpha) s sqrt(1 + 1/K), m and s the mean and SD of the scores of K
+  reference fits on K fresh data sets (reference/fits.json, written by
+  solutions/deconfounder_m1/reference_fits.py), the looser bound over the reference and its
+  registered alternative (another modelling style). The bound covers data-set and SVI noise;
+  nothing else about the score is assumed.
+- test_n_factors: the number of factors chosen on the course data: exactly 2.
+- test_substitute: `substitute_confounder` on a fresh data set whose revenue column the
+  grader replaced by independent noise, with the student's `n_factors`: (1) the smaller
+  canonical correlation between Z_hat and the true confounders is at least the reference
+  fits' lower prediction bound; (2) the noise column is unrelated to Z_hat (F-test, exact
+  under independence whatever Z_hat is): a model or guide that reads the revenue fails.
+
+Sizes come from the reference fits (the bands hold for the data sets they were computed
+on): the design states them, it does not search them.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from autograder.checks import AnswerError, as_array, as_float, as_int, failed, passed
+from autograder.homework import Homework
+from autograder.studies import deconfounder as study
+
+HERE = Path(__file__).resolve().parent
+FITS = HERE / "reference" / "fits.json"
+TRUE_FACTORS = len(study.CONFOUNDERS)
+NUM_REPLICATES = 100      # replicates per film in the check; the reference fits used the same
+
+hw = Homework()
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> dict:
+    return json.loads(FITS.read_text())
+
+
+def bound(stat: str, alpha: float, side: str) -> float:
+    return study.reference_bound(reference()["runs"], stat, alpha, side)
+
+
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """The grader's data sets have the generator's size, the one the reference fits used;
+    the replicates per film are those of the reference fits."""
+    return {"n_films": study.N_FILMS, "n_actors": study.N_ACTORS,
+            "num_replicates": NUM_REPLICATES}
+
+
+# ------------------------------------------------------------ probes
+def frame(data: study.Casts, revenue=None) -> dict:
+    """The tagged literal that becomes a pandas DataFrame in the kernel."""
+    return {"__dataframe__": data.columns(revenue)}
+
+
+@functools.lru_cache(maxsize=64)
+def score_probe(seed: int) -> tuple[study.Casts, np.ndarray]:
+    data = study.draw_casts(seed)
+    return data, study.holdout_mask(seed + 1, data.casts.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def substitute_probe(seed: int) -> tuple[study.Casts, np.ndarray]:
+    """A fresh data set and the noise that replaces its revenue column (same mean and SD)."""
+    data = study.draw_casts(seed)
+    rng = np.random.default_rng(seed + 1)
+    noise = data.revenue.mean() + data.revenue.std() * rng.standard_normal(len(data.revenue))
+    return data, noise
+
+
+def _score_calls(ctx):
+    data, holdout = score_probe(ctx.seed_for("m1:score"))
+    args = {"df": frame(data), "holdout": holdout.tolist()}
+    return {key: ("predictive_score", {**args, "n_factors": k, "seed": ctx.seed_for(f"m1:{key}")})
+            for key, k in (("enough", TRUE_FACTORS), ("too_few", TRUE_FACTORS - 1))}
+
+
+def _score(value, k: int) -> float:
+    name = f"predictive_score(df, {k}, holdout, seed)"
+    x = as_float(value, name)
+    if not 0.0 <= x <= 1.0:
+        raise AnswerError(f"`{name}` returned {x!r}: a score is a mean of p-values, between 0 "
+                          "and 1.")
+    return x
+
+
+@hw.question("test_score", calls=_score_calls, n_checks=2)
+def check_score(values, ctx):
+    """Enough factors: inside the two-sided prediction interval (alpha/2 a side); one too
+    few: at most the one-sided upper bound."""
+    enough, too_few = _score(values["enough"], TRUE_FACTORS), _score(values["too_few"], 1)
+    low, high = (bound("s_enough", ctx.alpha / 2, side) for side in ("lower", "upper"))
+    few_high = bound("s_too_few", ctx.alpha, "upper")
+    detail = dict(enough=enough, too_few=too_few, enough_band=[low, high], too_few_bound=few_high)
+    if low <= enough <= high:
+        first = passed("With as many factors as the grader's data need, your check passes as a "
+                       "correct one does.", **detail)
+    elif enough < low:
+        first = failed("With as many factors as the grader's data need, your score is lower "
+                       "than a correct check gives. Draw each replicate's z from the fitted "
+                       "guide, count ties as half, and compare the cast sizes of the held-out "
+                       "entries only.", **detail)
+    else:
+        first = failed("With as many factors as the grader's data need, your score is higher "
+                       "than a correct check gives: the held-out entries look more like the "
+                       "model than its own replicates do. The fit must not see the held-out "
+                       "entries (mask them out of the likelihood), and p_i is P(t_rep < t_obs).",
+                       **detail)
+    if too_few <= few_high:
+        second = passed("With one factor too few, your check fails, as it should.", **detail)
+    else:
+        second = failed("With one factor too few, your score stays as high as a model that fits: "
+                        "your check does not see the missing factor. Look at three things: the "
+                        "fit must not see the held-out entries (mask them out of the "
+                        "likelihood), the statistic is the held-out cast size (not its "
+                        "log-likelihood), and p_i is P(t_rep < t_obs), not the reverse.", **detail)
+    return [first, second]
+
+
+@hw.question("test_n_factors", answers=["n_factors"], n_checks=0)
+def check_n_factors(values, ctx):
+    k = as_int(values["n_factors"], "n_factors")
+    if k == TRUE_FACTORS:
+        return passed("`n_factors` is the smallest number of factors that passes the check.")
+    if k < TRUE_FACTORS:
+        return failed("`n_factors` is too small: with that many factors the predictive score is "
+                      "well below the others (a one-factor model leaves out a trait of the "
+                      "films). The convention 'score above 0.1' is too lax for this statistic; "
+                      "compare the scores with each other as the question says.")
+    return failed("`n_factors` is larger than needed: a smaller model scores within noise of "
+                  "it. Choose the smallest number whose score is not more than three standard "
+                  "errors below the best.")
+
+
+def _substitute_calls(ctx):
+    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    return {"z_hat": ("substitute_confounder",
+                      {"df": frame(data, noise), "n_factors": {"__global__": "n_factors"},
+                       "seed": ctx.seed_for("m1:substitute seed")})}
+
+
+@hw.question("test_substitute", calls=_substitute_calls, n_checks=2)
+def check_substitute(values, ctx):
+    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    name = "substitute_confounder(df, n_factors, seed)"
+    z = as_array(values["z_hat"], name)
+    if z.ndim == 1:
+        z = z[:, None]
+    if z.ndim != 2 or z.shape[0] != len(noise):
+        raise AnswerError(f"`{name}` should return an array with one row per film of `df` "
+                          f"({len(noise)} here) and one column per factor.")
+    if not np.all(np.isfinite(z)):
+        raise AnswerError(f"`{name}` returned values that are not finite.")
+    rho = study.canonical_correlations(data.confounders, z)
+    low = bound("cc", ctx.alpha, "lower")
+    leak_p = study.independence_pvalue(noise, z)
+    detail = dict(canonical=rho.tolist(), cc=float(rho.min()), lower_bound=low,
+                  revenue_pvalue=leak_p, columns=int(z.shape[1]))
+    span = (passed("Your substitute confounder spans the true confounders as well as a correct "
+                   "fit does.", **detail) if rho.min() >= low else
+            failed("Your substitute confounder misses part of the true confounders: some "
+                   "direction of them is barely correlated with any combination of its columns. "
+                   "Check that it has enough factors (`n_factors`), that the fit converged, and "
+                   "that it returns the guide's locations from a fit on every entry.", **detail))
+    leak = (passed("Your substitute confounder does not depend on the revenue column.", **detail)
+            if leak_p >= ctx.alpha else
+            failed("Your substitute confounder is related to the revenue column, which the "
+                   "grader had replaced by noise: your model or guide reads the outcome. Z_hat "
+                   "must be computed from the casts alone.", **detail))
+    return [span, leak]
+
+
+# ------------------------------------------- known wrong answers (brief, 10.3)
+def _stored(ctx, stat: str) -> float:
+    """One draw of a statistic recorded for the reference fits (a mistake's score on a data
+    set like the grader's)."""
+    runs = reference()["runs"]["reference"]
+    return float(runs[int(ctx.noise().integers(len(runs)))][stat])
+
+
+def _score_mistake(enough_stat: str, too_few_stat: str, flip: bool = False):
+    def wrong(values, ctx):
+        i = int(ctx.noise().integers(len(reference()["runs"]["reference"])))
+        run = reference()["runs"]["reference"][i]
+        pair = {"enough": run[enough_stat], "too_few": run[too_few_stat]}
+        if flip:
+            pair = {k: 1.0 - v for k, v in pair.items()}
+        return {**values, "test_score": pair}
+    return wrong
+
+
+hw.wrong_answer("score: the fit sees the held-out entries",
+                says="when the model is fitted to the held-out entries too: mask them out of "
+                     "the likelihood")(_score_mistake("s_enough_unmasked", "s_too_few_unmasked"))
+hw.wrong_answer("score: held-out log-likelihood as the statistic",
+                says="with the held-out log-likelihood as the statistic, which a fitted model "
+                     "matches on average whatever its number of factors")(
+    _score_mistake("s_enough_loglik", "s_too_few_loglik"))
+hw.wrong_answer("score: comparison reversed",
+                says="when the p-value is P(t_rep > t_obs) instead of P(t_rep < t_obs)")(
+    _score_mistake("s_enough", "s_too_few", flip=True))
+hw.wrong_answer("score: ties counted as misses",
+                says="when ties between replicated and observed statistics count as misses "
+                     "instead of halves")(_score_mistake("s_enough_strict", "s_too_few_strict"))
+
+
+def _oracle(data: study.Casts) -> np.ndarray:
+    return study.posterior_mean(data.casts, data.loadings, data.intercepts)
+
+
+@hw.wrong_answer("too few factors (one)", says="with one factor too few")
+def one_factor(values, ctx):
+    data, _ = substitute_probe(ctx.seed_for("m1:substitute"))
+    genre = _oracle(data)[:, 1:]             # a one-factor fit finds the genre axis
+    return {**values, "test_n_factors": {"n_factors": 1}, "test_substitute": {"z_hat": genre}}
+
+
+@hw.wrong_answer("substitute: the model or guide reads the revenue",
+                 says="when the factor model or its guide uses the revenue column")
+def revenue_in_guide(values, ctx):
+    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    pull = 0.3 * (noise - noise.mean()) / noise.std()     # the latents absorb part of the outcome
+    return {**values, "test_substitute": {"z_hat": _oracle(data) + pull[:, None]}}
+
+
+# The manifest: what each file of solutions/deconfounder_m1/{mistakes,alternatives}/ scores
+# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). Every run
+# fits the factor model several times, so files of different cells share one run.
+hw.variant("alternatives/bayesian_loadings.py", seed=5)
+hw.variant(("mistakes/no_mask.py", "mistakes/wang_blei_threshold.py"), seed=6,
+           loses=["test_n_factors", "test_substitute"], partly=["test_score"],
+           told={"test_score": "must not see the held-out entries",
+                 "test_n_factors": "too small"})
+hw.variant(("mistakes/loglik_statistic.py", "mistakes/revenue_in_guide.py"), seed=7,
+           partly=["test_score", "test_substitute"],
+           told={"test_substitute": "reads the outcome"})
+hw.variant("mistakes/reversed.py", partly=["test_score"])   # measured by benchmarks/scores.py

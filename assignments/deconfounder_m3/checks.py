@@ -1,0 +1,195 @@
+"""Hidden checks for milestone 3 of the deconfounder kit (content brief, section 10.3).
+
+Never released to students. Every probe is a fresh data set of the kit's generator
+(autograder/studies/deconfounder.py) drawn with a seed derived from the submission's, with
+its own actors and its own planted franchise actor (no effect of their own, cast with the
+franchise).
+
+- test_naive: `naive_effects(casts, revenue)` against least squares on [1, casts]; each
+  effect within a tenth of its own standard error (deterministic; a difference in mean
+  revenue per actor, the raw association, is several standard errors off).
+- test_rankings: `rankings(df, seed)` on another fresh data set.
+  (1) The Spearman correlation of the "deconfounded" ranking with the true effects must be
+  at least the one-sided lower prediction bound of one more reference run,
+  m - t_{K-1}(1 - alpha) s sqrt(1 + 1/K), over the K runs of reference/fits.json (written by
+  solutions/deconfounder_m1/reference_fits.py; the looser of the reference and its
+  alternative style). A ranking by raw or naive association is far below it.
+  (2) The planted franchise actor must head the "confounding" ranking (naive minus
+  deconfounded effect). For a correct pipeline this fails only when another actor's
+  confounding exceeds the franchise actor's; reference/fits.json records that gap for every
+  reference run, and tests/test_kit_deconfounder.py holds the normal tail of the gaps
+  below this check's share of the false-fail budget.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from autograder.checks import AnswerError, as_array, as_dict, failed, passed
+from autograder.homework import Homework
+from autograder.studies import deconfounder as study
+
+HERE = Path(__file__).resolve().parent
+FITS = HERE / "reference" / "fits.json"
+SE_SHARE = 0.1            # test_naive: allowed distance in units of each effect's SE
+KEYS = ("deconfounded", "confounding")
+
+hw = Homework()
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> dict:
+    return json.loads(FITS.read_text())
+
+
+def rank_bound(alpha: float) -> float:
+    """Lower prediction bound of the deconfounded ranking's Spearman correlation with the
+    truth, the looser over the reference styles."""
+    return study.reference_bound(reference()["runs"], "rank_corr", alpha, "lower")
+
+
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """The generator's data-set size: the reference runs' bands hold for it."""
+    return {"n_films": study.N_FILMS, "n_actors": study.N_ACTORS}
+
+
+@functools.lru_cache(maxsize=64)
+def probe(seed: int) -> study.Casts:
+    return study.draw_casts(seed)
+
+
+# ------------------------------------------------------------ checks
+def _naive_calls(ctx):
+    data = probe(ctx.seed_for("m3:naive"))
+    return {"effects": ("naive_effects", {"casts": data.casts.tolist(),
+                                          "revenue": data.revenue.tolist()})}
+
+
+def marginal_differences(data: study.Casts) -> np.ndarray:
+    """Per actor, mean revenue of the films with them minus without: the raw association."""
+    a = data.casts.astype(bool)
+    y = data.revenue
+    return np.array([y[a[:, j]].mean() - y[~a[:, j]].mean() for j in range(a.shape[1])])
+
+
+@hw.question("test_naive", calls=_naive_calls, n_checks=0)
+def check_naive(values, ctx):
+    data = probe(ctx.seed_for("m3:naive"))
+    name = "naive_effects(casts, revenue)"
+    e = as_array(values["effects"], name, shape=(len(data.actors),))
+    fit = study.least_squares(data.casts, data.revenue)
+    off = np.abs(e - fit.effects) / fit.effect_se
+    detail = dict(max_off_in_se=float(off.max()), allowed_in_se=SE_SHARE)
+    if off.max() <= SE_SHARE:
+        return passed(f"`{name}` is the least-squares regression of the revenue on the casts.",
+                      **detail)
+    if np.allclose(e, marginal_differences(data), rtol=1e-4, atol=1e-6):
+        return failed(f"`{name}` returns each actor's difference in mean revenue (the raw "
+                      "association, one actor at a time); the naive model regresses the revenue "
+                      "on all the casts at once.", **detail)
+    return failed(f"`{name}` does not match the least-squares regression of the revenue on "
+                  "[1, casts]: check the intercept column and that you return the casts' "
+                  "coefficients, one per actor in column order.", **detail)
+
+
+def _rankings_calls(ctx):
+    data = probe(ctx.seed_for("m3:rankings"))
+    return {"rankings": ("rankings", {"df": {"__dataframe__": data.columns()},
+                                      "seed": ctx.seed_for("m3:rankings seed")})}
+
+
+def _names(value, key: str, actors) -> list[str]:
+    name = f'rankings(df, seed)["{key}"]'
+    if not isinstance(value, (list, tuple)) or sorted(map(str, value)) != sorted(actors):
+        raise AnswerError(f"`{name}` should be a list of every actor name of `df` (its actor "
+                          "columns), each once, best first.")
+    return [str(v) for v in value]
+
+
+@hw.question("test_rankings", calls=_rankings_calls, n_checks=2)
+def check_rankings(values, ctx):
+    data = probe(ctx.seed_for("m3:rankings"))
+    got = as_dict(values["rankings"], "rankings(df, seed)")
+    missing = [k for k in KEYS if k not in got]
+    if missing:
+        raise AnswerError(f"`rankings(df, seed)` should return a dict with the keys "
+                          f"{', '.join(repr(k) for k in KEYS)}; {missing[0]!r} is missing.")
+    deconfounded = _names(got["deconfounded"], "deconfounded", data.actors)
+    confounding = _names(got["confounding"], "confounding", data.actors)
+    rho = study.rank_correlation(deconfounded, data)
+    low = rank_bound(ctx.alpha)
+    star = data.actors[data.franchise_actor]
+    position = confounding.index(star)
+    detail = dict(rank_corr=rho, lower_bound=low, franchise_position=position)
+    follows = (passed("Your deconfounded ranking follows the true effects as closely as a "
+                      "correct pipeline's.", **detail) if rho >= low else
+               failed("Your deconfounded ranking follows the true effects less closely than a "
+                      "correct pipeline's: it looks like a ranking by the naive association. "
+                      "Rank by the effects adjusted for Z_hat (`estimate_effects`).", **detail))
+    heads = (passed("The franchise actor heads your confounding ranking.", **detail)
+             if position == 0 else
+             failed("The grader's franchise actor does not head your confounding ranking. Rank "
+                    "by the naive effect minus the deconfounded effect, largest first, with a "
+                    "substitute confounder that captures the franchise.", **detail))
+    return [follows, heads]
+
+
+# ------------------------------------------- known wrong answers (brief, 10.3)
+def _oracle_effects(data: study.Casts, columns=slice(None)) -> np.ndarray:
+    z = study.posterior_mean(data.casts, data.loadings, data.intercepts)[:, columns]
+    return study.least_squares(data.casts, data.revenue, z).effects
+
+
+def _lists(data: study.Casts, deconfounded, naive) -> dict:
+    return {"rankings": {"deconfounded": study.ranking(data.actors, deconfounded),
+                         "confounding": study.ranking(data.actors, naive - deconfounded)}}
+
+
+@hw.wrong_answer("naive: raw association (difference in means per actor)",
+                 says="from each actor's difference in mean revenue, one actor at a time")
+def raw_naive(values, ctx):
+    return {**values, "test_naive": {"effects": marginal_differences(probe(
+        ctx.seed_for("m3:naive")))}}
+
+
+@hw.wrong_answer("ranking by the naive association",
+                 says="when the actors are ranked by their naive effects instead of the "
+                      "deconfounded ones")
+def ranked_naive(values, ctx):
+    data = probe(ctx.seed_for("m3:rankings"))
+    naive = study.least_squares(data.casts, data.revenue).effects
+    out = _lists(data, _oracle_effects(data), naive)
+    out["rankings"]["deconfounded"] = study.ranking(data.actors, naive)
+    return {**values, "test_rankings": out}
+
+
+@hw.wrong_answer("confounding ranking reversed",
+                 says="when the confounding ranking sorts deconfounded minus naive")
+def reversed_confounding(values, ctx):
+    data = probe(ctx.seed_for("m3:rankings"))
+    naive = study.least_squares(data.casts, data.revenue).effects
+    dec = _oracle_effects(data)
+    return {**values, "test_rankings": {"rankings": {
+        "deconfounded": study.ranking(data.actors, dec),
+        "confounding": study.ranking(data.actors, dec - naive)}}}
+
+
+@hw.wrong_answer("one factor too few", says="with a substitute confounder of one factor")
+def one_factor(values, ctx):
+    data = probe(ctx.seed_for("m3:rankings"))
+    naive = study.least_squares(data.casts, data.revenue).effects
+    return {**values, "test_rankings": _lists(data, _oracle_effects(data, slice(1, 2)), naive)}
+
+
+# The manifest: what each file of solutions/deconfounder_m3/{mistakes,alternatives}/ scores.
+hw.variant("alternatives/pandas_ranks.py", seed=5)
+hw.variant(("mistakes/marginal_naive.py", "mistakes/reversed_confounding.py"), seed=6,
+           loses=["test_naive"], partly=["test_rankings"],
+           told={"test_naive": "difference in mean revenue"})
+hw.variant("mistakes/one_factor.py", seed=7, loses=["test_rankings"])
+hw.variant("mistakes/raw_association.py", seed=8, partly=["test_rankings"],
+           told={"test_rankings": "ranking by the naive association"})
