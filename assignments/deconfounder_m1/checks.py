@@ -185,17 +185,13 @@ def check_substitute(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, 10.3)
-def _stored(ctx, stat: str) -> float:
-    """One draw of a statistic recorded for the reference fits (a mistake's score on a data
-    set like the grader's)."""
-    runs = reference()["runs"]["reference"]
-    return float(runs[int(ctx.noise().integers(len(runs)))][stat])
-
-
 def _score_mistake(enough_stat: str, too_few_stat: str, flip: bool = False):
+    """A known wrong check: its two scores on one data set like the grader's, drawn from
+    the reference runs that recorded them (reference/fits.json)."""
     def wrong(values, ctx):
-        i = int(ctx.noise().integers(len(reference()["runs"]["reference"])))
-        run = reference()["runs"]["reference"][i]
+        runs = [r for r in reference()["runs"]["reference"]
+                if enough_stat in r and too_few_stat in r]
+        run = runs[int(ctx.noise().integers(len(runs)))]
         pair = {"enough": run[enough_stat], "too_few": run[too_few_stat]}
         if flip:
             pair = {k: 1.0 - v for k, v in pair.items()}

@@ -113,11 +113,7 @@ def _names(value, key: str, actors) -> list[str]:
 @hw.question("test_rankings", calls=_rankings_calls, n_checks=2)
 def check_rankings(values, ctx):
     data = probe(ctx.seed_for("m3:rankings"))
-    got = as_dict(values["rankings"], "rankings(df, seed)")
-    missing = [k for k in KEYS if k not in got]
-    if missing:
-        raise AnswerError(f"`rankings(df, seed)` should return a dict with the keys "
-                          f"{', '.join(repr(k) for k in KEYS)}; {missing[0]!r} is missing.")
+    got = as_dict(values["rankings"], "rankings(df, seed)", KEYS)
     deconfounded = _names(got["deconfounded"], "deconfounded", data.actors)
     confounding = _names(got["confounding"], "confounding", data.actors)
     rho = study.rank_correlation(deconfounded, data)

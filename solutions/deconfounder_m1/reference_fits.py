@@ -1,7 +1,8 @@
 """Reference fits of the deconfounder kit; writes the statistics every milestone's bands come
 from, to assignments/deconfounder_m{1,2,3}/reference/fits.json.
 
-    PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py --runs 100 --alt-runs 40
+    PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py --runs 100 --alt-runs 40 \
+        --mistake-runs 30
 
 Run r draws a fresh data set from the kit's generator (seed 100000 + r), as the grader does,
 and calls the milestone-1 notebook's own functions on it (its setup cell and solution
@@ -11,12 +12,13 @@ holdout, `substitute_confounder` with 2 factors on every entry. From those fits:
 
 - milestone 1: both scores and the smaller canonical correlation of Z_hat with the true
   confounders; for the known wrong answers, the scores of the same fits with the held-out
-  log-likelihood as the statistic and with ties counted as misses, and the scores of fits on
-  every entry (the fit sees the held-out entries);
+  log-likelihood as the statistic and with ties counted as misses, and of the two-factor fit
+  on every entry (the fit sees the held-out entries);
 - milestone 2: the RMSE ratio of the deconfounded effects (least squares of the revenue on
-  the casts and Z_hat, as the milestone-2 reference computes them) to the naive ones; the
-  same with a one-factor Z_hat and with the revenue-reading substitute of
-  mistakes/revenue_in_guide.py (known wrong answers);
+  the casts and Z_hat, as the milestone-2 reference computes them) to the naive ones;
+- in the first --mistake-runs runs only (two more fits each), the one-factor fit on every
+  entry (its score, and the ratio of its effects) and the ratio with the revenue-reading
+  substitute of mistakes/revenue_in_guide.py;
 - milestone 3: the rank correlation of the deconfounded ranking with the true effects (and
   of the naive one), and the gap between the franchise actor's confounding (naive minus
   deconfounded effect) and the largest other actor's.
@@ -123,7 +125,8 @@ def effect_stats(z_hat, data: study.Casts) -> dict:
             "franchise_gap": float(drop[star] - np.delete(drop, star).max())}
 
 
-def one_run(ns: dict, fits: list, seed: int, full: bool, revenue_ns: dict | None) -> dict:
+def one_run(ns: dict, fits: list, seed: int, mistakes: bool, extra: bool,
+            revenue_ns: dict | None) -> dict:
     import pandas as pd
     import torch
     data = study.draw_casts(seed)
@@ -140,14 +143,15 @@ def one_run(ns: dict, fits: list, seed: int, full: bool, revenue_ns: dict | None
     all_enough = fits[-1]
     row["cc"] = float(study.canonical_correlations(data.confounders, z_hat).min())
     row.update(effect_stats(z_hat, data))
-    if full:
-        casts = data.casts
+    casts = data.casts
+    if mistakes:
         for tag, stat, ties in (("loglik", "loglik", 0.5), ("strict", "size", 0.0)):
             row[f"s_enough_{tag}"] = replicate_score(masked_enough, casts, held, seed, stat, ties)
             row[f"s_too_few_{tag}"] = replicate_score(masked_few, casts, held, seed, stat, ties)
+        row["s_enough_unmasked"] = replicate_score(all_enough, casts, held, seed)
+    if extra:
         all_few, _ = ns["fit_factor_model"](torch.tensor(casts, dtype=torch.float32), k - 1,
                                              seed + 4)
-        row["s_enough_unmasked"] = replicate_score(all_enough, casts, held, seed)
         row["s_too_few_unmasked"] = replicate_score(all_few, casts, held, seed)
         row["ratio_one_factor"] = effect_stats(all_few["z_loc"].numpy(), data)["ratio"]
         z_rev = np.asarray(revenue_ns["substitute_confounder"](df, k, seed + 5))
@@ -180,10 +184,13 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=100)
     ap.add_argument("--alt-runs", type=int, default=40)
+    ap.add_argument("--mistake-runs", type=int, default=30,
+                    help="reference runs that also fit the one-factor and revenue mistakes")
     ap.add_argument("--extend", action="store_true", help="keep the runs already recorded")
     args = ap.parse_args(argv)
     command = ("PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py "
-               f"--runs {args.runs} --alt-runs {args.alt_runs}")
+               f"--runs {args.runs} --alt-runs {args.alt_runs} "
+               f"--mistake-runs {args.mistake_runs}")
     runs = {"reference": [], "alternative": []}
     if args.extend and all(p.exists() for p in OUT.values()):
         old = {m: json.loads(p.read_text())["runs"] for m, p in OUT.items()}
@@ -204,7 +211,8 @@ def main(argv=None) -> None:
         if style == "reference":
             revenue_ns = notebook_namespace(REVENUE_MISTAKE)
         for r in range(len(runs[style]), n):
-            row = one_run(ns, fits, base + r, style == "reference", revenue_ns)
+            ref = style == "reference"
+            row = one_run(ns, fits, base + r, ref, ref and r < args.mistake_runs, revenue_ns)
             runs[style].append(row)
             write(runs, command)
             print(style, json.dumps({k: round(v, 4) if isinstance(v, float) else v
