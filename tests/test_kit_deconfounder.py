@@ -117,20 +117,23 @@ def test_prediction_bound_is_a_student_t_prediction_interval():
 
 
 def test_the_do_contrast_sd_is_that_of_independent_arms():
+    """Simulated contrasts Y(do A_j = 1) - Y(do A_j = 0), arms drawn independently, have the
+    SD do_contrast_sd states (its bound for test_do's band)."""
     data = study.draw_casts(8)
-    z = data.confounders[:300]
+    z = data.confounders[:400]
     params = {"W": data.loadings, "b": data.intercepts, "beta": data.effects, "sigma": 0.3}
     sd = study.do_contrast_sd(params, z)
     rng = np.random.default_rng(0)
     p = 1 / (1 + np.exp(-(data.intercepts + z @ data.loadings.T)))
-    draws = []
-    for _ in range(400):
-        arms = [(rng.random(p.shape) < p) @ data.effects + 0.3 * rng.standard_normal(len(z))
-                for _ in range(2)]
-        draws.append(arms[0] - arms[1])             # actor 0's own term cancels on average
-    emp = np.std(np.concatenate(draws))
-    assert emp == pytest.approx(np.sqrt(np.mean(sd ** 2) + 2 * np.mean(
-        data.effects ** 2 * (p * (1 - p)).mean(0)) / len(sd)), rel=0.1)
+    j = 3
+
+    def arm(value):
+        cast = (rng.random(p.shape) < p).astype(float)
+        cast[:, j] = value
+        return cast @ data.effects + 0.3 * rng.standard_normal(len(z))
+    contrasts = np.concatenate([arm(1) - arm(0) for _ in range(300)])
+    assert contrasts.mean() == pytest.approx(data.effects[j], abs=4 * sd[j] / np.sqrt(contrasts.size))
+    assert contrasts.std() == pytest.approx(sd[j], rel=0.02)
 
 
 # ----------------------------------------------------------------- the reference fits
