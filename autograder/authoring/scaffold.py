@@ -9,8 +9,9 @@ size from the false-fail budget, and whose known mistake is declared with words 
 the student; it releases and earns full marks as written, so an instructor edits a
 homework that works instead of starting from a blank page (docs/authoring.md).
 
-The course.yml entry is inserted as text at the end of the `assignments:` list, so
-the file's comments and layout stay as the instructor wrote them; the new file is
+The course.yml entry is inserted as text at the end of the `assignments:` list (or
+of a project's `milestones:`, with `--project`), so the file's comments and layout
+stay as the instructor wrote them; the new file is
 loaded and validated before it replaces the old one, and nothing is left behind when
 any step fails.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.authoring.course_text import add_milestone
 from autograder.course.config import Course, load_course
 from autograder.errors import CourseError
 
@@ -102,8 +104,10 @@ def render(s: Scaffold) -> dict[str, str]:
             s.checks: _fill((TEMPLATES / "checks.py").read_text(), s, docstring=True)}
 
 
-def course_entry(s: Scaffold, indent: str, today: datetime | None = None) -> str:
-    """The assignment's course.yml entry, as YAML text at the list's indentation."""
+def course_entry(s: Scaffold, indent: str, today: datetime | None = None,
+                 group: bool = False) -> str:
+    """The assignment's course.yml entry, as YAML text at the list's indentation;
+    `group` marks it as team work."""
     today = today or datetime.now(timezone.utc)
     due = datetime.combine((today + timedelta(weeks=4)).date(), time(23, 59), timezone.utc)
     seed_base = zlib.crc32(s.id.encode()) % 10_000   # fixed per id, differs between homeworks
@@ -114,6 +118,8 @@ def course_entry(s: Scaffold, indent: str, today: datetime | None = None) -> str
              f"{k}notebook: {s.notebook}",
              f"{k}solution: {s.solution}",
              f"{k}checks: {s.checks}",
+             *([f"{k}group: true          # team work: one submission and one grade per team"]
+               if group else []),
              f"{k}# datasets: [datasets/{s.id}/data.csv]   # copied next to the notebook",
              f"{k}due: {due.isoformat()}   # REPLACE: the deadline, with its time zone",
              f"{k}late_policy: {{kind: per_day, fraction_per_day: 0.1, max_fraction: 0.5}}",
@@ -157,9 +163,36 @@ def insert_entry(text: str, entry_for) -> str:
     return head + entry_for(indent) + "".join(lines[end:])
 
 
-def new_homework(course: Course, hw_id: str, title: str | None = None) -> list[Path]:
-    """Write the homework `hw_id` next to course.yml and add it to course.yml.
-    Returns the files written, course.yml last."""
+def project_lines(project_id: str, group: bool):
+    """A new project's lines before its `milestones:`, at a list's indentation."""
+    def lines(indent: str) -> list[str]:
+        return [f"{indent}- id: {project_id}",
+                f'{indent}  title: "{default_title(project_id)}"   # REPLACE: the project\'s title',
+                *([f"{indent}  group: true          # its milestones are team work"] if group else [])]
+    return lines
+
+
+def course_yml_with(course: Course, s: Scaffold, team: bool, project: str | None) -> str:
+    """course.yml's text with the new entry: in `assignments:`, or a milestone of
+    `project` (a new project when course.yml has none of that id)."""
+    text = course.source.read_text()
+    if project is None:
+        return insert_entry(text, lambda indent: course_entry(s, indent, group=team))
+    check_id(project)
+    known = course.projects.get(project)
+    if known is None and project in course.assignments:
+        raise CourseError(f"'{project}' is an assignment, not a project; pick another project id")
+    own_group = team and known is not None and not all(
+        course.assignments[m].group for m in known.milestones)
+    return add_milestone(text, project, project_lines(project, team),
+                         lambda indent: course_entry(s, indent, group=own_group))
+
+
+def new_homework(course: Course, hw_id: str, title: str | None = None, team: bool = False,
+                 project: str | None = None) -> list[Path]:
+    """Write the homework `hw_id` next to course.yml and add it to course.yml
+    (team work with `team`; a milestone of `project` when given). Returns the
+    files written, course.yml last."""
     check_id(hw_id)
     if hw_id in course.assignments:
         raise CourseError(f"course.yml already has an assignment '{hw_id}'; pick another id")
@@ -169,7 +202,7 @@ def new_homework(course: Course, hw_id: str, title: str | None = None) -> list[P
     if taken:
         raise CourseError(f"{taken[0]} already exists; move it away or pick another id "
                           "(course new never overwrites a file)")
-    new_text = insert_entry(course.source.read_text(), lambda indent: course_entry(s, indent))
+    new_text = course_yml_with(course, s, team, project)
     written: list[Path] = []
     made: list[Path] = []
     trial = course.source.with_name(f".{course.source.name}.{hw_id}.new")
@@ -188,8 +221,9 @@ def new_homework(course: Course, hw_id: str, title: str | None = None) -> list[P
         except CourseError as exc:   # name the file the instructor knows, not the trial copy
             raise CourseError(f"{str(exc).replace(trial.name, course.source.name)} "
                               f"(nothing written; {course.source.name} is unchanged)") from None
-        if hw_id not in check.assignments:
-            raise CourseError("course.yml: the new entry did not land in `assignments:`")
+        landed = check.assignments.get(hw_id)
+        if landed is None or (team and not landed.group) or (project and landed.project != project):
+            raise CourseError("course.yml: the new entry did not land where it should")
         os.replace(trial, course.source)
     except BaseException:
         trial.unlink(missing_ok=True)

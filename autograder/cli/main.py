@@ -37,7 +37,10 @@ def cmd_check_solutions(course, args):
 
 def cmd_fetch(course, args):
     from autograder.pipeline.student import fetch
-    console.print(f"fetched into {fetch(course, args.assignment, args.student)}")
+    path = fetch(course, args.assignment, args.student, args.team)
+    team = course.team_of(args.student) if course.assignment(args.assignment).group else None
+    console.print(f"fetched into {path}" + (f" (team {team.id}'s shared folder: each member "
+                                            "works and submits there)" if team else ""))
 
 
 def cmd_validate(course, args):
@@ -60,20 +63,29 @@ def cmd_validate(course, args):
 
 def cmd_submit(course, args):
     from autograder.pipeline.student import submit
-    receipt = submit(course, args.assignment, args.student)
+    receipt = submit(course, args.assignment, args.student, args.team)
     for line in receipt.lines():
         console.print(line, highlight=False)
 
 
 def cmd_fetch_feedback(course, args):
     from autograder.pipeline.student import fetch_feedback
-    for path in fetch_feedback(course, args.assignment, args.student):
+    for path in fetch_feedback(course, args.assignment, args.student, args.team):
         console.print(str(path))
+
+
+def warn_team_changes(course, assignment_ids) -> None:
+    """What changed in course.yml's teams since their submissions were collected."""
+    from autograder.pipeline.teamwork import changes
+    for hw in assignment_ids:
+        for line in changes(course, course.assignment(hw)):
+            console.print(f"[yellow]warning: {line}", highlight=False)
 
 
 def cmd_collect(course, args):
     from autograder.pipeline.collect import collect
     result = collect(course, args.assignment)
+    group = course.assignment(args.assignment).group
     console.print(f"collected {len(result.collected)} new submission(s) of {args.assignment}"
                   + (f"; {len(result.unchanged)} unchanged" if result.unchanged else ""))
     for s, notes in result.notes.items():
@@ -82,8 +94,10 @@ def cmd_collect(course, args):
     for s, why in result.refused.items():
         console.print(f"[red]{s}: {why}")
     for s in result.unknown:
-        console.print(f"[yellow]warning: submission from '{s}', who is not on the roster; "
-                      "left in the exchange")
+        who = (f"'{s}', which is not a team in course.yml ({args.assignment} is team work)"
+               if group else f"'{s}', who is not on the roster")
+        console.print(f"[yellow]warning: submission from {who}; left in the exchange")
+    warn_team_changes(course, [args.assignment])
     if result.collected:
         console.print(f"next: `course autograde {args.assignment}`", highlight=False)
 
@@ -117,11 +131,13 @@ def cmd_feedback(course, args):
 
 
 def cmd_export(course, args):
-    from autograder.pipeline.export import export_canvas, export_csv
+    from autograder.pipeline.export import export_canvas, export_csv, project_rows
     from autograder.pipeline.readiness import export_warnings, require_in_gradebook
-    for hw in args.assignments:
+    milestones = [m for hw in args.assignments
+                  for m in (course.project(hw).milestones if hw in course.projects else [hw])]
+    for hw in milestones:
         require_in_gradebook(course, hw)
-    warnings = [w for hw in args.assignments for w in export_warnings(course, hw)]
+    warnings = [w for hw in milestones for w in export_warnings(course, hw)]
     if args.format == "canvas":
         path, more = export_canvas(course, args.assignments, args.output)
         warnings += more
@@ -131,13 +147,45 @@ def cmd_export(course, args):
             raise CourseError("--output names one file; export one homework at a time with it")
         for hw in args.assignments:
             console.print(f"wrote {export_csv(course, hw, args.output)}")
-            print_gradebook(course, hw)
+            if hw in course.projects:
+                header, data = project_rows(course, hw)
+                console.print(table(f"Project {hw}: the sum of its milestones", header,
+                                    [[r[h] for h in header] for r in data]))
+            else:
+                print_gradebook(course, hw)
     for w in warnings:
         console.print(f"[yellow]warning: {w}", highlight=False)
+    warn_team_changes(course, milestones)
 
 
 def cmd_gradebook(course, args):
     print_gradebook(course, args.assignment)
+    warn_team_changes(course, [args.assignment])
+
+
+def cmd_teams(course, args):
+    if args.random is not None:
+        from autograder.authoring.course_text import write_random_teams
+        if args.seed is None:
+            raise CourseError("--random needs --seed S, so that the same draw can be made again")
+        course, drawn = write_random_teams(course, args.random, args.seed, args.replace)
+        console.print(f"wrote {len(drawn)} teams into {course.source.name} (comments kept); "
+                      "edit them there as you like:", highlight=False)
+    elif not course.teams:
+        console.print("course.yml has no teams yet; draw some with "
+                      "`course teams --random 3 --seed 1`, or list them under `teams:` "
+                      "(docs/projects.md)", highlight=False)
+        return
+    console.print(table(f"teams ({course.team_size.describe()} members each)",
+                        ["team", "members", "size"],
+                        [(t.id, ", ".join(t.members), len(t.members)) for t in course.teams.values()]))
+    alone = [s.id for s in course.roster if course.team_of(s.id) is None]
+    if alone:
+        console.print(f"in no team: {', '.join(alone)}", highlight=False)
+    group = [a.id for a in course.assignments.values() if a.group]
+    console.print(f"team work: {', '.join(group) or 'none yet (mark assignments `group: true`)'}",
+                  highlight=False)
+    warn_team_changes(course, group)
 
 
 def print_class_summary(course, assignment_id, top: int = 3) -> None:
@@ -205,7 +253,7 @@ def cmd_formgrader(course, args):
 
 def cmd_new(course, args):
     from autograder.authoring.scaffold import new_homework, next_steps
-    for path in new_homework(course, args.assignment, args.title):
+    for path in new_homework(course, args.assignment, args.title, args.team, args.project):
         console.print(f"wrote {path.relative_to(course.repo)}", highlight=False)
     console.print("next (docs/authoring.md):", highlight=False)
     for step in next_steps(args.assignment):
@@ -233,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
              "(notebook, solution, hidden checks, course.yml entry)")
     sp.add_argument("assignment", metavar="HW", help="the new homework's id (a Python identifier)")
     sp.add_argument("--title", help="its title (default: from the id)")
+    sp.add_argument("--team", action="store_true", help="team work (`group: true`): one "
+                    "submission and one grade per team")
+    sp.add_argument("--project", metavar="P", help="add it as a milestone of project P "
+                    "(a new project if course.yml has none of that id)")
     add("release", cmd_release, "instructor: build, check and release homework").add_argument(
         "assignments", nargs="+", metavar="HW")
     sp = add("check-solutions", cmd_check_solutions, "instructor: run reference solutions through hidden checks")
@@ -244,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = add(name, func, help_)
         sp.add_argument("assignment", metavar="HW")
         sp.add_argument("--student", required=True)
+        sp.add_argument("--team", help="team work: the team you act for (default: your team)")
     add("validate", cmd_validate, "student: run the visible checks on a notebook").add_argument("notebook")
     add("collect", cmd_collect, "TA: collect submissions").add_argument("assignment", metavar="HW")
     sp = add("autograde", cmd_autograde, "TA: autograde collected submissions (several HWs share one pool)")
@@ -257,11 +310,17 @@ def build_parser() -> argparse.ArgumentParser:
                     help="grade again even submissions already graded with the same checks")
     add("feedback", cmd_feedback, "TA: generate and release feedback").add_argument("assignment", metavar="HW")
     sp = add("export", cmd_export, "TA: export grades as CSV (ours, or Canvas's gradebook import)")
-    sp.add_argument("assignments", metavar="HW", nargs="+")
+    sp.add_argument("assignments", metavar="HW", nargs="+",
+                    help="assignment ids; a project's id exports the sum of its milestones")
     sp.add_argument("--format", choices=["csv", "canvas"], default="csv",
                     help="csv: one file per homework with per-question scores and status (default); "
                          "canvas: one file for Canvas's gradebook import, a column per homework")
     sp.add_argument("--output")
+    sp = add("teams", cmd_teams, "instructor: list the teams, or draw them at random into course.yml")
+    sp.add_argument("--random", type=int, metavar="SIZE", help="draw teams of about SIZE from "
+                    "the roster and write them into course.yml (comments kept)")
+    sp.add_argument("--seed", type=int, metavar="S", help="the draw's seed (the same seed, the same teams)")
+    sp.add_argument("--replace", action="store_true", help="replace the teams course.yml lists")
     add("gradebook", cmd_gradebook, "print the gradebook of one homework").add_argument("assignment", metavar="HW")
     sp = add("stats", cmd_stats, "TA: class statistics of one homework, printed and as a report")
     sp.add_argument("assignment", metavar="HW")

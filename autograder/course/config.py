@@ -16,6 +16,7 @@ import jsonschema
 import yaml
 
 from autograder.checks.budget import DEFAULT_BUDGET
+from autograder.course.teams import Placement, Team, TeamSize, build_teams, read_team_file
 from autograder.errors import CourseError
 
 _ID = r"^[A-Za-z0-9_-]+$"
@@ -31,7 +32,7 @@ def _settings(properties: dict) -> dict:
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["course_id", "assignments"],
+    "required": ["course_id"],
     "properties": {
         "course_id": {"type": "string", "pattern": _ID},
         "course_dir": {"type": "string"},
@@ -57,14 +58,21 @@ SCHEMA = {
                     "sis_user_id": {"type": "string"},
                     "sis_login_id": {"type": "string"},
                     "section": {"type": "string"},
+                    "team": {"type": "string", "pattern": _ID},
                 },
             },
         },
         "roster_file": {"type": "string"},
         "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+        "teams": _settings({
+            "size": _settings({"min": _INT, "max": _INT}),
+            "members": {"type": "object", "propertyNames": {"pattern": _ID},
+                        "additionalProperties": {"type": "array", "minItems": 1,
+                                                 "items": {"type": "string", "pattern": _ID}}},
+            "file": {"type": "string"},  # a CSV with the columns team,student
+        }),
         "assignments": {
             "type": "array",
-            "minItems": 1,
             "items": {
                 "type": "object",
                 "additionalProperties": False,
@@ -87,7 +95,7 @@ SCHEMA = {
                             "grace_minutes": {"type": "number", "minimum": 0},
                         },
                     },
-                    # student id -> a new due date, or extra days (a number)
+                    # student id (a team's id for team work) -> a new due date, or extra days
                     "extensions": {
                         "type": "object",
                         "propertyNames": {"pattern": _ID},
@@ -96,6 +104,16 @@ SCHEMA = {
                             {"type": "number", "exclusiveMinimum": 0}]},
                     },
                     "canvas_column": {"type": "string", "minLength": 1},
+                    "group": {"type": "boolean"},  # team work: submitted and graded per team
+                    # student id -> points added to their final grade (negative: taken off), and why
+                    "adjustments": {
+                        "type": "object",
+                        "propertyNames": {"pattern": _ID},
+                        "additionalProperties": _settings({
+                            "points": {"type": "number"},
+                            "reason": {"type": "string", "minLength": 1}}) | {
+                            "required": ["points", "reason"]},
+                    },
                     "timeout": _settings({"cell": _INT, "notebook": _INT}),
                     "seeds": _settings({"policy": {"enum": ["per_student", "fixed"]},
                                         "base": {"type": "integer", "minimum": 0}}),
@@ -109,8 +127,26 @@ SCHEMA = {
                 },
             },
         },
+        "projects": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "title", "milestones"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "title": {"type": "string"},
+                    "group": {"type": "boolean"},  # the default of its milestones
+                    "canvas_column": {"type": "string", "minLength": 1},  # of the summed column
+                    # each milestone takes every key of an `assignments:` entry
+                    "milestones": {"type": "array", "minItems": 1, "items": {}},
+                },
+            },
+        },
     },
 }
+SCHEMA["properties"]["projects"]["items"]["properties"]["milestones"]["items"] = \
+    SCHEMA["properties"]["assignments"]["items"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +175,16 @@ class Student:
     section: str = ""
 
 
-ROSTER_COLUMNS = ("id", "first_name", "last_name", "email", "sis_user_id", "sis_login_id", "section")
+ROSTER_COLUMNS = ("id", "first_name", "last_name", "email", "sis_user_id", "sis_login_id", "section",
+                  "team")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Points added to one student's final grade (negative: taken off), and why;
+    e.g. a team member who did not contribute (course.yml `adjustments:`)."""
+    points: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -193,6 +238,9 @@ class Assignment:
     limits: Limits = Limits()  # the sandbox each submission's kernel runs in
     extensions: dict[str, timedelta] = field(default_factory=dict)  # student -> extra time
     canvas_column: str = ""  # the assignment's column header in Canvas (default: title)
+    group: bool = False      # team work: one submission and one grade per team
+    project: str = ""        # the project this is a milestone of, if any
+    adjustments: dict[str, Adjustment] = field(default_factory=dict)  # student -> adjustment
 
     @property
     def notebook_name(self) -> str:
@@ -201,6 +249,15 @@ class Assignment:
     def due_for(self, student_id: str) -> datetime:
         """The deadline of one student, with their extension."""
         return self.due + self.extensions.get(student_id, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Project:
+    """A course project: milestones, each an assignment of its own (course.yml `projects:`)."""
+    id: str
+    title: str
+    milestones: tuple[str, ...]
+    canvas_column: str = ""  # the header of the project's summed column in Canvas
 
 
 @dataclass(frozen=True)
@@ -214,6 +271,9 @@ class Course:
     workers: int | None = None          # local grading processes (default: CPU cores)
     dask_scheduler: str | None = None   # grade on this Dask cluster instead
     submission_mb: int = 50             # largest submission folder collect accepts
+    teams: dict[str, Team] = field(default_factory=dict)
+    team_size: TeamSize = TeamSize()
+    projects: dict[str, Project] = field(default_factory=dict)
 
     @property
     def repo(self) -> Path:
@@ -237,6 +297,28 @@ class Course:
                 return s
         raise CourseError(f"unknown student '{student_id}': not on the course roster")
 
+    def project(self, project_id: str) -> Project:
+        try:
+            return self.projects[project_id]
+        except KeyError:
+            known = ", ".join(sorted(self.projects)) or "none"
+            raise CourseError(f"unknown project '{project_id}' (course.yml lists: {known})") from None
+
+    def team_of(self, student_id: str) -> Team | None:
+        return next((t for t in self.teams.values() if student_id in t.members), None)
+
+    def nbgrader_ids(self, a: Assignment) -> list[str]:
+        """Whose submissions of `a` there are: its teams for team work, else the
+        roster's students. nbgrader stores and grades work under these ids."""
+        return list(self.teams) if a.group else [s.id for s in self.roster]
+
+    def members(self, a: Assignment, nbgrader_id: str) -> tuple[str, ...]:
+        """The students whom the submission stored under `nbgrader_id` belongs to."""
+        if not a.group:
+            return (nbgrader_id,)
+        team = self.teams.get(nbgrader_id)
+        return team.members if team else ()
+
     def moved(self, course_dir: str | Path, *, roster=None, homeworks=None,
               assignment_changes: dict | None = None, **changes) -> "Course":
         """This course with its state in `course_dir` (and its exchange under it),
@@ -248,9 +330,11 @@ class Course:
             roster = tuple(s if isinstance(s, Student) else Student(str(s)) for s in roster)
         kept = {k: dataclasses.replace(a, **(assignment_changes or {}))
                 for k, a in self.assignments.items() if homeworks is None or k in homeworks}
+        projects = {p.id: dataclasses.replace(p, milestones=tuple(m for m in p.milestones if m in kept))
+                    for p in self.projects.values() if any(m in kept for m in p.milestones)}
         return dataclasses.replace(self, course_dir=course_dir, exchange=course_dir / "exchange",
                                    roster=self.roster if roster is None else roster,
-                                   assignments=kept, **changes)
+                                   assignments=kept, projects=projects, **changes)
 
 
 class _Loader(yaml.SafeLoader):
@@ -331,8 +415,15 @@ def _extensions(a: dict, due: datetime, where) -> dict[str, timedelta]:
     return out
 
 
-def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Student, ...]:
-    students = [Student(**s) for s in data.get("roster", [])]
+def _read_roster(data: dict, base: Path, source: Path, root_node,
+                 placements: list[Placement]) -> tuple[Student, ...]:
+    """The roster; each student's `team` (a column or key) is added to `placements`."""
+    students = []
+    for i, s in enumerate(data.get("roster", [])):
+        if s.get("team"):
+            placements.append(Placement(s["team"], s["id"], f"{source.name}:"
+                                        f"{_line_of(root_node, ['roster', i, 'team'])}"))
+        students.append(Student(**{k: v for k, v in s.items() if k != "team"}))
     if "roster_file" in data:
         path = base / data["roster_file"]
         if not path.is_file():
@@ -351,7 +442,14 @@ def _read_roster(data: dict, base: Path, source: Path, root_node) -> tuple[Stude
                 if not re.match(_ID, row.get("id") or ""):
                     raise CourseError(f"{path.name}:{line}: bad student id {row.get('id')!r} "
                                       "(letters, digits, _ and - only)")
-                students.append(Student(**{k: (row.get(k) or "").strip() for k in ROSTER_COLUMNS}))
+                fields = {k: (row.get(k) or "").strip() for k in ROSTER_COLUMNS}
+                team = fields.pop("team")
+                if team:
+                    if not re.match(_ID, team):
+                        raise CourseError(f"{path.name}:{line}: bad team id {team!r} "
+                                          "(letters, digits, _ and - only)")
+                    placements.append(Placement(team, fields["id"], f"{path.name}:{line}"))
+                students.append(Student(**fields))
     ids = [s.id for s in students]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -388,10 +486,17 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
     budget = data.get("false_fail_budget", DEFAULT_BUDGET)
     limits = Limits(**data.get("sandbox", {}))
 
+    # assignments and the projects' milestones, each with its place in the file
+    entries = [(a, ["assignments", i], None) for i, a in enumerate(data.get("assignments", []))]
+    for i, p in enumerate(data.get("projects", [])):
+        entries += [(m, ["projects", i, "milestones", j], p) for j, m in enumerate(p["milestones"])]
+    if not entries:
+        raise CourseError(f"{source.name}: no assignments: list them under `assignments:` "
+                          "(or as milestones under `projects:`)")
     assignments: dict[str, Assignment] = {}
-    for i, a in enumerate(data["assignments"]):
-        def where(key, _i=i):
-            return f"{source.name}:{_line_of(root_node, ['assignments', _i, key])}"
+    for a, at, project in entries:
+        def where(key, _at=at):
+            return f"{source.name}:{_line_of(root_node, _at + [key])}"
         if a["id"] in assignments:
             raise CourseError(f"{where('id')}: assignment id '{a['id']}' is used twice")
         for key in ("notebook", "solution", "checks"):
@@ -419,17 +524,70 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             limits=limits,
             extensions=_extensions(a, due, where),
             canvas_column=a.get("canvas_column", ""),
+            group=a.get("group", (project or {}).get("group", False)),
+            project=project["id"] if project else "",
+            adjustments={k: Adjustment(float(v["points"]), v["reason"])
+                         for k, v in a.get("adjustments", {}).items()},
         )
+    projects = _projects(data, assignments, source, root_node)
 
-    roster = _read_roster(data, base, source, root_node)
-    ids = {s.id for s in roster}
-    for i, a in enumerate(data["assignments"]):
-        strangers = sorted(set(a.get("extensions", {})) - ids)
-        if strangers:
-            raise CourseError(f"{source.name}:{_line_of(root_node, ['assignments', i, 'extensions'])}: "
-                              f"extension for '{strangers[0]}', who is not on the roster")
+    placements: list[Placement] = []
+    roster = _read_roster(data, base, source, root_node, placements)
+    teams_data = data.get("teams", {})
+    size = TeamSize(**teams_data.get("size", {}))
+    if size.max is not None and size.min > size.max:
+        raise CourseError(f"{source.name}:{_line_of(root_node, ['teams', 'size'])}: teams.size: "
+                          f"min ({size.min}) is larger than max ({size.max})")
+    declared = {}
+    for team, members in teams_data.get("members", {}).items():
+        declared[team] = f"{source.name}:{_line_of(root_node, ['teams', 'members', team])}"
+        placements += [Placement(team, m, f"{source.name}:"
+                                 f"{_line_of(root_node, ['teams', 'members', team, k])}")
+                       for k, m in enumerate(members)]
+    if "file" in teams_data:
+        placements += read_team_file(base / teams_data["file"], f"{source.name}:"
+                                     f"{_line_of(root_node, ['teams', 'file'])}", _ID)
+    teams = build_teams(placements, declared, size, [s.id for s in roster])
+    for a, at, _ in entries:
+        _check_names(a, assignments[a["id"]], {s.id for s in roster}, teams,
+                     lambda key, _at=at: f"{source.name}:{_line_of(root_node, _at + [key])}")
     return Course(id=data["course_id"], source=source, course_dir=cdir, exchange=exchange,
                   roster=roster,
                   assignments=assignments, workers=data.get("workers"),
                   dask_scheduler=data.get("dask_scheduler"),
-                  submission_mb=data.get("submission_mb", 50))
+                  submission_mb=data.get("submission_mb", 50),
+                  teams=teams, team_size=size, projects=projects)
+
+
+def _projects(data: dict, assignments: dict, source: Path, root_node) -> dict[str, Project]:
+    projects = {}
+    for i, p in enumerate(data.get("projects", [])):
+        where = f"{source.name}:{_line_of(root_node, ['projects', i, 'id'])}"
+        if p["id"] in projects or p["id"] in assignments:
+            raise CourseError(f"{where}: project id '{p['id']}' is used twice (project and "
+                              "assignment ids share one name space: `course export` takes both)")
+        projects[p["id"]] = Project(p["id"], p["title"], tuple(m["id"] for m in p["milestones"]),
+                                    p.get("canvas_column", ""))
+    return projects
+
+
+def _check_names(entry: dict, a: Assignment, students: set[str], teams: dict, where) -> None:
+    """Extensions name whose deadline moves: a team for team work (one deadline per
+    team), a student otherwise. Adjustments are per student, team work or not."""
+    for name in entry.get("extensions", {}):
+        if a.group and name in students:
+            team = next((t for t in teams.values() if name in t.members), None)
+            hint = (f"give team '{team.id}' the extension instead" if team
+                    else f"'{name}' is in no team")
+            raise CourseError(f"{where('extensions')}: {a.id} is team work, so extensions are "
+                              f"per team, not per student: '{name}' is a student ({hint})")
+        if not a.group and name in teams:
+            raise CourseError(f"{where('extensions')}: {a.id} is individual work, so extensions "
+                              f"are per student: '{name}' is a team (extend each member instead)")
+        if name not in (teams if a.group else students):
+            raise CourseError(f"{where('extensions')}: extension for '{name}', who is not "
+                              + ("a team in course.yml" if a.group else "on the roster"))
+    for name in entry.get("adjustments", {}):
+        if name not in students:
+            raise CourseError(f"{where('adjustments')}: adjustment for '{name}', who is not on "
+                              "the roster (adjustments are per student, team members included)")

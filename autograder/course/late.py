@@ -1,5 +1,6 @@
 """Lateness by course.yml's policy: the student's deadline (due date plus any
-extension), the grace period, the days counted and the share taken off.
+extension; for team work the team's), the grace period, the days counted and
+the share taken off.
 
 The same numbers reach the student's receipt, nbgrader's gradebook (the
 extension is stored on the submission, so formgrader and our export agree)
@@ -23,9 +24,11 @@ class Lateness:
     days: int              # days counted against the submission
     fraction: float        # share of the score taken off
     policy: str
+    team: bool = False     # the deadline and any extension are the team's
 
     def describe(self) -> str:
-        due = f"due {self.due:%Y-%m-%d %H:%M} UTC" + (" with your extension" if self.extended else "")
+        whose = "your team's" if self.team else "your"
+        due = f"due {self.due:%Y-%m-%d %H:%M} UTC" + (f" with {whose} extension" if self.extended else "")
         if self.seconds_late <= 0:
             return f"on time ({due})"
         late = f"{duration(self.seconds_late)} after the deadline ({due})"
@@ -43,12 +46,13 @@ def duration(seconds: float) -> str:
     return " ".join(parts)
 
 
-def lateness(a: Assignment, student_id: str, submitted: datetime) -> Lateness:
+def lateness(a: Assignment, student_id: str, submitted: datetime, team: bool = False) -> Lateness:
+    """`student_id` is whom the work is stored under: a team's id for team work."""
     due = a.due_for(student_id)
     seconds = (submitted - due).total_seconds()
     return Lateness(due, submitted, student_id in a.extensions, seconds,
                     a.late_policy.days_late(seconds), a.late_policy.penalty_fraction(seconds),
-                    a.late_policy.describe())
+                    a.late_policy.describe(), team)
 
 
 def record_extension(course: Course, a: Assignment, student_id: str) -> None:

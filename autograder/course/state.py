@@ -31,3 +31,13 @@ def graded_students(course: Course, assignment_id: str) -> list[str]:
     """Students with an autograded submission of the assignment."""
     root = course.course_dir / "autograded"
     return sorted(p.parent.name for p in root.glob(f"*/{assignment_id}") if p.is_dir())
+
+
+def team_record(course: Course, assignment_id: str) -> Path:
+    """The members of each team when its submission was collected (team work)."""
+    return course.course_dir / "collect" / f"{assignment_id}.teams.json"
+
+
+def submission_folder(course: Course, assignment_id: str, nbgrader_id: str) -> Path:
+    """A collected submission: a student's, or a team's for team work."""
+    return course.course_dir / "submitted" / nbgrader_id / assignment_id

@@ -41,6 +41,7 @@ from autograder.grading.report import read_report, write_report
 from autograder.grading.submission import extraction_for, read_data, score
 from autograder.homework import load_homework
 from autograder.pipeline.readiness import nothing_collected, require_released
+from autograder.pipeline.release import register_students
 from autograder.pipeline.student import read_notebook
 from autograder.seeds import submission_seed
 from autograder.steps import nbconfig
@@ -67,8 +68,10 @@ def _submitted(course: Course, a: Assignment, student_id: str) -> Path:
 
 
 def _preflight(course: Course, a: Assignment, student_id: str) -> tuple[str, str] | None:
-    if student_id not in {s.id for s in course.roster}:
-        return "unknown_student", f"'{student_id}' is not on the roster; files left in submitted/"
+    if student_id not in course.nbgrader_ids(a):
+        what = (f"not a team in course.yml, and {a.id} is team work" if a.group
+                else "not on the roster")
+        return "unknown_student", f"'{student_id}' is {what}; files left in submitted/"
     folder = _submitted(course, a, student_id)
     path = folder / f"{a.notebook_name}.ipynb"
     if not path.is_file():
@@ -217,6 +220,8 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
     """Grade every collected submission of several homeworks in one pool, so
     workers stay busy across homeworks. `workers=0` runs in this process."""
     batch = _batch(course, assignment_ids, students)
+    if any(a.group for a, _ in batch):
+        register_students(course)  # teams formed after the release are graded too
     homeworks = {a.id: load_homework(a.checks) for a, _ in batch}
     dask_scheduler = dask_scheduler or course.dask_scheduler
     workers = course.workers if workers is None else workers

@@ -31,6 +31,7 @@ from autograder.course.config import Course
 from autograder.course.state import submitted_students
 from autograder.engine.jobs import write_json_atomic
 from autograder.pipeline.readiness import require_released
+from autograder.pipeline.teamwork import record_members
 
 IGNORE = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]  # as nbgrader's collect
 MAX_FILES = 500
@@ -45,7 +46,8 @@ class Collected:
     collected: list[str] = field(default_factory=list)     # newly collected or updated
     unchanged: list[str] = field(default_factory=list)     # nothing newer in the exchange
     refused: dict[str, str] = field(default_factory=dict)  # student -> reason
-    unknown: list[str] = field(default_factory=list)       # not on the roster; left in the exchange
+    unknown: list[str] = field(default_factory=list)       # not on the roster (not a team, for
+                                                           # team work); left in the exchange
     notes: dict[str, list[str]] = field(default_factory=dict)  # student -> files skipped
 
 
@@ -146,14 +148,15 @@ def _timestamp(folder: Path):
 
 
 def collect(course: Course, assignment_id: str) -> Collected:
-    """Collect each student's newest submission; one bad submission is refused
-    with a reason and never stops the others. Submissions from ids not on the
-    roster stay in the exchange and are reported."""
+    """Collect each student's newest submission (each team's, for team work); one
+    bad submission is refused with a reason and never stops the others.
+    Submissions from ids not on the roster (not teams) stay in the exchange and
+    are reported."""
     a = course.assignment(assignment_id)
     require_released(course, a.id)
     inbound = course.exchange / course.id / "inbound"
     result = Collected()
-    roster = {s.id for s in course.roster}
+    roster = set(course.nbgrader_ids(a))
     latest = _latest(inbound, a.id) if inbound.is_dir() else {}
     for student, (when, name) in sorted(latest.items()):
         if student not in roster:
@@ -175,6 +178,7 @@ def collect(course: Course, assignment_id: str) -> Collected:
         if notes:
             result.notes[student] = notes
     _save_refusals(course, a.id, result)
+    record_members(course, a, result.collected)
     return result
 
 
@@ -200,5 +204,5 @@ def refusals(course: Course, assignment_id: str) -> dict[str, str]:
 
 
 def unknown_students(course: Course, assignment_id: str) -> list[str]:
-    roster = {s.id for s in course.roster}
+    roster = set(course.nbgrader_ids(course.assignment(assignment_id)))
     return [s for s in submitted_students(course, assignment_id) if s not in roster]

@@ -12,7 +12,9 @@ it. It points formgrader at the course's gradebook and folders, and:
   from the solution file right under the student's answer (the TA's view only;
   student feedback is built elsewhere and never has it), and renders the
   student's markdown through the student HTML policy (safehtml.py), so a
-  written answer cannot run script in the TA's logged-in Jupyter session.
+  written answer cannot run script in the TA's logged-in Jupyter session;
+- for team work, heads the grading page with the team and its members: the
+  team's submission is graded once and every member gets the grade.
 
 Formgrader's scores are the points before the late penalty: nbgrader keeps the
 penalty apart and its UI never subtracts it. Our export's `total` equals
@@ -87,13 +89,20 @@ class RefuseReleaseFeedback(ExchangeReleaseFeedback):
 
 
 class TAView(CoursePreprocessor):
-    """The grading page's notebook: student markdown made inert, and the
-    solution file's model answer and rubric under each written answer."""
+    """The grading page's notebook: student markdown made inert, the solution
+    file's model answer and rubric under each written answer, and the team
+    whose work it is at the top (team work)."""
 
     def preprocess(self, nb, resources):
         a = self.course.assignment(resources["assignment_id"])
         sections = read_solution_sections(a.solution)
         cells = []
+        if a.group:
+            team = str(resources.get("student", ""))
+            members = ", ".join(self.course.members(a, team)) or "no members in course.yml now"
+            cells.append(nbformat.v4.new_markdown_cell(
+                f"**For the grader: team {team}** ({members}). Grade this submission once: "
+                "every member gets its grades (docs/grading.md).", metadata={RUBRIC_MARK: True}))
         for cell in nb.cells:
             if cell.cell_type in ("markdown", "raw"):
                 cell.source = safehtml.clean(safehtml.markdown_to_html(cell.source)

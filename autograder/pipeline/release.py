@@ -56,10 +56,20 @@ def generate(course: Course, assignment_id: str) -> None:
               "generate_assignment")
     with Gradebook(course.db_url, course.id) as gb:
         gb.update_or_create_assignment(a.id, duedate=a.due.astimezone(timezone.utc).replace(tzinfo=None))
+    register_students(course)
+    verify_student_version(course, a.id)
+
+
+def register_students(course: Course) -> None:
+    """The gradebook's students: the roster's, and each team, under whose id team
+    work is graded (formgrader lists a team as "team ID" with its members)."""
+    with Gradebook(course.db_url, course.id) as gb:
         for s in course.roster:
             gb.update_or_create_student(s.id, first_name=s.first_name, last_name=s.last_name,
                                         email=s.email)
-    verify_student_version(course, a.id)
+        for team in course.teams.values():
+            gb.update_or_create_student(team.id, first_name=", ".join(team.members),
+                                        last_name=f"team {team.id}")
 
 
 def release(course: Course, assignment_id: str) -> None:

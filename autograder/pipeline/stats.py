@@ -1,7 +1,8 @@
 """Class statistics of one homework for instructors and TAs: per-question mean,
 spread and share of full marks, the distribution of totals, and the commonest
 failure messages and misconceptions, from the gradebook (the same numbers as
-the export, manual grades included) and each submission's grading.json.
+the export, manual grades included) and each submission's grading.json. Team
+work counts teams: one submission, one grade per team.
 
 Only messages students were already shown are aggregated; nothing hidden
 (expected values, tolerances) is read or written."""
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from autograder.course.config import Course
 from autograder.grading.report import read_report
-from autograder.pipeline.export import rows
+from autograder.pipeline.export import rows, submission_rows
 
 GRADED = ("ok", "incomplete")  # statuses whose scores are grades (a "+manual" suffix too)
 _FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?")
@@ -64,6 +65,7 @@ class ClassStats:
     finals: list[float]
     failures: Counter      # (grade_id, message) -> students
     misconceptions: Counter  # (grade_id, label) -> students
+    unit: str = "students"   # what `roster` counts: "teams" for team work
 
     @property
     def graded(self) -> int:
@@ -87,7 +89,7 @@ def _labels(value) -> list[str]:
 
 def class_stats(course: Course, assignment_id: str) -> ClassStats:
     a = course.assignment(assignment_id)
-    header, data = rows(course, a.id)
+    header, data = submission_rows(course, a.id) if a.group else rows(course, a.id)
     questions = {q: QuestionStats(q, pts) for q, pts in a.questions.items()}
     status, totals, finals = Counter(), [], []
     failures, misconceptions = Counter(), Counter()
@@ -113,8 +115,9 @@ def class_stats(course: Course, assignment_id: str) -> ClassStats:
                 failures[gid, m] += 1
             for label in set(_labels(res.get("misconception"))):
                 misconceptions[gid, label] += 1
-    return ClassStats(a.id, a.title, sum(a.questions.values()), len(course.roster), status,
-                      list(questions.values()), totals, finals, failures, misconceptions)
+    return ClassStats(a.id, a.title, sum(a.questions.values()), len(data), status,
+                      list(questions.values()), totals, finals, failures, misconceptions,
+                      "teams" if a.group else "students")
 
 
 def _num(x: float, spec: str = ".2f") -> str:
@@ -134,7 +137,7 @@ def summary_line(st: ClassStats) -> str:
         return f"{st.assignment}: no graded submission yet"
     mean = sum(st.totals) / len(st.totals)
     pending = [q.grade_id for q in st.questions if q.pending]
-    return (f"{st.assignment}: {st.graded} of {st.roster} students graded; mean total "
+    return (f"{st.assignment}: {st.graded} of {st.roster} {st.unit} graded; mean total "
             f"{mean:.2f} / {st.max_total:g}, median {statistics.median(st.totals):g}"
             + (f" (manual grading pending on {len(pending)} question(s), counted as 0 so far)"
                if pending else "")
@@ -152,7 +155,7 @@ def plot(st: ClassStats, folder: Path) -> list[Path]:
     bins = max(1, math.ceil(st.max_total))
     ax.hist(st.totals, bins=bins, range=(0, st.max_total), color="#4c72b0", edgecolor="white")
     ax.set_xlabel(f"total points (of {st.max_total:g}, before late penalty)")
-    ax.set_ylabel("students")
+    ax.set_ylabel(st.unit)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{st.assignment}: totals of {st.graded} graded submissions")
     fig.tight_layout()
@@ -197,10 +200,10 @@ def write_report(st: ClassStats, folder: Path, top: int = 10) -> list[Path]:
           "## Per question", "", *_md_table(header, body), "",
           f"![totals]({images[0].name})", "", f"![per question]({images[1].name})", "",
           "## Commonest failure messages", "",
-          *(_md_table(["question", "message (students' decimals shown as …)", "students"], fail)
+          *(_md_table(["question", "message (students' decimals shown as …)", st.unit], fail)
             if fail else ["No failed checks."]), ""]
     if mis:
-        md += ["## Commonest misconceptions", "", *_md_table(["question", "misconception", "students"], mis), ""]
+        md += ["## Commonest misconceptions", "", *_md_table(["question", "misconception", st.unit], mis), ""]
     md_path = folder / "report.md"
     md_path.write_text("\n".join(md))
 
@@ -217,9 +220,9 @@ def write_report(st: ClassStats, folder: Path, top: int = 10) -> list[Path]:
             f"<p><img src='{images[0].name}' alt='histogram of totals'>"
             f"<img src='{images[1].name}' alt='per-question means'></p>",
             "<h2>Commonest failure messages</h2>",
-            table(["question", "message", "students"], fail) if fail else "<p>No failed checks.</p>"]
+            table(["question", "message", st.unit], fail) if fail else "<p>No failed checks.</p>"]
     if mis:
-        page += ["<h2>Commonest misconceptions</h2>", table(["question", "misconception", "students"], mis)]
+        page += ["<h2>Commonest misconceptions</h2>", table(["question", "misconception", st.unit], mis)]
     html_path = folder / "report.html"
     html_path.write_text("\n".join(page))
     return [md_path, html_path, *images]

@@ -9,30 +9,34 @@ from pathlib import Path
 import nbformat
 from nbgrader.utils import capture_log, compute_checksum, parse_utc
 
-from autograder.course.config import Course
+from autograder.course.config import Assignment, Course
 from autograder.course.late import Lateness, lateness
 from autograder.engine.execution import execute_sandboxed
 from autograder.errors import CourseError
 from autograder.grading.submission import read_data
 from autograder.nbcells import grade_id, is_test_cell, meta
 from autograder.pipeline.readiness import require_released
+from autograder.pipeline.teamwork import acting_for, mark_submitter, submitter
 from autograder.steps import nbconfig
 
 
-def _exchange_app(course: Course, assignment_id: str, student_id: str, kind: str):
-    course.student(student_id)  # unknown students are refused before anything moves
-    a = course.assignment(assignment_id)
-    api = nbconfig.api(course, a, student_id)
+def _exchange_app(course: Course, a: Assignment, owner: str, kind: str):
+    """nbgrader's exchange step for `owner`: a student, or a team for team work
+    (unknown students and non-members were refused by acting_for)."""
+    api = nbconfig.api(course, a, owner)
     return getattr(api.exchange, kind)(coursedir=api.coursedir, authenticator=api.authenticator,
                                        parent=api)
 
 
-def fetch(course: Course, assignment_id: str, student_id: str) -> Path:
-    require_released(course, assignment_id)
-    dest = nbconfig.student_workspace(course, student_id) / assignment_id
+def fetch(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Path:
+    """Fetch into the student's folder; team work goes to the team's shared folder."""
+    a = course.assignment(assignment_id)
+    owner = acting_for(course, a, student_id, team)
+    require_released(course, a.id)
+    dest = nbconfig.student_workspace(course, owner) / a.id
     if dest.exists():
         return dest  # never overwrite a student's work in progress
-    nbconfig.require_success(capture_log(_exchange_app(course, assignment_id, student_id, "FetchAssignment")),
+    nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchAssignment")),
               "fetch_assignment")
     return dest
 
@@ -131,25 +135,38 @@ class Receipt:
     student: str
     files: list[str]
     submitted: datetime
-    replaces: datetime | None   # the student's earlier submission, if any
+    replaces: datetime | None   # the student's (or team's) earlier submission, if any
     late: Lateness
+    team: str = ""              # team work: the team submitted for (`student` is the member)
+    members: tuple[str, ...] = ()
+    replaces_by: str = ""       # team work: the member who made the replaced submission
 
     def lines(self) -> list[str]:
         when = f"{self.submitted:%Y-%m-%d %H:%M:%S} UTC"
-        out = [f"submitted {self.assignment} for {self.student} at {when}: {', '.join(self.files)}"]
-        if self.replaces:
+        who = (f"team {self.team} ({', '.join(self.members)}) by {self.student}" if self.team
+               else self.student)
+        out = [f"submitted {self.assignment} for {who} at {when}: {', '.join(self.files)}"]
+        if self.replaces and self.team:
+            by = f" by {self.replaces_by}" if self.replaces_by else ""
+            out.append(f"this replaces the team's earlier submission of "
+                       f"{self.replaces:%Y-%m-%d %H:%M:%S} UTC{by}; only the newest one is graded")
+        elif self.replaces:
             out.append(f"this replaces your earlier submission of {self.replaces:%Y-%m-%d %H:%M:%S} "
                        "UTC; only the newest one is graded")
         out.append(f"lateness: {self.late.describe()}")
         return out
 
 
-def _submissions(course: Course, assignment_id: str, student_id: str) -> dict[str, datetime]:
-    """{folder: time} of this student's earlier submissions, from their own
-    nbgrader cache (the exchange's inbound folder is not readable by students)."""
-    cache = nbconfig.student_workspace(course, student_id) / ".nbgrader-cache" / course.id
+def _cache(course: Course, owner: str) -> Path:
+    return nbconfig.student_workspace(course, owner) / ".nbgrader-cache" / course.id
+
+
+def _submissions(course: Course, assignment_id: str, owner: str) -> dict[str, datetime]:
+    """{folder: time} of the earlier submissions of a student (or a team), from
+    their own nbgrader cache (the exchange's inbound folder is not readable by students)."""
+    cache = _cache(course, owner)
     out = {}
-    for folder in cache.glob(f"{student_id}+{assignment_id}+*") if cache.is_dir() else []:
+    for folder in cache.glob(f"{owner}+{assignment_id}+*") if cache.is_dir() else []:
         try:
             when = parse_utc((folder / "timestamp.txt").read_text().strip())
             out[folder.name] = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -158,11 +175,12 @@ def _submissions(course: Course, assignment_id: str, student_id: str) -> dict[st
     return out
 
 
-def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
+def submit(course: Course, assignment_id: str, student_id: str, team: str | None = None) -> Receipt:
+    """Submit the student's notebook; for team work, the team's, as that member."""
     a = course.assignment(assignment_id)
-    course.student(student_id)
+    owner = acting_for(course, a, student_id, team)
     require_released(course, a.id)
-    folder = nbconfig.student_workspace(course, student_id) / a.id
+    folder = nbconfig.student_workspace(course, owner) / a.id
     path = folder / f"{a.notebook_name}.ipynb"
     if not folder.is_dir():
         raise CourseError(f"you have not fetched {a.id} yet (there is no {folder}); run "
@@ -175,35 +193,47 @@ def submit(course: Course, assignment_id: str, student_id: str) -> Receipt:
                      f"`course fetch {a.id} --student {student_id}`")
         raise CourseError(f"{a.id} expects {path.name} in {folder} ({hint})")
     read_notebook(path)  # refuse a damaged notebook while the student can still fix it
-    before = _submissions(course, a.id, student_id)
-    nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "Submit")), "submit")
-    after = _submissions(course, a.id, student_id)
+    before = _submissions(course, a.id, owner)
+    app = _exchange_app(course, a, owner, "Submit")
+    nbconfig.require_success(capture_log(app), "submit")
+    if a.group:
+        mark_submitter(app, student_id)
+    after = _submissions(course, a.id, owner)
     new = [after[k] for k in after if k not in before] or list(after.values())
     when = max(new) if new else datetime.now(timezone.utc)
-    earlier = [t for t in before.values() if t < when]
+    earlier = {k: t for k, t in before.items() if t < when}
+    last = max(earlier, key=earlier.get) if earlier else None
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                    if p.is_file() and not any(part in ("feedback", ".ipynb_checkpoints")
                                               for part in p.relative_to(folder).parts))
-    return Receipt(a.id, student_id, files, when, max(earlier) if earlier else None,
-                   lateness(a, student_id, when))
+    if not a.group:
+        return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
+                       lateness(a, student_id, when))
+    return Receipt(a.id, student_id, files, when, earlier[last] if last else None,
+                   lateness(a, owner, when, team=True), team=owner,
+                   members=course.members(a, owner),
+                   replaces_by=submitter(_cache(course, owner) / last) if last else "")
 
 
-def fetch_feedback(course: Course, assignment_id: str, student_id: str) -> list[Path]:
+def fetch_feedback(course: Course, assignment_id: str, student_id: str,
+                   team: str | None = None) -> list[Path]:
     """Fetch this student's feedback only: their private cache holds only their
-    own submissions, which is what nbgrader matches feedback against."""
+    own submissions, which is what nbgrader matches feedback against. For team
+    work, the team's shared cache: every member fetches the team's feedback."""
     a = course.assignment(assignment_id)
-    course.student(student_id)
+    owner = acting_for(course, a, student_id, team)
     require_released(course, a.id)
-    if not _submissions(course, a.id, student_id):
-        raise CourseError(f"{student_id} has not submitted {a.id}, so there is no feedback to "
+    if not _submissions(course, a.id, owner):
+        who = f"team {owner}" if a.group else student_id
+        raise CourseError(f"{who} has not submitted {a.id}, so there is no feedback to "
                           f"fetch; submit with `course submit {a.id} --student {student_id}`")
     not_yet = CourseError(f"no feedback on {a.id} for {student_id} yet: it appears once your "
                           f"TA has graded it and run `course feedback {a.id}`; try again later")
     if not (course.exchange / course.id / "feedback").is_dir():
         raise not_yet
-    nbconfig.require_success(capture_log(_exchange_app(course, a.id, student_id, "FetchFeedback")),
+    nbconfig.require_success(capture_log(_exchange_app(course, a, owner, "FetchFeedback")),
               "fetch_feedback")
-    folder = nbconfig.student_workspace(course, student_id) / a.id / "feedback"
+    folder = nbconfig.student_workspace(course, owner) / a.id / "feedback"
     found = sorted(folder.rglob("*.html")) if folder.is_dir() else []
     if not found:
         raise not_yet
