@@ -15,11 +15,14 @@ generator with a seed derived from the submission's, of the size the reference f
   registered alternative (another modelling style). The bound covers data-set and SVI noise;
   nothing else about the score is assumed.
 - test_n_factors: the number of factors chosen on the course data: exactly 2.
-- test_substitute: `substitute_confounder` on a fresh data set whose revenue column the
-  grader replaced by independent noise, with the student's `n_factors`: (1) the smaller
-  canonical correlation between Z_hat and the true confounders is at least the reference
-  fits' lower prediction bound; (2) the noise column is unrelated to Z_hat (F-test, exact
-  under independence whatever Z_hat is): a model or guide that reads the revenue fails.
+- test_substitute: `substitute_confounder` on a fresh data set with the student's
+  `n_factors`, the revenue's noise replaced by a fresh noise u of SD 1 (the revenue still
+  follows the casts and the confounders, so a model that reads it leans on it, and u is
+  three times the generator's noise, so what leans on it shows): (1) the smaller canonical
+  correlation between Z_hat and the true confounders is at least the reference fits' lower
+  prediction bound; (2) u is unrelated to Z_hat (F-test, exact under independence whatever
+  Z_hat is, since u is independent of the casts): a model or guide that reads the revenue
+  fails.
 
 Sizes come from the reference fits (the bands hold for the data sets they were computed
 on): the design states them, it does not search them.
@@ -73,13 +76,16 @@ def score_probe(seed: int) -> tuple[study.Casts, np.ndarray]:
     return data, study.holdout_mask(seed + 1, data.casts.shape)
 
 
+PROBE_NOISE_SD = 1.0      # the revenue noise of the substitute probe (the generator's: 0.3)
+
+
 @functools.lru_cache(maxsize=64)
-def substitute_probe(seed: int) -> tuple[study.Casts, np.ndarray]:
-    """A fresh data set and the noise that replaces its revenue column (same mean and SD)."""
+def substitute_probe(seed: int) -> tuple[study.Casts, np.ndarray, np.ndarray]:
+    """A fresh data set, its revenue column for the probe (the generator's revenue with its
+    noise replaced by u) and u."""
     data = study.draw_casts(seed)
-    rng = np.random.default_rng(seed + 1)
-    noise = data.revenue.mean() + data.revenue.std() * rng.standard_normal(len(data.revenue))
-    return data, noise
+    u = PROBE_NOISE_SD * np.random.default_rng(seed + 1).standard_normal(len(data.revenue))
+    return data, data.revenue - data.noise + u, u
 
 
 def _score_calls(ctx):
@@ -147,15 +153,15 @@ def check_n_factors(values, ctx):
 
 
 def _substitute_calls(ctx):
-    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, revenue, _ = substitute_probe(ctx.seed_for("m1:substitute"))
     return {"z_hat": ("substitute_confounder",
-                      {"df": frame(data, noise), "n_factors": {"__global__": "n_factors"},
+                      {"df": frame(data, revenue), "n_factors": {"__global__": "n_factors"},
                        "seed": ctx.seed_for("m1:substitute seed")})}
 
 
 @hw.question("test_substitute", calls=_substitute_calls, n_checks=2)
 def check_substitute(values, ctx):
-    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, _, noise = substitute_probe(ctx.seed_for("m1:substitute"))
     name = "substitute_confounder(df, n_factors, seed)"
     z = as_array(values["z_hat"], name)
     if z.ndim == 1:
@@ -178,9 +184,9 @@ def check_substitute(values, ctx):
                    "that it returns the guide's locations from a fit on every entry.", **detail))
     leak = (passed("Your substitute confounder does not depend on the revenue column.", **detail)
             if leak_p >= ctx.alpha else
-            failed("Your substitute confounder is related to the revenue column, which the "
-                   "grader had replaced by noise: your model or guide reads the outcome. Z_hat "
-                   "must be computed from the casts alone.", **detail))
+            failed("Your substitute confounder follows the noise of the grader's revenue "
+                   "column: your model or guide reads the outcome. Z_hat must be computed from "
+                   "the casts alone.", **detail))
     return [span, leak]
 
 
@@ -220,7 +226,7 @@ def _oracle(data: study.Casts) -> np.ndarray:
 
 @hw.wrong_answer("too few factors (one)", says="with one factor too few")
 def one_factor(values, ctx):
-    data, _ = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, _, _ = substitute_probe(ctx.seed_for("m1:substitute"))
     genre = _oracle(data)[:, 1:]             # a one-factor fit finds the genre axis
     return {**values, "test_n_factors": {"n_factors": 1}, "test_substitute": {"z_hat": genre}}
 
@@ -228,8 +234,8 @@ def one_factor(values, ctx):
 @hw.wrong_answer("substitute: the model or guide reads the revenue",
                  says="when the factor model or its guide uses the revenue column")
 def revenue_in_guide(values, ctx):
-    data, noise = substitute_probe(ctx.seed_for("m1:substitute"))
-    pull = 0.3 * (noise - noise.mean()) / noise.std()     # the latents absorb part of the outcome
+    data, _, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    pull = 0.2 * noise / PROBE_NOISE_SD        # the latents absorb part of the outcome
     return {**values, "test_substitute": {"z_hat": _oracle(data) + pull[:, None]}}
 
 
@@ -237,11 +243,15 @@ def revenue_in_guide(values, ctx):
 # (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). Every run
 # fits the factor model several times, so files of different cells share one run.
 hw.variant("alternatives/bayesian_loadings.py", seed=5)
+# The score mistakes also pick n_factors with their own scores, so each comes with the number
+# of factors it makes the reference's rule choose (one, for all but no_mask).
 hw.variant(("mistakes/no_mask.py", "mistakes/wang_blei_threshold.py"), seed=6,
-           loses=["test_n_factors", "test_substitute"], partly=["test_score"],
+           loses=["test_n_factors"], partly=["test_score", "test_substitute"],
            told={"test_score": "must not see the held-out entries",
                  "test_n_factors": "too small"})
-hw.variant(("mistakes/loglik_statistic.py", "mistakes/revenue_in_guide.py"), seed=7,
-           partly=["test_score", "test_substitute"],
+hw.variant("mistakes/revenue_in_guide.py", seed=7, partly=["test_substitute"],
            told={"test_substitute": "reads the outcome"})
+hw.variant("mistakes/loglik_statistic.py", seed=8,
+           loses=["test_score", "test_n_factors"], partly=["test_substitute"],
+           told={"test_score": "not its log-likelihood"})
 hw.variant("mistakes/reversed.py", partly=["test_score"])   # measured by benchmarks/scores.py
