@@ -16,9 +16,10 @@ generator with a seed derived from the submission's, of the size the reference f
   nothing else about the score is assumed.
 - test_n_factors: the number of factors chosen on the course data: exactly 2.
 - test_substitute: `substitute_confounder` on a fresh data set with the student's
-  `n_factors`, the revenue's noise replaced by a fresh noise u of SD 1 (the revenue still
-  follows the casts and the confounders, so a model that reads it leans on it, and u is
-  three times the generator's noise, so what leans on it shows): (1) the smaller canonical
+  `n_factors` and a revenue column made for the probe: the confounders' part of the
+  revenue plus a fresh noise u of SD 1 (a model that reads the revenue leans on it to place
+  z, and what it leans on is mostly u; the actors' effects are left out, which would only
+  blur that): (1) the smaller canonical
   correlation between Z_hat and the true confounders is at least the reference fits' lower
   prediction bound; (2) u is unrelated to Z_hat (F-test, exact under independence whatever
   Z_hat is, since u is independent of the casts): a model or guide that reads the revenue
@@ -81,11 +82,12 @@ PROBE_NOISE_SD = 1.0      # the revenue noise of the substitute probe (the gener
 
 @functools.lru_cache(maxsize=64)
 def substitute_probe(seed: int) -> tuple[study.Casts, np.ndarray, np.ndarray]:
-    """A fresh data set, its revenue column for the probe (the generator's revenue with its
-    noise replaced by u) and u."""
+    """A fresh data set, the revenue column of the probe (intercept, the confounders' part of
+    the revenue and u) and u."""
     data = study.draw_casts(seed)
     u = PROBE_NOISE_SD * np.random.default_rng(seed + 1).standard_normal(len(data.revenue))
-    return data, data.revenue - data.noise + u, u
+    revenue = study.INTERCEPT + data.confounders @ np.asarray(study.CONFOUNDER_EFFECTS) + u
+    return data, revenue, u
 
 
 def _score_calls(ctx):
@@ -254,4 +256,6 @@ hw.variant("mistakes/revenue_in_guide.py", seed=7, partly=["test_substitute"],
 hw.variant("mistakes/loglik_statistic.py", seed=8,
            loses=["test_score", "test_n_factors"], partly=["test_substitute"],
            told={"test_score": "not its log-likelihood"})
-hw.variant("mistakes/reversed.py", partly=["test_score"])   # measured by benchmarks/scores.py
+# measured once (seed 8, in-process), not run by the suite; benchmarks/scores.py grades it
+hw.variant("mistakes/reversed.py", loses=["test_n_factors"],
+           partly=["test_score", "test_substitute"])
