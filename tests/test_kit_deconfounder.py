@@ -15,7 +15,7 @@ from autograder.studies import deconfounder as study
 from conftest import REPO, checks_of, context_of
 
 KIT = ("deconfounder_m1", "deconfounder_m2", "deconfounder_m3")
-MIN_RUNS = {"reference": 100, "alternative": 40}
+MIN_RUNS = {"reference": 60, "alternative": 25}
 POWER = 0.999
 
 

@@ -1,7 +1,7 @@
 """Reference fits of the deconfounder kit; writes the statistics every milestone's bands come
 from, to assignments/deconfounder_m{1,2,3}/reference/fits.json.
 
-    PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py --runs 100 --alt-runs 40 \
+    PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py --runs 60 --alt-runs 25 \
         --mistake-runs 30
 
 Run r draws a fresh data set from the kit's generator (seed 100000 + r), as the grader does,
@@ -182,8 +182,8 @@ def write(runs: dict, command: str) -> None:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=100)
-    ap.add_argument("--alt-runs", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=60)
+    ap.add_argument("--alt-runs", type=int, default=25)
     ap.add_argument("--mistake-runs", type=int, default=30,
                     help="reference runs that also fit the one-factor and revenue mistakes")
     ap.add_argument("--extend", action="store_true", help="keep the runs already recorded")
