@@ -142,7 +142,9 @@ def check_do(values, ctx):
     data, _, fit = probe(ctx.seed_for("m2:data"))
     name = "do_effects(params, z_hat, num_samples, seed)"
     e = _effects(values["effects"], name, len(data.actors))
-    return close_to_table(e, fit.effects, ctx.alpha, se=do_se(ctx), method="maxz", name=name,
+    keyed = lambda v: dict(zip(data.actors, np.asarray(v, dtype=float).tolist()))  # noqa: E731
+    return close_to_table(keyed(e), keyed(fit.effects), ctx.alpha, se=keyed(do_se(ctx)),
+                          method="maxz", name=name,
                           hint="Each actor's effect is the mean of log_revenue under "
                                "pyro.do(..., {actor_j: 1}) minus under {actor_j: 0}, with z "
                                "held at the given z_hat rows (not conditioned on the cast, not "
