@@ -170,11 +170,14 @@ def test_m1_the_score_separates_enough_factors_from_too_few(fits):
     few = study.reference_bound(runs, "s_too_few", alpha, "upper")
     assert 0.45 < low < 0.5 < high < 0.56 and few < low
     ref = runs["reference"]
-    # every known wrong check loses a part of the question on (almost) every data set
+    # every known wrong check recorded loses a part of the question (the registered wrong
+    # answers draw their scores from these runs)
     for tag in ("loglik", "strict", "unmasked"):
+        rows = [r for r in ref if f"s_too_few_{tag}" in r]
+        assert len(rows) >= 25, tag
         caught = [not (low <= r[f"s_enough_{tag}"] <= high and r[f"s_too_few_{tag}"] <= few)
-                  for r in ref]
-        assert np.mean(caught) >= 0.99, tag
+                  for r in rows]
+        assert all(caught), tag
     flipped = [not (low <= 1 - r["s_enough"] <= high and 1 - r["s_too_few"] <= few) for r in ref]
     assert all(flipped)
 
