@@ -1,10 +1,10 @@
 # Reference solution for assignments/deconfounder_m3/deconfounder_m3.ipynb.
 # One section per answer cell, keyed by the cell's nbgrader grade_id.
 
-# %% [pipeline_answer]
+# %% [factors_answer]
 N_FACTORS = 2          # what our predictive check chose in milestone 1
 
-
+# %% [pipeline_answer]
 def factor_model(casts, n_factors, observed=None):
     n, m = casts.shape
     W = pyro.param("W", lambda: 0.1 * torch.randn(m, n_factors))
