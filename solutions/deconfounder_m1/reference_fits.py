@@ -23,7 +23,9 @@ holdout, `substitute_confounder` with 2 factors on every entry. From those fits:
   of the naive one), and the gap between the franchise actor's confounding (naive minus
   deconfounded effect) and the largest other actor's.
 
-Results are written after every run; --extend keeps the runs already recorded.
+Results are written after every run; --extend keeps the runs already recorded; --summary
+prints the recorded statistics and the bands they give at course.yml's budget (the tables of
+docs/calibration.md) and runs nothing.
 """
 from __future__ import annotations
 
@@ -180,6 +182,27 @@ def write(runs: dict, command: str) -> None:
         OUT[milestone].write_text(json.dumps(out, indent=1) + "\n")
 
 
+def summary() -> str:
+    """Markdown tables of the recorded statistics and of the bands at the course's budget."""
+    from autograder.homework import load_homework
+    course = load_course(REPO / "course.yml")
+    lines = []
+    for milestone, keys in MILESTONE_STATS.items():
+        runs = json.loads(OUT[milestone].read_text())["runs"]
+        lines += ["", f"deconfounder_{milestone}", "",
+                  "| statistic | style | runs | mean | SD | min | max |", "|---|---|---|---|---|---|---|"]
+        for key in keys[1:]:
+            for style, rows in runs.items():
+                v = np.array([r[key] for r in rows if key in r])
+                if v.size:
+                    lines.append(f"| {key} | {style} | {v.size} | {v.mean():.4f} | "
+                                 f"{v.std(ddof=1):.4f} | {v.min():.4f} | {v.max():.4f} |")
+        a = course.assignment(f"deconfounder_{milestone}")
+        alpha = a.false_fail_budget / load_homework(a.checks).total_checks
+        lines.append(f"\nper-check level alpha = {alpha:.3g}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=60)
@@ -187,7 +210,11 @@ def main(argv=None) -> None:
     ap.add_argument("--mistake-runs", type=int, default=30,
                     help="reference runs that also fit the one-factor and revenue mistakes")
     ap.add_argument("--extend", action="store_true", help="keep the runs already recorded")
+    ap.add_argument("--summary", action="store_true", help="print the recorded statistics")
     args = ap.parse_args(argv)
+    if args.summary:
+        print(summary())
+        return
     command = ("PYTHONPATH=. python solutions/deconfounder_m1/reference_fits.py "
                f"--runs {args.runs} --alt-runs {args.alt_runs} "
                f"--mistake-runs {args.mistake_runs}")
