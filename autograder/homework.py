@@ -21,6 +21,22 @@ through `{{name}}` placeholders that release fills from the same design.
 
 Checks run in the grader process, so the kernel never sees a truth or a band.
 
+What the grader hands the student's functions (a table drawn per submission, fresh
+data, logits) is a probe, declared once with `@hw.probe`: computed once per
+submission and the same object for the kernel call, the check and a simulated
+mistake, so nothing redraws it from a matching seed label.
+
+    @hw.probe
+    def fresh(ctx):
+        return draw_data(ctx.sizes["n"], ctx.seed_for("fresh"))
+
+    @hw.question("test_fit", calls=lambda ctx: {"nll": ("fit", {"x": fresh(ctx).tolist()})})
+    def check_fit(values, ctx):
+        return ...compare values["nll"] with what fresh(ctx) implies...
+
+A family of probe tables (the stated tables plus one drawn per submission, the design
+sized against known wrong answers) is `autograder.checks.ProbeTables`.
+
 The manifest of solution variants: every file of `solutions/<hw>/mistakes/` and
 `solutions/<hw>/alternatives/` is named by one `hw.variant(...)` entry that says what
 the reference with that file's sections swapped in scores, question by question:
@@ -53,6 +69,7 @@ import hashlib
 import numbers
 import importlib.util
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -83,6 +100,40 @@ class Context:
 
 
 Calls = Callable[[Context], dict[str, tuple[str, dict]]]
+
+
+def kernel_global(name: str) -> dict:
+    """A call argument that stands for the kernel's global `name` (the student's fitted
+    model, so the grader calls it without retraining); a missing name reads as "not
+    defined"."""
+    return {"__global__": name}
+
+
+def dataframe(columns: Mapping) -> dict:
+    """A call argument that becomes a new pandas DataFrame of these columns in the kernel
+    (fresh data sets for a function of a DataFrame)."""
+    import numpy as np
+    return {"__dataframe__": {k: np.asarray(v).tolist() for k, v in columns.items()}}
+
+
+class Probe:
+    """A probe (module doc): `probe(ctx)` is func(ctx), computed once per submission (its
+    seed and budget; a diagnosis's other noise seed shares it) and then handed out again.
+    Keeps the last `keep` submissions' values. Treat the value as read-only."""
+
+    def __init__(self, func: Callable[[Context], object], name: str, keep: int = 256):
+        self.func, self.name, self.keep = func, name, keep
+        self.memo: OrderedDict = OrderedDict()
+
+    def __call__(self, ctx: Context):
+        key = (ctx.seed, float(ctx.budget))
+        if key in self.memo:
+            self.memo.move_to_end(key)
+        else:
+            self.memo[key] = self.func(ctx)
+            if len(self.memo) > self.keep:
+                self.memo.popitem(last=False)
+        return self.memo[key]
 
 
 @dataclass(frozen=True)
@@ -129,6 +180,7 @@ class Homework:
     says: dict[str, str] = field(default_factory=dict)   # label -> words for the student
     no_evidence: set[str] = field(default_factory=set)   # labels diagnosis must not use
     variants: list[Variant] = field(default_factory=list)  # the manifest (module docstring)
+    probes: dict[str, Probe] = field(default_factory=dict)  # name -> probe (module docstring)
 
     def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
         def register(func):
@@ -137,6 +189,16 @@ class Homework:
             self.questions[grade_id] = Question(grade_id, func, tuple(answers), calls, n_checks)
             return func
         return register
+
+    def probe(self, func: Callable[[Context], object] = None, *, name: str | None = None):
+        """Declare a probe (module doc); returns the Probe, called as `probe(ctx)`."""
+        def register(f):
+            key = name or f.__name__
+            if key in self.probes:
+                raise ValueError(f"probe {key} declared twice")
+            self.probes[key] = Probe(f, key)
+            return self.probes[key]
+        return register if func is None else register(func)
 
     def design(self, func: Callable[[float], dict[str, int]]):
         """Register the design: budget -> {size name: positive int}. Called lazily (the

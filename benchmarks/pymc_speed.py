@@ -48,8 +48,9 @@ def load(path, name):
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod); return mod
 
 if model_name.startswith("hglm"):
-    c = load(f"{repo}/assignments/hglm/checks.py", "hglm_checks")
-    census = c.CENSUS
+    sys.path.insert(0, repo)
+    c = load(f"{repo}/solutions/hglm/reference_posterior.py", "hglm_reference")
+    census = c.checks.CENSUS
     if model_name == "hglm_a":
         model, keys, ta = c.varying_intercepts_model(census), c.PART_A, 0.8
     elif model_name == "hglm_b_noncentred":
@@ -69,7 +70,7 @@ if model_name.startswith("hglm"):
                         observed=census["over_50k"])
         keys, ta = c.PART_B, 0.95
     def draws_of(idata, k):
-        return c._draws(idata, k)
+        return c.draws_of(idata, k)
 else:
     d = load(f"{repo}/assignments/pymc_do/checks.py", "pymc_do_checks")
     data = d.simulate_numpy(d.N_UNITS, 1)

@@ -7,6 +7,7 @@ its own test_hw_*.py holds only facts that belong to it."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from autograder.authoring import contract
 from autograder.authoring.source import build_source_notebook
 from autograder.course.config import load_course
 from autograder.errors import CourseError
+from autograder.grading.misconceptions import knows
 from autograder.grading.verdict import grade_values
 from autograder.homework import Homework, Variant
 from autograder.pipeline.reference import check_solution
@@ -70,6 +72,19 @@ def test_every_test_cell_has_a_question_and_every_question_a_cell(course, hw_id)
     assert set(hw.questions) <= set(a.questions)      # every hidden question has points
 
 
+def test_each_probe_is_drawn_once_per_submission(course, hw_id):
+    """What a question hands the student's functions is one value per submission: the
+    kernel call, the check and a diagnosis (another noise seed) all get the same object,
+    and the calls come out the same every time they are built."""
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    ctx = hw.context(5, a.false_fail_budget)
+    for name, probe in hw.probes.items():
+        assert probe(ctx) is probe(dataclasses.replace(ctx, noise_seed=3)), name
+    for gid, q in hw.questions.items():
+        if q.calls:
+            assert repr(q.calls(ctx)) == repr(q.calls(ctx)), gid
+
+
 def test_the_share_of_the_budget_comes_from_the_declared_checks(course, hw_id):
     a, hw = course.assignment(hw_id), homework_of(course, hw_id)
     ctx = hw.context(1, a.false_fail_budget)
@@ -104,6 +119,7 @@ def test_the_reference_solution_gets_full_marks(course, hw_id, seed):
     assert outcome.stopped is None
     assert sorted(full_marks(results)) == sorted(results), \
         {g: r.messages for g, r in results.items() if r.points < r.max_points}
+    assert all(knows(type(e)) for r in results.values() for e in r.evidence)
 
 
 def _secrets(detail) -> list[str]:
@@ -134,6 +150,10 @@ def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course
             for gid in touched:
                 r = grade_values(hw.questions[gid], wrong[gid], ctx, a.questions[gid])
                 assert r.points < r.max_points, (label, seed, gid, r.messages)
+                # a kind of evidence the misconception naming cannot read fails here, and
+                # grading.json must hold the result
+                assert all(knows(type(e)) for e in r.evidence), (label, gid, r.evidence)
+                json.dumps(r.to_dict())
                 text = " ".join(r.messages)
                 leaked = [s for s in _secrets(r.detail) if s in text]
                 assert not leaked, (label, r.grade_id, leaked)
@@ -219,13 +239,13 @@ def test_a_question_without_a_cell_and_an_unknown_size_are_refused(course, tmp_p
     with pytest.raises(CourseError, match="hidden question 'test_extra' has no test cell"):
         check_solution(c, "backdoor")
     c = _with_checks(course, tmp_path / "2", "backdoor", lambda s: s.replace(
-        'return {"num_samples": design_sample_size(budget)}',
-        'return {"num_samples": design_sample_size(budget), "num_draws": 10}'))
+        'hw.design(probe_tables.design)',
+        'hw.design(lambda budget: {**probe_tables.design(budget), "num_draws": 10})'))
     with pytest.raises(CourseError, match="size 'num_draws' is never stated"):
         release(c, "backdoor")
     c = _with_checks(course, tmp_path / "3", "backdoor", lambda s: s.replace(
-        'return {"num_samples": design_sample_size(budget)}',
-        'return {"n_samples": design_sample_size(budget)}'))
+        'hw.design(probe_tables.design)',
+        'hw.design(lambda budget: {"n_samples": probe_tables.design_size(budget)})'))
     with pytest.raises(CourseError, match=r"placeholder \{\{num_samples\}\} is not a size"):
         release(c, "backdoor")
 

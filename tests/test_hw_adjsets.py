@@ -87,7 +87,7 @@ def test_notebook_states_the_same_facts_as_the_checks(course, checks):
 
 def drawn_tables(checks, seeds=range(300), budget=1e-3):
     """The grader's table of many submissions."""
-    return [checks.grader_table(seed, budget) for seed in seeds]
+    return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
 
 def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks, hw):
@@ -96,10 +96,11 @@ def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, c
     alpha = a.false_fail_budget / hw.total_checks
     n = SIZES["num_samples"]
     tables = [checks.APP_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
-    assert "the study's ACE typed in" in checks.wrong_values(tables[1])
+    assert "the study's answer typed in" in checks.probe_tables.wrong_values(tables[1])
     for cpts in tables:
         truth, se = checks.ace_11(cpts), checks.ace_se(cpts, n)
-        assert_detected(truth, checks.wrong_values(cpts), se, n, alpha, checks.FLOAT32_FLOOR)
+        assert_detected(truth, checks.probe_tables.wrong_values(cpts), se, n, alpha,
+                        checks.FLOAT32_FLOOR)
 
 
 def test_the_delta_method_sds_match_simulation(checks):

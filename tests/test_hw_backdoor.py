@@ -28,7 +28,7 @@ def test_truths_are_derived_from_the_counts(checks):
 
 def drawn_tables(checks, seeds=range(300), budget=1e-3):
     """The grader's table of many submissions."""
-    return [checks.grader_table(seed, budget) for seed in seeds]
+    return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
 
 def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, checks):
@@ -39,10 +39,10 @@ def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, c
     tables = [checks.TRUE_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
     for cpts in tables:
         se = checks.ace_se(cpts, SIZES["num_samples"])
-        for label, wrong in checks.wrong_values(cpts).items():
+        for label, (wrong, _) in checks.probe_tables.wrong_values(cpts).items():
             power = detection_probability(checks.ace(cpts), wrong, se, alpha, checks.FLOAT32_FLOOR)
             assert power >= 0.999, label
-    assert "the study's ACE typed in" in checks.wrong_values(tables[1])
+    assert "the study's answer typed in" in checks.probe_tables.wrong_values(tables[1])
 
 
 def test_the_graders_tables_are_plain_reproducible_and_vary(course, checks):

@@ -32,7 +32,7 @@ def right_answers(checks, seed: int = 1) -> dict:
 
 def drawn_tables(checks, seeds=range(300), budget=1e-3):
     """The grader's table of many submissions."""
-    return [checks.grader_table(seed, budget) for seed in seeds]
+    return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
 
 # ------------------------------------------------------------ derived facts
@@ -96,11 +96,12 @@ def test_every_wrong_answer_fails_with_power_0999_at_the_required_size(course, c
     alpha = a.false_fail_budget / hw.total_checks
     n = SIZES["num_samples"]
     tables = [checks.TRUE_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
-    assert "the study's ACE typed in" in checks.wrong_aces(tables[1])
+    assert "the study's answer typed in" in checks.probe_tables.wrong_values(tables[1])
     for cpts in tables:
         truth = checks.frontdoor(cpts)
-        assert set(checks.wrong_interventionals(cpts)) <= set(checks.wrong_aces(cpts))
-        assert_detected(checks.ace(truth), checks.wrong_aces(cpts), checks.ace_se(cpts, n), n,
+        wrong = checks.probe_tables.wrong_values(cpts)
+        assert set(checks.wrong_interventionals(cpts)) <= set(wrong)
+        assert_detected(checks.ace(truth), wrong, checks.ace_se(cpts, n), n,
                         alpha, checks.FLOAT32_FLOOR)
 
 

@@ -18,6 +18,21 @@ HW = "ipw"
 SIZES = design_sizes(HW)   # the design at course.yml's budget
 
 
+def propensity(cpts: dict, x: int, z: int) -> float:
+    """P(X=x | Z=z); the CPT is indexed [z][x]."""
+    return float(np.asarray(cpts["p_x_given_z"])[z, x])
+
+
+def closed_form(cpts: dict) -> np.ndarray:
+    """P(z) P(y | x, z) / 2: what the weighted joint must equal (brief, section 4)."""
+    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+    p_y1 = np.asarray(cpts["p_y_given_xz"])
+    out = np.empty((2, 2, 2))
+    for z, x, y in np.ndindex(2, 2, 2):
+        out[z, x, y] = p_z[z] * (p_y1[x, z] if y else 1 - p_y1[x, z]) / 2
+    return out
+
+
 def right_answers(checks, rng, ctx) -> dict:
     """What a correct submission hands the checks, with its own sampling noise."""
     n = SIZES["num_samples"]
@@ -33,7 +48,7 @@ def right_answers(checks, rng, ctx) -> dict:
 
     probes = checks.probe_tables(ctx)
     return {
-        "test_propensity": {f"{label}:x={x},z={z}": checks.propensity(c, x, z)
+        "test_propensity": {f"{label}:x={x},z={z}": propensity(c, x, z)
                             for label, c in probes.items() for x in (0, 1) for z in (0, 1)},
         "test_traces": {label: traces(c) for label, c in probes.items()},
         "test_weighted_joint": {label: {cell: float(np.float32(checks.weighted_joint(c)[cell]))
@@ -52,7 +67,7 @@ def context(course, hw, seed):
 
 def drawn_tables(checks, seeds=range(300), budget=1e-3):
     """The grader's table of many submissions."""
-    return [checks.grader_table(seed, budget) for seed in seeds]
+    return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
 
 # ------------------------------------------------------------ derived facts
@@ -75,18 +90,17 @@ def test_truths_are_derived_from_homework_2s_cpts(checks):
 def test_every_wrong_ace_fails_with_power_0999_at_the_required_size(course, checks, hw):
     a = course.assignment(HW)
     alpha = a.false_fail_budget / hw.total_checks
-    for (label, probe), power in checks.detection_table(a.false_fail_budget).items():
-        assert power >= 0.999, (label, probe)
-    # ... and on every table the grader draws, the typed-in study ACE included
-    drawn = dict(enumerate(drawn_tables(checks, budget=a.false_fail_budget)))
-    powers = checks.detection_table(a.false_fail_budget, drawn)
-    assert ("the study's ACE typed in", 0) in powers
-    for (label, probe), power in powers.items():
-        assert power >= 0.999, (label, probe)
+    tables = [checks.TRUE_CPTS] + drawn_tables(checks, budget=a.false_fail_budget)
+    # on the study's table and on every table the grader draws, the typed-in study ACE
+    # included
+    assert "the study's answer typed in" in checks.probe_tables.power(tables[1], a.false_fail_budget)
+    for i, c in enumerate(tables):
+        for label, power in checks.probe_tables.power(c, a.false_fail_budget).items():
+            assert power >= 0.999, (label, i)
     # ... which 1000 resamples could not promise (the brief's point)
     c = checks.TRUE_CPTS
-    value, var = checks.wrong_aces(c)["naive contrast (data file)"]
-    assert detection_probability(checks.ace(c), value, math.sqrt(var / 1000), alpha) < 0.999
+    value, sd = checks.wrong_aces(c)["naive contrast (data file)"]
+    assert detection_probability(checks.ace(c), value, sd / math.sqrt(1000), alpha) < 0.999
     assert checks.ace_se(c, 1000) > 0.025 / 2
 
 
@@ -97,7 +111,7 @@ def test_the_band_covers_resampling_from_the_table_and_from_a_pool_of_traces(che
     n = SIZES["num_samples"]
     for c in [checks.TRUE_CPTS] + drawn_tables(checks, range(3)):
         p, q = checks.joint(c).ravel(), checks.weighted_joint(c).ravel()
-        inv = np.array([1 / checks.propensity(c, x, z) for z, x, _ in checks.CELLS])
+        inv = np.array([1 / propensity(c, x, z) for z, x, _ in checks.CELLS])
         table, pool = [], []
         for _ in range(3000):
             table.append(checks.contrast(rng.multinomial(n, q).reshape(2, 2, 2)))
@@ -118,7 +132,7 @@ def test_the_graders_tables_keep_the_exact_and_frequency_checks_valid(course, ch
     for c in drawn_tables(checks):
         assert checks.joint(c).min() >= checks.joint(checks.TRUE_CPTS).min()
         assert checks.weighted_joint(c).min() >= checks.weighted_joint(checks.TRUE_CPTS).min()
-        assert np.allclose(checks.weighted_joint(c), checks._closed_form(c), rtol=0, atol=1e-15)
+        assert np.allclose(checks.weighted_joint(c), closed_form(c), rtol=0, atol=1e-15)
         a = np.asarray(c["p_x_given_z"])[:, 1]
         assert abs(a.sum() - 1) > 1e-3 and np.abs(a - 0.5).min() > 1e-3
 
@@ -156,7 +170,7 @@ def test_malformed_answers_explain_themselves(course, checks, hw):
     logged = {k: np.column_stack([v[:, :3], np.log(v[:, 3])]) for k, v in traces.items()}
     res = score(course, HW, "test_traces", logged)
     assert res.points == 0.5 * res.max_points and "log-probabilities" in " ".join(res.messages)
-    swapped = {f"{label}:x={x},z={z}": checks.propensity(c, z, x)
+    swapped = {f"{label}:x={x},z={z}": propensity(c, z, x)
                for label, c in checks.probe_tables(context(course, hw, 1)).items()
                for x in (0, 1) for z in (0, 1)}
     res = score(course, HW, "test_propensity", swapped)

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from autograder.checks import prediction_bound
 from autograder.studies import deconfounder as study
 from conftest import REPO, checks_of, context_of
 
@@ -102,17 +101,22 @@ def test_least_squares_and_the_error_ratio():
     assert study.rank_correlation(study.ranking(data.actors, data.effects), data) == 1.0
 
 
-def test_prediction_bound_is_a_student_t_prediction_interval():
+def test_reference_bound_is_a_one_sided_student_t_prediction_bound():
     v = [1.0, 2.0, 3.0, 4.0]
     half = stats.t.isf(0.05, 3) * np.std(v, ddof=1) * np.sqrt(1.25)
-    assert prediction_bound(v, 0.05, "upper") == pytest.approx(2.5 + half)
-    assert prediction_bound(v, 0.05, "lower") == pytest.approx(2.5 - half)
+    runs = {"reference": [{"s": x} for x in v]}
+    assert study.reference_bound(runs, "s", 0.05, "upper") == pytest.approx(2.5 + half)
+    assert study.reference_bound(runs, "s", 0.05, "lower") == pytest.approx(2.5 - half)
+    # the looser bound over the recorded styles
+    wide = dict(runs, alternative=[{"s": x} for x in (0.0, 2.5, 5.0)])
+    assert study.reference_bound(wide, "s", 0.05, "upper") > 2.5 + half
     with pytest.raises(ValueError):
-        prediction_bound([1.0], 0.05, "upper")
+        study.reference_bound({"reference": [{"s": 1.0}]}, "s", 0.05, "upper")
     # one more draw of the same normal falls outside the one-sided bound at rate alpha
     rng = np.random.default_rng(0)
-    sims = rng.standard_normal((20000, 11))
-    outside = [x[-1] > prediction_bound(x[:-1], 0.05, "upper") for x in sims[:4000]]
+    sims = rng.standard_normal((4000, 11))
+    outside = [x[-1] > study.reference_bound({"r": [{"s": y} for y in x[:-1]]}, "s", 0.05, "upper")
+               for x in sims]
     assert abs(np.mean(outside) - 0.05) < 0.012
 
 

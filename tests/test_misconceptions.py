@@ -11,10 +11,13 @@ import re
 import numpy as np
 import pytest
 
-from autograder.checks import after_gate, compare_sets, failed, passed
-from autograder.grading.verdict import grade_values
-from autograder.homework import load_homework
-from autograder.grading.misconceptions import diagnose
+from dataclasses import dataclass
+
+from autograder.checks import (KINDS, Estimate, Evidence, after_gate, all_of, close_to,
+                               compare_sets, failed, passed)
+from autograder.grading.verdict import QuestionResult, grade_values
+from autograder.homework import Homework, load_homework
+from autograder.grading.misconceptions import diagnose, knows
 from conftest import checks_of, grade, no_marks
 
 # Homeworks whose wrong answers replace the answers they change without reading a
@@ -127,3 +130,89 @@ def test_a_real_submission_that_resamples_without_replacement_is_told_why(course
     assert any("resample without replacement" in m for m in res.messages)
     assert "misconception" in res.to_dict()
     assert all(r.misconception is None for g, r in results.items() if g != "test_resample")
+
+
+# ------------------------------------------------------------------ typed evidence
+def test_the_diagnosis_knows_every_kind_of_evidence_the_checks_return():
+    assert all(knows(kind) for kind in KINDS.values())
+
+
+@dataclass(frozen=True)
+class Unheard(Evidence):
+    """Evidence of a kind the diagnosis has never been taught to read."""
+    number: float = 0.0
+
+
+def test_evidence_of_an_unknown_type_is_a_grader_error_and_the_diagnosis_refuses_it():
+    """Its numbers would be silently ignored: grading reports the check as broken (the TA
+    is told, the batch goes on, and the homework's generic tests fail), and the diagnosis
+    refuses a result that carries it."""
+    hw = Homework()
+
+    @hw.question("test_x", answers=["x"], n_checks=1)
+    def check(values, ctx):
+        return failed("`x` is off.", evidence=Unheard(False, values["x"]))
+
+    @hw.wrong_answer("off by one", says="when you add one")
+    def off(values, ctx):
+        return {**values, "test_x": {"x": values["test_x"]["x"] + 1}}
+
+    ctx = hw.context(1, 1e-3)
+    answers = {"test_x": {"x": 2.0}}
+    res = grade_values(hw.questions["test_x"], answers["test_x"], ctx, 1)
+    assert res.status == "grader_error" and "Unheard" in res.detail[-1]["traceback"]
+    assert not knows(Unheard)
+    forged = QuestionResult("test_x", 0.0, 1, "graded", ["✘ `x` is off."], [{}], None,
+                            [False], [Unheard(False, 2.0)])
+    with pytest.raises(TypeError, match="Unheard"):
+        diagnose(hw, "test_x", answers, forged, ctx)
+
+
+def test_the_diagnosis_reads_the_checks_verdicts_not_their_messages():
+    """The checks' own verdicts (kept with the result) and their evidence decide which
+    mistake explains an answer, whatever the words of their messages."""
+    hw = Homework()
+
+    @hw.question("test_x", answers=["x"], n_checks=1)
+    def check(values, ctx):
+        res = close_to(values["x"], 0.5, 0.01, ctx.alpha, name="x")
+        return [passed("✘ looks odd but is fine"),
+                res if not res.passed else failed("✔ strange words", evidence=res.evidence)]
+
+    @hw.wrong_answer("doubled", says="when the value is doubled")
+    def doubled(values, ctx):
+        return {**values, "test_x": {"x": 1.0 + float(ctx.noise().normal(0, 0.01))}}
+
+    ctx = hw.context(3, 1e-3)
+    answers = {"test_x": {"x": 1.0}}
+    res = grade_values(hw.questions["test_x"], answers["test_x"], ctx, 1)
+    assert res.verdicts == [True, False] and isinstance(res.evidence[1], Estimate)
+    found = diagnose(hw, "test_x", answers, res, ctx)
+    assert found is not None and found.label == "doubled"
+
+
+def test_results_keep_their_verdicts_and_evidence_through_json():
+    import json
+    res = grade_values(_one_check_question(), {"x": 0.7}, Homework().context(1, 1e-3), 2)
+    back = QuestionResult.from_dict(json.loads(json.dumps(res.to_dict())))
+    assert back == res and back.evidence[0] == res.evidence[0]
+    old = {k: v for k, v in res.to_dict().items() if k not in ("verdicts", "evidence")}
+    assert QuestionResult.from_dict(old).evidence == []      # a report from before still reads
+
+
+def test_all_of_and_after_gate_keep_the_evidence_they_pass_on():
+    right = close_to(0.5, 0.5, 0.01, 1e-3, name="a")
+    wrong = close_to(0.9, 0.5, 0.01, 1e-3, name="b")
+    kept = all_of([right, wrong], "f")
+    assert not kept[0].passed and kept[0].evidence == right.evidence and kept[0].evidence.passed
+    gated = after_gate(passed("converged"), [wrong])
+    assert gated[0].evidence == wrong.evidence
+
+
+def _one_check_question():
+    hw = Homework()
+
+    @hw.question("test_x", answers=["x"], n_checks=1)
+    def check(values, ctx):
+        return close_to(values["x"], 0.5, 0.01, ctx.alpha, name="x")
+    return hw.questions["test_x"]

@@ -1,8 +1,8 @@
 """Hidden checks for the adjustment-set homework (content brief, section 1).
 
-Never released to students. Every set of sets is derived here by d-separation on
-the brief's graphs (networkx), never typed in. The one Monte Carlo question
-(ace_11) simulates the app study of DAG 1.1 from the tables in APP_CPTS, which the
+Never released to students. Every set of sets is derived by d-separation on the
+brief's graphs (autograder/studies/graphs.py), never typed in. The one Monte Carlo
+question (ace_11) simulates the app study of DAG 1.1 from the tables in APP_CPTS, which the
 notebook states; its truth is computed by enumeration and its required sample size
 comes from the gap to the known wrong answer (adjusting for the collider W).
 
@@ -11,7 +11,6 @@ the notebook: score = max(0, found / n_right - n_wrong / n_right).
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -19,11 +18,12 @@ import networkx as nx
 import numpy as np
 from scipy.special import expit
 
-from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, close_to, compare_sets,
-                               compare_structure, draw_probe, failed, normalise_sets, passed,
-                               required_n_against, stated_n)
-from autograder.checks import DEFAULT_BUDGET
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, AnswerError, Malformed, ProbeTables,
+                               close_to, compare_sets, compare_structure, failed, normalise_sets,
+                               passed)
 from autograder.homework import Homework
+from autograder.studies.graphs import (backdoor_sets, drop_irrelevant, minimal,
+                                       satisfies_backdoor, w_specific_formula)
 
 hw = Homework()
 
@@ -47,62 +47,6 @@ APP_CPTS = {
 }
 
 
-# ------------------------------------------------------ graph reasoning
-def satisfies_backdoor(g: nx.DiGraph, treatments, outcome: str, s) -> bool:
-    """Back-door criterion for the (joint) effect of `treatments` on `outcome`:
-    no member of s is a treatment, the outcome or a descendant of a treatment, and
-    s d-separates the treatments from the outcome once the treatments' outgoing
-    edges are removed (only back-door paths are left)."""
-    t, s = set(treatments), set(s)
-    if s & t or outcome in s:
-        return False
-    if s & set().union(*(nx.descendants(g, x) for x in t)):
-        return False
-    cut = g.copy()
-    cut.remove_edges_from([e for x in t for e in list(g.out_edges(x))])
-    return nx.is_d_separator(cut, t, {outcome}, s)
-
-
-def backdoor_sets(g: nx.DiGraph, treatments, outcome: str) -> frozenset:
-    """Every subset of the other nodes that satisfies the back-door criterion."""
-    others = sorted(set(g) - set(treatments) - {outcome})
-    return frozenset(frozenset(c) for r in range(len(others) + 1)
-                     for c in itertools.combinations(others, r)
-                     if satisfies_backdoor(g, treatments, outcome, c))
-
-
-def minimal(sets) -> frozenset:
-    """The valid sets none of whose proper subsets is valid."""
-    return frozenset(s for s in sets if not any(o < s for o in sets))
-
-
-def drop_irrelevant(g: nx.DiGraph, target, given) -> frozenset:
-    """Shrink the conditioning set of P(target | given): remove, one at a time in
-    name order, every variable that is d-separated from target by the rest. The
-    probability does not change, so this is the canonical form of the factor."""
-    target, given = set(target), set(given)
-    for v in sorted(given):
-        if nx.is_d_separator(g, target, {v}, given - {v}):
-            given = given - {v}
-    return frozenset(given)
-
-
-def w_specific_formula(g: nx.DiGraph, x: str, y: str, w: str, s) -> dict:
-    """P(y | do(x), w) = sum_s P(y | x, s, w) P(s | x, w), reduced by d-separation.
-
-    Both factors use rule 2 of the do-calculus (exchange do(x) for x), which needs
-    X d-separated from Y given S and W, and from S given W, in the graph without
-    X's outgoing edges; that is asserted rather than assumed."""
-    s = set(s)
-    cut = g.copy()
-    cut.remove_edges_from(list(g.out_edges(x)))
-    assert nx.is_d_separator(cut, {x}, {y}, s | {w}), "rule 2 fails for the outcome factor"
-    assert nx.is_d_separator(cut, {x}, s, {w}), "rule 2 fails for the weighting factor"
-    return {"sum_over": frozenset(s),
-            "y_given": drop_irrelevant(g, {y}, {x, w} | s),
-            "u_given": drop_irrelevant(g, s, {x, w})}
-
-
 VALID_11 = backdoor_sets(DAG_11, {"X"}, "Y")
 USABLE_11 = frozenset(s for s in VALID_11 if not s & UNOBSERVED_11)
 # the formula sums over the one non-empty valid set
@@ -117,9 +61,8 @@ def cost_12(s) -> int:
 
 
 CHEAPEST_COST_12 = min(cost_12(s) for s in VALID_12)
-_cheapest = [s for s in VALID_12 if cost_12(s) == CHEAPEST_COST_12]
-assert len(_cheapest) == 1, "the cheapest valid set must be unique for the question to make sense"
-CHEAPEST_12 = _cheapest[0]
+# the question makes sense only if the cheapest valid set is unique (else this raises)
+(CHEAPEST_12,) = (s for s in VALID_12 if cost_12(s) == CHEAPEST_COST_12)
 VALID_13 = backdoor_sets(DAG_13, {"X"}, "Y")
 MINIMAL_13 = minimal(VALID_13)
 MINIMAL_D_13 = minimal(backdoor_sets(DAG_13, {"D"}, "Y"))
@@ -171,67 +114,24 @@ def contrast_sd(cpts: dict, by_w: bool) -> float:
     return math.sqrt(within + between)
 
 
-FIXED_TABLES = {"study": APP_CPTS}   # the other probe is drawn per submission, below
-
-
 def ace_se(cpts: dict, n: int) -> float:
-    """SE of the unadjusted difference in purchase rates from n simulated users. It
-    bounds the allowed methods on any table of the DAG (X is randomised in all of
-    them): adjusting for the simulated U or sampling each arm under pyro.do with n
-    draws is less noisy, and an exact computation has no noise at all."""
+    """SE of the unadjusted difference in purchase rates from n simulated users: X is
+    randomised on every table of the family, so it bounds the allowed methods (adjusting
+    for U, pyro.do per arm, an exact computation)."""
     return contrast_sd(cpts, by_w=False) / math.sqrt(n)
 
 
-# --------------------------------------------------- required sample size
-def wrong_values(cpts: dict) -> dict[str, tuple[float, float]]:
+def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
     """Known wrong ACEs with sqrt(n) x their SE: adjusting for the collider W
-    (content brief 1.1), and the contrast taken the wrong way round; on any table but
-    the study's also the study's ACE typed in (what a lookup table or a constant
-    returns there; exact, so no SE of its own)."""
-    out = {"adjusted for the collider W": (contrast(cpts, by_w=True),
-                                           contrast_sd(cpts, by_w=True)),
-           "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
-    if cpts != APP_CPTS:
-        out["the study's ACE typed in"] = (ace_11(APP_CPTS), 0.0)
-    return out
+    (content brief 1.1), and the contrast taken the wrong way round."""
+    return {"adjusted for the collider W": (contrast(cpts, by_w=True),
+                                            contrast_sd(cpts, by_w=True)),
+            "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
 
 
-def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
-    """Smallest n that rejects each known wrong answer on this table with power 0.999
-    at the per-check level (inf if one is within the float32 floor). The larger of the
-    right and the wrong estimator's SDs is used for sigma."""
-    return required_n_against(ace_11(cpts), contrast_sd(cpts, by_w=False),
-                              wrong_values(cpts).values(), budget / hw.total_checks,
-                              floor=FLOAT32_FLOOR)
-
-
-def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """table_sample_size of the study's table, rounded up to a thousand."""
-    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
-
-
-@hw.design
-def design(budget: float) -> dict[str, int]:
-    """num_samples: stated in the question text ({{num_samples}}), passed to ace_11."""
-    return {"num_samples": design_sample_size(budget)}
-
-
-# ------------------------------------------------------------ probe tables
-# ace_11 is called on two tables: the study's (stated in the notebook) and one drawn
-# for each submission from the grader's seed ("grader's"), which a lookup of typed-in
-# answers cannot know. The family (random_app_cpts): studies of the same kind on the
-# same DAG, with X randomised; W a noisy OR of X and U (the collider), Y logistic in
-# X and U with a strong U effect and an X effect of either sign, coefficients uniform
-# in the ranges below; then the labels of Y, W, U and X are each swapped at random
-# (swapping X flips the ACE's sign). A candidate is kept only when
-# table_sample_size(table) <= num_samples (rejection sampling; about 1 in 7 is kept).
-# Why the design holds on every table handed out:
-# - missed mistakes: that rule *is* the design's condition, on the table itself: the
-#   collider-adjusted and the reversed contrasts, and the typed-in study ACE, each fail
-#   with power >= 0.999 at the per-check level with the design's num_samples;
-# - false fails: the band is z * ace_se(table, n), and ace_se bounds the allowed
-#   methods on any table with X randomised (see ace_se).
-# The truths come from ace_11(), the code that derives the study's.
+# ace_11 is called on the study's table and on one drawn for each submission: the same
+# DAG with X randomised, W a noisy OR of X and U, Y logistic with a strong U effect, and
+# each variable's labels swapped at random; about 1 in 7 kept by the design's rule.
 def swap_labels(cpts: dict, variable: str) -> dict:
     """The same study with the two values of one variable swapped (same joint law)."""
     p_w, p_y = np.asarray(cpts["p_w1_given_xu"]), np.asarray(cpts["p_y1_given_xu"])
@@ -261,44 +161,16 @@ def random_app_cpts(rng) -> dict:
     return cpts
 
 
-@functools.lru_cache(maxsize=1024)
-def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
-    n = hw.sizes(budget)["num_samples"]
-    return draw_probe(seed, random_app_cpts, lambda c: table_sample_size(c, budget) <= n)
-
-
-def probe_tables(ctx) -> dict[str, dict]:
-    """{label: table} the grader hands this submission's ace_11."""
-    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("adjsets:probe table"),
-                                                     ctx.budget)}
+probe_tables = ProbeTables(hw, fixed={"study": APP_CPTS}, propose=random_app_cpts, truth=ace_11,
+                           se=ace_se, wrong=wrong_aces, seed_label="adjsets:probe table",
+                           floor=FLOAT32_FLOOR)
+hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
 # ------------------------------------------------------------------ checks
-def _sets(values, key, truth, valid=None):
-    return compare_sets(values[key], truth, key, valid=valid)
-
-
-@hw.question("test_sets_11", answers=["valid_sets_11", "usable_sets_11"], n_checks=0)
-def check_sets_11(values, ctx):
-    return [_sets(values, "valid_sets_11", VALID_11), _sets(values, "usable_sets_11", USABLE_11)]
-
-
-def _probe_calls(ctx):
-    return {label: ("ace_11", {"cpts": cpts, "num_samples": ctx.sizes["num_samples"],
-                               "seed": ctx.seed_for(f"ace_11:{label}")})
-            for label, cpts in probe_tables(ctx).items()}
-
-
-@hw.question("test_ace_11", calls=_probe_calls, n_checks=2)   # one per probe table
-def check_ace_11(values, ctx):
-    """All or nothing over the two probes: right on the study's table only is what a
-    typed-in number or a lookup table achieves, and earns nothing."""
-    n = ctx.sizes["num_samples"]
-    return all_of([close_to(values[label], ace_11(cpts), ace_se(cpts, n), ctx.alpha,
-                            FLOAT32_FLOOR, name=f"ace_11(...) on the {label} table",
-                            hint="Use only variables that you could measure, check that your "
-                                 "set satisfies the back-door criterion, and take X=1 minus X=0.")
-                   for label, cpts in probe_tables(ctx).items()], "ace_11")
+probe_tables.question("test_ace_11", "ace_11",
+                      "Use only variables that you could measure, check that your set satisfies "
+                      "the back-door criterion, and take X=1 minus X=0.")
 
 
 def _reduced(answer, key, target):
@@ -339,11 +211,6 @@ def check_z_alone_12(values, ctx):
                   "starts with an arrow into X, and ask what conditioning on Z does to each.")
 
 
-@hw.question("test_sets_12", answers=["backdoor_sets_12"], n_checks=0)
-def check_sets_12(values, ctx):
-    return _sets(values, "backdoor_sets_12", VALID_12)
-
-
 def _single_set(value, name):
     if isinstance(value, str):
         raise AnswerError(f"`{name}` should be a set of variable names like {{'Z'}}, "
@@ -356,7 +223,7 @@ def check_cheapest_12(values, ctx):
     try:
         chosen = _single_set(values["cheapest_set_12"], "cheapest_set_12")
     except AnswerError as e:
-        first = failed(str(e), error="malformed")
+        first = failed(str(e), evidence=Malformed(), error="malformed")
     else:
         first = (passed("`cheapest_set_12` is correct.") if chosen == CHEAPEST_12 else
                  failed("`cheapest_set_12` is not correct. It must be a valid back-door set, "
@@ -367,25 +234,27 @@ def check_cheapest_12(values, ctx):
     return [first, cost]
 
 
-@hw.question("test_sets_13", answers=["backdoor_sets_13"], n_checks=0)
-def check_sets_13(values, ctx):
-    return _sets(values, "backdoor_sets_13", VALID_13)
+# Questions answered by collections of sets: grade_id -> [(answer, the right sets, and for
+# minimal sets every valid one: a valid but not minimal set is told so)].
+SET_QUESTIONS = {
+    "test_sets_11": [("valid_sets_11", VALID_11, None), ("usable_sets_11", USABLE_11, None)],
+    "test_sets_12": [("backdoor_sets_12", VALID_12, None)],
+    "test_sets_13": [("backdoor_sets_13", VALID_13, None)],
+    "test_minimal_13": [("minimal_sets_13", MINIMAL_13, VALID_13)],
+    "test_minimal_d_13": [("minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y"))],
+    "test_minimal_dw_13": [("minimal_sets_dw_13", MINIMAL_DW_13,
+                            backdoor_sets(DAG_13, {"D", "W"}, "Y"))],
+}
 
 
-@hw.question("test_minimal_13", answers=["minimal_sets_13"], n_checks=0)
-def check_minimal_13(values, ctx):
-    return _sets(values, "minimal_sets_13", MINIMAL_13, VALID_13)
+def _set_question(grade_id, answers):
+    hw.question(grade_id, answers=[key for key, _, _ in answers], n_checks=0)(
+        lambda values, ctx: [compare_sets(values[key], truth, key, valid=valid)
+                             for key, truth, valid in answers])
 
 
-@hw.question("test_minimal_d_13", answers=["minimal_sets_d_13"], n_checks=0)
-def check_minimal_d_13(values, ctx):
-    return _sets(values, "minimal_sets_d_13", MINIMAL_D_13, backdoor_sets(DAG_13, {"D"}, "Y"))
-
-
-@hw.question("test_minimal_dw_13", answers=["minimal_sets_dw_13"], n_checks=0)
-def check_minimal_dw_13(values, ctx):
-    return _sets(values, "minimal_sets_dw_13", MINIMAL_DW_13,
-                 backdoor_sets(DAG_13, {"D", "W"}, "Y"))
+for _gid, _answers in SET_QUESTIONS.items():
+    _set_question(_gid, _answers)
 
 
 # ------------------------------------------- known wrong answers (brief, §1)
@@ -401,17 +270,6 @@ def simulate_contrast(rng, cpts: dict, by_w: bool, n: int) -> float:
     return float(share @ (rate[1] - rate[0]))
 
 
-def _no_descendant_rule(g, treatments, outcome):
-    """Back-door sets as computed by someone who forgets that the set may not contain
-    descendants of the treatment (only the d-separation half of the criterion)."""
-    others = sorted(set(g) - set(treatments) - {outcome})
-    cut = g.copy()
-    cut.remove_edges_from([e for x in treatments for e in list(g.out_edges(x))])
-    return frozenset(frozenset(c) for r in range(len(others) + 1)
-                     for c in itertools.combinations(others, r)
-                     if nx.is_d_separator(cut, set(treatments), {outcome}, set(c)))
-
-
 @hw.wrong_answer("adjusting for a collider (W in DAG 1.1, Z alone in DAG 1.2)",
                  says='when a collider is adjusted for')
 def wrong_collider(values, ctx):
@@ -420,8 +278,8 @@ def wrong_collider(values, ctx):
     return {**values,
             "test_sets_11": {"valid_sets_11": VALID_11 | {frozenset({"W"})},
                              "usable_sets_11": USABLE_11 | {frozenset({"W"})}},
-            "test_ace_11": {label: simulate_contrast(rng, c, by_w=True, n=ctx.sizes["num_samples"])
-                            for label, c in probe_tables(ctx).items()},
+            "test_ace_11": probe_tables.per_table(ctx, lambda c: simulate_contrast(
+                rng, c, by_w=True, n=ctx.sizes["num_samples"])),
             "test_z_alone_12": {"z_alone_valid_12": True},
             "test_sets_12": {"backdoor_sets_12": sets_12},
             "test_cheapest_12": {"cheapest_set_12": frozenset({"Z"}), "cheapest_cost_12": 0}}
@@ -430,19 +288,18 @@ def wrong_collider(values, ctx):
 @hw.wrong_answer("back-door sets without the no-descendant condition",
                  says='when the back-door criterion is applied without its no-descendants condition')
 def wrong_descendants(values, ctx):
-    valid_11 = _no_descendant_rule(DAG_11, {"X"}, "Y")
+    valid_11 = backdoor_sets(DAG_11, {"X"}, "Y", no_descendants=False)
     return {**values,
             "test_sets_11": {"valid_sets_11": valid_11,
                              "usable_sets_11": frozenset(s for s in valid_11
                                                          if not s & UNOBSERVED_11)},
-            "test_sets_13": {"backdoor_sets_13": _no_descendant_rule(DAG_13, {"X"}, "Y")}}
+            "test_sets_13": {"backdoor_sets_13": backdoor_sets(DAG_13, {"X"}, "Y",
+                                                               no_descendants=False)}}
 
 
-# The manifest: what each file of solutions/adjsets/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/adjsets/ scores.
 hw.variant("alternatives/by_hand.py", seed=5)
-# a set question's share is max(0, (right listed - wrong listed) / number right), as the
-# notebook says; a question of two answers averages them
+# a set question's share is max(0, (right - wrong listed) / number right); two answers average
 hw.variant("mistakes/collider.py", seed=6,
            loses=["test_ace_11", "test_cheapest_12", "test_z_alone_12"],
            partly={"test_sets_11": 2 * ((1 - 1 / 2) + 0) / 2, "test_sets_12": 2 * (3 - 1) / 3})
@@ -452,6 +309,4 @@ hw.variant("mistakes/no_descendant_rule.py", seed=7,
 hw.variant("mistakes/constant.py", seed=8, loses=["test_ace_11"],
            told={"test_ace_11": "✘ `ace_11(...) on the grader's table`"})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_ace_11"],
-           told={"test_ace_11": ("gives the right value here, but that counts only when it is "
-                                 "right", "✘ `ace_11(...) on the grader's table` is further "
-                                 "from the correct value")})
+           told={"test_ace_11": LOOKUP_TOLD})

@@ -8,26 +8,19 @@ the sample size the question requires, and the false-fail budget.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (FLOAT32_FLOOR, AnswerError, all_of, as_array, as_float, close_to,
-                               detection_probability, draw_probe, failed, frequencies, passed,
-                               required_n_against, stated_n)
-from autograder.checks import DEFAULT_BUDGET
+from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ProbeTables, all_of_parts, as_array,
+                               as_binary_table, as_float, binary_columns, cell_frequencies,
+                               exact_table)
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
-
-# The grader hands the exact CPTs to the student's functions; the student's code
-# works in float32 (torch), whose relative rounding error is ~6e-8 per operation.
-# Products of three probabilities, a division and a normalisation stay far below
-# FLOAT32_FLOOR; no Monte Carlo error enters an exact answer.
 
 CELLS = list(itertools.product((0, 1), repeat=3))  # (z, x, y), the 8 combinations
 
@@ -36,44 +29,15 @@ hw = Homework()
 
 # ---------------------------------------------------------------- the facts
 TRUE_CPTS = backdoor.cpts_from_counts(*backdoor.load_counts(DATA))
-FIXED_TABLES = {"observed": TRUE_CPTS}   # the other probe is drawn per submission, below
 
 
-def propensity(cpts: dict, x: int, z: int) -> float:
-    """P(X=x | Z=z); the CPT is indexed [z][x]."""
-    return float(np.asarray(cpts["p_x_given_z"])[z, x])
-
-
-def joint(cpts: dict) -> np.ndarray:
-    """P(Z=z, X=x, Y=y) as an array indexed [z, x, y], by the chain rule on the DAG."""
-    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
-    p_x = np.asarray(cpts["p_x_given_z"])               # [z][x]
-    p_y1 = np.asarray(cpts["p_y_given_xz"])             # [x][z] = P(Y=1 | x, z)
-    out = np.empty((2, 2, 2))
-    for z, x, y in CELLS:
-        p_y = p_y1[x, z] if y == 1 else 1 - p_y1[x, z]
-        out[z, x, y] = p_z[z] * p_x[z, x] * p_y
-    return out
+joint = backdoor.joint   # P(Z=z, X=x, Y=y), indexed [z, x, y]
 
 
 def weighted_joint(cpts: dict) -> np.ndarray:
     """The IPW joint, by its definition: P(z, x, y) / P(x | z), normalised over the 8 cells."""
     w = joint(cpts) / np.asarray(cpts["p_x_given_z"])[:, :, None]
     return w / w.sum()
-
-
-def _closed_form(cpts: dict) -> np.ndarray:
-    """P(z) P(y | x, z) / 2: what the weighted joint must equal (brief, section 4)."""
-    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
-    p_y1 = np.asarray(cpts["p_y_given_xz"])
-    out = np.empty((2, 2, 2))
-    for z, x, y in CELLS:
-        out[z, x, y] = p_z[z] * (p_y1[x, z] if y else 1 - p_y1[x, z]) / 2
-    return out
-
-
-for _c in FIXED_TABLES.values():  # the definition and the brief's closed form agree
-    assert np.allclose(weighted_joint(_c), _closed_form(_c), rtol=0, atol=1e-15)
 
 
 def ace(cpts: dict) -> float:
@@ -115,172 +79,45 @@ def pool_var(cpts: dict) -> float:
 
 
 def ace_se(cpts: dict, n: int) -> float:
-    """SE of the resampled ACE when n traces build the weighted joint and n resamples
-    are drawn. Resampling from the exact 8-cell weighted joint (the method the question
-    describes) has variance contrast_var / n; resampling the n weighted traces themselves
-    adds the pool's self-normalised IS variance. The band uses the sum, so it bounds
-    both readings of the question."""
+    """SE of the resampled ACE from n traces and n resamples: resampling the exact 8-cell
+    weighted joint (contrast_var / n) plus the pool's self-normalised IS variance, so
+    the band bounds both readings of the question."""
     return math.sqrt((contrast_var(weighted_joint(cpts)) + pool_var(cpts)) / n)
 
 
 # ----------------------------------------------- known wrong ACE answers (brief, §4)
-# The brief's "Overall" row (renewed / total for each promotion), as homework 2 records
-# it. It disagrees with the strata in promotions.csv (which sum to 27401 and 28921), so
-# its contrast, -0.0466, differs from the naive contrast of the data file, -0.0434.
-# Both must fail.
-BRIEF_OVERALL_ROW = backdoor.BRIEF_OVERALL
-
-
-def brief_overall_contrast(cpts: dict = None) -> float:
-    """The brief's Overall-row contrast: numbers typed in from the brief, so a function
-    that uses them returns this whatever table it is handed."""
-    return float(BRIEF_OVERALL_ROW[0][0] / BRIEF_OVERALL_ROW[0][1]
-                 - BRIEF_OVERALL_ROW[1][0] / BRIEF_OVERALL_ROW[1][1])
-
-
 def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
-    """{label: (value, n x variance)} for each known wrong ACE on a probe table; on any
-    table but the study's also the study's ACE typed in (what a lookup table or a
-    constant returns there; exact, so no variance of its own)."""
-    naive_var = contrast_var(joint(cpts))
-    out = {"naive contrast (data file)": (contrast(joint(cpts)), naive_var),
-           "naive contrast (brief's Overall row)": (brief_overall_contrast(cpts), naive_var)}
-    if cpts != TRUE_CPTS:
-        out["the study's ACE typed in"] = (ace(TRUE_CPTS), 0.0)
-    return out
+    """{label: (value, sqrt(n) x its SD)} for each known wrong ACE on a probe table; the
+    brief's Overall row (-0.0466, not the strata's -0.0434) is typed in, the same on
+    every table."""
+    naive_sd = math.sqrt(contrast_var(joint(cpts)))
+    overall = backdoor.brief_overall_rates()
+    return {"naive contrast (data file)": (contrast(joint(cpts)), naive_sd),
+            "naive contrast (brief's Overall row)": (float(overall[0] - overall[1]), naive_sd)}
 
 
-# --------------------------------------------------- required sample size
-def table_sample_size(cpts: dict, budget: float = DEFAULT_BUDGET) -> float:
-    """Smallest n that rejects every known wrong ACE on this table with power 0.999 at
-    the per-check level (inf if one equals the truth). The band
-    half-width uses the truth's SE and the wrong answer scatters with its own SE, so
-    sizing with the larger of the two is conservative."""
-    wrong = [(value, math.sqrt(var)) for value, var in wrong_aces(cpts).values()]
-    return required_n_against(ace(cpts), ace_se(cpts, 1), wrong, budget / hw.total_checks)
-
-
-def design_sample_size(budget: float = DEFAULT_BUDGET) -> int:
-    """table_sample_size of the study's table, rounded up to a thousand."""
-    return stated_n(table_sample_size, FIXED_TABLES.values(), budget)
-
-
-@hw.design
-def design(budget: float) -> dict[str, int]:
-    """num_samples: stated in the question text ({{num_samples}}), passed to every probe."""
-    return {"num_samples": design_sample_size(budget)}
-
-
-# ------------------------------------------------------------ probe tables
-# Every function is called on two tables: the study's own ("observed") and one drawn
-# for each submission from the grader's seed ("grader's"), which a lookup of typed-in
-# answers cannot know. The family is homework 2's (backdoor.random_cpts: CPTs of the
-# same DAG, each probability uniform on [0.05, 0.95]), kept only when all of these
-# hold (rejection sampling; about 1 in 30 is kept):
-# - table_sample_size(table) <= num_samples: each known wrong ACE, the typed-in study
-#   ACE included, fails test_ipw_ace with power >= 0.999 at the per-check level. The
-#   band is z * ace_se(table, n), and ace_se bounds both readings of the question on
-#   any table (it is the sum of their variances), so correct answers fail at most at
-#   alpha;
-# - no cell of the joint or of the weighted joint is rarer than on the study's table:
-#   the frequency checks of test_traces and test_resample then rest on a normal
-#   approximation to cell counts no worse than on the study's table, and num_samples
-#   traces miss a cell (weighted_joint() needs all 8) with probability below 1e-29;
-# - the exact checks' named mistakes (x and z swapped, P(X=1 | z) for every x, the
-#   unweighted joint) differ from the truth by more than EXACT_MARGIN.
-# The truths come from joint(), weighted_joint() and ace(), the code that derives the
-# study's.
+# Every function is called on the study's table and on one drawn from homework 2's family,
+# about 1 in 30 kept by the design's rule and by `acceptable`: no (weighted) joint cell
+# rarer than the study's (the frequency checks stay as accurate), and the exact checks'
+# named mistakes (x and z swapped, P(X=1 | z) for any x, no weights) EXACT_MARGIN away.
 EXACT_MARGIN = 1000 * FLOAT32_FLOOR
 MIN_JOINT_CELL = float(joint(TRUE_CPTS).min())
 MIN_WEIGHTED_CELL = float(weighted_joint(TRUE_CPTS).min())
 
 
-def acceptable(cpts: dict, budget: float = DEFAULT_BUDGET) -> bool:
+def acceptable(cpts: dict) -> bool:
     a = np.asarray(cpts["p_x_given_z"])[:, 1]                   # P(X=1 | Z=z)
     return bool(joint(cpts).min() >= MIN_JOINT_CELL
                 and weighted_joint(cpts).min() >= MIN_WEIGHTED_CELL
                 and abs(a.sum() - 1) > EXACT_MARGIN              # swapping x and z shows
-                and np.abs(a - 0.5).min() > EXACT_MARGIN          # so do P(X=1|z) and no weights
-                and table_sample_size(cpts, budget) <= hw.sizes(budget)["num_samples"])
+                and np.abs(a - 0.5).min() > EXACT_MARGIN)         # so do P(X=1|z) and no weights
 
 
-@functools.lru_cache(maxsize=1024)
-def grader_table(seed: int, budget: float = DEFAULT_BUDGET) -> dict:
-    return draw_probe(seed, backdoor.random_cpts, lambda c: acceptable(c, budget))
-
-
-def probe_tables(ctx) -> dict[str, dict]:
-    """{label: table} the grader hands this submission's functions (all questions)."""
-    return {**FIXED_TABLES, "grader's": grader_table(ctx.seed_for("ipw:probe table"), ctx.budget)}
-
-
-def detection_table(budget: float = DEFAULT_BUDGET, tables: dict = None) -> dict:
-    """Power of test_ipw_ace against each known wrong ACE at num_samples (for the docs),
-    the wrong answer scattering with the larger of its own and the truth's SE."""
-    alpha, n = budget / hw.total_checks, hw.sizes(budget)["num_samples"]
-    return {(label, probe): detection_probability(
-                ace(c), value, math.sqrt(max(var, ace_se(c, 1) ** 2) / n), alpha)
-            for probe, c in (tables or FIXED_TABLES).items()
-            for label, (value, var) in wrong_aces(c).items()}
-
-
-# ------------------------------------------------------------------ helpers
-def _cell_name(cell) -> str:
-    return "(z={}, x={}, y={})".format(*cell)
-
-
-def _binary_columns(arr: np.ndarray, name: str, k: int) -> np.ndarray:
-    cols = arr[:, :k]
-    if not np.all((cols == 0) | (cols == 1)):
-        raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
-                          "0 or 1 of the variables (z, x, y), but some entries are not 0 or 1.")
-    return cols.astype(int)
-
-
-def _frequency_check(cells: np.ndarray, table: np.ndarray, n: int, alpha: float,
-                     name: str, hint: str):
-    """Compare the counts of each (z, x, y) combination among the draws with `table`:
-    one test over the 8 cells (`frequencies`: Pearson's X^2 with an exact Monte Carlo
-    null), so a mistake that moves every cell a little (resampling without
-    replacement flattens the table) is not lost below eight per-cell thresholds."""
-    idx = cells[:, 0] * 4 + cells[:, 1] * 2 + cells[:, 2]
-    counts = np.bincount(idx, minlength=8)
-    res = frequencies({_cell_name(c): int(counts[i]) for i, c in enumerate(CELLS)},
-                      {_cell_name(c): float(table[c]) for c in CELLS}, alpha,
-                      name=f"the (z, x, y) combinations in {name}")
-    if res.passed:
-        return passed(f"The draws in {name} have the right distribution.", **res.detail)
-    return failed(f"The draws in {name} do not follow the right distribution: the shares of "
-                  "the (z, x, y) combinations are further off than sampling noise explains. "
-                  + hint, **res.detail)
-
-
-def _on_every_probe(results: list, per_probe: int, func: str) -> list:
-    """all_of for each part of a check across the probes: results come probe by probe,
-    `per_probe` parts each. A part that is right on the study's table but wrong on the
-    grader's (what a lookup of the study's answers achieves) earns nothing, while a
-    part that is right on both keeps its credit."""
-    out = list(results)
-    for k in range(per_probe):
-        out[k::per_probe] = all_of(results[k::per_probe], func)
-    return out
-
-
-def _probe_calls(func: str):
-    """The grader's calls of `func(cpts, num_samples, seed)`, one per probe table."""
-    def calls(ctx):
-        n = ctx.sizes["num_samples"]
-        return {label: (func, {"cpts": cpts, "num_samples": n,
-                               "seed": ctx.seed_for(f"{func}:{label}")})
-                for label, cpts in probe_tables(ctx).items()}
-    return calls
-
-
-def _named_probes(ctx, func: str) -> list[tuple[str, dict, str]]:
-    """(label, table, name) per probe table; name is the call as feedback shows it."""
-    n = ctx.sizes["num_samples"]
-    return [(label, cpts, f"{func}(cpts, {n}, seed) on the {label} table")
-            for label, cpts in probe_tables(ctx).items()]
+# The design leaves out the band's float32 floor (1e-6, far below every gap it sizes for).
+probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=backdoor.random_cpts,
+                           truth=ace, se=ace_se, wrong=wrong_aces, seed_label="ipw:probe table",
+                           floor=FLOAT32_FLOOR, design_floor=0.0, accept=acceptable)
+hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
 # ------------------------------------------------------------------ checks
@@ -291,98 +128,60 @@ def _propensity_calls(ctx):
 
 @hw.question("test_propensity", calls=_propensity_calls, n_checks=0)
 def check_propensity(values, ctx):
+    """Each table's four propensities against P(X=x | Z=z), indexed [x][z] here."""
     results = []
-    for label, cpts in probe_tables(ctx).items():
-        got = {(x, z): as_float(values[f"{label}:x={x},z={z}"],
-                                f"propensity(x={x}, z={z}, cpts) on the {label} table")
-               for x in (0, 1) for z in (0, 1)}
-        truth = {(x, z): propensity(cpts, x, z) for x in (0, 1) for z in (0, 1)}
-        name = f"propensity(x, z, cpts) on the {label} table"
-        if all(abs(got[k] - truth[k]) <= FLOAT32_FLOOR for k in truth):
-            results.append(passed(f"`{name}` is correct."))
-        elif all(abs(got[(x, z)] - truth[(z, x)]) <= FLOAT32_FLOOR for x, z in truth):
-            results.append(failed(f"`{name}` looks like it swaps x and z. The table "
-                                  "cpts['p_x_given_z'] is indexed [z][x]."))
-        elif all(abs(got[(x, z)] - truth[(1, z)]) <= FLOAT32_FLOOR for x, z in truth):
-            results.append(failed(f"`{name}` returns P(X=1 | Z=z) whatever x is; the "
-                                  "propensity of the promotion actually received is P(X=x | Z=z)."))
-        else:
-            results.append(failed(f"`{name}` is not correct. It should return the probability "
-                                  "that a subscriber with happiness z gets promotion x."))
-    return _on_every_probe(results, 1, "propensity")
+    for label, cpts, name in probe_tables.named(ctx, "propensity"):
+        got = [[as_float(values[f"{label}:x={x},z={z}"],
+                         f"propensity(x={x}, z={z}, cpts) on the {label} table")
+                for z in (0, 1)] for x in (0, 1)]
+        truth = np.asarray(cpts["p_x_given_z"], dtype=np.float64).T
+        results.append(exact_table(got, truth, name, FLOAT32_FLOOR,
+                                   "It should return the probability that a subscriber with "
+                                   "happiness z gets promotion x.", near={
+            "{subject} looks like it swaps x and z. The table cpts['p_x_given_z'] is indexed "
+            "[z][x].": truth.T,
+            "{subject} returns P(X=1 | Z=z) whatever x is; the propensity of the promotion "
+            "actually received is P(X=x | Z=z).": truth[[1, 1]]}))
+    return all_of_parts(results, 1, "propensity")
 
 
-@hw.question("test_traces", n_checks=2, calls=_probe_calls("draw_traces"))
+@hw.question("test_traces", n_checks=2, calls=probe_tables.calls("draw_traces"))
 def check_traces(values, ctx):
     results, n = [], ctx.sizes["num_samples"]
-    for label, cpts, name in _named_probes(ctx, "draw_traces"):
+    for label, cpts, name in probe_tables.named(ctx, "draw_traces"):
         arr = as_array(values[label], name, shape=(n, 4))
-        cells = _binary_columns(arr, name, 3)
+        cells = binary_columns(arr, name, "zxy")
         table = joint(cpts)
         expected = table[cells[:, 0], cells[:, 1], cells[:, 2]]
-        err = np.abs(arr[:, 3] - expected)
-        if np.all(err <= FLOAT32_FLOOR):
-            results.append(passed(f"The probability column of `{name}` is correct."))
-        elif np.all(np.abs(arr[:, 3] - np.log(expected)) <= FLOAT32_FLOOR):
-            results.append(failed(f"The last column of `{name}` holds log-probabilities; the "
-                                  "question asks for the probability of each draw (exponentiate)."))
-        else:
-            results.append(failed(
-                f"The last column of `{name}` is not the joint probability P(Z=z, X=x, Y=y) of "
-                "each draw. Read it off that draw's trace: the product of the probabilities of "
-                "its three sample sites (one draw, not the whole plate).",
-                wrong_rows=int(np.count_nonzero(err > FLOAT32_FLOOR))))
-        results.append(_frequency_check(cells, table, n, ctx.alpha, f"`{name}`",
+        results.append(exact_table(
+            arr[:, 3], expected, name, FLOAT32_FLOOR, subject=f"The last column of `{name}`",
+            hint="It should hold the joint probability P(Z=z, X=x, Y=y) of each draw: read it "
+                 "off that draw's trace, the product of the probabilities of its three sample "
+                 "sites (one draw, not the whole plate).",
+            near={"{subject} holds log-probabilities; the question asks for the probability "
+                  "of each draw (exponentiate).": np.log(expected)}))
+        results.append(cell_frequencies(cells, table, ctx.alpha, f"`{name}`",
                                         "Sample from the model with its `cpts` argument."))
-    return _on_every_probe(results, 2, "draw_traces")
+    return all_of_parts(results, 2, "draw_traces")
 
 
-def _as_joint(value, name: str) -> np.ndarray:
-    if not isinstance(value, dict):
-        raise AnswerError(f"`{name}` should be a dict that maps each (z, x, y) tuple to a "
-                          f"probability, but it is a {type(value).__name__}.")
-    table = np.full((2, 2, 2), np.nan)
-    for key, v in value.items():
-        try:
-            cell = tuple(int(k) for k in key) if isinstance(key, tuple) else None
-            ok = cell is not None and len(cell) == 3 and all(float(k) == c for k, c in zip(key, cell))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok or any(c not in (0, 1) for c in cell):
-            raise AnswerError(f"`{name}` has the key {key!r}; every key should be a tuple "
-                              "(z, x, y) of three integers 0 or 1.")
-        table[cell] = as_float(v, f"{name}[{key!r}]")
-    missing = [c for c in CELLS if np.isnan(table[c])]
-    if missing:
-        raise AnswerError(f"`{name}` has no entry for {missing[0]}; it needs all 8 combinations "
-                          "of (z, x, y).")
-    return table
-
-
-@hw.question("test_weighted_joint", n_checks=0, calls=_probe_calls("weighted_joint"))
+@hw.question("test_weighted_joint", n_checks=0, calls=probe_tables.calls("weighted_joint"))
 def check_weighted_joint(values, ctx):
-    results = []
-    for label, cpts, name in _named_probes(ctx, "weighted_joint"):
-        got, truth = _as_joint(values[label], name), weighted_joint(cpts)
-        if np.all(np.abs(got - truth) <= FLOAT32_FLOOR):
-            results.append(passed(f"`{name}` is correct."))
-        elif abs(got.sum() - 1) > 1e-3:
-            results.append(failed(f"The probabilities in `{name}` do not sum to one: normalise "
-                                  "the weighted probabilities over the 8 combinations."))
-        elif np.all(np.abs(got - joint(cpts)) <= FLOAT32_FLOOR):
-            results.append(failed(f"`{name}` equals the unweighted joint distribution: divide "
-                                  "each probability by the propensity before normalising."))
-        else:
-            results.append(failed(f"`{name}` is not correct. Weight each combination's joint "
-                                  "probability by one over the propensity of its promotion "
-                                  "given its happiness, then normalise."))
-    return _on_every_probe(results, 1, "weighted_joint")
+    return all_of_parts([exact_table(
+        as_binary_table(values[label], name, "zxy"), weighted_joint(cpts), name, FLOAT32_FLOOR,
+        "Weight each combination's joint probability by one over the propensity of its "
+        "promotion given its happiness, then normalise.",
+        near={"The probabilities in {subject} do not sum to one: normalise the weighted "
+              "probabilities over the 8 combinations.": lambda got: abs(got.sum() - 1) > 1e-3,
+              "{subject} equals the unweighted joint distribution: divide each probability by "
+              "the propensity before normalising.": joint(cpts)})
+        for label, cpts, name in probe_tables.named(ctx, "weighted_joint")], 1, "weighted_joint")
 
 
+@hw.probe
 def resample_probes(ctx) -> dict[str, np.ndarray]:
-    """Probe distributions for resample(): the study's weighted joint, and the plain joint
-    of the grader's table (any distribution over the 8 cells will do; the second one is
-    new for each submission, so the function must use its argument)."""
+    """resample()'s inputs: the study's weighted joint, and the plain joint of the grader's
+    table (new for each submission, so the function must use its argument)."""
     return {"weighted": weighted_joint(TRUE_CPTS), "other": joint(probe_tables(ctx)["grader's"])}
 
 
@@ -398,31 +197,20 @@ def check_resample(values, ctx):
     results, n = [], ctx.sizes["num_samples"]
     for label, table in resample_probes(ctx).items():
         name = f"resample(joint, {n}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
-        arr = as_array(values[label], name, shape=(n, 3))
-        cells = _binary_columns(arr, name, 3)
-        results.append(_frequency_check(
-            cells, table, n, ctx.alpha, f"`{name}`",
+        cells = binary_columns(as_array(values[label], name, shape=(n, 3)), name, "zxy")
+        results.append(cell_frequencies(
+            cells, table, ctx.alpha, f"`{name}`",
             "Draw each row with the probability the `joint` argument gives it, with replacement."))
-    return _on_every_probe(results, 1, "resample")
+    return all_of_parts(results, 1, "resample")
 
 
-@hw.question("test_ipw_ace", n_checks=2, calls=_probe_calls("ipw_ace"))
-def check_ipw_ace(values, ctx):
-    """All or nothing over the two probes: an ACE typed in as a constant can match one
-    table, and must not earn half the points for it."""
-    results, n = [], ctx.sizes["num_samples"]
-    for label, cpts, name in _named_probes(ctx, "ipw_ace"):
-        results.append(close_to(as_float(values[label], name), ace(cpts),
-                                ace_se(cpts, n), ctx.alpha, FLOAT32_FLOOR, name=name,
-                                hint="Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled "
-                                     "set, which must come from the weighted (not the plain) "
-                                     "joint, and use the function's `cpts` argument."))
-    return all_of(results, "ipw_ace")
+probe_tables.question("test_ipw_ace", "ipw_ace",
+                      "Compute P(Y=1 | X=0) - P(Y=1 | X=1) within the resampled set, which must "
+                      "come from the weighted (not the plain) joint, and use the function's "
+                      "`cpts` argument.")
 
 
 # ------------------------------------------- known wrong answers (brief, §4)
-# Each returns what a submission with that mistake hands the checks, sampling
-# noise included: {grade_id: values}.
 def _resampled_contrast(rng, table, n: int) -> float:
     counts = rng.multinomial(n, np.asarray(table).ravel()).reshape(2, 2, 2)
     return contrast(counts)
@@ -435,44 +223,38 @@ def _as_answer(table) -> dict:
 @hw.wrong_answer("unnormalised IPW weights",
                  says='when the weighted probabilities are not normalised to sum to one')
 def wrong_unnormalised(values, ctx):
-    def unnormalised(c):
-        return joint(c) / np.asarray(c["p_x_given_z"])[:, :, None]
-    return {**values, "test_weighted_joint": {label: _as_answer(unnormalised(c))
-                                              for label, c in probe_tables(ctx).items()}}
+    return {**values, "test_weighted_joint": probe_tables.per_table(
+        ctx, lambda c: _as_answer(joint(c) / np.asarray(c["p_x_given_z"])[:, :, None]))}
 
 
 @hw.wrong_answer("naive contrast (no weighting, data file)",
                  says='without inverse-probability weighting: the plain association, confounded by happiness')
 def wrong_naive(values, ctx):
-    rng = ctx.noise()
+    rng, n = ctx.noise(), ctx.sizes["num_samples"]
     return {**values,
-            "test_weighted_joint": {label: _as_answer(joint(c))
-                                    for label, c in probe_tables(ctx).items()},
-            "test_ipw_ace": {label: _resampled_contrast(rng, joint(c), ctx.sizes["num_samples"])
-                             for label, c in probe_tables(ctx).items()}}
+            "test_weighted_joint": probe_tables.per_table(ctx, lambda c: _as_answer(joint(c))),
+            "test_ipw_ace": probe_tables.per_table(
+                ctx, lambda c: _resampled_contrast(rng, joint(c), n))}
 
 
 @hw.wrong_answer("naive contrast (brief's Overall row)",
                  says='without inverse-probability weighting: the plain association, confounded by happiness')
 def wrong_overall_row(values, ctx):
-    rng = ctx.noise()
-    out = {}
-    for label, c in probe_tables(ctx).items():
-        value, var = wrong_aces(c)["naive contrast (brief's Overall row)"]
-        out[label] = float(value + rng.normal(0, math.sqrt(var / ctx.sizes["num_samples"])))
-    return {**values, "test_ipw_ace": out}
+    rng, n = ctx.noise(), ctx.sizes["num_samples"]
+
+    def overall(c):
+        value, _ = wrong_aces(c)["naive contrast (brief's Overall row)"]
+        return float(value + rng.normal(0, math.sqrt(contrast_var(joint(c)) / n)))
+    return {**values, "test_ipw_ace": probe_tables.per_table(ctx, overall)}
 
 
-# Resampling without replacement: numpy's choice(..., replace=False, p=...) needs a
-# pool at least as large as the draw, so the mistake builds one (each of the 8
-# combinations repeated equally often, weighted by its probability, POOL_FACTOR
-# times the draw in all) and draws from it without replacement. Heavy cells run
-# out, which flattens the table towards uniform; the smaller the pool, the more.
 POOL_FACTOR = 3
 
 
 def resample_without_replacement(rng, table, n: int, pool_factor: int = POOL_FACTOR) -> np.ndarray:
-    """Counts per cell (in CELLS order) of that mistake's n draws."""
+    """Counts per cell (in CELLS order) of n draws without replacement from a pool of
+    pool_factor x n (the 8 cells repeated equally, weighted by their probability): heavy
+    cells run out, which flattens the table towards uniform."""
     per_cell = -(-pool_factor * n // len(CELLS))
     weights = np.repeat(np.asarray(table, dtype=np.float64).ravel(), per_cell)
     picks = rng.choice(weights.size, size=n, replace=False, p=weights / weights.sum())
@@ -489,21 +271,19 @@ def cell_rows(counts) -> np.ndarray:
 def wrong_without_replacement(values, ctx):
     """Only test_resample: ipw_ace's contrast moves far less than its band (the
     flattening is nearly symmetric in y), so the mistake is caught where it is made."""
-    rng = ctx.noise()
-    return {**values,
-            "test_resample": {label: cell_rows(resample_without_replacement(rng, t, ctx.sizes["num_samples"]))
-                              for label, t in resample_probes(ctx).items()}}
+    rng, n = ctx.noise(), ctx.sizes["num_samples"]
+    return {**values, "test_resample": {
+        label: cell_rows(resample_without_replacement(rng, t, n))
+        for label, t in resample_probes(ctx).items()}}
 
 
 @hw.wrong_answer("ACE typed in as a constant",
                  says="when a number is typed in instead of computed from the function's arguments")
 def wrong_constant(values, ctx):
-    return {**values, "test_ipw_ace": {label: round(ace(TRUE_CPTS), 4)
-                                       for label in probe_tables(ctx)}}
+    return {**values, "test_ipw_ace": dict.fromkeys(probe_tables(ctx), round(ace(TRUE_CPTS), 4))}
 
 
-# The manifest: what each file of solutions/ipw/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/ipw/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("alternatives/trace_loop.py", seed=6)
 hw.variant("mistakes/unnormalised.py", seed=7, loses=["test_weighted_joint"],
@@ -514,9 +294,7 @@ hw.variant("mistakes/overall_row.py", seed=9, loses=["test_ipw_ace"])
 hw.variant("mistakes/constant.py", seed=10, loses=["test_ipw_ace"],
            told={"test_ipw_ace": "on the grader's table"})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_ipw_ace", "test_weighted_joint"],
-           told={"test_ipw_ace": ("gives the right value here, but that counts only when it "
-                                  "is right", "on the grader's table` is further from the "
-                                  "correct value"),
+           told={"test_ipw_ace": LOOKUP_TOLD,
                  "test_weighted_joint": "`weighted_joint` gives the right value here"})
 # graded, with the misconception it names, in tests/test_misconceptions.py
 hw.variant("mistakes/without_replacement.py", loses=["test_resample"],

@@ -1,63 +1,30 @@
 """Hidden checks for the latent-confounder homework (content brief, section 9).
 
-Never released to students. The facts come from the SCM in datasets/game/scm.py:
-the true ATE exactly (Y is linear), and the population values of the two known
-biased estimators (the difference in means and back-door adjustment on G only) by
-Gauss-Hermite quadrature over the confounder Z. Bands:
-
-- front-door: `frontdoor_ate` is called on fresh data sets drawn from the SCM with
-  seeds derived from the submission's (hidden) seed. Each answer must lie within
-  z x SE of the truth, SE the bootstrap SD on that very data set of the correct
-  estimators we know (the reference formula and two-stage regression; the larger),
-  and the mean of the answers within z x SE(mean);
-- VI: the ATE of the fitted model against the spread of the reference solution's
-  own ATE over training seeds, a prediction interval from the calibration runs
-  recorded in reference/vi_reference.json by `build_reference` (command there);
-- same Z: repeated calls of `unit_contrasts` with the grader's Z may differ only by
-  the Monte Carlo error of their draws, whose size the function itself reveals when
-  called with num_samples=1;
-- training: the recorded loss must fall.
-
-Every size a check uses comes from `design(budget)` (registered with `hw.design`): the
-checks read `ctx.sizes`, the notebook states each size through a `{{name}}`
-placeholder, and the level of one comparison is ctx.alpha (budget / the questions'
-n_checks).
+Never released to students. The facts come from the SCM in autograder/studies/game.py:
+the true ATE exactly (Y is linear), and what the two known biased estimators (the
+difference in means, back-door adjustment on G only) converge to, by Gauss-Hermite
+quadrature over the confounder Z. The bands (docs/statistics.md, "Latent-confounder
+homework"): frontdoor_ate on fresh data sets within z x the bootstrap SE of the correct
+estimators on each; vi_ate within a prediction interval of the reference's own runs
+(reference/vi_reference.json, from solutions/latent_vi/calibrate_vi.py); unit_contrasts
+with the grader's Z varying between calls by Monte Carlo error only; the loss falling.
 """
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (AnswerError, all_of, as_array, as_float, close_to, failed,
-                               passed, required_n)
-from autograder.checks import DEFAULT_BUDGET
-from autograder.authoring.contract import state_sizes
-from autograder.homework import Homework
+from autograder.checks import (Threshold, all_of, as_array, as_float, close_to, close_to_runs,
+                               failed, loss_falls, passed, prediction_band, required_n)
+from autograder.homework import Homework, dataframe, kernel_global
+from autograder.studies import game as scm
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-REFERENCE = HERE / "reference" / "vi_reference.json"
-
-
-def _load_scm():
-    path = REPO / "datasets" / "game" / "scm.py"
-    module = sys.modules.get("course_game_scm")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("course_game_scm", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["course_game_scm"] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-scm = _load_scm()
+REFERENCE = Path(__file__).resolve().parent / "reference" / "vi_reference.json"
 hw = Homework()
 
 TRUE_ATE = scm.true_ate()
@@ -77,8 +44,7 @@ def _p_t1(g: int) -> np.ndarray:
 
 
 def population() -> dict:
-    """P(g, t), E[Z | t, g] and the cell probabilities P(g, t, m), exact up to
-    quadrature error (~1e-15 at 120 nodes for these smooth integrands)."""
+    """P(g, t), E[Z | t, g] and the cell probabilities P(g, t, m) (quadrature error ~1e-15)."""
     p_g = np.array([1 - scm.P_G1, scm.P_G1])
     p_gt, ez = np.zeros((2, 2)), np.zeros((2, 2))
     for g in (0, 1):
@@ -110,12 +76,11 @@ def wrong_population_values() -> dict[str, float]:
 
 
 # ------------------------------------------------------------ estimators
-# Every estimator below is a function of the 8 cell counts and 8 cell sums of Y over
-# (G, T, M), so a bootstrap replicate is a reweighting of the cells. Arrays may carry
-# leading replicate axes: counts[..., g, t, m], sums[..., g, t, m].
+# Functions of the 8 cell counts and sums of Y over (G, T, M), so a bootstrap replicate
+# is a reweighting of the cells: counts[..., g, t, m], sums[..., g, t, m].
 def cell_stats(d: dict, resample=None) -> tuple[np.ndarray, np.ndarray]:
-    """(counts, sums) of the data set, or of each bootstrap replicate when `resample`
-    is a (B, n) array of row indices: arrays of shape (B or 1, 2, 2, 2)."""
+    """(counts, sums), shape (B or 1, 2, 2, 2), of the data set or of each bootstrap
+    replicate when `resample` is a (B, n) array of row indices."""
     g, t, m = (np.asarray(d[k], dtype=np.int64) for k in "GTM")
     y = np.asarray(d["Y"], dtype=np.float64)
     cell = g * 4 + t * 2 + m
@@ -190,13 +155,9 @@ BOOTSTRAP = 2000   # replicates: the SE estimate's relative error is ~1/sqrt(2B)
 def bootstrap_se(d: dict, seed: int, replicates: int = BOOTSTRAP) -> float:
     """The larger bootstrap SD of the correct estimators on this data set."""
     n = len(d["Y"])
-    rng = np.random.default_rng(seed)
-    counts, sums = cell_stats(d, rng.integers(0, n, size=(replicates, n)))
-    sds = []
-    for func in CORRECT.values():
-        v = func(counts, sums)
-        sds.append(float(np.nanstd(v[np.isfinite(v)], ddof=1)))
-    return max(sds)
+    cells = cell_stats(d, np.random.default_rng(seed).integers(0, n, size=(replicates, n)))
+    return max(float(np.nanstd(v[np.isfinite(v)], ddof=1))
+               for v in (func(*cells) for func in CORRECT.values()))
 
 
 # ------------------------------------------------------------------ design
@@ -207,15 +168,12 @@ DESIGN_SIMS = 1000       # simulated data sets for sqrt(n) x SD of the estimator
 @functools.lru_cache(maxsize=4)
 def root_n_sds(n: int = 2000, sims: int = DESIGN_SIMS, seed: int = 99) -> dict[str, float]:
     """sqrt(n) x the sampling SD at n of each estimator (right and wrong), by simulation."""
-    out = {}
     values = {k: [] for k in (*CORRECT, *WRONG)}
     for i in range(sims):
-        stats_ = cell_stats(scm.sample(n, seed * 100_003 + i))
+        cells = cell_stats(scm.sample(n, seed * 100_003 + i))
         for k, f in {**CORRECT, **WRONG}.items():
-            values[k].append(float(f(*stats_)[0]))
-    for k, v in values.items():
-        out[k] = float(np.std(v, ddof=1) * math.sqrt(n))
-    return out
+            values[k].append(float(f(*cells)[0]))
+    return {k: float(np.std(v, ddof=1) * math.sqrt(n)) for k, v in values.items()}
 
 
 def fd_power_n(alpha: float) -> int:
@@ -237,61 +195,43 @@ def fd_cell_n() -> int:
 
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """Every size the checks use, from the false-fail budget.
-
-    - fd_n: players per fresh data set: the larger of fd_power_n at the per-check level
-      and fd_cell_n, so no cell of a fresh set is empty (P ~ e^-30) and the cell means
-      are near normal; rounded up to 500.
-    - num_z_samples: Z draws per player in vi_ate; the calibration runs used the same.
-    - same_z_units / same_z_samples: players and draws in the same-Z test (its power
-      against a Z redrawn per arm is ~1 already at a few hundred players; see docs).
-    """
+    """fd_n: players per fresh data set, enough for power and for the rarest cell (no
+    cell empty, P ~ e^-30; cell means near normal), rounded up to 500; num_z_samples: Z
+    draws per player in vi_ate, as in the calibration runs; the same-Z test's players
+    and draws (its power against a Z redrawn per arm is ~1 at a few hundred players)."""
     need = max(fd_power_n(budget / hw.total_checks), fd_cell_n())
     return {"fd_n": int(math.ceil(need / 500) * 500),
             "num_z_samples": load_reference()["num_z_samples"],
             "same_z_units": 500, "same_z_samples": 20}
 
 
-# --------------------------------------------------- the VI reference band
 @functools.lru_cache(maxsize=1)
 def load_reference(path: Path = REFERENCE) -> dict:
     return json.loads(path.read_text())
 
 
 def vi_band(alpha: float) -> tuple[float, float]:
-    """(centre, half-width): a prediction interval for one more reference run,
-    m +- t_{K-1}(1 - alpha/2) s sqrt(1 + 1/K), from K calibration runs."""
-    v = np.asarray(load_reference()["reference_ates"], dtype=float)
-    k = v.size
-    half = float(stats.t.isf(alpha / 2, k - 1) * v.std(ddof=1) * math.sqrt(1 + 1 / k))
-    return float(v.mean()), half
+    """(centre, half-width): a prediction interval for one more reference run."""
+    return prediction_band(load_reference()["reference_ates"], alpha)
 
 
-# ------------------------------------------------------------ fresh data
 def fresh_data(ctx, label: str, n: int) -> dict:
     return scm.sample(n, ctx.seed_for(f"latent_vi:{label}"))
 
 
 def as_frame(d: dict) -> dict:
-    """The tagged literal that becomes a pandas DataFrame in the kernel."""
-    return {"__dataframe__": {k: np.asarray(d[k]).tolist() for k in scm.COLUMNS}}
+    return dataframe({k: d[k] for k in scm.COLUMNS})
 
 
-def kernel_global(name: str) -> dict:
-    return {"__global__": name}
-
-
+@hw.probe
 def fd_sets(ctx) -> dict[str, dict]:
+    """The fresh data sets frontdoor_ate is called on, drawn per submission."""
     n = ctx.sizes["fd_n"]
     return {f"set {i + 1}": fresh_data(ctx, f"fd{i}", n) for i in range(FD_SETS)}
 
 
 # ------------------------------------------------------------------ checks
 FLOAT_TOL = 1e-5   # a float32 computation of the same estimator, relative
-
-
-def _same_as(x: float, value: float) -> bool:
-    return abs(x - value) <= FLOAT_TOL * (1 + abs(value))
 
 
 @hw.question("test_frontdoor", n_checks=FD_SETS + 1,
@@ -303,7 +243,8 @@ def check_frontdoor(values, ctx):
         name = f"frontdoor_ate(df) on the grader's fresh data {label}"
         x = as_float(values[label], name)
         se = bootstrap_se(d, ctx.seed_for(f"latent_vi:bootstrap{i}"))
-        misconception = next((HINTS[k] for k, f in WRONG.items() if _same_as(x, estimate(f, d))),
+        misconception = next((HINTS[k] for k, f in WRONG.items()
+                              if abs(x - (w := estimate(f, d))) <= FLOAT_TOL * (1 + abs(w))),
                              "Check that you weight P(M | T) by the outcome means averaged "
                              "over T with P(T) (within each guild), not conditioned on T.")
         results.append(close_to(x, TRUE_ATE, se, ctx.alpha, name=name, hint=misconception))
@@ -326,25 +267,25 @@ def _vi_calls(ctx):
 
 @hw.question("test_vi_ate", n_checks=1, calls=_vi_calls)
 def check_vi_ate(values, ctx):
-    x = as_float(values["ate"], "vi_ate(model, guide, df, num_samples, seed)")
-    centre, half = vi_band(ctx.alpha)
-    t_crit = float(stats.t.isf(ctx.alpha / 2, len(load_reference()["reference_ates"]) - 1))
-    # truth/se/z in the form `course calibrate` reads: the centre is the reference runs'
-    # mean, and se * z the band's half-width
-    detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half,
-                  true_ate=TRUE_ATE)
-    if abs(x - centre) <= half:
-        return passed("`vi_ate(model, guide, df, ...)` is consistent with a fitted model.", **detail)
-    return failed("`vi_ate(model, guide, df, ...)` is further from the effect a fitted latent "
-                  "model implies than training noise explains. Check that the model was trained "
-                  "(the loss levelled off), that Y depends on M, G and Z only, and that both "
-                  "arms use pyro.do on T with Z drawn from the guide.", **detail)
+    """The centre is the reference runs' mean, not the truth: every student fits the same
+    2,000 players, whose own sampling error is no student's fault."""
+    return close_to_runs(values["ate"], load_reference()["reference_ates"], ctx.alpha,
+                         "vi_ate(model, guide, df, num_samples, seed)",
+                         "Check that the model was trained (the loss levelled off), that Y "
+                         "depends on M, G and Z only, and that both arms use pyro.do on T with Z "
+                         "drawn from the guide.")
+
+
+@hw.probe
+def same_z(ctx) -> tuple[dict, np.ndarray]:
+    """The players (fresh data) and the latent value z of each that unit_contrasts gets."""
+    n = ctx.sizes["same_z_units"]
+    return (fresh_data(ctx, "same_z_units", n),
+            np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(n))
 
 
 def _same_z_calls(ctx):
-    dz = ctx.sizes
-    d = fresh_data(ctx, "same_z_units", dz["same_z_units"])
-    z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(dz["same_z_units"])
+    dz, (d, z) = ctx.sizes, same_z(ctx)
     base = {"model": kernel_global("model"), "df": as_frame(d), "z": z.tolist()}
     return {key: ("unit_contrasts", {**base, "num_samples": n,
                                      "seed": ctx.seed_for(f"latent_vi:contrasts:{key}")})
@@ -354,23 +295,20 @@ def _same_z_calls(ctx):
 
 @hw.question("test_same_z", n_checks=1, calls=_same_z_calls)
 def check_same_z(values, ctx):
-    """With the latent value fixed, a unit's contrast averaged over N draws varies from
-    call to call only by its Monte Carlo error: E[N (A - B)^2] = 2 v = E[(E - F)^2],
-    v the variance of one draw's contrast, for A, B two calls with N draws and E, F two
-    with one. d_i = N (A_i - B_i)^2 / 2 - (E_i - F_i)^2 / 2 has mean 0; a Z redrawn in
-    either arm adds (N - 1) Var(outcome | redrawn Z) to it. One-sided z-test on mean(d)."""
+    """d = N (A - B)^2 / 2 - (E - F)^2 / 2 per player (A, B: calls with N draws; E, F:
+    with one) has mean 0 when Z is the grader's; a Z redrawn in either arm raises it.
+    One-sided z-test on mean(d) (docs/statistics.md, "Same Z")."""
     n_units, n = ctx.sizes["same_z_units"], ctx.sizes["same_z_samples"]
     name = "unit_contrasts(model, df, z, num_samples, seed)"
     arr = {k: as_array(values[k], name, shape=(n_units,)) for k in ("a", "b", "single_a",
                                                                     "single_b")}
-    if not all(np.all(np.isfinite(v)) for v in arr.values()):
-        raise AnswerError(f"`{name}` returned values that are not finite.")
     d = n * (arr["a"] - arr["b"]) ** 2 / 2 - (arr["single_a"] - arr["single_b"]) ** 2 / 2
     mean, se = float(d.mean()), float(d.std(ddof=1) / math.sqrt(n_units))
     z_one = float(stats.norm.isf(ctx.alpha))
+    ok = (se == 0 and mean <= 0) or (se > 0 and mean <= z_one * se)
     detail = dict(statistic=mean, statistic_se=se, z_crit=z_one,
-                  z=(mean / se if se > 0 else 0.0))
-    if (se == 0 and mean <= 0) or (se > 0 and mean <= z_one * se):
+                  z=(mean / se if se > 0 else 0.0), evidence=Threshold(ok, mean, z_one * se))
+    if ok:
         return passed(f"`{name}` gives the same contrasts for the same z.", **detail)
     return failed(f"`{name}` gives contrasts for the same z that differ between calls by more "
                   "than the randomness of M and Y can explain. Use the z you are given, the same "
@@ -378,33 +316,12 @@ def check_same_z(values, ctx):
                   "per arm or per call, and average over exactly num_samples draws.", **detail)
 
 
-MIN_STEPS = 50
-
-
 @hw.question("test_training", answers=["losses"], n_checks=0)
 def check_training(values, ctx):
-    """The loss of the last tenth of the steps against the first tenth: one-sided Welch
-    z-test at the submission's whole budget. Deterministic in effect for a trained model
-    (z of order 100 for the reference), so it takes no share of the budget."""
-    losses = values["losses"]
-    if not isinstance(losses, (list, tuple, np.ndarray)) or len(losses) < MIN_STEPS:
-        raise AnswerError(f"`losses` should hold the loss of every SVI step (at least "
-                          f"{MIN_STEPS}); it looks like the model was not trained.")
-    v = as_array(losses, "losses", shape=(len(losses),))
-    if not np.all(np.isfinite(v)):
-        return failed("`losses` contains values that are not finite: the training diverged. "
-                      "Try a smaller learning rate.")
-    w = max(10, v.size // 10)
-    first, last = v[:w], v[-w:]
-    se = math.sqrt(first.var(ddof=1) / w + last.var(ddof=1) / w)
-    drop = float(first.mean() - last.mean())
-    z = drop / se if se > 0 else (math.inf if drop > 0 else -math.inf)
-    detail = dict(drop=drop, drop_se=se, loss_z=z, loss_z_crit=float(stats.norm.isf(ctx.budget)))
-    if z > stats.norm.isf(ctx.budget):
-        return passed("The SVI loss decreases during training.", **detail)
-    return failed("The SVI loss in `losses` does not decrease: the model and guide look "
-                  "untrained. Run the SVI loop (svi.step) and record every step's loss.",
-                  **detail)
+    """Deterministic in effect for a trained model (z of order 100 for the reference):
+    at the submission's whole budget, and no share of it."""
+    return loss_falls(values["losses"], ctx.budget, "losses", hint="Run the SVI loop "
+                      "(svi.step) and record every step's loss.")
 
 
 # ------------------------------------------- known wrong answers (brief, §9)
@@ -431,8 +348,7 @@ def simulated_contrasts(ctx, redraw_z: bool) -> dict:
     dz = ctx.sizes
     n_units = dz["same_z_units"]
     rng = ctx.noise()
-    d = fresh_data(ctx, "same_z_units", n_units)
-    z = np.random.default_rng(ctx.seed_for("latent_vi:z")).standard_normal(n_units)
+    d, z = same_z(ctx)
     b0, bm, bg, bz = scm.Y_COEF
     p_m = np.asarray(scm.P_M1_GIVEN_T)
 
@@ -466,8 +382,7 @@ def untrained(values, ctx):
             "test_vi_ate": {"ate": float(rng.choice(ref))}}
 
 
-# The manifest: what each file of solutions/latent_vi/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed). A
+# The manifest (autograder/homework.py): what each file of solutions/latent_vi/ scores. A
 # notebook run trains the SVI model, so files in different cells share one run.
 hw.variant(("alternatives/two_stage.py", "alternatives/exact_contrasts.py"), seed=5)
 hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,
@@ -476,104 +391,3 @@ hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,
 hw.variant(("mistakes/untrained.py", "mistakes/backdoor_g.py"), seed=7,
            loses=["test_frontdoor", "test_training", "test_vi_ate"],
            told={"test_frontdoor": "back-door adjustment for guild membership"})
-
-
-# ------------------------------------------------ calibration of the VI band
-def _reference_code() -> tuple[list[str], dict[str, str]]:
-    """The notebook's locked code cells (minus visible tests) and the reference sections."""
-    import nbformat
-    from autograder.authoring.source import read_solution_sections
-    nb = nbformat.read(HERE / "latent_vi.ipynb", as_version=4)
-    state_sizes(nb, hw.sizes(DEFAULT_BUDGET), "latent_vi.ipynb")   # NUM_Z_SAMPLES = {{...}}
-    locked = [c.source for c in nb.cells if c.cell_type == "code"
-              and not c.metadata.get("nbgrader", {}).get("solution")
-              and not c.metadata.get("nbgrader", {}).get("grade")]
-    sections = read_solution_sections(REPO / "solutions" / "latent_vi" / "latent_vi.py")
-    return locked, {k: text for k, (kind, text) in sections.items() if kind == "code"}
-
-
-def reference_run(seed: int, train: bool = True) -> dict:
-    """One run of the reference notebook's code in this process, as the grader would see
-    it: the fitted model's vi_ate(model, guide, df, NUM_Z_SAMPLES, seed) (or, with
-    train=False, that of a freshly initialised model)."""
-    import os
-    import time
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import pyro
-    locked, sections = _reference_code()
-    cwd = os.getcwd()
-    os.chdir(REPO / "datasets" / "game")
-    try:
-        pyro.clear_param_store()
-        pyro.set_rng_seed(seed)
-        ns: dict = {}
-        start = time.perf_counter()
-        order = [locked[0], sections["frontdoor_answer"], sections["model_answer"]]
-        order += [sections["train_answer"]] if train else []
-        order += [sections["vi_answer"]]
-        for code in order:
-            exec(compile(code, "<reference>", "exec"), ns)   # noqa: S102 - our own reference
-        seconds = time.perf_counter() - start
-        ate = ns["vi_ate"](ns["model"], ns["guide"], ns["df"], ns["NUM_Z_SAMPLES"], seed + 1)
-        plt.close("all")
-        return {"seed": seed, "ate": float(ate), "seconds": seconds,
-                "num_z_samples": int(ns["NUM_Z_SAMPLES"]), "num_steps": int(ns["NUM_STEPS"]),
-                "final_loss": float(np.mean(ns["losses"][-50:])) if train else None}
-    finally:
-        os.chdir(cwd)
-
-
-def build_reference(runs: int = 20, untrained_runs: int = 30, path: Path = REFERENCE,
-                    extend: bool = False, calibration_seeds: int = 10) -> dict:
-    """Run the reference `runs` times (training seeds 1..runs) and a freshly initialised
-    model `untrained_runs` times; write the ATEs to reference/vi_reference.json. With
-    extend, keep the runs already recorded and add seeds up to `runs`."""
-    trained = []
-    if extend and path.exists():
-        old = json.loads(path.read_text())
-        trained = [{"seed": i + 1, "ate": a, "seconds": t, "final_loss": f,
-                    "num_z_samples": old["num_z_samples"], "num_steps": old["num_steps"]}
-                   for i, (a, t, f) in enumerate(zip(old["reference_ates"], old["seconds"],
-                                                     old["final_losses"]))][:runs]
-    for s in range(len(trained) + 1, runs + 1):
-        trained.append(reference_run(s))
-        print(f"seed {s}: ATE {trained[-1]['ate']:.4f} ({trained[-1]['seconds']:.0f} s)", flush=True)
-    # the seeds `course calibrate latent_vi` grades in a kernel, run here too: they are
-    # reference runs like any other, and pooling them widened s (two slow fits among them)
-    from autograder.seeds import derive_seed
-    for i in range(calibration_seeds):
-        trained.append(reference_run(derive_seed("calibrate", "latent_vi", i)))
-        print(f"calibration seed {i}: ATE {trained[-1]['ate']:.4f}", flush=True)
-    untrained_ = [reference_run(1000 + s, train=False)["ate"] for s in range(untrained_runs)]
-    out = {"command": f"python assignments/latent_vi/checks.py --runs {runs} "
-                      f"--untrained-runs {untrained_runs} --calibration-seeds {calibration_seeds}",
-           "seeds": f"1..{runs}, then derive_seed('calibrate', 'latent_vi', i) for i < "
-                    f"{calibration_seeds}",
-           "generator": "assignments/latent_vi/checks.py:build_reference",
-           "num_z_samples": trained[0]["num_z_samples"], "num_steps": trained[0]["num_steps"],
-           "reference_ates": [r["ate"] for r in trained],
-           "seconds": [round(r["seconds"], 1) for r in trained],
-           "final_losses": [r["final_loss"] for r in trained],
-           "untrained_ates": untrained_}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    return out
-
-
-if __name__ == "__main__":
-    import argparse
-    parser = argparse.ArgumentParser(description=build_reference.__doc__)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--calibration-seeds", type=int, default=10)
-    parser.add_argument("--untrained-runs", type=int, default=30)
-    parser.add_argument("--extend", action="store_true", help="keep recorded runs, add seeds")
-    args = parser.parse_args()
-    res = build_reference(args.runs, args.untrained_runs, extend=args.extend,
-                          calibration_seeds=args.calibration_seeds)
-    v = np.asarray(res["reference_ates"])
-    print(f"reference ATE over {v.size} seeds: mean {v.mean():.4f}, sd {v.std(ddof=1):.4f}; "
-          f"untrained: mean {np.mean(res['untrained_ates']):.4f}, "
-          f"sd {np.std(res['untrained_ates'], ddof=1):.4f}")

@@ -1,17 +1,10 @@
 """Hidden checks for the Bayesian ATE homework with pm.do and pm.observe (brief, section 7).
 
-Never released to students. The facts are the structural model H -> D, H -> C,
-D -> C with the brief's true parameter values (TRUE below, also given to the
-students). Every truth and every band is derived here from them:
-
-- ATE = E[C | do(D=1)] - E[C | do(D=0)] = beta_dc (C is linear in D).
-- The naive contrast E[C | D=1] - E[C | D=0] and its sampling sd, by
-  Gauss-Hermite quadrature over H ~ N(0, 1).
-- The sampling sd of a posterior mean of the ATE across data sets of N units,
-  from the Fisher information of the linear-Gaussian outcome model.
-- For data the grader generates itself, the *exact* posterior mean of beta_dc
-  under the stated priors, by one-dimensional quadrature over sigma_c (the
-  regression coefficients are conjugate given sigma_c).
+Never released to students. The facts are the structural model H -> D, H -> C, D -> C
+with the brief's true parameter values (TRUE, also given to the students): the ATE is
+beta_dc (C is linear in D); the naive contrast and its sampling sd come by Gauss-Hermite
+quadrature over H ~ N(0, 1); on data the grader draws, the exact posterior mean of
+beta_dc under the stated priors (checks.regression_posterior).
 """
 from __future__ import annotations
 
@@ -22,9 +15,10 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import stats
 from scipy.special import expit
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_dict, as_float, close_to,
-                               convergence, failed, fresh_draws, gof, mcse_mean, passed)
-from autograder.checks import DEFAULT_BUDGET
+from autograder.checks import (AnswerError, as_array, as_dict, as_float, close_to, gated_mean, gof,
+                               linear_residual_statistic, logistic_score,
+                               logistic_score_noncentrality, mcse_mean, pvalue_check,
+                               regression_posterior, replayed, required_n_chi2, stale, twice)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -56,9 +50,8 @@ def moments(theta: dict = TRUE) -> dict:
     mean_h1, mean_h0 = e_hp / pi, -e_hp / (1 - pi)            # E[H | D = d]
     var_h1 = e_h2p / pi - mean_h1 ** 2
     var_h0 = (1 - e_h2p) / (1 - pi) - mean_h0 ** 2
-    return dict(pi=pi, e_hp=e_hp, e_pq=float(w @ (p * (1 - p))), e_h2pq=float(w @ (h * h * p * (1 - p))),
-                e_hpq=float(w @ (h * p * (1 - p))), mean_h1=mean_h1, mean_h0=mean_h0,
-                var_h1=var_h1, var_h0=var_h0)
+    return dict(pi=pi, e_hp=e_hp, mean_h1=mean_h1, mean_h0=mean_h0, var_h1=var_h1,
+                var_h0=var_h0)
 
 
 def true_ate(theta: dict = TRUE) -> float:
@@ -77,12 +70,8 @@ def naive_contrast(theta: dict = TRUE) -> float:
 
 
 def naive_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
-    """Sampling sd of the difference in group means from n units.
-
-    Given the group sizes, the means are independent with variances
-    Var(C | D=d) / n_d, Var(C | D=d) = sigma_c^2 + beta_hc^2 Var(H | D=d); averaging
-    over n_1 ~ Binomial(n, pi) uses E[1/n_1] ~ (1 + (1-pi)/(n pi)) / (n pi).
-    """
+    """Sampling sd of the difference in group means from n units: Var(C | D=d) / n_d per
+    group, averaged over n_1 ~ Binomial(n, pi) with E[1/n_1] ~ (1 + (1-pi)/(n pi)) / (n pi)."""
     m = moments(theta)
     out = 0.0
     for share, var_h in ((m["pi"], m["var_h1"]), (1 - m["pi"], m["var_h0"])):
@@ -92,15 +81,9 @@ def naive_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
 
 
 def ate_sampling_sd(n: int = N_UNITS, theta: dict = TRUE) -> float:
-    """Sampling sd, across data sets of n units, of the posterior mean of beta_dc.
-
-    With weak priors the posterior mean is the least-squares coefficient up to
-    O(1/n); its variance is sigma_c^2 [(X'X)^-1]_DD with X = (1, D, H). Its
-    expectation is sigma_c^2 [M^-1]_DD / n, M = E[x x'] the per-unit Fisher
-    information (divided by sigma_c^2), times the inverse-Wishart factor
-    n / (n - k - 1) for k = 3 columns. tests/test_hw_pymc_do.py checks this
-    against a simulation of exact posterior means.
-    """
+    """Sampling sd, across data sets of n units, of the posterior mean of beta_dc: with
+    weak priors the least-squares coefficient's, sigma_c^2 [M^-1]_DD / (n - 4), M = E[x x']
+    per unit, x = (1, D, H) (tests/test_hw_pymc_do.py checks it by simulation)."""
     m = moments(theta)
     fisher = np.array([[1.0, m["pi"], 0.0],
                        [m["pi"], m["pi"], m["e_hp"]],
@@ -120,69 +103,20 @@ def simulate_numpy(n: int, seed: int, theta: dict = TRUE) -> dict[str, np.ndarra
 
 
 def posterior_beta(data: dict, columns=("D", "H"), coef: str = "D",
-                   prior_sd: float = PRIOR_SD_BETA, sigma_prior_sd: float = PRIOR_SD_SIGMA,
-                   grid: int = 4001) -> tuple[float, float]:
-    """Exact posterior mean and sd of one coefficient of C ~ 1 + columns.
-
-    beta ~ N(0, prior_sd^2 I), sigma ~ HalfNormal(sigma_prior_sd). Given sigma the
-    coefficients are Gaussian (mean m(sigma), precision L(sigma)); sigma's marginal
-    posterior is HalfNormal x N(y; 0, sigma^2 I + prior_sd^2 X X'), evaluated with
-    the determinant lemma and Woodbury, and integrated on a fine grid around its mode.
-    """
-    y = np.asarray(data["C"], dtype=np.float64)
-    x = np.column_stack([np.ones_like(y)] + [np.asarray(data[c], dtype=np.float64) for c in columns])
-    n, k = x.shape
-    xtx, xty, yty = x.T @ x, x.T @ y, y @ y
-    ols = np.linalg.solve(xtx, xty)
-    s_hat = math.sqrt(max((yty - xty @ ols) / n, 1e-12))
-    sig = s_hat * (1 + np.linspace(-14, 14, grid) / math.sqrt(2 * n))
-    sig = sig[sig > 0]
-    prec = np.eye(k)[None] / prior_sd ** 2 + xtx[None] / sig[:, None, None] ** 2
-    mean = np.linalg.solve(prec, (xty[None] / sig[:, None] ** 2)[..., None])[..., 0]
-    quad = np.einsum("gi,gij,gj->g", mean, prec, mean)
-    _, logdet = np.linalg.slogdet(prec * prior_sd ** 2)
-    logpost = (-0.5 * (sig / sigma_prior_sd) ** 2 - n * np.log(sig) - 0.5 * logdet
-               - 0.5 * (yty / sig ** 2 - quad))
-    wts = np.exp(logpost - logpost.max())
-    wts /= wts.sum()
-    j = 1 + list(columns).index(coef)
-    cov_jj = np.linalg.inv(prec)[:, j, j]
-    post_mean = float(wts @ mean[:, j])
-    post_var = float(wts @ (cov_jj + mean[:, j] ** 2)) - post_mean ** 2
-    return post_mean, math.sqrt(post_var)
+                   prior_sd: float = PRIOR_SD_BETA) -> tuple[float, float]:
+    """Exact posterior mean and sd of one coefficient of C ~ 1 + columns under the
+    stated priors."""
+    return regression_posterior(data["C"], [data[c] for c in columns],
+                                1 + list(columns).index(coef), prior_sd, PRIOR_SD_SIGMA)
 
 
+@hw.probe
 def grader_data(ctx) -> dict[str, np.ndarray]:
+    """The data set estimate_ate is fitted to: drawn per submission, new to the student."""
     return simulate_numpy(N_UNITS, ctx.seed_for("estimate_ate:data"))
 
 
-def _as_call_arg(data: dict) -> dict[str, list]:
-    return {k: np.asarray(v).tolist() for k, v in data.items()}
-
-
 # ---------------------------------------------- the simulate() probe tests
-def score_statistic(h, d, theta: dict = TRUE) -> float:
-    """Score test of (beta_d0, beta_hd) at the true values: U' I^-1 U ~ chi2(2)."""
-    x = np.column_stack([np.ones_like(h), h])
-    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
-    u = x.T @ (d - p)
-    info = (x * (p * (1 - p))[:, None]).T @ x
-    return float(u @ np.linalg.solve(info, u))
-
-
-def outcome_statistic(h, d, c, theta: dict = TRUE) -> float:
-    """With the true coefficients the residuals r are iid N(0, sigma_c^2) given (D, H),
-    so r'X (X'X)^-1 X'r / sigma_c^2 ~ chi2(3) exactly."""
-    x = np.column_stack([np.ones_like(h), d, h])
-    r = c - x @ np.array([theta["beta_c0"], theta["beta_dc"], theta["beta_hc"]])
-    xr = x.T @ r
-    return float(xr @ np.linalg.solve(x.T @ x, xr)) / theta["sigma_c"] ** 2
-
-
-def residuals(h, d, c, theta: dict = TRUE) -> np.ndarray:
-    return (c - theta["beta_c0"] - theta["beta_dc"] * d - theta["beta_hc"] * h) / theta["sigma_c"]
-
-
 def unconfounded(theta: dict = TRUE) -> dict:
     """The 'forgot H -> D' mistake: D ~ Bernoulli(P(D=1)), independent of H."""
     pi = moments(theta)["pi"]
@@ -190,47 +124,22 @@ def unconfounded(theta: dict = TRUE) -> dict:
 
 
 def score_noncentrality(wrong: dict, theta: dict = TRUE) -> float:
-    """Per-unit noncentrality of the score test when D follows `wrong` instead of theta."""
+    """Per-unit noncentrality of simulate()'s score test of D when D follows `wrong`."""
     h, w = _gauss_h()
-    p = expit(theta["beta_d0"] + theta["beta_hd"] * h)
-    q = expit(wrong["beta_d0"] + wrong["beta_hd"] * h)
-    x = np.stack([np.ones_like(h), h])
-    mu = x @ (w * (q - p))
-    info = (x * (w * p * (1 - p))) @ x.T
-    return float(mu @ np.linalg.solve(info, mu))
-
-
-def required_n_chi2(lam_per_unit: float, df: int, alpha: float, power: float = POWER) -> int:
-    """Smallest n with P(ncx2(df, n * lam) > chi2.isf(alpha, df)) >= power."""
-    crit = stats.chi2.isf(alpha, df)
-    lo, hi = 1, 2
-    while stats.ncx2.sf(crit, df, hi * lam_per_unit) < power:
-        hi *= 2
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if stats.ncx2.sf(crit, df, mid * lam_per_unit) >= power:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    return logistic_score_noncentrality([h], w, [theta["beta_d0"], theta["beta_hd"]],
+                                        [wrong["beta_d0"], wrong["beta_hd"]])
 
 
 N_CHECKS = {"test_simulate": 4, "test_estimate": 2, "test_ate": 2, "test_naive": 1}
 
 
-def design_simulation_size(budget: float = DEFAULT_BUDGET) -> int:
-    """Units the grader asks simulate() for: power 0.999 against the forgotten H -> D
-    edge (the weakest of the simulation mistakes; the others are detected at any n
-    of this size), rounded up to a thousand."""
-    alpha = budget / hw.total_checks
-    n = required_n_chi2(score_noncentrality(unconfounded()), 2, alpha)
-    return int(math.ceil(n / 1000) * 1000)
-
-
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """n_sim: the units simulate() is called for, stated in the question ({{n_sim}})."""
-    return {"n_sim": design_simulation_size(budget)}
+    """n_sim, the units simulate() is called for: power 0.999 against the forgotten
+    H -> D edge (the weakest of the simulation mistakes), rounded up to a thousand."""
+    n = required_n_chi2(score_noncentrality(unconfounded()), 2, budget / hw.total_checks,
+                        power=POWER)
+    return {"n_sim": int(math.ceil(n / 1000) * 1000)}
 
 
 # ------------------------------------------------------------------ checks
@@ -242,88 +151,62 @@ def _data(value, name: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return h, d, c
 
 
-# simulate() is called twice, with two seeds of the grader's: the first data set is
-# tested against the model, and the second must differ from it (fresh_draws), or a
-# function returning a stored data set, or one that re-seeds itself with a constant,
-# would pass. Correct simulations share (almost) no values of H or C, so this
-# comparison takes no share of the false-fail budget and N_CHECKS counts the four
-# tests of the first data set only.
-def _simulate_call(ctx):
-    return {key: ("simulate", {"seed": ctx.seed_for(label), "n": ctx.sizes["n_sim"]})
-            for key, label in (("data", "simulate"), ("again", "simulate:again"))}
-
-
-@hw.question("test_simulate", calls=_simulate_call, n_checks=N_CHECKS["test_simulate"])
+# simulate() is called `twice`: the first data set is tested against the model, the
+# second must be new (a stored data set earns nothing; no share of the budget).
+@hw.question("test_simulate", n_checks=N_CHECKS["test_simulate"],
+             calls=twice("simulate", lambda ctx: {"n": ctx.sizes["n_sim"]},
+                         ("simulate", "simulate:again"), keys=("data", "again")))
 def check_simulate(values, ctx):
     n = ctx.sizes["n_sim"]
     name = f"simulate(seed, n={n})"
     h, d, c = _data(values["data"], name, n)
     h2, _, c2 = _data(values["again"], f"{name} (called again with another seed)", n)
-    fresh = fresh_draws(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
-    if not fresh.passed:
-        return [fresh]          # a stored data set earns nothing
+    repeated = stale(np.concatenate([h, c]), np.concatenate([h2, c2]), name)
+    if repeated:
+        return repeated
     results = [gof(h, stats.norm(0, 1), ctx.alpha, name="the simulated H",
                    hint="Humidity is standard normal in the model; intervene only on the "
                         "parameters.")]
-    s = score_statistic(h, d)
-    p = float(stats.chi2.sf(s, 2))
-    results.append((passed if p >= ctx.alpha else failed)(
-        "The simulated D depends on H as the model says." if p >= ctx.alpha else
+    s = logistic_score([h], d, [TRUE["beta_d0"], TRUE["beta_hd"]])
+    results.append(pvalue_check(
+        float(stats.chi2.sf(s, 2)), ctx.alpha, "The simulated D depends on H as the model says.",
         "The simulated D does not follow the model's logistic dependence on H with the true "
-        "values: check beta_d0, beta_hd and the logit link.", statistic=s, pvalue=p, df=2))
-    results.append(gof(residuals(h, d, c), stats.norm(0, 1), ctx.alpha,
+        "values: check beta_d0, beta_hd and the logit link.", statistic=s, df=2))
+    results.append(gof((c - TRUE["beta_c0"] - TRUE["beta_dc"] * d - TRUE["beta_hc"] * h)
+                       / TRUE["sigma_c"], stats.norm(0, 1), ctx.alpha,
                        name="the simulated C's noise",
                        hint="Check sigma_c: the second argument of pm.Normal is a standard "
                             "deviation, not a variance."))
-    t = outcome_statistic(h, d, c)
-    p = float(stats.chi2.sf(t, 3))
-    results.append((passed if p >= ctx.alpha else failed)(
-        "The simulated C depends on D and H as the model says." if p >= ctx.alpha else
+    t = linear_residual_statistic([d, h], c, [TRUE["beta_c0"], TRUE["beta_dc"], TRUE["beta_hc"]],
+                                  TRUE["sigma_c"])
+    results.append(pvalue_check(
+        float(stats.chi2.sf(t, 3)), ctx.alpha,
+        "The simulated C depends on D and H as the model says.",
         "The simulated C does not follow the model's linear dependence on D and H with the "
-        "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, pvalue=p, df=3))
+        "true values: check beta_c0, beta_dc and beta_hc.", statistic=t, df=3))
     return results
 
 
-def _ate_draws(value, name: str) -> np.ndarray:
-    arr = as_array(value, name)
-    if arr.ndim != 2:
-        raise AnswerError(f"`{name}` should have shape (chains, draws), one ATE per posterior "
-                          f"draw, but has shape {tuple(arr.shape)}.")
-    return arr
-
-
 def _estimate_call(ctx):
-    return {"ate": ("estimate_ate", {"data": _as_call_arg(grader_data(ctx)),
+    return {"ate": ("estimate_ate", {"data": {k: np.asarray(v).tolist()
+                                              for k, v in grader_data(ctx).items()},
                                      "seed": ctx.seed_for("estimate_ate:seed")})}
 
 
 @hw.question("test_estimate", calls=_estimate_call, n_checks=N_CHECKS["test_estimate"])
 def check_estimate(values, ctx):
-    name = "estimate_ate(data, seed)"
-    draws = _ate_draws(values["ate"], name)
-    gate = convergence(draws, name, MIN_ESS)
-    if not gate.passed:
-        return gate
-    exact, _ = posterior_beta(grader_data(ctx))
-    draws_mcse = mcse_mean(draws)
-    return after_gate(gate, [close_to(float(draws.mean()), exact, draws_mcse, ctx.alpha,
-                           name=f"the posterior mean of {name}",
-                           hint="Fit the model to the `data` argument with pm.observe, then "
-                                "compare do(D=1) with do(D=0) on the fitted model; adjusting "
-                                "for humidity is the whole point.")])
+    return gated_mean(values["ate"], "estimate_ate(data, seed)",
+                      lambda: posterior_beta(grader_data(ctx))[0], mcse_mean, ctx.alpha, MIN_ESS,
+                      "Fit the model to the `data` argument with pm.observe, then compare do(D=1) "
+                      "with do(D=0) on the fitted model; adjusting for humidity is the whole point.")
 
 
 @hw.question("test_ate", answers=["ate_draws"], n_checks=N_CHECKS["test_ate"])
 def check_ate(values, ctx):
-    draws = _ate_draws(values["ate_draws"], "ate_draws")
-    gate = convergence(draws, "ate_draws", MIN_ESS)
-    if not gate.passed:
-        return gate
-    se = math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(draws) ** 2)
-    return after_gate(gate, [close_to(float(draws.mean()), true_ate(), se, ctx.alpha,
-                           name="the posterior mean of ate_draws",
-                           hint="The ATE compares the model under do(D=1) and do(D=0); a "
-                                "difference of the observed group means is confounded by H.")])
+    return gated_mean(values["ate_draws"], "ate_draws", true_ate,
+                      lambda d: math.sqrt(ate_sampling_sd() ** 2 + mcse_mean(d) ** 2), ctx.alpha,
+                      MIN_ESS, "The ATE compares the model under do(D=1) and do(D=0); a difference "
+                      "of the observed group means is confounded by H.")
 
 
 @hw.question("test_naive", answers=["naive_difference"], n_checks=N_CHECKS["test_naive"])
@@ -394,21 +277,14 @@ def wrong_no_h_in_c(values, ctx):
     return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}
 
 
-@hw.wrong_answer("simulate(): a stored data set returned whatever the seed",
-                 evidence=False)
-def wrong_stored(values, ctx):
-    """Right data, drawn once: the second call returns the first call's data set."""
-    first = values["test_simulate"]["data"]
-    return {**values, "test_simulate": {"data": first, "again": first}}
+hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evidence=False)(
+    lambda values, ctx: replayed(values, ["test_simulate"], "data"))
 
 
-# The manifest: what each file of solutions/pymc_do/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/pymc_do/ scores.
 hw.variant("alternatives/coefficient.py", seed=22)
-# two mistakes in different answer cells, one kernel run: the naive contrast as the ATE
-# (estimate_ate conditions on D) and sigma_c read as a variance in simulate().
-# naive_difference is computed right but from the noisier simulated data, so whether it
-# passes is a matter of luck.
+# one run, two mistakes: the naive contrast as the ATE and sigma_c read as a variance; the
+# naive difference, right but from noisier simulated data, passes or not by luck
 hw.variant(("mistakes/naive.py", "mistakes/variance.py"), seed=23,
            loses=["test_ate", "test_estimate"], partly=["test_simulate"], luck=["test_naive"],
            told={"test_simulate": "standard deviation, not a variance"})

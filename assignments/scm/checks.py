@@ -14,59 +14,12 @@ from fractions import Fraction
 import numpy as np
 from scipy import stats
 
-from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_float, failed,
-                               fresh_draws, gof, min_distinct, passed, required_n, z_critical)
+from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_mean_variance, failed, gof,
+                               ks_required_n, min_distinct, passed, replayed, stale, twice)
 from autograder.homework import Homework
+from autograder.studies.linear_gaussian import LinearGaussianSCM
 
 hw = Homework()
-
-
-# ------------------------------------------------ linear-Gaussian SCM algebra
-class LinearGaussianSCM:
-    """V_i := c_i + sum_j b_ij V_j + N_i with independent N_i ~ N(0, s_i^2).
-
-    Equations are given in causal (topological) order; all numbers are Fractions,
-    so every moment is exact.
-    """
-
-    def __init__(self, equations: dict[str, tuple[Fraction, dict[str, Fraction], Fraction]]):
-        # name -> (intercept, {parent: coefficient}, noise variance)
-        self.equations = {k: (Fraction(c), {p: Fraction(b) for p, b in pa.items()}, Fraction(v))
-                          for k, (c, pa, v) in equations.items()}
-        self.names = list(self.equations)
-
-    def do(self, **values) -> "LinearGaussianSCM":
-        """The intervened model: each named variable's equation becomes V := value."""
-        eqs = dict(self.equations)
-        for name, value in values.items():
-            eqs[name] = (Fraction(value), {}, Fraction(0))
-        return LinearGaussianSCM(eqs)
-
-    def moments(self) -> tuple[dict, dict]:
-        """Exact means and covariances, propagated through the equations in order."""
-        mean, cov = {}, {}
-        for v in self.names:
-            c, parents, noise = self.equations[v]
-            mean[v] = c + sum(b * mean[p] for p, b in parents.items())
-            for w in mean:  # covariance with every earlier variable (and itself)
-                if w == v:
-                    continue
-                cov[v, w] = cov[w, v] = sum(b * cov[p, w] for p, b in parents.items())
-            cov[v, v] = noise + sum(b * cov[p, v] for p, b in parents.items())
-        return mean, cov
-
-    def marginal(self, target: str) -> tuple[Fraction, Fraction]:
-        mean, cov = self.moments()
-        return mean[target], cov[target, target]
-
-    def conditional(self, target: str, given: str, value) -> tuple[Fraction, Fraction]:
-        """(mean, variance) of target given one observed variable (Gaussian conditioning)."""
-        mean, cov = self.moments()
-        if cov[given, given] == 0:
-            raise ValueError(f"{given} is deterministic; conditioning on it is not defined")
-        k = cov[target, given] / cov[given, given]
-        return (mean[target] + k * (Fraction(value) - mean[given]),
-                cov[target, target] - k * cov[target, given])
 
 
 # ---------------------------------------------------------------- the facts
@@ -91,14 +44,8 @@ def normal(mean_var) -> stats.rv_continuous:
 NOISE_A = {"N_X": (Fraction(0), Fraction(1)), "N_Y": (Fraction(0), Fraction(1))}
 
 
-def scm_a_residual(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Y - f_Y(X) with f_Y(x) = x^2: what is left of Y is its noise N_Y."""
-    return y - x ** 2
-
-
-# X := N_X, so X has N_X's law; the residual has N_Y's law; and because the two noises
-# are independent, (X + residual) / sqrt(2) has the law of (N_X + N_Y) / sqrt(2), whose
-# variance is (var N_X + var N_Y) / 2. The third test catches a shared noise term.
+# X := N_X has N_X's law, the residual Y - X^2 has N_Y's, and as the noises are
+# independent (X + residual) / sqrt(2) has (N_X + N_Y) / sqrt(2)'s: this catches a shared noise.
 SCM_A_LAWS = {
     "x": NOISE_A["N_X"],
     "residual": NOISE_A["N_Y"],
@@ -106,54 +53,11 @@ SCM_A_LAWS = {
             (NOISE_A["N_X"][1] + NOISE_A["N_Y"][1]) / 2),
 }
 
-# The exact answers may be typed as decimals rounded to three places (0.471 for a
-# value of 0.4706...): ROUNDING_3DP is the only slack. The known wrong answers are at
-# least 0.029 away.
-
-
-# ------------------------------------------------------ required sample sizes
-# Below this size a GOF test misses even sizeable slips (docs/statistics.md power table:
-# n = 1000 detects a 0.2 sd shift of a normal at alpha = 1e-3).
-MIN_GOF_N = 1000
-
-# Draws of X given Y=2 from importance resampling repeat values when the effective
-# sample size is low; the question asks for at least this share of distinct values.
-# With the pool the question requires (ESS >= POOL_ESS_FACTOR x n, below), n draws
-# from ~100 n equally weighted points are distinct with expected share
-# 1 - n / (2 ESS) = 0.995 and a binomial sd of about 0.002 at n = 1000, so a correct
-# answer sits some 40 sd above 0.9; the low-ESS slip of the brief gives about 0.01.
-MIN_DISTINCT_FRACTION = 0.9
-
-# Resampled draws follow the pool's weighted empirical distribution, not the posterior
-# itself: the KS statistic's variance grows by about (1 + n / ESS_pool), which raises a
-# false-fail rate alpha to about alpha ** (1 / (1 + n / ESS_pool)). The question asks for a
-# pool with ESS >= POOL_ESS_FACTOR x n; at 100 that is alpha x 1.09 at our alpha (at 20 it
-# would be alpha x 1.5).
-POOL_ESS_FACTOR = 100
-
-
-def ks_required_n(truth, wrong, alpha: float, power: float = 0.999) -> int:
-    """Smallest n at which a KS test of draws from `wrong` against `truth` rejects with
-    probability >= power.
-
-    Let d = sup_t |F(t) - G(t)|, attained at t*, and s = sqrt(G(t*)(1 - G(t*))).
-    Under `wrong`, F_n(t*) ~ Binomial(n, G(t*)) / n, and D_n >= d - |F_n(t*) - G(t*)|.
-    By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant) the KS test at
-    level alpha rejects whenever D_n > c / sqrt(n), c = sqrt(ln(2 / alpha) / 2). So it
-    rejects with probability >= power once (c + z_power s) / sqrt(n) <= d, i.e. with
-    required_n's condition (z(alpha) + z_power) sigma / sqrt(n) <= d for
-    sigma = (c + z_power s) / (z(alpha) + z_power).
-    """
-    lo = min(truth.ppf(1e-9), wrong.ppf(1e-9))
-    hi = max(truth.isf(1e-9), wrong.isf(1e-9))
-    t = np.linspace(lo, hi, 200_001)
-    diff = np.abs(truth.cdf(t) - wrong.cdf(t))
-    i = int(diff.argmax())
-    d, g = float(diff[i]), float(wrong.cdf(t[i]))
-    c = math.sqrt(math.log(2 / alpha) / 2)
-    z_power = float(stats.norm.ppf(power))
-    sigma = (c + z_power * math.sqrt(g * (1 - g))) / (z_critical(alpha) + z_power)
-    return required_n(sigma, d, alpha, power=power)
+# Exact answers may be rounded to three decimals (ROUNDING_3DP; known wrong ones are 0.029
+# away or more). Why these numbers: docs/statistics.md, "Structural causal models homework".
+MIN_GOF_N = 1000              # below it a KS test misses even sizeable slips
+MIN_DISTINCT_FRACTION = 0.9   # resampled posterior draws: a low-ESS pool repeats values
+POOL_ESS_FACTOR = 100         # the pool's ESS the question asks for, x num_samples
 
 
 # Known wrong answers, as the distribution the student's draws would follow.
@@ -179,44 +83,18 @@ SIZE_OF = {"test_scm_a": "scm_a_samples", "test_do_samples": "do_samples",
            "test_posterior": "posterior_samples"}
 
 
-def design_sample_sizes(alpha: float) -> dict[str, int]:
-    """Per sampling question (by its grade_id): max(MIN_GOF_N, KS power 0.999 against
-    each wrong answer at the per-check level alpha), rounded up to a thousand."""
-    out = {}
-    for gid, wrongs in _wrong_laws().items():
-        need = max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha) for w in wrongs.values()])
-        out[gid] = int(math.ceil(need / 1000) * 1000)
-    return out
-
-
 @hw.design
 def design(budget: float) -> dict[str, int]:
-    """The sizes stated in the question text ({{scm_a_samples}}, ...)."""
-    sizes = design_sample_sizes(budget / hw.total_checks)
-    return {SIZE_OF[gid]: n for gid, n in sizes.items()}
-
-
-def min_distinct_draws(n: int) -> int:
-    return math.ceil(MIN_DISTINCT_FRACTION * n)
-
-
-# ------------------------------------------------------------------ helpers
-def _mean_var(value, name: str) -> tuple[float, float]:
-    if isinstance(value, dict) or not isinstance(value, (list, tuple, np.ndarray)):
-        raise AnswerError(f"`{name}` should be a tuple (mean, variance), but it is a "
-                          f"{type(value).__name__}.")
-    if len(value) != 2:
-        raise AnswerError(f"`{name}` should be a tuple of two numbers (mean, variance), but it "
-                          f"has {len(value)} entries.")
-    mean = as_float(value[0], f"{name}[0] (the mean)")
-    var = as_float(value[1], f"{name}[1] (the variance)")
-    if var < 0:
-        raise AnswerError(f"`{name}[1]` is a variance, so it cannot be negative.")
-    return mean, var
+    """Per sampling question: max(MIN_GOF_N, KS power 0.999 against each wrong answer at
+    the per-check level), rounded up to a thousand."""
+    alpha = budget / hw.total_checks
+    return {SIZE_OF[gid]: int(math.ceil(max([MIN_GOF_N] + [ks_required_n(TARGETS[gid], w, alpha)
+                                                           for w in wrongs.values()]) / 1000) * 1000)
+            for gid, wrongs in _wrong_laws().items()}
 
 
 def _exact_normal(values, name: str, hint: str):
-    mean, var = _mean_var(values[name], name)
+    mean, var = as_mean_variance(values[name], name)
     t_mean, t_var = (float(v) for v in TRUTHS[name])
     ok_mean, ok_var = abs(mean - t_mean) <= ROUNDING_3DP, abs(var - t_var) <= ROUNDING_3DP
     detail = dict(mean=mean, var=var, truth=(t_mean, t_var), delta=ROUNDING_3DP)
@@ -237,25 +115,15 @@ def _samples(value, name: str, n: int) -> np.ndarray:
     return as_array(value, name, shape=(n,))
 
 
-# Every sampler is called twice, with two seeds of the grader's. The first call's draws
-# are tested against the law; the second call's must differ from them (fresh_draws), or
-# a function returning stored draws, or one that re-seeds itself with a constant, would
-# pass. A correct sampler repeats its draws with probability ~0 (see
-# checks.probes.REPEATED_SHARE), so this comparison takes no share of the false-fail
-# budget and n_checks counts the GOF tests only.
+# Every sampler is called `twice`: the first call's draws are tested, the second's must be
+# new (a correct sampler never repeats: n_checks counts the GOF tests only).
 def _twice(func: str, size: str, label: str):
-    def calls(ctx):
-        return {key: (func, {"num_samples": ctx.sizes[size], "seed": ctx.seed_for(f"{label}{suffix}")})
-                for key, suffix in (("draws", ""), ("again", ":again"))}
-    return calls
+    return twice(func, lambda ctx: {"num_samples": ctx.sizes[size]}, (label, f"{label}:again"))
 
 
 def _fresh_or_fail(first, second_value, name: str, n: int):
-    """None when the second call drew new values; else the failed result, which
-    replaces every other result of the question (stored draws earn nothing)."""
-    second = _samples(second_value, f"{name} (called again with another seed)", n)
-    res = fresh_draws(first, second, name)
-    return None if res.passed else [res]
+    return stale(first, _samples(second_value, f"{name} (called again with another seed)", n),
+                 name)
 
 
 # ------------------------------------------------------------------ checks
@@ -272,11 +140,8 @@ def check_scm_a(values, ctx):
     name = f"sample_scm_a({n}, seed)"
     x, y = _xy_pair(values["draws"], name, n)
     x2, y2 = _xy_pair(values["again"], f"{name} (called again with another seed)", n)
-    stale = _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n)
-    if stale:
-        return stale
-    residual = scm_a_residual(x, y)
-    return [
+    residual = y - x ** 2          # what is left of Y := X^2 + N_Y is its noise
+    return _fresh_or_fail(np.concatenate([x, y]), np.concatenate([x2, y2]), name, 2 * n) or [
         gof(x, normal(SCM_A_LAWS["x"]), ctx.alpha, name=f"{name}: X", method="ks",
             hint="X is its own noise term."),
         gof(residual, normal(SCM_A_LAWS["residual"]), ctx.alpha, name=f"{name}: Y - X**2",
@@ -287,8 +152,7 @@ def check_scm_a(values, ctx):
     ]
 
 
-# The exact questions: grade_id -> (answer, what to look at when it is wrong). Each
-# answer is a (mean, variance) pair checked against TRUTHS by _exact_normal.
+# The exact questions: grade_id -> (its (mean, variance) answer, what to look at when wrong).
 EXACT_QUESTIONS = {
     "test_p_y": ("p_y", "Y is a sum of independent normal terms; add their variances, "
                         "remembering that Var(aX) = a² Var(X)."),
@@ -316,41 +180,34 @@ for _gid, (_name, _hint) in EXACT_QUESTIONS.items():
     _exact_question(_gid, _name, _hint)
 
 
+def _one_law(values, ctx, func: str, size: str, law, hint: str, distinct: bool = False):
+    """A sampler's first call's draws against `law`, unless the second call repeated them."""
+    n = ctx.sizes[size]
+    name = f"{func}({n}, seed)"
+    draws = _samples(values["draws"], name, n)
+    if distinct:
+        min_distinct(draws, name, math.ceil(MIN_DISTINCT_FRACTION * n))
+    return (_fresh_or_fail(draws, values["again"], name, n)
+            or gof(draws, law, ctx.alpha, name=name, method="ks", hint=hint))
+
+
 @hw.question("test_do_samples", n_checks=1, calls=_twice("sample_y_do_x2", "do_samples", "do_x2"))
 def check_do_samples(values, ctx):
-    n = ctx.sizes["do_samples"]
-    name = f"sample_y_do_x2({n}, seed)"
-    draws = _samples(values["draws"], name, n)
-    stale = _fresh_or_fail(draws, values["again"], name, n)
-    if stale:
-        return stale
-    return gof(draws, normal(TRUTHS["p_y_do_x2"]), ctx.alpha,
-               name=name, method="ks",
-               hint="Sample Y from the model intervened with pyro.do, not from the original model.")
+    return _one_law(values, ctx, "sample_y_do_x2", "do_samples", normal(TRUTHS["p_y_do_x2"]),
+                    "Sample Y from the model intervened with pyro.do, not from the original model.")
 
 
 @hw.question("test_posterior", n_checks=1,
              calls=_twice("sample_x_given_y2", "posterior_samples", "x_given_y2"))
 def check_posterior(values, ctx):
-    n = ctx.sizes["posterior_samples"]
-    name = f"sample_x_given_y2({n}, seed)"
-    draws = _samples(values["draws"], name, n)
-    min_distinct(draws, name, min_distinct_draws(n))
-    stale = _fresh_or_fail(draws, values["again"], name, n)
-    if stale:
-        return stale
-    return gof(draws, normal(TRUTHS["p_x_given_y2"]), ctx.alpha, name=name, method="ks",
-               hint="Condition the model on Y = 2 with pyro.condition and check the inference: "
-                    "importance weights (and a large enough proposal pool), or MCMC warm-up "
-                    "and thinning.")
+    return _one_law(values, ctx, "sample_x_given_y2", "posterior_samples",
+                    normal(TRUTHS["p_x_given_y2"]), "Condition the model on Y = 2 with "
+                    "pyro.condition and check the inference: importance weights (and a large "
+                    "enough proposal pool), or MCMC warm-up and thinning.", distinct=True)
 
 
 # ------------------------------------------- known wrong answers (brief, §5)
 # Samplers are called twice (see _twice); a wrong sampler draws afresh on each call.
-def _normal_draws(rng, law, n):
-    return law.rvs(size=n, random_state=rng)
-
-
 def _both_calls(draw) -> dict:
     return {"draws": draw(), "again": draw()}
 
@@ -362,7 +219,7 @@ def wrong_half_one(values, ctx):
     law = _wrong_laws()["test_posterior"]["N(0.5, 1)"]
     return {**values, "test_given_y": {"p_x_given_y2": (0.5, 1.0)},
             "test_posterior": _both_calls(
-                lambda: _normal_draws(rng, law, ctx.sizes["posterior_samples"]))}
+                lambda: law.rvs(size=ctx.sizes["posterior_samples"], random_state=rng))}
 
 
 @hw.wrong_answer("P_X given Y=2 from inverting Y's equation, N(1/2, 1/16)",
@@ -392,7 +249,7 @@ def wrong_no_do(values, ctx):
     rng = ctx.noise()
     law = _wrong_laws()["test_do_samples"]["no intervention"]
     return {**values, "test_do_samples": _both_calls(
-        lambda: _normal_draws(rng, law, ctx.sizes["do_samples"]))}
+        lambda: law.rvs(size=ctx.sizes["do_samples"], random_state=rng))}
 
 
 @hw.wrong_answer("SCM A with a shared noise term (Y := X**2 + N_X)",
@@ -406,12 +263,8 @@ def wrong_shared_noise(values, ctx):
     return {**values, "test_scm_a": _both_calls(draw)}
 
 
-@hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
-                 evidence=False)
-def wrong_stored(values, ctx):
-    """Right draws, drawn once: the second call returns the first call's draws."""
-    return {**values, **{gid: {"draws": values[gid]["draws"], "again": values[gid]["draws"]}
-                         for gid in ("test_scm_a", "test_do_samples", "test_posterior")}}
+hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
+                evidence=False)(lambda values, ctx: replayed(values, SIZE_OF))
 
 
 @hw.wrong_answer("standard deviation given instead of variance",
@@ -421,8 +274,7 @@ def wrong_sd(values, ctx):
     return {**values, "test_p_y": {"p_y": (float(m), math.sqrt(float(v)))}}
 
 
-# The manifest: what each file of solutions/scm/{mistakes,alternatives}/ scores
-# (autograder/homework.py; tests/test_homeworks.py grades the entries with a seed).
+# The manifest (autograder/homework.py): what each file of solutions/scm/ scores.
 hw.variant("alternatives/mcmc.py", seed=5)
 hw.variant("mistakes/half_one.py", seed=6, loses=["test_given_y", "test_posterior"])
 hw.variant("mistakes/low_ess.py", seed=7, loses=["test_posterior"],

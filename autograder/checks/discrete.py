@@ -38,6 +38,7 @@ from scipy import stats
 from scipy.special import gammaln
 
 from .budget import z_critical
+from .evidence import Counts, GoodnessOfFit, Malformed
 from .result import AnswerError, CheckResult, failed, passed
 
 
@@ -218,14 +219,14 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
             raise AnswerError(f"`{name}` has {n} draws; the question asks for at least {min_n}. "
                               "Draw more samples.")
     except AnswerError as e:
-        return failed(str(e), error="malformed", method=method)
+        return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     detail = dict(method=method, alpha=alpha, n=n)
     if bad:
         shown = ", ".join(list(dict.fromkeys(map(repr, bad)))[:3])
         return failed(f"`{name}` contains {n_bad} draw(s) that are not possible outcomes "
                       f"(e.g. {shown}). Check the values your sampler can return."
-                      + (f" {hint}" if hint else ""), statistic=math.inf, pvalue=0.0,
-                      impossible=n_bad, **detail)
+                      + (f" {hint}" if hint else ""), evidence=GoodnessOfFit(False, 0.0),
+                      statistic=math.inf, pvalue=0.0, impossible=n_bad, **detail)
     groups = pool_cells(n * p, min_expected, ordered)
     obs = np.array([counts[g].sum() for g in groups])
     pk = np.array([p[g].sum() for g in groups])
@@ -258,10 +259,62 @@ def frequencies(samples, probs, alpha: float, name: str = "samples", method: str
     detail.update(method=used_method, statistic=stat, pvalue=pval, cells=k, counts=obs.tolist(),
                   expected=(n * pk).tolist(),
                   pooled=[[outcomes[i] for i in g] for g in groups if len(g) > 1], **extra)
-    if pval >= alpha:
+    evidence = Counts(pval >= alpha, tuple(detail["counts"]), tuple(detail["expected"]), pval)
+    if evidence.passed:
         return passed(f"The frequencies of the outcomes in `{name}` agree with the probabilities "
-                      "they should have.", **detail)
+                      "they should have.", evidence=evidence, **detail)
     msg = (f"The frequencies of the outcomes in `{name}` do not match the probabilities they "
            "should have: a test of the counts rejects them far beyond what sampling noise "
            "explains. Check the probabilities your sampler uses for each outcome.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+
+
+def chi2_against_pmf(counts: np.ndarray, pmf: np.ndarray, ess_ref: float,
+                     min_expected: float = 5.0) -> tuple[float, int, float]:
+    """Pearson chi-square of independent integer draws against a reference pmf that is
+    itself a Monte Carlo average (a posterior predictive from a reference run).
+
+    Adjacent values are merged until each cell expects >= min_expected (the leftover
+    upper tail joins the last cell). The reference's error adds at most n / ess_ref to
+    the variance of each cell's count relative to multinomial noise, so the statistic
+    is divided by (1 + n / ess_ref) (conservative). Returns (statistic, degrees of
+    freedom, p-value).
+    """
+    n = counts.size
+    observed = np.bincount(counts.astype(np.int64), minlength=pmf.size)[:pmf.size]
+    expected = pmf * n
+    cells_o, cells_e, acc_o, acc_e = [], [], 0.0, 0.0
+    for o, e in zip(observed, expected):
+        acc_o, acc_e = acc_o + o, acc_e + e
+        if acc_e >= min_expected:
+            cells_o.append(acc_o)
+            cells_e.append(acc_e)
+            acc_o = acc_e = 0.0
+    if acc_e > 0 or acc_o > 0:
+        cells_o[-1] += acc_o
+        cells_e[-1] += acc_e
+    o, e = np.asarray(cells_o), np.asarray(cells_e)
+    statistic = float(((o - e) ** 2 / e).sum()) / (1.0 + n / ess_ref)
+    df = o.size - 1
+    return statistic, df, float(stats.chi2.sf(statistic, df))
+
+
+def cell_frequencies(cells: np.ndarray, table: np.ndarray, alpha: float, name: str,
+                     hint: str = "", variables: str = "zxy") -> CheckResult:
+    """Draws of binary variables (rows of 0/1 `cells`, one column per variable) against
+    their joint `table` (indexed [v1, v2, ...]): one `frequencies` test over all the
+    combinations, so a mistake that moves every cell a little (resampling without
+    replacement flattens a table) is not lost below per-cell thresholds."""
+    k, spelled = len(variables), ", ".join(variables)
+    combos = list(np.ndindex((2,) * k))
+    counts = np.bincount(cells @ (2 ** np.arange(k - 1, -1, -1)), minlength=2 ** k)
+    label = "({})".format(", ".join(f"{v}={{}}" for v in variables)).format
+    res = frequencies({label(*c): int(counts[i]) for i, c in enumerate(combos)},
+                      {label(*c): float(table[c]) for c in combos}, alpha,
+                      name=f"the ({spelled}) combinations in {name}")
+    if res.passed:
+        return passed(f"The draws in {name} have the right distribution.",
+                      evidence=res.evidence, **res.detail)
+    return failed(f"The draws in {name} do not follow the right distribution: the shares of "
+                  f"the ({spelled}) combinations are further off than sampling noise explains."
+                  + (f" {hint}" if hint else ""), evidence=res.evidence, **res.detail)

@@ -30,6 +30,7 @@ import numpy as np
 from scipy import stats
 
 from .budget import z_critical
+from .evidence import GoodnessOfFit, Malformed
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -407,7 +408,7 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
         if x.size == 0:
             raise AnswerError(f"`{name}` is empty. Draw samples and assign them to `{name}`.")
     except AnswerError as e:
-        return failed(str(e), error="malformed", method=method)
+        return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     log_u, log_v, info = _pit_logs(x, dist, resolution, rounding, seed)
     detail = dict(method=method, alpha=alpha, n=int(x.size), **info)
     if info["n_impossible"]:
@@ -415,7 +416,7 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
                       "distribution cannot produce (outside its range, or not one of its possible "
                       "values). Check the support of your sampler: signs, bounds, and any "
                       "transformation or rounding you apply." + (f" {hint}" if hint else ""),
-                      statistic=math.inf, pvalue=0.0, **detail)
+                      evidence=GoodnessOfFit(False, 0.0), statistic=math.inf, pvalue=0.0, **detail)
     if method == "ks":
         u = np.where(log_u > math.log(0.5), -np.expm1(log_v), np.exp(log_u))
         res = stats.kstest(u, "uniform")
@@ -424,12 +425,23 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
         stat = _ad_from_logs(log_u, log_v)
         p = ad_pvalue(stat, x.size)
     detail.update(statistic=stat, pvalue=p)
-    if p >= alpha:
-        return passed(f"`{name}` looks like draws from the target distribution.", **detail)
+    evidence = GoodnessOfFit(p >= alpha, p)
+    if evidence.passed:
+        return passed(f"`{name}` looks like draws from the target distribution.",
+                      evidence=evidence, **detail)
     msg = (f"`{name}` does not look like draws from the target distribution: a goodness-of-fit "
            "test rejects it far beyond what sampling noise explains. Check the sampler's "
            "parameters (location and especially scale/variance) and any transformation you apply.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+
+
+def pvalue_check(pvalue: float, level: float, ok: str, bad: str, **detail) -> CheckResult:
+    """The verdict of a homework's own test of draws against the law they should follow
+    (a score test, a chi-square statistic): pass iff pvalue >= level (the check's
+    alpha), with `ok` or `bad` as the message and GoodnessOfFit evidence."""
+    evidence = GoodnessOfFit(pvalue >= level, float(pvalue))
+    return (passed(ok, evidence=evidence, pvalue=pvalue, **detail) if evidence.passed
+            else failed(bad, evidence=evidence, pvalue=pvalue, **detail))
 
 
 def thin_to_ess(draws, ess: float = None) -> np.ndarray:

@@ -10,8 +10,10 @@ import math
 from typing import Mapping
 
 import numpy as np
+from scipy import stats
 
 from .budget import z_critical
+from .evidence import Estimate, Estimates, Malformed
 from .guards import as_float
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -77,13 +79,16 @@ def close_to(value, truth: float, se: float, alpha: float, delta: float = 0.0,
     try:
         x = as_float(value, name)
     except AnswerError as e:
-        return failed(str(e), truth=truth, se=se, z=z, band=band, error="malformed")
+        return failed(str(e), evidence=Malformed(), truth=truth, se=se, z=z, band=band,
+                      error="malformed")
     detail = dict(value=x, truth=truth, se=se, z=z, band=band,
                   z_stat=(x - truth) / se if se > 0 else None)
-    if abs(x - truth) <= band:
-        return passed(f"`{name}` is correct.", **detail)
+    evidence = Estimate(abs(x - truth) <= band, x, truth, se)
+    if evidence.passed:
+        return passed(f"`{name}` is correct.", evidence=evidence, **detail)
     what = "further from the correct value than Monte Carlo error can explain" if se > 0 else "not correct"
-    return failed(f"`{name}` is {what}." + (f" {hint}" if hint else ""), **detail)
+    return failed(f"`{name}` is {what}." + (f" {hint}" if hint else ""), evidence=evidence,
+                  **detail)
 
 
 def _per_key(mapping, key):
@@ -106,19 +111,23 @@ def close_to_each(values, truths: Mapping, ses, alpha: float, delta=0.0,
         raise ValueError("truths must have at least one entry")
     if not isinstance(values, Mapping):
         return failed(f"`{name}` should be a dict with one entry per quantity asked for, "
-                      f"but it is a {type(values).__name__}.")
+                      f"but it is a {type(values).__name__}.", evidence=Malformed())
     missing = [k for k in truths if k not in values]
     if missing:
         listed = ", ".join(repr(k) for k in missing)
-        return failed(f"`{name}` is missing entries: {listed}.", missing=missing)
+        return failed(f"`{name}` is missing entries: {listed}.", evidence=Malformed(),
+                      missing=missing)
     entry_alpha = alpha / len(truths)
     results = {k: close_to(values[k], truths[k], _per_key(ses, k), entry_alpha,
                            _per_key(delta, k), name=f"{name}[{k!r}]")
                 for k in truths}
     wrong = [k for k, r in results.items() if not r.passed]
     detail = dict(entry_alpha=entry_alpha, entries={k: r.detail for k, r in results.items()})
+    compared = [r.evidence for r in results.values() if isinstance(r.evidence, Estimate)]
+    evidence = Estimates(not wrong, tuple(e.value for e in compared),
+                         tuple(e.truth for e in compared), tuple(e.se for e in compared))
     if not wrong:
-        return passed(f"`{name}` is correct.", **detail)
+        return passed(f"`{name}` is correct.", evidence=evidence, **detail)
     malformed = [results[k].message for k in wrong if results[k].detail.get("error") == "malformed"]
     listed = ", ".join(repr(k) for k in wrong)
     msg = (f"{len(wrong)} of {len(truths)} entries of `{name}` are not right "
@@ -127,4 +136,28 @@ def close_to_each(values, truths: Mapping, ses, alpha: float, delta=0.0,
         msg += " " + " ".join(malformed)
     if hint:
         msg += f" {hint}"
-    return failed(msg, score=1.0 - len(wrong) / len(truths), **detail)
+    return failed(msg, score=1.0 - len(wrong) / len(truths), evidence=evidence, **detail)
+
+
+def prediction_band(runs, alpha: float) -> tuple[float, float]:
+    """(centre, half-width) of a prediction interval for one more run of a reference that
+    was run K times: m +- t_{K-1}(1 - alpha/2) s sqrt(1 + 1/K)."""
+    v = np.asarray(runs, dtype=float)
+    k = v.size
+    half = float(stats.t.isf(alpha / 2, k - 1) * v.std(ddof=1) * math.sqrt(1 + 1 / k))
+    return float(v.mean()), half
+
+
+def close_to_runs(value, runs, alpha: float, name: str = "answer", hint: str = "") -> CheckResult:
+    """Pass iff `value` lies in the prediction band of the reference's own runs (a fitted
+    model with no analytic truth: its training noise is the band). Estimate evidence with
+    the runs' mean as the truth and half-width / t as the SE."""
+    x = as_float(value, name)
+    centre, half = prediction_band(runs, alpha)
+    t_crit = float(stats.t.isf(alpha / 2, len(runs) - 1))
+    evidence = Estimate(abs(x - centre) <= half, x, centre, half / t_crit)
+    detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half)
+    if evidence.passed:
+        return passed(f"`{name}` is consistent with a fitted model.", evidence=evidence, **detail)
+    return failed(f"`{name}` is further from what a fitted model gives than training noise "
+                  "explains." + (f" {hint}" if hint else ""), evidence=evidence, **detail)

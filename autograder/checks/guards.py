@@ -192,3 +192,67 @@ def min_distinct(arr, name: str, required: int) -> int:
             "or importance resampling with a low effective sample size repeating the same draws."
         )
     return n_distinct
+
+
+def as_binary_table(value, name: str, variables: str) -> np.ndarray:
+    """A dict {(v1, v2, ...): number} with one entry for every combination of the binary
+    `variables` (e.g. "zxy") -> an array indexed [v1, v2, ...]."""
+    k, spelled = len(variables), ", ".join(variables)
+    if not isinstance(value, dict):
+        raise AnswerError(f"`{name}` should be a dict that maps each ({spelled}) tuple to a "
+                          f"probability, but it is a {_type_name(value)}.")
+    table = np.full((2,) * k, np.nan)
+    for key, v in value.items():
+        try:
+            cell = tuple(int(c) for c in key) if isinstance(key, tuple) else None
+            ok = cell is not None and len(cell) == k and all(float(c) == i for c, i in zip(key, cell))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok or any(c not in (0, 1) for c in cell):
+            raise AnswerError(f"`{name}` has the key {key!r}; every key should be a tuple "
+                              f"({spelled}) of {k} integers 0 or 1.")
+        table[cell] = as_float(v, f"{name}[{key!r}]")
+    missing = [c for c in np.ndindex(table.shape) if np.isnan(table[c])]
+    if missing:
+        raise AnswerError(f"`{name}` has no entry for {missing[0]}; it needs all {2 ** k} "
+                          f"combinations of ({spelled}).")
+    return table
+
+
+def binary_columns(arr: np.ndarray, name: str, variables: str) -> np.ndarray:
+    """The first len(variables) columns of `arr` as ints, each 0 or 1 (sampled values of
+    binary variables), or AnswerError."""
+    k, spelled = len(variables), ", ".join(variables)
+    cols = arr[:, :k]
+    if not np.all((cols == 0) | (cols == 1)):
+        raise AnswerError(f"The first {k} columns of `{name}` should hold the sampled values "
+                          f"0 or 1 of the variables ({spelled}), but some entries are not 0 or 1.")
+    return cols.astype(int)
+
+
+def as_indices(value, name: str, n: int, k: int) -> np.ndarray:
+    """n whole component indices in 0..k-1 (a sampler's picks, a clustering), as ints."""
+    arr = as_array(value, name).reshape(-1) if np.ndim(value) else None
+    if arr is None or arr.size != n:
+        raise AnswerError(f"`{name}` should return one component index per row of its input "
+                          f"({n} here).")
+    if np.any(arr != np.round(arr)) or np.any((arr < 0) | (arr >= k)):
+        listed = ", ".join(map(str, range(k - 1))) + f" or {k - 1}"
+        raise AnswerError(f"`{name}` should return whole component indices {listed} (the "
+                          "component each row picked).")
+    return arr.astype(int)
+
+
+def as_mean_variance(value, name: str) -> tuple[float, float]:
+    """A (mean, variance) pair, e.g. a normal distribution answered by its moments."""
+    if isinstance(value, dict) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise AnswerError(f"`{name}` should be a tuple (mean, variance), but it is a "
+                          f"{_type_name(value)}.")
+    if len(value) != 2:
+        raise AnswerError(f"`{name}` should be a tuple of two numbers (mean, variance), but it "
+                          f"has {len(value)} entries.")
+    mean = as_float(value[0], f"{name}[0] (the mean)")
+    var = as_float(value[1], f"{name}[1] (the variance)")
+    if var < 0:
+        raise AnswerError(f"`{name}[1]` is a variance, so it cannot be negative.")
+    return mean, var

@@ -32,6 +32,7 @@ from scipy import stats
 from scipy.special import log1p, ndtr
 
 from .budget import z_critical
+from .evidence import Estimates, Malformed
 from .guards import as_array, as_float
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -95,7 +96,7 @@ def close_to_table(values, truths, alpha: float, se=None, cov=None, delta=0.0,
     try:
         labels, est, truth = _flatten(values, truths, name)
     except AnswerError as e:
-        return failed(str(e), error="malformed", method=method)
+        return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     k = truth.size
     if cov is None:
         sev = _per_cell(se, labels, "se")
@@ -114,11 +115,15 @@ def close_to_table(values, truths, alpha: float, se=None, cov=None, delta=0.0,
     z = np.where(exact, 0.0, d / np.where(exact, 1.0, sev))
     detail = dict(method=method, alpha=alpha, cells=k, labels=labels, values=est.tolist(),
                   truths=truth.tolist(), se=sev.tolist(), z=z.tolist())
+
+    def evidence(ok: bool) -> Estimates:
+        return Estimates(ok, tuple(detail["values"]), tuple(detail["truths"]), tuple(detail["se"]))
     off_exact = [labels[i] for i in np.flatnonzero(exact & (d != 0))]
     if off_exact:
         return failed(f"{len(off_exact)} entries of `{name}` that have an exact answer are not "
                       f"correct: {', '.join(repr(x) for x in off_exact[:5])}."
-                      + (f" {hint}" if hint else ""), statistic=math.inf, pvalue=0.0, **detail)
+                      + (f" {hint}" if hint else ""), evidence=evidence(False), statistic=math.inf,
+                      pvalue=0.0, **detail)
     if method == "wald":
         w, V = np.linalg.eigh(S)
         tol = max(k, 1) * np.finfo(float).eps * max(float(w.max(initial=0.0)), 1e-300) * 1e3
@@ -131,7 +136,7 @@ def close_to_table(values, truths, alpha: float, se=None, cov=None, delta=0.0,
         if np.linalg.norm(resid) > slack:
             return failed(f"`{name}` breaks a constraint that every correct answer satisfies "
                           "(for example, probabilities that should add up to one). Check how you "
-                          "normalise it." + (f" {hint}" if hint else ""),
+                          "normalise it." + (f" {hint}" if hint else ""), evidence=evidence(False),
                           statistic=math.inf, pvalue=0.0, df=df, **detail)
         stat = float(np.sum(proj ** 2 / w[keep])) if df else 0.0
         pval = float(stats.chi2.sf(stat, df)) if df else 1.0
@@ -143,11 +148,11 @@ def close_to_table(values, truths, alpha: float, se=None, cov=None, delta=0.0,
         detail.update(statistic=stat, df=kk)
     detail["pvalue"] = pval
     if pval >= alpha:
-        return passed(f"`{name}` is correct.", **detail)
+        return passed(f"`{name}` is correct.", evidence=evidence(True), **detail)
     worst = [labels[i] for i in np.argsort(-np.abs(z))[:min(3, k)] if abs(z[i]) > 0]
     msg = (f"`{name}` as a whole is further from the correct values than Monte Carlo error can "
            f"explain: a joint test over its {k} entries rejects it, even if each entry alone "
            "looks close.")
     if worst:
         msg += f" The entries furthest off: {', '.join(repr(x) for x in worst)}."
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence(False), **detail)

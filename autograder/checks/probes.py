@@ -38,6 +38,24 @@ def draw_probe(seed: int, propose: Callable, accept: Callable, max_tries: int = 
     raise RuntimeError(f"no acceptable probe input in {max_tries} tries (seed {seed})")
 
 
+def twice(func: str, kwargs: Callable, seeds: tuple[str, str],
+          keys: tuple[str, str] = ("draws", "again")) -> Callable:
+    """The grader's calls of a sampler, twice: func(**kwargs(ctx), seed=...) under the
+    seeds of the two labels in `seeds`, as {keys[0]: ..., keys[1]: ...}. The first
+    call's draws are tested; the second's must be new (`fresh_draws`, or an equality
+    test for a discrete sampler)."""
+    def calls(ctx):
+        return {key: (func, {**kwargs(ctx), "seed": ctx.seed_for(label)})
+                for key, label in zip(keys, seeds)}
+    return calls
+
+
+def replayed(values: dict, grade_ids, key: str = "draws") -> dict:
+    """The answers of a sampler that stored its draws: for each question called `twice`,
+    the second call hands back the first call's draws (a simulated mistake)."""
+    return {**values, **{g: {key: values[g][key], "again": values[g][key]} for g in grade_ids}}
+
+
 # Independent draws of a continuous law share (almost) no values: float32 rounding
 # leaves a handful of coincidences among thousands of draws at most, and resampled
 # draws repeat values within one call but come from a fresh pool on the next. A
@@ -60,3 +78,11 @@ def fresh_draws(first, second, name: str) -> CheckResult:
                   "argument on every call (seed your generator with it, e.g. "
                   "pyro.set_rng_seed(seed) or random_seed=seed); stored or re-used draws "
                   "earn no credit.", **detail)
+
+
+def stale(first, second, name: str) -> list[CheckResult] | None:
+    """None when a sampler's second call drew new values; else [the failed fresh_draws
+    result], which replaces every other result of the question (stored draws earn
+    nothing)."""
+    res = fresh_draws(first, second, name)
+    return None if res.passed else [res]

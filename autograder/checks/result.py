@@ -2,11 +2,15 @@
 
 Two audiences share these objects: `message` (and `str(AnswerError)`) is shown
 to the student, so it says what is wrong and where to look, never the expected
-value, band or tolerance. `detail` is for TAs and calibration only.
+value, band or tolerance. `detail` is for TAs and calibration only. `evidence` is
+the typed record of what the check compared (evidence.py), which feedback reads to
+name a misconception.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .evidence import Evidence, Exact
 
 
 class AnswerError(Exception):
@@ -25,16 +29,23 @@ class CheckResult:
     score:   fraction of credit in [0, 1]; None means 1.0 if passed else 0.0.
     detail:  numbers for TAs/calibration (statistics, SEs, the truth); never shown
              to students.
+    evidence: what was compared (evidence.py); a check that gives none is a rule
+             with no sampling noise, Exact.
     """
 
     passed: bool
     message: str
     score: float = None
     detail: dict = field(default_factory=dict)
+    evidence: Evidence = None
 
     def __post_init__(self):
         if self.score is not None and not 0.0 <= float(self.score) <= 1.0:
             raise ValueError(f"score must lie in [0, 1], got {self.score!r}")
+        if self.evidence is None:
+            object.__setattr__(self, "evidence", Exact(self.passed))
+        elif not isinstance(self.evidence, Evidence):
+            raise TypeError(f"evidence must be an Evidence record, got {type(self.evidence).__name__}")
 
     @property
     def fraction(self) -> float:
@@ -44,14 +55,15 @@ class CheckResult:
         return float(self.score)
 
 
-def passed(message: str, **detail) -> CheckResult:
+def passed(message: str, *, evidence: Evidence = None, **detail) -> CheckResult:
     """A passing result with full credit."""
-    return CheckResult(True, message, None, dict(detail))
+    return CheckResult(True, message, None, dict(detail), evidence)
 
 
-def failed(message: str, *, score: float = None, **detail) -> CheckResult:
+def failed(message: str, *, score: float = None, evidence: Evidence = None,
+           **detail) -> CheckResult:
     """A failing result; `score` gives partial credit (default 0)."""
-    return CheckResult(False, message, score, dict(detail))
+    return CheckResult(False, message, score, dict(detail), evidence)
 
 
 def all_of(results, name: str) -> list[CheckResult]:
@@ -63,8 +75,18 @@ def all_of(results, name: str) -> list[CheckResult]:
         return results
     return [r if not r.passed else
             failed(f"`{name}` gives the right value here, but that counts only when it is right "
-                   "on every input the grader tries.", score=0.0, **r.detail)
+                   "on every input the grader tries.", score=0.0, evidence=r.evidence, **r.detail)
             for r in results]
+
+
+def all_of_parts(results, parts: int, name: str) -> list[CheckResult]:
+    """`all_of` for each part of a check made on several inputs: `results` come input by
+    input, `parts` each. A part right on the stated input but wrong on the grader's
+    drawn one earns nothing; a part right on all of them keeps its credit."""
+    out = list(results)
+    for k in range(parts):
+        out[k::parts] = all_of(out[k::parts], name)
+    return out
 
 
 def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResult]:
@@ -80,4 +102,4 @@ def after_gate(gate: CheckResult, results: list[CheckResult]) -> list[CheckResul
                f"{first.message} (The chains themselves converged, so look at the model or "
                "the estimate rather than at the sampler.)")
     return [CheckResult(first.passed, message, first.score,
-                        {**first.detail, "convergence": gate.detail})] + list(results[1:])
+                        {**first.detail, "convergence": gate.detail}, first.evidence)] + list(results[1:])

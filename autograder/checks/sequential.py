@@ -29,6 +29,7 @@ import numpy as np
 from scipy.stats import norm
 
 from .budget import z_critical
+from .evidence import Malformed
 from .result import AnswerError, CheckResult, failed, passed
 
 
@@ -84,7 +85,7 @@ def sequential(draw, check, alpha: float, n_final: int, n_first: int = 400,
                 got = 1 if new.ndim == 0 else new.shape[0]
                 raise AnswerError(f"`{name}`: asked for {n_i - have} draws, the sampler returned {got}.")
         except AnswerError as e:
-            return failed(str(e), error="malformed", stages=log, draws=have)
+            return failed(str(e), evidence=Malformed(), error="malformed", stages=log, draws=have)
         parts.append(new)
         have = n_i
         result = check(np.concatenate(parts), a_i)
@@ -94,5 +95,5 @@ def sequential(draw, check, alpha: float, n_final: int, n_first: int = 400,
     detail = dict(result.detail, stages=log, draws=have, decided_at=len(log), spending=spend,
                   stage_sizes=sizes)
     if result.passed:
-        return passed(result.message, **detail)
-    return failed(result.message, score=result.score, **detail)
+        return passed(result.message, evidence=result.evidence, **detail)
+    return failed(result.message, score=result.score, evidence=result.evidence, **detail)

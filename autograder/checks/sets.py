@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from .evidence import Malformed
 from .result import AnswerError, CheckResult, failed, passed
 
 _SETLIKE = (set, frozenset, list, tuple)
@@ -61,7 +62,7 @@ def compare_sets(answer, truth, name: str, wrong_penalty: float = None,
     try:
         ans = normalise_sets(answer, name)
     except AnswerError as e:
-        return failed(str(e), error="malformed")
+        return failed(str(e), evidence=Malformed(), error="malformed")
     found, wrong = len(ans & truth_sets), len(ans - truth_sets)
     missing = len(truth_sets) - found
     wider = len((ans - truth_sets) & normalise_sets(valid, "valid")) if valid is not None else 0
@@ -111,7 +112,7 @@ def compare_structure(answer, truth: dict, name: str, unordered: bool = True) ->
     """
     if not isinstance(answer, Mapping):
         return failed(f"`{name}` should be a dict with keys {list(truth)}, "
-                      f"but it is a {type(answer).__name__}.", error="malformed")
+                      f"but it is a {type(answer).__name__}.", evidence=Malformed(), error="malformed")
     wrong = []
     for key, expected in truth.items():
         try:

@@ -32,6 +32,7 @@ import numpy as np
 from scipy import stats
 
 from .budget import z_critical
+from .evidence import Malformed, TwoSample
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
 
@@ -215,7 +216,7 @@ def two_sample(samples, reference, alpha: float, name: str = "samples", method: 
     try:
         x = _univariate(samples, name, min_n)
     except AnswerError as e:
-        return failed(str(e), error="malformed", method=method)
+        return failed(str(e), evidence=Malformed(), error="malformed", method=method)
     detail = dict(method=method, alpha=alpha, n=int(x.size), m=int(ref.size),
                   n_eff=x.size * ref.size / (x.size + ref.size))
     if method == "ks":
@@ -224,11 +225,13 @@ def two_sample(samples, reference, alpha: float, name: str = "samples", method: 
     else:
         a2, p, used = ad2_permutation_test(x, ref, alpha, n_resamples, seed=seed)
         detail.update(statistic=a2, pvalue=p, permutations=used)
-    if detail["pvalue"] >= alpha:
-        return passed(f"`{name}` looks like draws from the distribution it should follow.", **detail)
+    evidence = TwoSample(detail["pvalue"] >= alpha, detail["pvalue"])
+    if evidence.passed:
+        return passed(f"`{name}` looks like draws from the distribution it should follow.",
+                      evidence=evidence, **detail)
     msg = _FAIL.format(name=name) + (" Check the sampler's parameters (location and scale) and "
                                      "any transformation you apply.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)
 
 
 # --- multivariate: split witness test -------------------------------------------------
@@ -331,13 +334,14 @@ def two_sample_joint(samples, reference, alpha: float, name: str = "samples",
         if x.shape[0] < 4:
             raise AnswerError(f"`{name}` has too few draws to assess. Draw more samples.")
     except AnswerError as e:
-        return failed(str(e), error="malformed", method="witness")
+        return failed(str(e), evidence=Malformed(), error="malformed", method="witness")
     zstat, p, info = witness_test(x, ref, seed=seed)
     detail = dict(method="witness", alpha=alpha, n=int(x.shape[0]), m=int(ref.shape[0]),
                   statistic=zstat, pvalue=p, **info)
-    if p >= alpha:
+    evidence = TwoSample(p >= alpha, p)
+    if evidence.passed:
         return passed(f"`{name}` looks like draws from the joint distribution it should follow.",
-                      **detail)
+                      evidence=evidence, **detail)
     msg = _FAIL.format(name=name) + (" The test looks at all columns together: check the "
                                      "dependence between them as well as each one alone.")
-    return failed(msg + (f" {hint}" if hint else ""), **detail)
+    return failed(msg + (f" {hint}" if hint else ""), evidence=evidence, **detail)

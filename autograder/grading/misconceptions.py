@@ -4,42 +4,56 @@ When a question fails, every known wrong answer the homework registers
 (`@hw.wrong_answer`) is simulated for the same submission: the same probes (the
 same Context seed) with fresh sampling noise, graded by the same check. Then the
 student's answer is compared with the truth and with the simulated mistake on
-the numbers the check itself compared:
+the numbers the check itself compared, read from the typed evidence each check
+returns (autograder/checks/evidence.py), by its type:
 
-  * an estimate with a standard error (close_to, close_to_table, close_to_each):
-    the student's value v is N(truth, se^2) if right, and N(w, 2 se^2) if it makes
-    the mistake (w is one noisy draw of that mistake). The log likelihood ratio is
+  * Estimate, Estimates (close_to, close_to_each, close_to_table): the student's
+    value v is N(truth, se^2) if right, and N(w, 2 se^2) if it makes the mistake
+    (w is one noisy draw of that mistake). The log likelihood ratio is
     sum(z_t^2 / 2 - z_w^2 / 2 - ln(2) / 2), z_t = (v - truth) / se and
     z_w = (v - w) / (sqrt(2) se); any |z_w| beyond the check's own critical value
-    rules the mistake out;
-  * an exact quantity (se 0): v must equal w (float tolerance) where it differs
-    from the truth;
-  * outcome counts (frequencies): the mistake's severity often depends on details
-    (how large a pool, how many steps), so the counts are fitted as the truth moved
+    rules the mistake out. An exact quantity (se 0): v must equal w (float
+    tolerance) where it differs from the truth;
+  * Counts (frequencies): the mistake's severity often depends on details (how
+    large a pool, how many steps), so the counts are fitted as the truth moved
     along the mistake's direction by a free non-negative amount; a fit whose
     residual X^2 is rejected at CONSISTENT_P rules it out, otherwise the log ratio
-    is half the fall in X^2 (one-parameter likelihood ratio);
+    is half the fall in X^2 (one-parameter likelihood ratio). Estimates and counts
+    of one question add up;
+  * GoodnessOfFit, TwoSample (draws tested against a law or a reference sampler),
+    when the question has neither of the above: a two-sample KS test of the
+    student's draws against the simulated mistake's;
+  * Exact, Threshold, Convergence, ReferenceMatch, Malformed carry no number to
+    weigh: a rule with no noise, a one-sided limit, a gate, a posterior compared by
+    draws the mistake is built from (its simulation shifts the student's own draws,
+    so the two are not independent as the ratio assumes), or no answer;
   * first of all, and for an answer with none of these (a set, a formula): plain
     equality with the mistake's answer (floats to a relative 1e-5).
 
+Evidence of a type not listed here is a programming error in the checks (its
+numbers would silently be ignored) and raises TypeError; the generic tests grade
+every homework's mistakes through this code, so a new kind fails them.
+
 A mistake whose simulated answer passes or fails other parts of the question
-than the student's does not explain it. The mistake is named when its log ratio is at least ln(100) (it explains the
-answer a hundred times better than the truth) and it is the best of those that
-qualify. The student sees the registered `says` words, never a number; the TA
-sees the label and the ratio in grading.json.
+than the student's (the checks' own verdicts) does not explain it. The mistake is
+named when its log ratio is at least ln(100) (it explains the answer a hundred
+times better than the truth) and it is the best of those that qualify. The student
+sees the registered `says` words, never a number; the TA sees the label and the
+ratio in grading.json.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import stats
 
-from autograder.checks import z_critical
+from autograder.checks import (Convergence, Counts, Estimate, Estimates, Exact, GoodnessOfFit,
+                               Malformed, ReferenceMatch, Threshold, TwoSample, z_critical)
 from autograder.grading.answers import Unavailable
-from autograder.grading.verdict import PASS, QuestionResult, grade_values
+from autograder.grading.verdict import QuestionResult, grade_values
 from autograder.homework import Context, Homework
 
 MIN_LOG_RATIO = math.log(100.0)
@@ -87,36 +101,84 @@ def _noise_seed(seed: int, label: str) -> int:
     return int.from_bytes(digest[:4], "little")
 
 
+@dataclass
+class Weighed:
+    """The numbers a question's checks compared, gathered from their evidence."""
+    estimates: list = field(default_factory=list)   # (value, truth, se)
+    counts: list = field(default_factory=list)      # (observed, expected)
+    pvalues: list = field(default_factory=list)     # of tests of draws
+
+    @classmethod
+    def of(cls, evidence) -> "Weighed":
+        out = cls()
+        for e in evidence:
+            if type(e) not in _READERS:
+                raise TypeError(f"evidence of type {type(e).__name__}: the diagnosis does not "
+                                "know it (autograder/grading/misconceptions.py)")
+            _READERS[type(e)](e, out)
+        return out
+
+
+def _estimate(e: Estimate, out: Weighed) -> None:
+    out.estimates.append((e.value, e.truth, e.se))
+
+
+def _estimates(e: Estimates, out: Weighed) -> None:
+    out.estimates += list(zip(e.values, e.truths, e.ses))
+
+
+def _counts(e: Counts, out: Weighed) -> None:
+    out.counts.append((e.counts, e.expected))
+
+
+def _test(e: GoodnessOfFit | TwoSample, out: Weighed) -> None:
+    if math.isfinite(e.pvalue):
+        out.pvalues.append(e.pvalue)
+
+
+def _nothing(e, out: Weighed) -> None:
+    """No number to weigh (module doc)."""
+
+
+_READERS = {Estimate: _estimate, Estimates: _estimates, Counts: _counts,
+            GoodnessOfFit: _test, TwoSample: _test, Exact: _nothing, Threshold: _nothing,
+            Convergence: _nothing, ReferenceMatch: _nothing, Malformed: _nothing}
+
+
+def knows(kind: type) -> bool:
+    """Whether the diagnosis reads evidence of this type."""
+    return kind in _READERS
+
+
 def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context) -> float | None:
+    mine = Weighed.of(result.evidence)
     if _same(student, wrong):
         return MATCH_LOG_RATIO
     try:
         graded = grade_values(question, wrong, ctx, result.max_points)
     except Exception:  # noqa: BLE001
         return None
-    if graded.status != "graded" or _verdicts(graded) != _verdicts(result):
+    if graded.status != "graded" or graded.verdicts != result.verdicts:
         return None  # the mistake would fail other parts of the question than the student's
-    mine, theirs = _triples(result.detail), _triples(graded.detail)
-    counts_mine, counts_theirs = _counts(result.detail), _counts(graded.detail)
-    if mine or counts_mine:
+    theirs = Weighed.of(graded.evidence)
+    if mine.estimates or mine.counts:
         ratio = 0.0
-        if mine:
-            part = _estimates(mine, theirs, z_critical(ctx.alpha))
+        if mine.estimates:
+            part = _estimate_ratio(mine.estimates, theirs.estimates, z_critical(ctx.alpha))
             if part is None:
                 return None
             ratio += part
-        if counts_mine:
-            part = _frequencies(counts_mine, counts_theirs)
+        if mine.counts:
+            part = _frequencies(mine.counts, theirs.counts)
             if part is None:
                 return None
             ratio += part
         return ratio
-    p_truth = _pvalues(result.detail)
-    return _samples(student, wrong, min(p_truth)) if p_truth else None
+    return _samples(student, wrong, min(mine.pvalues)) if mine.pvalues else None
 
 
 def _samples(student, wrong, p_truth: float) -> float | None:
-    """Draws against the truth's distribution (gof, a p-value in the detail): a
+    """Draws tested against a law or a reference sampler (their p-values): a
     two-sample KS test of the student's draws against the simulated mistake's,
     column by column; log(p_mistake / p_truth) if none rejects at CONSISTENT_P."""
     pairs = list(_sample_pairs(student, wrong))
@@ -151,17 +213,7 @@ def _sample_pairs(a, b, depth: int = 0):
                 yield cx, cy
 
 
-def _pvalues(detail) -> list[float]:
-    """Every p-value a check reported, nested ones included."""
-    return _collect(detail, lambda d: ([float(d["pvalue"])] if _is_number(d.get("pvalue"))
-                                       else [], False))
-
-
-def _verdicts(result: QuestionResult) -> list[bool]:
-    return [m.startswith(PASS) for m in result.messages]
-
-
-def _estimates(mine, theirs, z_crit: float) -> float | None:
+def _estimate_ratio(mine, theirs, z_crit: float) -> float | None:
     if len(mine) != len(theirs):
         return None
     ratio = 0.0
@@ -190,7 +242,7 @@ def _frequencies(mine, theirs) -> float | None:
     if len(mine) != len(theirs):
         return None
     ratio = 0.0
-    for (counts, expected, _), (counts_w, expected_w, _) in zip(mine, theirs):
+    for (counts, expected), (counts_w, expected_w) in zip(mine, theirs):
         o, e, w = (np.asarray(x, dtype=float) for x in (counts, expected, counts_w))
         if o.shape != e.shape or w.shape != o.shape or e.size < 3 or np.any(e <= 0) \
                 or not np.allclose(e, expected_w) or w.sum() <= 0:
@@ -208,51 +260,6 @@ def _frequencies(mine, theirs) -> float | None:
             return None
         ratio += 0.5 * (before - after)
     return ratio
-
-
-def _collect(detail, pick) -> list:
-    """What `pick` finds in a check's detail, depth first in the check's order.
-    pick(a dict) -> (items, stop): stop=True does not look inside that dict."""
-    if isinstance(detail, dict):
-        items, stop = pick(detail)
-        return items if stop else items + [x for v in detail.values() for x in _collect(v, pick)]
-    if isinstance(detail, (list, tuple)):
-        return [x for v in detail for x in _collect(v, pick)]
-    return []
-
-
-def _estimate(d: dict):
-    """(value, truth, se) entries of one estimate's detail (close_to, close_to_table)."""
-    if {"value", "truth", "se"} <= d.keys() and _is_number(d["value"]):
-        ok = _is_number(d["truth"]) and _is_number(d["se"])
-        return ([(float(d["value"]), float(d["truth"]), float(d["se"]))] if ok else []), True
-    if {"values", "truths", "se"} <= d.keys():
-        try:
-            vals, truths = np.asarray(d["values"], float), np.asarray(d["truths"], float)
-            ses = np.broadcast_to(np.asarray(d["se"], float), truths.shape)
-        except (TypeError, ValueError):
-            return [], True
-        return list(zip(vals.ravel().tolist(), truths.ravel().tolist(), ses.ravel().tolist())), True
-    return [], False
-
-
-def _triples(detail) -> list[tuple[float, float, float]]:
-    """(value, truth, se) of every estimate a check compared, in the check's order."""
-    return _collect(detail, _estimate)
-
-
-def _counts(detail) -> list[tuple[list, list, float]]:
-    """(observed, expected, p-value) of every frequency test a check ran."""
-    def pick(d):
-        if "counts" in d and "expected" in d and _is_number(d.get("pvalue")):
-            return [(list(d["counts"]), list(d["expected"]), float(d["pvalue"]))], True
-        return [], False
-    return _collect(detail, pick)
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) \
-        and math.isfinite(float(x))
 
 
 def _close(a, b) -> bool:

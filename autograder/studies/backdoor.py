@@ -6,6 +6,7 @@ homework's checks.py decides which sizes and bands to use.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -27,6 +28,18 @@ def cpts_from_counts(renewed: np.ndarray, total: np.ndarray) -> dict:
         "p_x_given_z": (total / n_z).T.tolist(),          # [z][x] = P(X=x | Z=z)
         "p_y_given_xz": (renewed / total).tolist(),       # [x][z] = P(Y=1 | X=x, Z=z)
     }
+
+
+def joint(cpts: dict) -> np.ndarray:
+    """P(Z=z, X=x, Y=y) as an array indexed [z, x, y], by the chain rule on the DAG."""
+    p_z = np.array([1 - cpts["p_z1"], cpts["p_z1"]])
+    p_x = np.asarray(cpts["p_x_given_z"])               # [z][x]
+    p_y1 = np.asarray(cpts["p_y_given_xz"])             # [x][z] = P(Y=1 | x, z)
+    out = np.empty((2, 2, 2))
+    for z, x, y in itertools.product((0, 1), repeat=3):
+        p_y = p_y1[x, z] if y == 1 else 1 - p_y1[x, z]
+        out[z, x, y] = p_z[z] * p_x[z, x] * p_y
+    return out
 
 
 def interventional(cpts: dict) -> np.ndarray:

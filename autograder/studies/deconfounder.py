@@ -25,7 +25,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, log_expit
 
-from autograder.checks import prediction_bound
+from autograder.checks import prediction_band
 
 N_FILMS = 2000
 N_ACTORS = 60
@@ -227,9 +227,17 @@ def do_contrast_sd(params: dict, z) -> np.ndarray:
 def reference_bound(runs: dict, stat: str, alpha: float, side: str) -> float:
     """The looser prediction bound of `stat` over the styles recorded in a reference-fits
     file ({style: [run, ...]}: the reference solution and its registered alternatives), so
-    that every accepted style of answer passes at the level alpha."""
-    bounds = [prediction_bound([r[stat] for r in rows], alpha, side)
-              for rows in runs.values() if rows]
+    that every accepted style of answer passes at the level alpha. `side` is "lower" or
+    "upper"; a one-sided bound at alpha is one end of the two-sided band at 2 alpha."""
+    if side not in ("lower", "upper"):
+        raise ValueError(f"side must be 'lower' or 'upper', got {side!r}")
+    bounds = []
+    for rows in runs.values():
+        values = [float(r[stat]) for r in rows]
+        if len(values) < 2 or not np.all(np.isfinite(values)):
+            continue
+        centre, half = prediction_band(values, 2 * alpha)
+        bounds.append(centre - half if side == "lower" else centre + half)
     if not bounds:
         raise ValueError(f"no reference runs record {stat!r}")
     return min(bounds) if side == "lower" else max(bounds)

@@ -1,17 +1,16 @@
 """Write the latent-confounder homework's data file. Run: python datasets/game/generate.py
 
-2,000 players drawn from the SCM in scm.py with a fixed seed; the confounder Z
-is not written (the analyst never sees it). Byte for byte reproducible.
+2,000 players drawn from the SCM in autograder/studies/game.py with a fixed seed; the
+confounder Z is not written (the analyst never sees it). Byte for byte reproducible.
 """
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
+from autograder.studies import game as scm
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import scm  # noqa: E402
 
 N_PLAYERS = 2000
 SEED = 20270409

@@ -1,49 +1,19 @@
-"""Bishop's one-to-many inverse problem (content brief, section 8).
-
-    t = linspace(0, 1, N),  x = t + 0.3 sin(2 pi t) + U(-0.1, 0.1)
-
-The homework models t given x. `course_data` is the fixed, seeded set the
-students get (written to datasets/mdn/bishop.csv); `fresh_draws` is what the
-hidden checks score on: the same law with t ~ U(0, 1) drawn i.i.d. (the limit
-of the linspace grid), so that per-point scores are independent and their
-standard errors are the usual ones. Run: python datasets/mdn/generate.py
+"""Write the mixture density network homework's data file, datasets/mdn/bishop.csv:
+Bishop's inverse problem (autograder/studies/bishop.py) on the brief's grid, with the
+course's seed. Run: python datasets/mdn/generate.py
 """
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-import numpy as np
+from autograder.studies import bishop
 
 HERE = Path(__file__).resolve().parent
-N_POINTS = 1000
-NOISE = 0.1          # half-width of the uniform noise on x
-AMPLITUDE = 0.3      # of the sine
-COURSE_SEED = 8008   # the seed of the students' data set
-
-
-def forward(t):
-    """The noiseless map t -> x."""
-    t = np.asarray(t, dtype=np.float64)
-    return t + AMPLITUDE * np.sin(2 * np.pi * t)
-
-
-def course_data(n: int = N_POINTS, seed: int = COURSE_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """(x, t) exactly as the brief writes it: t on a grid, x with uniform noise."""
-    rng = np.random.default_rng(seed)
-    t = np.linspace(0.0, 1.0, n)
-    return forward(t) + rng.uniform(-NOISE, NOISE, n), t
-
-
-def fresh_draws(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """n independent (x, t) pairs from the same law, t ~ U(0, 1)."""
-    rng = np.random.default_rng(seed)
-    t = rng.uniform(0.0, 1.0, n)
-    return forward(t) + rng.uniform(-NOISE, NOISE, n), t
 
 
 def write_csv(path: Path = HERE / "bishop.csv") -> Path:
-    x, t = course_data()
+    x, t = bishop.course_data()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")

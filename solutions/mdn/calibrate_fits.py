@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from autograder.authoring.source import build_source_notebook  # noqa: E402
+from autograder.checks import mixture_nll  # noqa: E402
 from autograder.course.config import load_course  # noqa: E402
 from autograder.homework import load_checks  # noqa: E402
 
@@ -87,7 +88,7 @@ def main(argv=None):
         row = {"seed": 5000 + r, "seconds": round(time.time() - start, 1)}
         for part, func in checks.PARTS.items():
             w, mu, s = (np.asarray(v, dtype=float) for v in ns[func](xf))
-            p = checks.point_nll(w, mu, s, tf)
+            p = mixture_nll(w, mu, s, tf)
             wd, mud, sd = (np.asarray(v, dtype=float) for v in ns[func](np.asarray(checks.DIP_X)))
             row[part] = {"nll": float(p.mean()), "point_sd": float(p.std()),
                          "min_sigma": float(s.min()),

@@ -1,4 +1,5 @@
-"""The online-game SCM of the latent-confounder homework (content brief, section 9).
+"""The online-game SCM of the latent-confounder homework (content brief, section 9);
+datasets/game/generate.py writes the course's data file from it.
 
 G guild membership (binary, observed), Z an unobserved confounder (standard
 normal), T side-quest engagement (binary treatment), M won items (binary, the

@@ -1,0 +1,136 @@
+"""What a check compared, as typed records: the evidence behind a verdict.
+
+Every CheckResult carries one. Each kind holds the numbers its comparison used and
+its own pass flag (whether that comparison passed; the result's `passed` may still
+withhold credit, e.g. `all_of`). Feedback that names a misconception
+(grading/misconceptions.py) reads these records by type, never the student
+message or the TA-facing `detail`. `to_dict`/`evidence_from_dict` are the JSON form
+kept in grading.json.
+
+    Estimate       one number against its truth, with the SE of a right answer (se 0: exact)
+    Estimates      several such numbers (a table, the entries of a dict)
+    Counts         outcome counts against their expected counts, and the test's p-value
+    GoodnessOfFit  draws tested against a known law (its p-value)
+    TwoSample      draws tested against a reference sampler's draws (its p-value)
+    ReferenceMatch a posterior mean against a long reference run of the same model
+    Convergence    a sampler's convergence gate (R-hat, bulk ESS)
+    Threshold      a one-sided statistic against a limit (a loss, a fit score)
+    Exact          a rule with no sampling noise (sets, structures, exact tables)
+    Malformed      no comparison: the answer had the wrong form, or never arrived
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+import numpy as np
+
+
+def _plain(v):
+    """Python scalars and tuples of them (numpy's are not JSON), as grading.json needs."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (tuple, list, np.ndarray)):
+        return tuple(_plain(x) for x in v)
+    return v
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passed: bool
+    kind: ClassVar[str] = "evidence"
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _plain(getattr(self, f.name)))
+        object.__setattr__(self, "passed", bool(self.passed))
+
+    def to_dict(self) -> dict:
+        out = {"kind": self.kind}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
+
+
+@dataclass(frozen=True)
+class Estimate(Evidence):
+    value: float
+    truth: float
+    se: float
+    kind: ClassVar[str] = "estimate"
+
+
+@dataclass(frozen=True)
+class Estimates(Evidence):
+    values: tuple
+    truths: tuple
+    ses: tuple
+    kind: ClassVar[str] = "estimates"
+
+
+@dataclass(frozen=True)
+class Counts(Evidence):
+    counts: tuple
+    expected: tuple
+    pvalue: float
+    kind: ClassVar[str] = "counts"
+
+
+@dataclass(frozen=True)
+class GoodnessOfFit(Evidence):
+    pvalue: float
+    kind: ClassVar[str] = "goodness_of_fit"
+
+
+@dataclass(frozen=True)
+class TwoSample(Evidence):
+    pvalue: float
+    kind: ClassVar[str] = "two_sample"
+
+
+@dataclass(frozen=True)
+class ReferenceMatch(Evidence):
+    mean: float
+    ref_mean: float
+    se: float
+    kind: ClassVar[str] = "reference_match"
+
+
+@dataclass(frozen=True)
+class Convergence(Evidence):
+    rhat: float
+    ess: float
+    kind: ClassVar[str] = "convergence"
+
+
+@dataclass(frozen=True)
+class Threshold(Evidence):
+    statistic: float
+    limit: float
+    kind: ClassVar[str] = "threshold"
+
+
+@dataclass(frozen=True)
+class Exact(Evidence):
+    kind: ClassVar[str] = "exact"
+
+
+@dataclass(frozen=True)
+class Malformed(Evidence):
+    passed: bool = False
+    kind: ClassVar[str] = "malformed"
+
+
+KINDS = {cls.kind: cls for cls in (Estimate, Estimates, Counts, GoodnessOfFit, TwoSample,
+                                   ReferenceMatch, Convergence, Threshold, Exact, Malformed)}
+
+
+def evidence_from_dict(d: dict) -> Evidence:
+    """The record `Evidence.to_dict` wrote (lists back to tuples)."""
+    cls = KINDS[d["kind"]]
+    return cls(**{f.name: tuple(d[f.name]) if isinstance(d[f.name], list) else d[f.name]
+                  for f in fields(cls)})
+
+
+__all__ = ["Evidence", *[c.__name__ for c in KINDS.values()], "KINDS", "evidence_from_dict"]

@@ -1,0 +1,170 @@
+"""A family of probe tables: the tables a homework calls a student's estimator on, and
+the design that sizes it (docs/statistics.md, "Probe inputs drawn per submission").
+
+A function called only on the tables the notebook states can be passed by a lookup of
+typed-in answers, so the grader also calls it on a table drawn for each submission
+from the grader's seed. One declaration says, for the whole homework:
+
+    probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=random_cpts,
+                               truth=ace, se=ace_se, wrong=wrong_aces,
+                               seed_label="backdoor:probe table", floor=FLOAT32_FLOOR)
+    hw.design(probe_tables.design)                 # {"num_samples": the stated size}
+
+    probe_tables.question("test_do", "do_ace", hint="...")   # calls, n_checks, the check
+
+- `truth(table)` is the right answer on a table and `se(table, n)` the SE of a right
+  estimate from n draws (it must bound every method the question allows); the band is
+  z x se + `floor` (float32 arithmetic, rounding), and the design assumes
+  `design_floor` (by default the same);
+- `wrong(table)` = {label: (value, sqrt(n) x its SD)} of the known wrong answers on it;
+  on a drawn table the stated table's answer typed in (exact) is one more;
+- a table's size is the smallest n that rejects each wrong answer with power 0.999
+  at the per-check level (`required_n_against`); the stated size is the largest over
+  the fixed tables, rounded up (`stated_n`);
+- the drawn table is the first `propose(rng)` (rng from the seed of `seed_label`)
+  that `accept` keeps and whose own size is within the stated size: the design's
+  condition holds on every table handed out, so each known wrong answer, the
+  typed-in one included, fails with the promised power there too.
+
+`probe_tables(ctx)` is the probe ({label: table}, fixed first, then "grader's"),
+declared on `hw`: computed once per submission for the calls, the checks and the
+simulated mistakes alike.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Callable, Mapping
+
+from .budget import detection_probability
+from .design import required_n_against, stated_n
+from .guards import as_float
+from .estimate import close_to
+from .probes import draw_probe
+from .result import all_of
+
+DRAWN = "grader's"
+# What the feedback tells a function that is right on the stated tables only (a lookup of
+# typed-in answers): the phrases a manifest's `told` can ask for.
+LOOKUP_TOLD = ("gives the right value here, but that counts only when it is right",
+               f"on the {DRAWN} table` is further from the correct value")
+
+
+class ProbeTables:
+    """The fixed tables, the drawn one and the design of one homework (module doc)."""
+
+    def __init__(self, hw, *, fixed: Mapping[str, object], propose: Callable, truth: Callable,
+                 se: Callable, wrong: Callable, seed_label: str, floor: float = 0.0,
+                 design_floor: float | None = None, accept: Callable | None = None,
+                 size: str = "num_samples", arg: str = "cpts", noun: str = "table",
+                 typed_in: str = "the study's answer typed in", step: int = 1000):
+        self.hw, self.fixed, self.propose = hw, dict(fixed), propose
+        self.truth, self.se, self.wrong, self.floor = truth, se, wrong, floor
+        self.design_floor = floor if design_floor is None else design_floor
+        self.seed_label, self.accept, self.size, self.arg = seed_label, accept, size, arg
+        self.noun = noun   # what feedback calls a probe: "the grader's table"
+        self.typed_in, self.step = typed_in, step
+        self.drawn = functools.lru_cache(maxsize=1024)(self._draw)
+        self.probe = hw.probe(self._tables, name=seed_label)
+
+    # ------------------------------------------------------------- the design
+    def wrong_values(self, table) -> dict[str, tuple[float, float]]:
+        """{label: (value, sqrt(n) x SD)} of every known wrong answer on `table`."""
+        out = dict(self.wrong(table))
+        for stated in self.fixed.values():
+            if table != stated:
+                out[self.typed_in] = (self.truth(stated), 0.0)
+        return out
+
+    def table_size(self, table, budget: float) -> float:
+        """Smallest n that rejects every known wrong answer on `table` with power 0.999
+        at the per-check level (inf if one is within the floor of the truth). Each is
+        sized with the larger of the right and its own SD."""
+        return required_n_against(self.truth(table), self.se(table, 1),
+                                  self.wrong_values(table).values(),
+                                  budget / self.hw.total_checks, floor=self.design_floor)
+
+    def design_size(self, budget: float) -> int:
+        """The stated size: table_size of the fixed tables, rounded up to `step`."""
+        return stated_n(self.table_size, self.fixed.values(), budget, self.step)
+
+    def design(self, budget: float) -> dict[str, int]:
+        """The design of a homework whose only size is this family's."""
+        return {self.size: self.design_size(budget)}
+
+    def power(self, table, budget: float) -> dict[str, float]:
+        """{label: the estimate check's power against that known wrong answer on `table`}
+        at the stated size, the wrong answer scattering with the larger of its own SD and
+        the truth's (for tests and the docs)."""
+        alpha, n = budget / self.hw.total_checks, self.hw.sizes(budget)[self.size]
+        return {label: detection_probability(self.truth(table), value,
+                                             max(sd, self.se(table, 1)) / math.sqrt(n), alpha,
+                                             self.design_floor)
+                for label, (value, sd) in self.wrong_values(table).items()}
+
+    # ------------------------------------------------------------- the tables
+    def _draw(self, seed: int, budget: float):
+        n = self.hw.sizes(budget)[self.size]
+        return draw_probe(seed, self.propose,
+                          lambda t: (self.accept is None or self.accept(t))
+                          and self.table_size(t, budget) <= n)
+
+    def _tables(self, ctx) -> dict:
+        return {**self.fixed, DRAWN: self.drawn(ctx.seed_for(self.seed_label), ctx.budget)}
+
+    def __call__(self, ctx) -> dict:
+        """{label: table} this submission's functions are called on (the probe)."""
+        return self.probe(ctx)
+
+    def per_table(self, ctx, fn: Callable) -> dict:
+        """{label: fn(table)} over this submission's tables (e.g. a mistake's answers)."""
+        return {label: fn(table) for label, table in self(ctx).items()}
+
+    def binomial_estimates(self, ctx, pair: Callable, grade_ids) -> dict:
+        """What a submission that estimates pair(table)[0] - pair(table)[1] (each probability
+        from `size` draws) hands each of these questions: a simulated mistake, its noise
+        drawn from ctx.noise()."""
+        rng, n = ctx.noise(), ctx.sizes[self.size]
+        return {g: self.per_table(ctx, lambda t: binomial_contrast(rng, pair(t), n))
+                for g in grade_ids}
+
+    def question(self, grade_id: str, func: str, hint: str = "") -> None:
+        """Declare the question that calls `func` on every table and checks its estimates
+        (`estimates`; one random comparison per table)."""
+        self.hw.question(grade_id, calls=self.calls(func), n_checks=len(self.fixed) + 1)(
+            lambda values, ctx: self.estimates(values, ctx, func, hint))
+
+    def named(self, ctx, func: str) -> list[tuple[str, object, str]]:
+        """(label, table, the call as feedback names it) per table."""
+        return [(label, table, f"{func}(...) on the {label} {self.noun}")
+                for label, table in self(ctx).items()]
+
+    # ------------------------------------------------------ calls and checks
+    def calls(self, func: str, seeded: bool = True) -> Callable:
+        """The grader's calls of func(<arg>=table[, num_samples, seed]), one per table;
+        each call's seed is fixed by the submission's seed and the call."""
+        def calls(ctx):
+            out = {}
+            for label, table in self(ctx).items():
+                kwargs = {self.arg: table}
+                if seeded:
+                    kwargs.update({self.size: ctx.sizes[self.size],
+                                   "seed": ctx.seed_for(f"{func}:{label}")})
+                out[label] = (func, kwargs)
+            return out
+        return calls
+
+    def estimates(self, values, ctx, func: str, hint: str = "") -> list:
+        """The estimate on every table within z x se(table, n) + floor of its truth; all
+        or nothing (`all_of`): right on the stated tables alone is what a typed-in
+        number or a lookup achieves."""
+        n = ctx.sizes[self.size]
+        return all_of([close_to(as_float(values[label], name), self.truth(table),
+                                self.se(table, n), ctx.alpha, self.floor, name=name, hint=hint)
+                       for label, table, name in self.named(ctx, func)], func)
+
+
+def binomial_contrast(rng, pair, n: int) -> float:
+    """p[0] - p[1], each estimated from n Bernoulli draws: what a submission computing
+    that contrast by simulation reports (a mistake's sampling noise)."""
+    return float(rng.binomial(n, pair[0]) / n - rng.binomial(n, pair[1]) / n)

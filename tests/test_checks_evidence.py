@@ -1,0 +1,107 @@
+"""The library's checks attach typed evidence; probes are drawn once per submission;
+an exact table names its known wrong forms; a probe-table family draws, sizes and
+checks as its declaration says."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from autograder import checks as c
+from autograder.homework import Homework
+
+
+def test_each_library_check_attaches_its_kind_of_evidence():
+    rng = np.random.default_rng(0)
+    draws = rng.standard_normal(500)
+    table = {"a": 0.5, "b": 0.5}
+    cases = [
+        (c.close_to(0.5, 0.5, 0.1, 1e-3), c.Estimate),
+        (c.close_to("x", 0.5, 0.1, 1e-3), c.Malformed),
+        (c.close_to_each(table, table, 0.1, 1e-3), c.Estimates),
+        (c.close_to_table([0.5, 0.5], [0.5, 0.5], 1e-3, se=0.1), c.Estimates),
+        (c.frequencies(["a", "b"] * 50, table, 1e-3), c.Counts),
+        (c.frequencies(["a", "z"] * 50, table, 1e-3), c.GoodnessOfFit),   # impossible outcome
+        (c.gof(draws, stats.norm(0, 1), 1e-3), c.GoodnessOfFit),
+        (c.two_sample(draws, rng.standard_normal(2000), 1e-3), c.TwoSample),
+        (c.compare_sets([{"Z"}], [{"Z"}], "s"), c.Exact),
+        (c.matches_reference(draws.reshape(4, -1), 0.0, 0.01, 1e-3), c.ReferenceMatch),
+        (c.convergence(draws.reshape(4, -1), "d", 10), c.Convergence),
+        (c.exact_table([[1, 2], [3, 4]], [[1, 2], [3, 4]], "t", 1e-9), c.Exact),
+        (c.loss_falls(list(np.linspace(2, 1, 100) + 0.01 * rng.standard_normal(100)), 1e-3),
+         c.Threshold),
+    ]
+    for result, kind in cases:
+        assert type(result.evidence) is kind, (result.message, result.evidence)
+        assert isinstance(result.evidence.passed, bool)
+        as_json = json.loads(json.dumps(result.evidence.to_dict()))      # grading.json keeps it
+        assert c.evidence_from_dict(as_json) == result.evidence
+
+
+def test_a_probe_is_drawn_once_per_submission_and_shared_by_a_diagnosis():
+    hw = Homework()
+    drawn = []
+
+    @hw.probe
+    def data(ctx):
+        drawn.append(ctx.seed)
+        return np.random.default_rng(ctx.seed_for("data")).standard_normal(3)
+
+    ctx = hw.context(7, 1e-3)
+    assert data(ctx) is data(ctx) is data(replace(ctx, noise_seed=99)) and drawn == [7]
+    assert not np.array_equal(data(hw.context(8, 1e-3)), data(ctx))
+    assert hw.probes == {"data": data}
+    with pytest.raises(ValueError, match="declared twice"):
+        hw.probe(lambda ctx: 1, name="data")
+
+
+def test_an_exact_table_names_its_known_wrong_forms():
+    truth = np.array([[0.1, 0.2], [0.3, 0.4]])
+    near = {**c.transposed(truth, "Rows are Z."),
+            "{subject} does not sum to one.": lambda got: abs(got.sum() - 1) > 1e-3}
+    assert c.exact_table(truth, truth, "t", 1e-6, near=near).passed
+    res = c.exact_table(truth.T, truth, "t", 1e-6, "hint", near=near)
+    assert not res.passed and res.message == "`t` looks transposed. Rows are Z."
+    res = c.exact_table(2 * truth, truth, "t", 1e-6, "hint", near=near)
+    assert res.message == "`t` does not sum to one."
+    res = c.exact_table(truth + [[0.05, 0], [0, -0.05]], truth, "t", 1e-6, "Look again.", near=near)
+    assert res.message == "`t` is not correct. Look again."
+    with pytest.raises(c.AnswerError, match="shape"):
+        c.exact_table([1, 2, 3], truth, "t", 1e-6)
+
+
+def _family(hw):
+    """Bernoulli probes p; the estimate is a share of n draws; the known wrong answer 1 - p."""
+    return c.ProbeTables(hw, fixed={"stated": 0.3}, propose=lambda rng: float(rng.uniform(0.05, 0.95)),
+                         truth=lambda p: p, se=lambda p, n: (p * (1 - p) / n) ** 0.5,
+                         wrong=lambda p: {"complement": (1 - p, (p * (1 - p)) ** 0.5)},
+                         seed_label="toy:probe", arg="p")
+
+
+def test_a_probe_table_family_draws_sizes_and_checks_as_declared():
+    hw = Homework()
+    tables = _family(hw)
+    hw.design(tables.design)
+    tables.question("test_share", "share", hint="Count the ones.")
+    assert hw.questions["test_share"].n_checks == 2
+    n = hw.sizes(1e-3)["num_samples"]
+    assert n % 1000 == 0 and n >= tables.table_size(0.3, 1e-3)
+    ctx = hw.context(4, 1e-3)
+    probes = tables(ctx)
+    assert probes is tables(ctx) and probes["stated"] == 0.3
+    drawn = probes["grader's"]
+    assert tables.table_size(drawn, 1e-3) <= n          # the design holds on the drawn probe
+    assert "the study's answer typed in" in tables.wrong_values(drawn)
+    assert all(power >= 0.999 for power in tables.power(drawn, 1e-3).values())
+    calls = hw.questions["test_share"].calls(ctx)
+    assert calls["grader's"] == ("share", {"p": drawn, "num_samples": n,
+                                           "seed": ctx.seed_for("share:grader's")})
+    right = {label: p for label, p in probes.items()}
+    assert all(r.passed for r in tables.estimates(right, ctx, "share"))
+    typed_in = {label: 0.3 for label in probes}          # right on the stated probe only
+    results = tables.estimates(typed_in, ctx, "share", "Count the ones.")
+    assert not any(r.passed for r in results)
+    assert all(any(w in r.message for w in c.LOOKUP_TOLD) for r in results)
