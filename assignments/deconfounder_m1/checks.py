@@ -7,12 +7,12 @@ generator with a seed derived from the submission's, of the size the reference f
 
 - test_score: `predictive_score` on the grader's data and holdout, with the true number of
   factors (2) and one too few (1). The first score must lie in the two-sided prediction
-  interval of one more reference fit (alpha/2 a side; a fit that sees the held-out entries
-  scores too high), the second at most at its one-sided upper bound, each bound
-  m -+ t_{K-1}(1 - alpha) s sqrt(1 + 1/K), m and s the mean and SD of the scores of K
-  reference fits on K fresh data sets (reference/fits.json, written by
-  solutions/deconfounder_m1/reference_fits.py), the looser bound over the reference and its
-  registered alternative (another modelling style). The bound covers data-set and SVI noise;
+  band of one more reference fit (`checks.close_to_runs`; a fit that sees the held-out
+  entries scores too high), the second at most at its one-sided upper bound
+  (`checks.prediction_bound`), each from m -+ t_{K-1} s sqrt(1 + 1/K), m and s the mean and
+  SD of the scores of K reference fits on K fresh data sets (reference/fits.json, written by
+  solutions/deconfounder_m1/reference_fits.py), the looser band over the reference and its
+  registered alternative (another modelling style). The band covers data-set and SVI noise;
   nothing else about the score is assumed.
 - test_n_factors: the number of factors chosen on the course data: exactly 2.
 - test_substitute: `substitute_confounder` on a fresh data set with the student's
@@ -30,31 +30,22 @@ on): the design states them, it does not search them.
 """
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import AnswerError, as_array, as_float, as_int, failed, passed
-from autograder.homework import Homework
+from autograder.checks import (AnswerError, Threshold, as_array, as_float, as_int, close_to_runs,
+                               failed, passed, prediction_bound, pvalue_check)
+from autograder.homework import Homework, dataframe, kernel_global
 from autograder.studies import deconfounder as study
 
-HERE = Path(__file__).resolve().parent
-FITS = HERE / "reference" / "fits.json"
+FITS = Path(__file__).resolve().parent / "reference" / "fits.json"
 TRUE_FACTORS = len(study.CONFOUNDERS)
 NUM_REPLICATES = 100      # replicates per film in the check; the reference fits used the same
+PROBE_NOISE_SD = 1.0      # the revenue noise of the substitute probe (the generator's: 0.3)
+SCORE = "predictive_score(df, n_factors, holdout, seed)"
 
 hw = Homework()
-
-
-@functools.lru_cache(maxsize=1)
-def reference() -> dict:
-    return json.loads(FITS.read_text())
-
-
-def bound(stat: str, alpha: float, side: str) -> float:
-    return study.reference_bound(reference()["runs"], stat, alpha, side)
 
 
 @hw.design
@@ -66,76 +57,67 @@ def design(budget: float) -> dict[str, int]:
 
 
 # ------------------------------------------------------------ probes
-def frame(data: study.Casts, revenue=None) -> dict:
-    """The tagged literal that becomes a pandas DataFrame in the kernel."""
-    return {"__dataframe__": data.columns(revenue)}
-
-
-@functools.lru_cache(maxsize=64)
-def score_probe(seed: int) -> tuple[study.Casts, np.ndarray]:
+@hw.probe
+def score_data(ctx) -> tuple[study.Casts, np.ndarray]:
+    """A fresh data set and the held-out entries of the predictive check."""
+    seed = ctx.seed_for("m1:score")
     data = study.draw_casts(seed)
     return data, study.holdout_mask(seed + 1, data.casts.shape)
 
 
-PROBE_NOISE_SD = 1.0      # the revenue noise of the substitute probe (the generator's: 0.3)
-
-
-@functools.lru_cache(maxsize=64)
-def substitute_probe(seed: int) -> tuple[study.Casts, np.ndarray, np.ndarray]:
+@hw.probe
+def substitute_data(ctx) -> tuple[study.Casts, np.ndarray, np.ndarray]:
     """A fresh data set, the revenue column of the probe (intercept, the confounders' part of
     the revenue and u) and u."""
+    seed = ctx.seed_for("m1:substitute")
     data = study.draw_casts(seed)
     u = PROBE_NOISE_SD * np.random.default_rng(seed + 1).standard_normal(len(data.revenue))
     revenue = study.INTERCEPT + data.confounders @ np.asarray(study.CONFOUNDER_EFFECTS) + u
     return data, revenue, u
 
 
+# ------------------------------------------------------------ checks
 def _score_calls(ctx):
-    data, holdout = score_probe(ctx.seed_for("m1:score"))
-    args = {"df": frame(data), "holdout": holdout.tolist()}
+    data, holdout = score_data(ctx)
+    args = {"df": dataframe(data.columns()), "holdout": holdout.tolist()}
     return {key: ("predictive_score", {**args, "n_factors": k, "seed": ctx.seed_for(f"m1:{key}")})
             for key, k in (("enough", TRUE_FACTORS), ("too_few", TRUE_FACTORS - 1))}
 
 
-def _score(value, k: int) -> float:
-    name = f"predictive_score(df, {k}, holdout, seed)"
-    x = as_float(value, name)
+def _score(value) -> float:
+    x = as_float(value, SCORE)
     if not 0.0 <= x <= 1.0:
-        raise AnswerError(f"`{name}` returned {x!r}: a score is a mean of p-values, between 0 "
+        raise AnswerError(f"`{SCORE}` returned {x!r}: a score is a mean of p-values, between 0 "
                           "and 1.")
     return x
 
 
 @hw.question("test_score", calls=_score_calls, n_checks=2)
 def check_score(values, ctx):
-    """Enough factors: inside the two-sided prediction interval (alpha/2 a side); one too
-    few: at most the one-sided upper bound."""
-    enough, too_few = _score(values["enough"], TRUE_FACTORS), _score(values["too_few"], 1)
-    low, high = (bound("s_enough", ctx.alpha / 2, side) for side in ("lower", "upper"))
-    few_high = bound("s_too_few", ctx.alpha, "upper")
-    detail = dict(enough=enough, too_few=too_few, enough_band=[low, high], too_few_bound=few_high)
-    if low <= enough <= high:
-        first = passed("With as many factors as the grader's data need, your check passes as a "
-                       "correct one does.", **detail)
-    elif enough < low:
-        first = failed("With as many factors as the grader's data need, your score is lower "
-                       "than a correct check gives. Draw each replicate's z from the fitted "
-                       "guide, count ties as half, and compare the cast sizes of the held-out "
-                       "entries only.", **detail)
-    else:
-        first = failed("With as many factors as the grader's data need, your score is higher "
-                       "than a correct check gives: the held-out entries look more like the "
-                       "model than its own replicates do. The fit must not see the held-out "
-                       "entries (mask them out of the likelihood), and p_i is P(t_rep < t_obs).",
-                       **detail)
-    if too_few <= few_high:
-        second = passed("With one factor too few, your check fails, as it should.", **detail)
+    """Enough factors: inside the two-sided prediction band; one too few: at most the
+    one-sided upper bound."""
+    enough, too_few = _score(values["enough"]), _score(values["too_few"])
+    first = close_to_runs(
+        enough, study.recorded_runs(FITS, "s_enough"), ctx.alpha, name=SCORE,
+        hint="With as many factors as the grader's data need, your score is lower than a "
+             "correct check gives. Draw each replicate's z from the fitted guide, count ties "
+             "as half, and compare the cast sizes of the held-out entries only.",
+        high_hint="With as many factors as the grader's data need, your score is higher than "
+                  "a correct check gives: the held-out entries look more like the model than "
+                  "its own replicates do. The fit must not see the held-out entries (mask them "
+                  "out of the likelihood), and p_i is P(t_rep < t_obs).")
+    limit = prediction_bound(study.recorded_runs(FITS, "s_too_few"), ctx.alpha, "upper")
+    evidence = Threshold(too_few <= limit, too_few, limit)
+    if evidence.passed:
+        second = passed("With one factor too few, your check fails, as it should.",
+                        evidence=evidence, too_few=too_few, bound=limit)
     else:
         second = failed("With one factor too few, your score stays as high as a model that fits: "
                         "your check does not see the missing factor. Look at three things: the "
                         "fit must not see the held-out entries (mask them out of the "
                         "likelihood), the statistic is the held-out cast size (not its "
-                        "log-likelihood), and p_i is P(t_rep < t_obs), not the reverse.", **detail)
+                        "log-likelihood), and p_i is P(t_rep < t_obs), not the reverse.",
+                        evidence=evidence, too_few=too_few, bound=limit)
     return [first, second]
 
 
@@ -155,15 +137,18 @@ def check_n_factors(values, ctx):
 
 
 def _substitute_calls(ctx):
-    data, revenue, _ = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, revenue, _ = substitute_data(ctx)
     return {"z_hat": ("substitute_confounder",
-                      {"df": frame(data, revenue), "n_factors": {"__global__": "n_factors"},
+                      {"df": dataframe(data.columns(revenue)),
+                       "n_factors": kernel_global("n_factors"),
                        "seed": ctx.seed_for("m1:substitute seed")})}
 
 
 @hw.question("test_substitute", calls=_substitute_calls, n_checks=2)
 def check_substitute(values, ctx):
-    data, _, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    """Z_hat spans the true confounders (one-sided bound on the smaller canonical
+    correlation) and does not follow the probe's revenue noise (exact F-test)."""
+    data, _, noise = substitute_data(ctx)
     name = "substitute_confounder(df, n_factors, seed)"
     z = as_array(values["z_hat"], name)
     if z.ndim == 1:
@@ -174,21 +159,21 @@ def check_substitute(values, ctx):
     if not np.all(np.isfinite(z)):
         raise AnswerError(f"`{name}` returned values that are not finite.")
     rho = study.canonical_correlations(data.confounders, z)
-    low = bound("cc", ctx.alpha, "lower")
-    leak_p = study.independence_pvalue(noise, z)
-    detail = dict(canonical=rho.tolist(), cc=float(rho.min()), lower_bound=low,
-                  revenue_pvalue=leak_p, columns=int(z.shape[1]))
+    low = prediction_bound(study.recorded_runs(FITS, "cc"), ctx.alpha, "lower")
+    detail = dict(canonical=rho.tolist(), columns=int(z.shape[1]))
+    evidence = Threshold(rho.min() >= low, rho.min(), low)
     span = (passed("Your substitute confounder spans the true confounders as well as a correct "
-                   "fit does.", **detail) if rho.min() >= low else
+                   "fit does.", evidence=evidence, **detail) if evidence.passed else
             failed("Your substitute confounder misses part of the true confounders: some "
                    "direction of them is barely correlated with any combination of its columns. "
                    "Check that it has enough factors (`n_factors`), that the fit converged, and "
-                   "that it returns the guide's locations from a fit on every entry.", **detail))
-    leak = (passed("Your substitute confounder does not depend on the revenue column.", **detail)
-            if leak_p >= ctx.alpha else
-            failed("Your substitute confounder follows the noise of the grader's revenue "
-                   "column: your model or guide reads the outcome. Z_hat must be computed from "
-                   "the casts alone.", **detail))
+                   "that it returns the guide's locations from a fit on every entry.",
+                   evidence=evidence, **detail))
+    leak = pvalue_check(
+        study.independence_pvalue(noise, z), ctx.alpha,
+        "Your substitute confounder does not depend on the revenue column.",
+        "Your substitute confounder follows the noise of the grader's revenue column: your "
+        "model or guide reads the outcome. Z_hat must be computed from the casts alone.")
     return [span, leak]
 
 
@@ -197,7 +182,7 @@ def _score_mistake(enough_stat: str, too_few_stat: str, flip: bool = False):
     """A known wrong check: its two scores on one data set like the grader's, drawn from
     the reference runs that recorded them (reference/fits.json)."""
     def wrong(values, ctx):
-        runs = [r for r in reference()["runs"]["reference"]
+        runs = [r for r in study.recorded_rows(FITS)
                 if enough_stat in r and too_few_stat in r]
         run = runs[int(ctx.noise().integers(len(runs)))]
         pair = {"enough": run[enough_stat], "too_few": run[too_few_stat]}
@@ -228,7 +213,7 @@ def _oracle(data: study.Casts) -> np.ndarray:
 
 @hw.wrong_answer("too few factors (one)", says="with one factor too few")
 def one_factor(values, ctx):
-    data, _, _ = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, _, _ = substitute_data(ctx)
     genre = _oracle(data)[:, 1:]             # a one-factor fit finds the genre axis
     return {**values, "test_n_factors": {"n_factors": 1}, "test_substitute": {"z_hat": genre}}
 
@@ -236,7 +221,7 @@ def one_factor(values, ctx):
 @hw.wrong_answer("substitute: the model or guide reads the revenue",
                  says="when the factor model or its guide uses the revenue column")
 def revenue_in_guide(values, ctx):
-    data, _, noise = substitute_probe(ctx.seed_for("m1:substitute"))
+    data, _, noise = substitute_data(ctx)
     pull = 0.2 * noise / PROBE_NOISE_SD        # the latents absorb part of the outcome
     return {**values, "test_substitute": {"z_hat": _oracle(data) + pull[:, None]}}
 

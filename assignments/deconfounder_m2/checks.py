@@ -6,9 +6,10 @@ grader's own substitute confounder on it is E[z | A] under the true casting mode
 (quadrature), in the coordinates of the truth.
 
 - test_adjusted: `adjusted_effects(casts, revenue, z_hat)` on the grader's data and Z_hat
-  against least squares on [1, casts, z_hat]. Deterministic: each effect must lie within a
-  tenth of its own standard error of the least-squares value (any sound solver, float32
-  included, is far closer; every known wrong answer is several standard errors off).
+  against least squares on [1, casts, z_hat]. Deterministic (`checks.exact_table`): each
+  effect must lie within a tenth of its own standard error of the least-squares value (any
+  sound solver, float32 included, is far closer; every known wrong answer is several
+  standard errors off).
 - test_do: `do_effects(params, z_hat, num_samples, seed)` with the grader's film model (the
   true casting model, the least-squares outcome model) against that model's coefficients
   beta: one max-|z| test over the actors (Sidak), each SE the SD of one draw's contrast with
@@ -18,8 +19,8 @@ grader's own substitute confounder on it is E[z | A] under the true casting mode
   effects. The criterion comes from the generator: the RMSE of the effects over the RMSE of
   the naive regression on the same data (revenue on the casts alone, whose error is the
   confounding the generator put there) must be at most the one-sided upper prediction bound
-  of one more reference run, m + t_{K-1}(1 - alpha) s sqrt(1 + 1/K) over the K reference
-  runs of reference/fits.json (written by solutions/deconfounder_m1/reference_fits.py, the
+  of one more reference run (`checks.prediction_bound`), m + t_{K-1}(1 - alpha) s
+  sqrt(1 + 1/K) over the K reference runs of reference/fits.json (written by solutions/deconfounder_m1/reference_fits.py, the
   looser of the reference and its alternative style); that bound is below 1, so passing
   means closer to the truth than the naive estimates.
 
@@ -30,42 +31,29 @@ noise that does not matter), rounded up.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 from scipy.special import expit
 
-from autograder.checks import as_array, close_to_table, failed, passed
-from autograder.homework import Homework
+from autograder.checks import (Threshold, as_array, close_to_table, exact_table, failed, passed,
+                               prediction_bound)
+from autograder.homework import Homework, dataframe
 from autograder.studies import deconfounder as study
 
-HERE = Path(__file__).resolve().parent
-FITS = HERE / "reference" / "fits.json"
+FITS = Path(__file__).resolve().parent / "reference" / "fits.json"
 MC_SHARE = 1 / 3          # Monte Carlo SE of do() at most this share of the statistical SE
 SE_SHARE = 0.1            # test_adjusted: allowed distance in units of each effect's SE
 
 hw = Homework()
 
 
-@functools.lru_cache(maxsize=1)
-def reference() -> dict:
-    return json.loads(FITS.read_text())
-
-
-def ratio_bound(alpha: float) -> float:
-    """Upper prediction bound of the error ratio, the looser over the reference styles."""
-    return study.reference_bound(reference()["runs"], "ratio", alpha, "upper")
-
-
-# ------------------------------------------------------------ probes
-@functools.lru_cache(maxsize=64)
-def probe(seed: int) -> tuple[study.Casts, np.ndarray, study.LeastSquares]:
-    """A fresh data set, the grader's Z_hat on it and the least-squares fit adjusting for it."""
-    data = study.draw_casts(seed)
+def grader_fit(data: study.Casts) -> tuple[np.ndarray, study.LeastSquares]:
+    """The grader's Z_hat on a data set (E[z | A] under the true casting model) and the
+    least-squares fit adjusting for it."""
     z_hat = study.posterior_mean(data.casts, data.loadings, data.intercepts)
-    return data, z_hat, study.least_squares(data.casts, data.revenue, z_hat)
+    return z_hat, study.least_squares(data.casts, data.revenue, z_hat)
 
 
 def film_params(data: study.Casts, fit: study.LeastSquares) -> dict:
@@ -74,8 +62,9 @@ def film_params(data: study.Casts, fit: study.LeastSquares) -> dict:
 
 
 @functools.lru_cache(maxsize=1)
-def _course_probe():
-    return probe(study.COURSE_SEED)
+def course_fit():
+    data = study.draw_casts(study.COURSE_SEED)
+    return (data, *grader_fit(data))
 
 
 @hw.design
@@ -83,12 +72,27 @@ def design(budget: float) -> dict[str, int]:
     """The generator's data-set size (that of the reference runs), and num_samples: the
     smallest number of draws per film and arm whose Monte Carlo SE is at most MC_SHARE of
     every effect's least-squares SE on the course data, rounded up to a multiple of 5."""
-    data, z_hat, fit = _course_probe()
+    data, z_hat, fit = course_fit()
     sd = study.do_contrast_sd(film_params(data, fit), z_hat)
     n = len(data.revenue)
     need = max(1, math.ceil(float(np.max((sd / (MC_SHARE * fit.effect_se)) ** 2)) / n))
     return {"n_films": study.N_FILMS, "n_actors": study.N_ACTORS,
             "num_samples": int(5 * math.ceil(need / 5))}
+
+
+# ------------------------------------------------------------ probes
+@hw.probe
+def adjust_data(ctx) -> tuple[study.Casts, np.ndarray, study.LeastSquares]:
+    """A fresh data set, the grader's Z_hat on it and the least-squares fit adjusting for it
+    (test_adjusted and test_do)."""
+    data = study.draw_casts(ctx.seed_for("m2:data"))
+    return (data, *grader_fit(data))
+
+
+@hw.probe
+def pipeline_data(ctx) -> study.Casts:
+    """Another fresh data set, for the whole pipeline."""
+    return study.draw_casts(ctx.seed_for("m2:pipeline"))
 
 
 def _effects(value, name: str, m: int) -> np.ndarray:
@@ -97,7 +101,7 @@ def _effects(value, name: str, m: int) -> np.ndarray:
 
 # ------------------------------------------------------------ checks
 def _adjusted_calls(ctx):
-    data, z_hat, _ = probe(ctx.seed_for("m2:data"))
+    data, z_hat, _ = adjust_data(ctx)
     return {"effects": ("adjusted_effects", {"casts": data.casts.tolist(),
                                              "revenue": data.revenue.tolist(),
                                              "z_hat": z_hat.tolist()})}
@@ -105,41 +109,35 @@ def _adjusted_calls(ctx):
 
 @hw.question("test_adjusted", calls=_adjusted_calls, n_checks=0)
 def check_adjusted(values, ctx):
-    data, z_hat, fit = probe(ctx.seed_for("m2:data"))
+    data, _, fit = adjust_data(ctx)
     name = "adjusted_effects(casts, revenue, z_hat)"
-    e = _effects(values["effects"], name, len(data.actors))
-    off = np.abs(e - fit.effects) / fit.effect_se
-    detail = dict(max_off_in_se=float(off.max()), allowed_in_se=SE_SHARE)
-    if off.max() <= SE_SHARE:
-        return passed(f"`{name}` agrees with least squares adjusting for z_hat.", **detail)
     naive = study.least_squares(data.casts, data.revenue).effects
-    if np.max(np.abs(e - naive) / fit.effect_se) <= SE_SHARE:
-        return failed(f"`{name}` returns the naive regression of the revenue on the casts "
-                      "alone: z_hat must be among the regressors.", **detail)
-    if np.max(np.abs(e + fit.effects) / fit.effect_se) <= SE_SHARE:
-        return failed(f"`{name}` has every sign flipped.", **detail)
-    return failed(f"`{name}` does not match least squares of the revenue on [1, casts, z_hat]: "
-                  "check the intercept column, that z_hat is among the regressors, and that "
-                  "you return the casts' coefficients (one per actor, in column order).",
-                  **detail)
+    return exact_table(
+        values["effects"], fit.effects, name, SE_SHARE * fit.effect_se,
+        hint="It does not match least squares of the revenue on [1, casts, z_hat]: check the "
+             "intercept column, that z_hat is among the regressors, and that you return the "
+             "casts' coefficients (one per actor, in column order).",
+        near={"{subject} returns the naive regression of the revenue on the casts alone: z_hat "
+              "must be among the regressors.": naive,
+              "{subject} has every sign flipped.": -fit.effects})
 
 
 def _do_calls(ctx):
-    data, z_hat, fit = probe(ctx.seed_for("m2:data"))
+    data, z_hat, fit = adjust_data(ctx)
     return {"effects": ("do_effects", {"params": film_params(data, fit), "z_hat": z_hat.tolist(),
                                        "num_samples": ctx.sizes["num_samples"],
                                        "seed": ctx.seed_for("m2:do seed")})}
 
 
 def do_se(ctx) -> np.ndarray:
-    data, z_hat, fit = probe(ctx.seed_for("m2:data"))
+    data, z_hat, fit = adjust_data(ctx)
     sd = study.do_contrast_sd(film_params(data, fit), z_hat)
     return sd / math.sqrt(len(data.revenue) * ctx.sizes["num_samples"])
 
 
 @hw.question("test_do", calls=_do_calls, n_checks=1)
 def check_do(values, ctx):
-    data, _, fit = probe(ctx.seed_for("m2:data"))
+    data, _, fit = adjust_data(ctx)
     name = "do_effects(params, z_hat, num_samples, seed)"
     e = _effects(values["effects"], name, len(data.actors))
     keyed = lambda v: dict(zip(data.actors, np.asarray(v, dtype=float).tolist()))  # noqa: E731
@@ -152,39 +150,39 @@ def check_do(values, ctx):
 
 
 def _pipeline_calls(ctx):
-    data = study.draw_casts(ctx.seed_for("m2:pipeline"))
-    return {"effects": ("estimate_effects", {"df": {"__dataframe__": data.columns()},
+    return {"effects": ("estimate_effects", {"df": dataframe(pipeline_data(ctx).columns()),
                                              "seed": ctx.seed_for("m2:pipeline seed")})}
 
 
 @hw.question("test_pipeline", calls=_pipeline_calls, n_checks=1)
 def check_pipeline(values, ctx):
-    data = study.draw_casts(ctx.seed_for("m2:pipeline"))
+    """The error ratio against naive (from the generator) at most the reference runs'
+    one-sided upper prediction bound."""
+    data = pipeline_data(ctx)
     name = "estimate_effects(df, seed)"
-    e = _effects(values["effects"], name, len(data.actors))
-    ratio = study.error_ratio(e, data)
-    limit = ratio_bound(ctx.alpha)
-    detail = dict(ratio=ratio, bound=limit)
-    if ratio <= limit:
+    ratio = study.error_ratio(_effects(values["effects"], name, len(data.actors)), data)
+    limit = prediction_bound(study.recorded_runs(FITS, "ratio"), ctx.alpha, "upper")
+    evidence = Threshold(ratio <= limit, ratio, limit)
+    if evidence.passed:
         return passed(f"`{name}` is much closer to the true effects than the naive regression.",
-                      **detail)
+                      evidence=evidence)
     if ratio >= 0.8:          # wording only: most of the naive error is still there
         return failed(f"`{name}` is about as far from the true effects as the naive regression "
                       "of the revenue on the casts alone (or further): the confounding is still "
                       "there. Check that Z_hat comes from a factor model with enough factors, "
                       "fitted to the casts of the data frame you are given (not its revenue), "
-                      "and that the regression adjusts for it.", **detail)
+                      "and that the regression adjusts for it.", evidence=evidence)
     return failed(f"`{name}` removes only part of the confounding: it is further from the true "
                   "effects than a correct pipeline. Check the number of factors and that the "
-                  "factor model converged.", **detail)
+                  "factor model converged.", evidence=evidence)
 
 
 # ------------------------------------------- known wrong answers (brief, 10.3)
 @hw.wrong_answer("adjusted: the naive regression without z_hat",
                  says="from the regression of the revenue on the casts alone, without z_hat")
 def naive(values, ctx):
-    data, _, _ = probe(ctx.seed_for("m2:data"))
-    other = study.draw_casts(ctx.seed_for("m2:pipeline"))
+    data, _, _ = adjust_data(ctx)
+    other = pipeline_data(ctx)
     return {**values,
             "test_adjusted": {"effects": study.least_squares(data.casts, data.revenue).effects},
             "test_pipeline": {"effects": study.least_squares(other.casts, other.revenue).effects}}
@@ -192,7 +190,7 @@ def naive(values, ctx):
 
 @hw.wrong_answer("signs flipped", says="when every effect has its sign flipped")
 def sign_flip(values, ctx):
-    data, _, fit = probe(ctx.seed_for("m2:data"))
+    data, _, fit = adjust_data(ctx)
     noise = ctx.noise().standard_normal(len(fit.effects)) * do_se(ctx)
     return {**values, "test_adjusted": {"effects": -fit.effects},
             "test_do": {"effects": -fit.effects + noise}}
@@ -202,7 +200,7 @@ def sign_flip(values, ctx):
                  says="from the observational contrast E[Y | A_j = 1] - E[Y | A_j = 0] of the "
                       "model, which conditioning gives: do() must cut z -> A_j")
 def conditioning(values, ctx):
-    data, z_hat, fit = probe(ctx.seed_for("m2:data"))
+    data, z_hat, fit = adjust_data(ctx)
     p = expit(data.intercepts + z_hat @ data.loadings.T)          # films x actors
     base = fit.intercept + z_hat @ fit.adjust + p @ fit.effects   # E[Y | z_i]
     contrast = []
@@ -217,7 +215,7 @@ def conditioning(values, ctx):
 @hw.wrong_answer("pipeline: one factor too few",
                  says="with a substitute confounder of one factor, which misses a confounder")
 def one_factor(values, ctx):
-    data = study.draw_casts(ctx.seed_for("m2:pipeline"))
+    data = pipeline_data(ctx)
     genre = study.posterior_mean(data.casts, data.loadings, data.intercepts)[:, 1:]
     return {**values, "test_pipeline": {
         "effects": study.least_squares(data.casts, data.revenue, genre).effects}}

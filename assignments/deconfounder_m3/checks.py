@@ -6,12 +6,13 @@ its own actors and its own planted franchise actor (no effect of their own, cast
 franchise).
 
 - test_naive: `naive_effects(casts, revenue)` against least squares on [1, casts]; each
-  effect within a tenth of its own standard error (deterministic; a difference in mean
-  revenue per actor, the raw association, is several standard errors off).
+  effect within a tenth of its own standard error (deterministic, `checks.exact_table`; a
+  difference in mean revenue per actor, the raw association, is several standard errors
+  off).
 - test_rankings: `rankings(df, seed)` on another fresh data set.
   (1) The Spearman correlation of the "deconfounded" ranking with the true effects must be
-  at least the one-sided lower prediction bound of one more reference run,
-  m - t_{K-1}(1 - alpha) s sqrt(1 + 1/K), over the K runs of reference/fits.json (written by
+  at least the one-sided lower prediction bound of one more reference run
+  (`checks.prediction_bound`), m - t_{K-1}(1 - alpha) s sqrt(1 + 1/K), over the K runs of reference/fits.json (written by
   solutions/deconfounder_m1/reference_fits.py; the looser of the reference and its
   alternative style). A ranking by raw or naive association is far below it.
   (2) The planted franchise actor must head the "confounding" ranking (naive minus
@@ -22,33 +23,20 @@ franchise).
 """
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import AnswerError, as_array, as_dict, failed, passed
-from autograder.homework import Homework
+from autograder.checks import (AnswerError, Threshold, as_dict, exact_table, failed, passed,
+                               prediction_bound)
+from autograder.homework import Homework, dataframe
 from autograder.studies import deconfounder as study
 
-HERE = Path(__file__).resolve().parent
-FITS = HERE / "reference" / "fits.json"
+FITS = Path(__file__).resolve().parent / "reference" / "fits.json"
 SE_SHARE = 0.1            # test_naive: allowed distance in units of each effect's SE
 KEYS = ("deconfounded", "confounding")
 
 hw = Homework()
-
-
-@functools.lru_cache(maxsize=1)
-def reference() -> dict:
-    return json.loads(FITS.read_text())
-
-
-def rank_bound(alpha: float) -> float:
-    """Lower prediction bound of the deconfounded ranking's Spearman correlation with the
-    truth, the looser over the reference styles."""
-    return study.reference_bound(reference()["runs"], "rank_corr", alpha, "lower")
 
 
 @hw.design
@@ -57,14 +45,21 @@ def design(budget: float) -> dict[str, int]:
     return {"n_films": study.N_FILMS, "n_actors": study.N_ACTORS}
 
 
-@functools.lru_cache(maxsize=64)
-def probe(seed: int) -> study.Casts:
-    return study.draw_casts(seed)
+# ------------------------------------------------------------ probes
+@hw.probe
+def naive_data(ctx) -> study.Casts:
+    return study.draw_casts(ctx.seed_for("m3:naive"))
+
+
+@hw.probe
+def ranking_data(ctx) -> study.Casts:
+    """Another fresh data set, with its own planted franchise actor."""
+    return study.draw_casts(ctx.seed_for("m3:rankings"))
 
 
 # ------------------------------------------------------------ checks
 def _naive_calls(ctx):
-    data = probe(ctx.seed_for("m3:naive"))
+    data = naive_data(ctx)
     return {"effects": ("naive_effects", {"casts": data.casts.tolist(),
                                           "revenue": data.revenue.tolist()})}
 
@@ -78,27 +73,21 @@ def marginal_differences(data: study.Casts) -> np.ndarray:
 
 @hw.question("test_naive", calls=_naive_calls, n_checks=0)
 def check_naive(values, ctx):
-    data = probe(ctx.seed_for("m3:naive"))
-    name = "naive_effects(casts, revenue)"
-    e = as_array(values["effects"], name, shape=(len(data.actors),))
+    data = naive_data(ctx)
     fit = study.least_squares(data.casts, data.revenue)
-    off = np.abs(e - fit.effects) / fit.effect_se
-    detail = dict(max_off_in_se=float(off.max()), allowed_in_se=SE_SHARE)
-    if off.max() <= SE_SHARE:
-        return passed(f"`{name}` is the least-squares regression of the revenue on the casts.",
-                      **detail)
-    if np.allclose(e, marginal_differences(data), rtol=1e-4, atol=1e-6):
-        return failed(f"`{name}` returns each actor's difference in mean revenue (the raw "
-                      "association, one actor at a time); the naive model regresses the revenue "
-                      "on all the casts at once.", **detail)
-    return failed(f"`{name}` does not match the least-squares regression of the revenue on "
-                  "[1, casts]: check the intercept column and that you return the casts' "
-                  "coefficients, one per actor in column order.", **detail)
+    return exact_table(
+        values["effects"], fit.effects, "naive_effects(casts, revenue)",
+        SE_SHARE * fit.effect_se,
+        hint="It does not match the least-squares regression of the revenue on [1, casts]: "
+             "check the intercept column and that you return the casts' coefficients, one per "
+             "actor in column order.",
+        near={"{subject} returns each actor's difference in mean revenue (the raw association, "
+              "one actor at a time); the naive model regresses the revenue on all the casts at "
+              "once.": marginal_differences(data)})
 
 
 def _rankings_calls(ctx):
-    data = probe(ctx.seed_for("m3:rankings"))
-    return {"rankings": ("rankings", {"df": {"__dataframe__": data.columns()},
+    return {"rankings": ("rankings", {"df": dataframe(ranking_data(ctx).columns()),
                                       "seed": ctx.seed_for("m3:rankings seed")})}
 
 
@@ -112,25 +101,28 @@ def _names(value, key: str, actors) -> list[str]:
 
 @hw.question("test_rankings", calls=_rankings_calls, n_checks=2)
 def check_rankings(values, ctx):
-    data = probe(ctx.seed_for("m3:rankings"))
+    """The deconfounded ranking's Spearman correlation with the truth at least the reference
+    runs' one-sided lower bound; the franchise actor first in the confounding ranking."""
+    data = ranking_data(ctx)
     got = as_dict(values["rankings"], "rankings(df, seed)", KEYS)
     deconfounded = _names(got["deconfounded"], "deconfounded", data.actors)
     confounding = _names(got["confounding"], "confounding", data.actors)
     rho = study.rank_correlation(deconfounded, data)
-    low = rank_bound(ctx.alpha)
-    star = data.actors[data.franchise_actor]
-    position = confounding.index(star)
-    detail = dict(rank_corr=rho, lower_bound=low, franchise_position=position)
+    low = prediction_bound(study.recorded_runs(FITS, "rank_corr"), ctx.alpha, "lower")
+    close = Threshold(rho >= low, rho, low)
     follows = (passed("Your deconfounded ranking follows the true effects as closely as a "
-                      "correct pipeline's.", **detail) if rho >= low else
+                      "correct pipeline's.", evidence=close) if close.passed else
                failed("Your deconfounded ranking follows the true effects less closely than a "
                       "correct pipeline's: it looks like a ranking by the naive association. "
-                      "Rank by the effects adjusted for Z_hat (`estimate_effects`).", **detail))
-    heads = (passed("The franchise actor heads your confounding ranking.", **detail)
-             if position == 0 else
+                      "Rank by the effects adjusted for Z_hat (`estimate_effects`).",
+                      evidence=close))
+    position = confounding.index(data.actors[data.franchise_actor])
+    first = Threshold(position == 0, position, 0)
+    heads = (passed("The franchise actor heads your confounding ranking.", evidence=first)
+             if first.passed else
              failed("The grader's franchise actor does not head your confounding ranking. Rank "
                     "by the naive effect minus the deconfounded effect, largest first, with a "
-                    "substitute confounder that captures the franchise.", **detail))
+                    "substitute confounder that captures the franchise.", evidence=first))
     return [follows, heads]
 
 
@@ -148,15 +140,14 @@ def _lists(data: study.Casts, deconfounded, naive) -> dict:
 @hw.wrong_answer("naive: raw association (difference in means per actor)",
                  says="from each actor's difference in mean revenue, one actor at a time")
 def raw_naive(values, ctx):
-    return {**values, "test_naive": {"effects": marginal_differences(probe(
-        ctx.seed_for("m3:naive")))}}
+    return {**values, "test_naive": {"effects": marginal_differences(naive_data(ctx))}}
 
 
 @hw.wrong_answer("ranking by the naive association",
                  says="when the actors are ranked by their naive effects instead of the "
                       "deconfounded ones")
 def ranked_naive(values, ctx):
-    data = probe(ctx.seed_for("m3:rankings"))
+    data = ranking_data(ctx)
     naive = study.least_squares(data.casts, data.revenue).effects
     out = _lists(data, _oracle_effects(data), naive)
     out["rankings"]["deconfounded"] = study.ranking(data.actors, naive)
@@ -166,7 +157,7 @@ def ranked_naive(values, ctx):
 @hw.wrong_answer("confounding ranking reversed",
                  says="when the confounding ranking sorts deconfounded minus naive")
 def reversed_confounding(values, ctx):
-    data = probe(ctx.seed_for("m3:rankings"))
+    data = ranking_data(ctx)
     naive = study.least_squares(data.casts, data.revenue).effects
     dec = _oracle_effects(data)
     return {**values, "test_rankings": {"rankings": {
@@ -176,7 +167,7 @@ def reversed_confounding(values, ctx):
 
 @hw.wrong_answer("one factor too few", says="with a substitute confounder of one factor")
 def one_factor(values, ctx):
-    data = probe(ctx.seed_for("m3:rankings"))
+    data = ranking_data(ctx)
     naive = study.least_squares(data.casts, data.revenue).effects
     return {**values, "test_rankings": _lists(data, _oracle_effects(data, slice(1, 2)), naive)}
 

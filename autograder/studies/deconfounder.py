@@ -2,7 +2,8 @@
 by its three milestones and by the students' helper file: the generator of casts and
 revenue, the least-squares estimators the checks compare with, and the statistics the
 checks compute (canonical correlations, an exact independence test, ranking measures).
-Pure functions of plain data; each milestone's checks.py decides sizes and bands.
+Pure functions of plain data (and a reader of the recorded reference fits); each
+milestone's checks.py decides sizes and bands.
 
 The generator (`draw_casts`), one data set per seed:
 - films i = 1..n carry two unobserved confounders z_i = (franchise, genre) ~ N(0, I);
@@ -18,14 +19,15 @@ a regression of revenue on the casts alone credits him with an effect he does no
 """
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
 from scipy.special import expit, log_expit
-
-from autograder.checks import prediction_band
 
 N_FILMS = 2000
 N_ACTORS = 60
@@ -224,20 +226,20 @@ def do_contrast_sd(params: dict, z) -> np.ndarray:
     return np.sqrt(2 * (float(params["sigma"]) ** 2 + others))
 
 
-def reference_bound(runs: dict, stat: str, alpha: float, side: str) -> float:
-    """The looser prediction bound of `stat` over the styles recorded in a reference-fits
-    file ({style: [run, ...]}: the reference solution and its registered alternatives), so
-    that every accepted style of answer passes at the level alpha. `side` is "lower" or
-    "upper"; a one-sided bound at alpha is one end of the two-sided band at 2 alpha."""
-    if side not in ("lower", "upper"):
-        raise ValueError(f"side must be 'lower' or 'upper', got {side!r}")
-    bounds = []
-    for rows in runs.values():
-        values = [float(r[stat]) for r in rows]
-        if len(values) < 2 or not np.all(np.isfinite(values)):
-            continue
-        centre, half = prediction_band(values, 2 * alpha)
-        bounds.append(centre - half if side == "lower" else centre + half)
-    if not bounds:
-        raise ValueError(f"no reference runs record {stat!r}")
-    return min(bounds) if side == "lower" else max(bounds)
+@functools.lru_cache(maxsize=8)
+def _recorded(path: str) -> dict:
+    return json.loads(Path(path).read_text())["runs"]
+
+
+def recorded_rows(path, style: str = "reference") -> list[dict]:
+    """The runs of one style in a reference-fits file (solutions/deconfounder_m1/
+    reference_fits.py writes them: {style: [run, ...]}, the reference and its registered
+    alternative), each a dict of the statistics that run recorded."""
+    return _recorded(str(path))[style]
+
+
+def recorded_runs(path, stat: str) -> dict[str, list[float]]:
+    """One statistic of a reference-fits file per style, in the form
+    checks.prediction_band, prediction_bound and close_to_runs take."""
+    return {style: [float(r[stat]) for r in rows if stat in r]
+            for style, rows in _recorded(str(path)).items()}

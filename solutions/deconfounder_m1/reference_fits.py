@@ -179,7 +179,9 @@ def write(runs: dict, command: str) -> None:
                "runs": {style: [{k: r[k] for k in keys if k in r} for r in rows]
                         for style, rows in runs.items()}}
         OUT[milestone].parent.mkdir(parents=True, exist_ok=True)
-        OUT[milestone].write_text(json.dumps(out, indent=1) + "\n")
+        part = OUT[milestone].with_suffix(".part")      # a reader never sees half a file
+        part.write_text(json.dumps(out, indent=1) + "\n")
+        part.replace(OUT[milestone])
 
 
 def summary() -> str:
