@@ -239,7 +239,11 @@ hw.variant(("mistakes/no_mask.py", "mistakes/wang_blei_threshold.py"), seed=6,
            loses=["test_n_factors"], partly=["test_score", "test_substitute"],
            told={"test_score": "must not see the held-out entries",
                  "test_n_factors": "too small"})
-hw.variant("mistakes/loglik_statistic.py", seed=8,
+# Not run by the suite (a kernel run of its own: it replaces the same cell as no_mask.py):
+# the registered wrong answer "held-out log-likelihood" replays its recorded scores under 25
+# seeds there, and tests/test_kit_deconfounder.py checks every recorded run is caught;
+# measured once in a kernel (seed 8, 2026-12-05: as declared).
+hw.variant("mistakes/loglik_statistic.py",
            loses=["test_score", "test_n_factors"], partly=["test_substitute"],
            told={"test_score": "not its log-likelihood"})
 # measured once (seed 8, in-process), not run by the suite; benchmarks/scores.py grades it

@@ -127,9 +127,17 @@ def check_rankings(values, ctx):
 
 
 # ------------------------------------------- known wrong answers (brief, 10.3)
-def _oracle_effects(data: study.Casts, columns=slice(None)) -> np.ndarray:
-    z = study.posterior_mean(data.casts, data.loadings, data.intercepts)[:, columns]
-    return study.least_squares(data.casts, data.revenue, z).effects
+@hw.probe
+def oracle_effects(ctx) -> dict[str, np.ndarray]:
+    """On the ranking probe: the naive effects, and the effects adjusted for the ideal
+    substitute confounder (E[z | A] under the true casting model) with both factors and with
+    the genre factor alone (what a one-factor fit finds). Computed once per submission for
+    the simulated mistakes."""
+    data = ranking_data(ctx)
+    z = study.posterior_mean(data.casts, data.loadings, data.intercepts)
+    return {"naive": study.least_squares(data.casts, data.revenue).effects,
+            "deconfounded": study.least_squares(data.casts, data.revenue, z).effects,
+            "one_factor": study.least_squares(data.casts, data.revenue, z[:, 1:]).effects}
 
 
 def _lists(data: study.Casts, deconfounded, naive) -> dict:
@@ -147,29 +155,25 @@ def raw_naive(values, ctx):
                  says="when the actors are ranked by their naive effects instead of the "
                       "deconfounded ones")
 def ranked_naive(values, ctx):
-    data = ranking_data(ctx)
-    naive = study.least_squares(data.casts, data.revenue).effects
-    out = _lists(data, _oracle_effects(data), naive)
-    out["rankings"]["deconfounded"] = study.ranking(data.actors, naive)
+    data, e = ranking_data(ctx), oracle_effects(ctx)
+    out = _lists(data, e["deconfounded"], e["naive"])
+    out["rankings"]["deconfounded"] = study.ranking(data.actors, e["naive"])
     return {**values, "test_rankings": out}
 
 
 @hw.wrong_answer("confounding ranking reversed",
                  says="when the confounding ranking sorts deconfounded minus naive")
 def reversed_confounding(values, ctx):
-    data = ranking_data(ctx)
-    naive = study.least_squares(data.casts, data.revenue).effects
-    dec = _oracle_effects(data)
+    data, e = ranking_data(ctx), oracle_effects(ctx)
     return {**values, "test_rankings": {"rankings": {
-        "deconfounded": study.ranking(data.actors, dec),
-        "confounding": study.ranking(data.actors, dec - naive)}}}
+        "deconfounded": study.ranking(data.actors, e["deconfounded"]),
+        "confounding": study.ranking(data.actors, e["deconfounded"] - e["naive"])}}}
 
 
 @hw.wrong_answer("one factor too few", says="with a substitute confounder of one factor")
 def one_factor(values, ctx):
-    data = ranking_data(ctx)
-    naive = study.least_squares(data.casts, data.revenue).effects
-    return {**values, "test_rankings": _lists(data, _oracle_effects(data, slice(1, 2)), naive)}
+    data, e = ranking_data(ctx), oracle_effects(ctx)
+    return {**values, "test_rankings": _lists(data, e["one_factor"], e["naive"])}
 
 
 # The manifest: what each file of solutions/deconfounder_m3/{mistakes,alternatives}/ scores.
@@ -179,5 +183,9 @@ hw.variant(("alternatives/pandas_ranks.py", "mistakes/one_factor.py"), seed=5,
 hw.variant(("mistakes/marginal_naive.py", "mistakes/reversed_confounding.py"), seed=6,
            loses=["test_naive"], partly=["test_rankings"],
            told={"test_naive": "difference in mean revenue"})
-hw.variant("mistakes/raw_association.py", seed=8, partly=["test_rankings"],
+# Not run by the suite (a kernel run for one cell): the registered wrong answer "ranking by
+# the naive association" simulates it under 25 seeds there, and
+# tests/test_kit_deconfounder.py holds its power over the recorded runs; measured once
+# (seed 8, 2026-12-05: partial credit, told as declared).
+hw.variant("mistakes/raw_association.py", partly=["test_rankings"],
            told={"test_rankings": "ranking by the naive association"})
