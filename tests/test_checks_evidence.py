@@ -105,3 +105,42 @@ def test_a_probe_table_family_draws_sizes_and_checks_as_declared():
     results = tables.estimates(typed_in, ctx, "share", "Count the ones.")
     assert not any(r.passed for r in results)
     assert all(any(w in r.message for w in c.LOOKUP_TOLD) for r in results)
+
+
+def test_prediction_bands_of_reference_runs_take_every_accepted_style():
+    v = [1.0, 2.0, 3.0, 4.0]
+    half = stats.t.isf(0.025, 3) * np.std(v, ddof=1) * np.sqrt(1.25)
+    assert c.prediction_band(v, 0.05) == pytest.approx((2.5, half))
+    # one-sided at alpha: one end of the two-sided band at 2 alpha
+    one = stats.t.isf(0.05, 3) * np.std(v, ddof=1) * np.sqrt(1.25)
+    assert c.prediction_bound(v, 0.05, "upper") == pytest.approx(2.5 + one)
+    assert c.prediction_bound(v, 0.05, "lower") == pytest.approx(2.5 - one)
+    # styles (the reference and an alternative): the band holds each style's own band
+    styles = {"reference": v, "alternative": [5.0, 6.0, 7.0], "unrecorded": []}
+    low, high = c.prediction_bound(styles, 0.05, "lower"), c.prediction_bound(styles, 0.05, "upper")
+    assert low == pytest.approx(2.5 - one)
+    assert high == pytest.approx(6.0 + stats.t.isf(0.05, 2) * np.sqrt(4 / 3))
+    tight = [1.0, 1.1, 0.9, 1.0]
+    assert c.close_to_runs(6.5, {"reference": tight, "alternative": [5.0, 6.0, 7.0]}, 0.05).passed
+    assert not c.close_to_runs(6.5, tight, 0.05).passed
+    with pytest.raises(ValueError):
+        c.prediction_band([1.0], 0.05)
+    with pytest.raises(ValueError):
+        c.prediction_bound(v, 0.05, "both")
+
+
+def test_close_to_runs_can_say_which_side_the_value_missed():
+    v = [1.0, 1.1, 0.9, 1.05, 0.95]
+    low = c.close_to_runs(0.0, v, 0.01, "s", hint="Too low.", high_hint="Too high.")
+    high = c.close_to_runs(2.0, v, 0.01, "s", hint="Too low.", high_hint="Too high.")
+    assert low.message.endswith("Too low.") and high.message.endswith("Too high.")
+    assert type(high.evidence) is c.Estimate and not high.evidence.passed
+    assert c.close_to_runs(2.0, v, 0.01, "s", hint="Off.").message.endswith("Off.")
+
+
+def test_an_exact_table_takes_a_slack_per_entry():
+    truth, slack = np.array([1.0, 2.0]), np.array([0.1, 0.01])
+    assert c.exact_table([1.05, 2.005], truth, "e", slack).passed
+    assert not c.exact_table([1.05, 2.05], truth, "e", slack).passed
+    assert "flipped" in c.exact_table([-1.0, -2.0], truth, "e", slack,
+                                      near={"{subject} is flipped.": -truth}).message

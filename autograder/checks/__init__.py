@@ -18,7 +18,7 @@ from .contingency import (contingency_phi2, dependent, frequencies_screened, ind
                           independence_pvalue, independence_required_n, independent)
 from .floors import FLOAT32_FLOOR, ROUNDING_3DP
 from .estimate import (close_to, close_to_each, close_to_runs, kish_ess, mean_se, prediction_band,
-                       proportion_se, snis_se)
+                       prediction_bound, proportion_se, snis_se)
 from .evidence import (KINDS, Convergence, Counts, Estimate, Estimates, Evidence, Exact,
                        GoodnessOfFit, Malformed, ReferenceMatch, Threshold, TwoSample,
                        evidence_from_dict)
@@ -51,7 +51,8 @@ __all__ = [
     "required_n_chi2", "as_float", "as_probability", "as_int",
     "as_array", "as_dict", "as_probability_table", "min_distinct", "as_binary_table",
     "binary_columns", "as_indices", "as_mean_variance", "proportion_se", "mean_se", "kish_ess",
-    "snis_se", "close_to", "close_to_each", "prediction_band", "close_to_runs", "gof",
+    "snis_se", "close_to", "close_to_each", "prediction_band", "prediction_bound",
+    "close_to_runs", "gof",
     "pvalue_check", "anderson_darling", "thin_to_ess", "with_atoms", "MixedDistribution",
     "randomised_pit", "detect_grid", "two_sample", "two_sample_joint", "two_sample_n",
     "ad2_permutation_test", "witness_test", "frequencies", "frequencies_against_draws", "exact_multinomial_pvalue",

@@ -139,25 +139,56 @@ def close_to_each(values, truths: Mapping, ses, alpha: float, delta=0.0,
     return failed(msg, score=1.0 - len(wrong) / len(truths), evidence=evidence, **detail)
 
 
+def _run_sets(runs) -> list[np.ndarray]:
+    """The recorded runs as one array per style: a sequence is one style; a mapping
+    {style: runs} holds the reference's runs and each registered alternative's."""
+    sets = list(runs.values()) if isinstance(runs, Mapping) else [runs]
+    out = [np.asarray(v, dtype=float).ravel() for v in sets]
+    out = [v for v in out if v.size]
+    if not out or any(v.size < 2 or not np.all(np.isfinite(v)) for v in out):
+        raise ValueError("a prediction band needs at least 2 finite runs of each style")
+    return out
+
+
 def prediction_band(runs, alpha: float) -> tuple[float, float]:
     """(centre, half-width) of a prediction interval for one more run of a reference that
-    was run K times: m +- t_{K-1}(1 - alpha/2) s sqrt(1 + 1/K)."""
-    v = np.asarray(runs, dtype=float)
-    k = v.size
-    half = float(stats.t.isf(alpha / 2, k - 1) * v.std(ddof=1) * math.sqrt(1 + 1 / k))
-    return float(v.mean()), half
+    was run K times: m +- t_{K-1}(1 - alpha/2) s sqrt(1 + 1/K). For a mapping
+    {style: runs} (the reference and its alternatives, each run K_i times), the interval
+    that holds every style's own interval, so each accepted style passes at alpha."""
+    lows, highs = [], []
+    for v in _run_sets(runs):
+        half = float(stats.t.isf(alpha / 2, v.size - 1) * v.std(ddof=1) * math.sqrt(1 + 1 / v.size))
+        lows.append(float(v.mean()) - half)
+        highs.append(float(v.mean()) + half)
+    low, high = min(lows), max(highs)
+    return (low + high) / 2, (high - low) / 2
 
 
-def close_to_runs(value, runs, alpha: float, name: str = "answer", hint: str = "") -> CheckResult:
+def prediction_bound(runs, alpha: float, side: str) -> float:
+    """One-sided prediction bound at level alpha for one more run (`side` "lower" or
+    "upper"): one end of the two-sided band at 2 alpha, the looser over the styles of a
+    mapping. For a quality (a correlation with the truth: lower) or an error (upper)."""
+    if side not in ("lower", "upper"):
+        raise ValueError(f"side must be 'lower' or 'upper', got {side!r}")
+    centre, half = prediction_band(runs, 2 * alpha)
+    return centre - half if side == "lower" else centre + half
+
+
+def close_to_runs(value, runs, alpha: float, name: str = "answer", hint: str = "",
+                  high_hint: str | None = None) -> CheckResult:
     """Pass iff `value` lies in the prediction band of the reference's own runs (a fitted
-    model with no analytic truth: its training noise is the band). Estimate evidence with
-    the runs' mean as the truth and half-width / t as the SE."""
+    model with no analytic truth: its training noise is the band); `runs` as in
+    prediction_band. Estimate evidence with the band's centre as the truth and
+    half-width / t as the SE. `high_hint`, if given, replaces `hint` for a value above
+    the band (where the direction says what went wrong)."""
     x = as_float(value, name)
     centre, half = prediction_band(runs, alpha)
-    t_crit = float(stats.t.isf(alpha / 2, len(runs) - 1))
+    k = min(v.size for v in _run_sets(runs))
+    t_crit = float(stats.t.isf(alpha / 2, k - 1))
     evidence = Estimate(abs(x - centre) <= half, x, centre, half / t_crit)
     detail = dict(value=x, truth=centre, se=half / t_crit, z=t_crit, half_width=half)
     if evidence.passed:
         return passed(f"`{name}` is consistent with a fitted model.", evidence=evidence, **detail)
+    told = high_hint if high_hint is not None and x > centre else hint
     return failed(f"`{name}` is further from what a fitted model gives than training noise "
-                  "explains." + (f" {hint}" if hint else ""), evidence=evidence, **detail)
+                  "explains." + (f" {told}" if told else ""), evidence=evidence, **detail)

@@ -23,7 +23,9 @@ def transposed(truth, what: str) -> dict:
 
 def exact_table(value, truth, name: str, floor: float, hint: str = "",
                 near: Mapping[str, object] = (), subject: str | None = None) -> CheckResult:
-    """Pass iff `value` has truth's shape and every entry is within `floor` of it.
+    """Pass iff `value` has truth's shape and every entry is within `floor` of it
+    (`floor` a number, or an array of truth's shape: a slack per entry, such as a share
+    of each entry's standard error for a deterministic estimator).
 
     A wrong answer that matches a known wrong form is told so: `near` maps the
     sentence to show (with `{subject}` for what is checked, by default `name` in
@@ -32,6 +34,7 @@ def exact_table(value, truth, name: str, floor: float, hint: str = "",
     the wrong shape raises AnswerError (from as_array).
     """
     truth = np.asarray(truth, dtype=np.float64)
+    floor = np.broadcast_to(np.asarray(floor, dtype=np.float64), truth.shape)
     got = as_array(value, name, shape=truth.shape)
     subject = subject or f"`{name}`"
     if np.all(np.abs(got - truth) <= floor):

@@ -70,7 +70,7 @@ def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
         for r in results:
             cal.lost[r.grade_id] += r.points < r.max_points
             for d in r.detail:
-                if d.get("se") and d.get("z"):
+                if d.get("se") and d.get("z") and "value" in d and "truth" in d:
                     cal.z_ratio[r.grade_id].append(abs(d["value"] - d["truth"]) / (d["z"] * d["se"]))
                 elif d.get("z_crit") and d.get("z") is not None:  # posterior vs reference posterior
                     cal.z_ratio[r.grade_id].append(abs(d["z"]) / d["z_crit"])
