@@ -116,6 +116,7 @@ def write_course_yml(tmp: Path, homework: str, roster, **assignment_changes) -> 
     a["datasets"] = [str(REPO / d) for d in a.get("datasets", [])]
     a.update(assignment_changes)
     data["assignments"] = [a]
+    data.pop("projects", None)  # the kits' milestones live under projects: (not copied)
     path = tmp / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path

@@ -657,7 +657,7 @@ def test_deeply_nested_html_is_shown_as_text_not_parsed(batch, feedback_pages):
     assert done["nested"].status == "ok" and points(course, "nested") == FULL
     report = read_report(course, HW, "nested")
     assert any("nested more than 100 levels deep; it is shown as text" in n
-               for n in report["review"])  # the output, cut in the worker, with a note
+               for n in report.review)  # the output, cut in the worker, with a note
     nb = nbformat.read(course.course_dir / "autograded" / "nested" / HW / f"{HW}.ipynb", 4)
     shown = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
              if "not rendered" in o.get("data", {}).get("text/plain", "")]
@@ -707,18 +707,18 @@ def test_a_kernel_that_ignores_interrupts_is_stopped_with_that_reason(batch):
     assert "stopped responding after cell" in reason and "time limit" in reason
     got = points(course, "sigint")
     assert all(got[q] == FULL[q] for q in ("test_cpts", "test_backdoor", "test_do"))
-    naive = next(q for q in read_report(course, HW, "sigint")["questions"]
-                 if q["grade_id"] == "test_naive")
+    naive = next(q for q in read_report(course, HW, "sigint").questions
+                 if q.grade_id == "test_naive")
     # stopped there: the test cell after it was not sent to the stuck kernel to time out again
-    assert naive["points"] == 0.0 and "stopped responding" in " ".join(naive["messages"])
+    assert naive.points == 0.0 and "stopped responding" in " ".join(naive.messages)
 
 
 def test_a_time_limit_inside_the_graders_call_says_time_limit(batch):
     course, done, _, _ = batch
     got = points(course, "slowcall")
     assert got == {**FULL, "test_backdoor": 0.0}  # the kernel answered the interrupt: the rest ran
-    messages = " ".join(next(q for q in read_report(course, HW, "slowcall")["questions"]
-                             if q["grade_id"] == "test_backdoor")["messages"])
+    messages = " ".join(next(q for q in read_report(course, HW, "slowcall").questions
+                             if q.grade_id == "test_backdoor").messages)
     assert "`backdoor_ace(...)` was still running when the time limit" in messages
     assert "KeyboardInterrupt" not in messages
 

@@ -5,6 +5,7 @@ wrote; and a bad id, an id in use or a file in the way is refused with one line,
 leaving nothing behind."""
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def test_new_writes_the_pieces_and_keeps_course_yml(clone):
         assert f"wrote {rel}" in out
     assert f"course release {HW}" in out            # what to do next
     after = config.read_text()
-    assert after.startswith(before)                 # every line and comment kept, in place
-    entry = yaml.safe_load(after[len(before):])[0]
+    # every line and comment kept, in place: the new entry is inserted as one block
+    # (at the end of `assignments:`, before the projects)
+    was, now = before.splitlines(), after.splitlines()
+    changes = difflib.SequenceMatcher(None, was, now, autojunk=False).get_opcodes()
+    inserted = [c for c in changes if c[0] != "equal"]
+    assert len(inserted) == 1 and inserted[0][0] == "insert", inserted
+    _, _, _, j1, j2 = inserted[0]
+    entry = yaml.safe_load("\n".join(now[j1:j2]))[0]
     assert entry["id"] == HW and entry["title"] == TITLE
     a = load_course(config).assignment(HW)
     assert a.title == TITLE and set(a.questions) == {"test_p_y_do"}
@@ -161,6 +168,7 @@ def test_a_failure_after_writing_leaves_nothing_behind(tmp_path):
     for key in ("notebook", "solution", "checks"):
         a[key] = str(REPO / a[key])
     data["assignments"] = [a]
+    data.pop("projects", None)  # the kits' milestones live under projects: (not copied)
     config = tmp_path / "course.yml"
     config.write_text(yaml.safe_dump(data, sort_keys=False))
     course = load_course(config)
