@@ -5,6 +5,7 @@ Kernel runs are the expensive part of the suite: `reference_run` runs each
 homework's reference once per session and seed, for every test file that needs it."""
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,9 @@ def assert_detected(truth, wrongs, se, n, alpha, floor, power=0.999):
     for label, (wrong, sd_wrong) in wrongs.items():
         for spread in (se, sd_wrong / n ** 0.5):
             assert detection_probability(truth, wrong, spread, alpha, floor) >= power, label
+
+
+def export_rows(path: Path) -> dict[str, dict]:
+    """An exported grades CSV (`course export`) as {student_id: row}."""
+    with path.open(newline="") as fh:
+        return {r["student_id"]: r for r in csv.DictReader(fh)}

@@ -6,8 +6,6 @@ autograde, feedback, release, every member fetches, and the exports. Every membe
 gets their team's grade and page and nothing of the other team's."""
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -15,7 +13,7 @@ import yaml
 
 from autograder.authoring.source import answer_from_variant
 from autograder.course.config import load_course
-from conftest import REPO, run_cli as run
+from conftest import REPO, export_rows, run_cli as run
 
 HW, PROJECT = "cfope_m2", "cfope"
 TEAMS = {"reds": ["ana", "ben"], "blues": ["cy", "dee", "eve"]}
@@ -46,11 +44,6 @@ def hand_in(course, team: str, variant) -> None:
     nb = nbformat.read(course.dirs.released_notebook(HW, course.assignment(HW).notebook_name), 4)
     answer_from_variant(nb, course.assignment(HW), variant)
     nbformat.write(nb, path)
-
-
-def rows(path: Path) -> dict[str, dict]:
-    with path.open(newline="") as fh:
-        return {r["student_id"]: r for r in csv.DictReader(fh)}
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +80,8 @@ def test_every_step_succeeds_for_the_team(graded):
 
 def test_every_member_gets_the_teams_grade(graded):
     course, _, _ = graded
-    milestone = rows(course.dirs.export_csv(HW))
-    project = rows(course.dirs.export_csv(PROJECT))
+    milestone = export_rows(course.dirs.export_csv(HW))
+    project = export_rows(course.dirs.export_csv(PROJECT))
     auto = [q for q, points in course.assignment(HW).questions.items() if q.startswith("test_")]
     for team, members in TEAMS.items():
         totals = {m: float(milestone[m]["total"]) for m in members}

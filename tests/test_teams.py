@@ -26,7 +26,7 @@ from autograder.course.config import load_course
 from autograder.nbcells import grade_id
 from autograder.pipeline.formgrader import formgrader_config
 from autograder.pipeline.student import fetch_feedback
-from conftest import REPO, error_line, run_cli as run
+from conftest import REPO, export_rows, error_line, run_cli as run
 
 TEAMS = {"owls": ["alice", "bob"], "hawks": ["carol", "dan"], "larks": ["erin", "frank", "grace"]}
 MEMBERS = [m for ms in TEAMS.values() for m in ms]
@@ -92,11 +92,6 @@ def tamper(nb):
 def inbound(course, team: str, hw: str) -> Path:
     """The team's newest submission in the exchange (the names sort by time)."""
     return sorted((course.exchange / course.id / "inbound").glob(f"{team}+{hw}+*"))[-1]
-
-
-def table(path: Path) -> dict[str, dict]:
-    with path.open(newline="") as fh:
-        return {r["student_id"]: r for r in csv.DictReader(fh)}
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +211,7 @@ def test_every_member_gets_the_team_grade_and_the_adjustment_shows(project):
     config, course, out = project
     assert out["autograde"][0] == 0, out["autograde"][1]
     assert out["export"][0] == 0, out["export"][1]
-    rows = table(course.course_dir / "exports" / f"{M1}.csv")
+    rows = export_rows(course.course_dir / "exports" / f"{M1}.csv")
     assert set(rows) == set(MEMBERS) | {"heidi"}
     for team, members in TEAMS.items():
         for m in members:
@@ -240,7 +235,7 @@ def test_every_member_gets_the_team_grade_and_the_adjustment_shows(project):
 def test_lateness_is_by_the_team_deadline(project):
     config, course, out = project
     assert out["export_m2"][0] == 0, out["export_m2"][1]
-    rows = table(course.course_dir / "exports" / f"{M2}.csv")
+    rows = export_rows(course.course_dir / "exports" / f"{M2}.csv")
     assert float(rows["alice"]["late_penalty"]) == float(rows["bob"]["late_penalty"]) == 0.0
     assert float(rows["carol"]["late_penalty"]) == pytest.approx(0.3)   # 10% of 3
     assert float(rows["dan"]["final"]) == pytest.approx(2.7) and "late by 3" in rows["dan"]["notes"]
@@ -248,10 +243,10 @@ def test_lateness_is_by_the_team_deadline(project):
 
 def test_a_project_exports_as_the_sum_of_its_milestones(project):
     config, course, out = project
-    m1 = table(course.course_dir / "exports" / f"{M1}.csv")
-    m2 = table(course.course_dir / "exports" / f"{M2}.csv")
+    m1 = export_rows(course.course_dir / "exports" / f"{M1}.csv")
+    m2 = export_rows(course.course_dir / "exports" / f"{M2}.csv")
     assert out["export_project"][0] == 0, out["export_project"][1]
-    proj = table(course.course_dir / "exports" / "proj.csv")
+    proj = export_rows(course.course_dir / "exports" / "proj.csv")
     for s in MEMBERS:
         assert float(proj[s]["total"]) == pytest.approx(float(m1[s]["final"]) + float(m2[s]["final"]))
     assert float(proj["erin"]["total"]) == 4.7 and proj["heidi"]["status"] == "partial"
@@ -332,5 +327,5 @@ def test_a_team_changed_after_collect_keeps_its_submissions_and_says_what_change
         assert (course.course_dir / "submitted" / team / M1 / f"{M1}.ipynb").is_file()
     code, text = run(changed, "export", M1, "--output", str(changed.parent / "changed.csv"))
     assert code == 0 and "team larks changed" in text
-    rows = table(changed.parent / "changed.csv")
+    rows = export_rows(changed.parent / "changed.csv")
     assert rows["frank"]["team"] == "hawks" and rows["erin"]["team"] == "larks"

@@ -192,12 +192,12 @@ class CourseDirs:
     @property
     def inbound(self) -> Path:
         """Written by students (submissions), read by collect: nothing in it is trusted."""
-        return self.exchange / self.course_id / INBOUND
+        return self.course_exchange / INBOUND
 
     def outbound(self, assignment_id: str) -> Path:
         """The released student version."""
-        return self.exchange / self.course_id / OUTBOUND / assignment_id
+        return self.course_exchange / OUTBOUND / assignment_id
 
     @property
     def exchange_feedback(self) -> Path:
-        return self.exchange / self.course_id / FEEDBACK
+        return self.course_exchange / FEEDBACK
