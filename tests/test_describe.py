@@ -80,3 +80,43 @@ def test_feedback_describes_a_wrong_answer_no_registered_mistake_explains(course
         assert_hides(added[0], v)
     assert not any(ch.isdigit() for ch in added[0])
     assert {"description": added[0][2:]} in res.detail
+
+
+def test_rejected_draws_are_described_by_centre_spread_or_shape():
+    """Draws a distribution test rejects: shifted, scaled or of the wrong shape, said
+    in words from the test's evidence (against the law, and against reference draws)."""
+    from scipy import stats
+
+    from autograder.checks import gof, two_sample
+
+    rng = np.random.default_rng(5)
+    law = stats.norm(2.0, 1.5)
+    ref = law.rvs(size=20_000, random_state=rng)
+    cases = {
+        "centred too high": law.rvs(size=4000, random_state=rng) + 0.6,
+        "spread too widely": 2.0 + 3.0 * (law.rvs(size=4000, random_state=rng) - 2.0),
+        "spread too narrowly": 2.0 + 0.4 * (law.rvs(size=4000, random_state=rng) - 2.0),
+        # right mean and sd, wrong family: two bumps
+        "wrong shape": 2.0 + 1.5 * rng.choice([-1.0, 1.0], 4000) * np.sqrt(1 - 0.1 ** 2)
+        + 1.5 * 0.1 * rng.standard_normal(4000),
+    }
+    for words, x in cases.items():
+        for r in (gof(x, law, 1e-3, method="ad"), two_sample(x, ref, 1e-3)):
+            assert not r.passed, words
+            text = describe([r.evidence])
+            assert text and words in text, (words, text)
+            assert_hides(text, float(np.mean(x)), float(np.std(x)), 2.0, 1.5)
+            assert not any(ch.isdigit() for ch in text)
+    fine = gof(law.rvs(size=4000, random_state=rng), law, 1e-3)
+    assert fine.passed and describe([fine.evidence]) is None
+
+
+def test_a_wrong_exact_table_is_described_from_its_entries():
+    from autograder.checks import exact_table
+
+    truth = np.array([[0.2, 0.8], [0.6, 0.4]])
+    swapped = exact_table(truth[::-1], truth, "cpt", 1e-6)
+    assert not swapped.passed and "wrong places" in describe([swapped.evidence])
+    scaled = exact_table(truth * 2, truth, "cpt", 1e-6)
+    assert "proportional" in describe([scaled.evidence])
+    assert describe([exact_table(truth, truth, "cpt", 1e-6).evidence]) is None

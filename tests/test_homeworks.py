@@ -22,6 +22,7 @@ from autograder.authoring.source import build_source_notebook
 from autograder.course.config import load_course
 from autograder.errors import CourseError
 from autograder.grading.misconceptions import knows
+from autograder.grading.unregistered import grade_unregistered
 from autograder.grading.verdict import grade_values
 from autograder.homework import Homework, Variant
 from autograder.pipeline.reference import check_solution
@@ -157,6 +158,23 @@ def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course
                 text = " ".join(r.messages)
                 leaked = [s for s in _secrets(r.detail) if s in text]
                 assert not leaked, (label, r.grade_id, leaked)
+
+
+def test_wrong_answers_nobody_registered_are_explained_without_numbers(course, hw_id):
+    """The reference's answers changed in generic ways nobody registered (sign flipped,
+    scaled, shifted, reordered), graded with the reference run's own probes: wherever a
+    check that compares numbers fails, the feedback names a registered mistake or says
+    in words how the answer differs, and what it adds holds no number."""
+    a, hw = course.assignment(hw_id), homework_of(course, hw_id)
+    _, _, values = reference_run(course, hw_id)
+    rows = grade_unregistered(hw, a.questions, values, hw.context(REFERENCE_SEED, a.false_fail_budget))
+    if not rows:
+        pytest.skip(f"{hw_id}: no real-valued answers to change")
+    assert any(r.caught for r in rows), "a changed answer must lose points somewhere"
+    unexplained = [(r.label, r.grade_id) for r in rows if r.caught and r.describable and not r.explained]
+    assert not unexplained, unexplained
+    with_numbers = [(r.label, r.grade_id, r.numbers) for r in rows if r.numbers]
+    assert not with_numbers, with_numbers
 
 
 @pytest.mark.slow

@@ -10,12 +10,14 @@ kept in grading.json.
     Estimate       one number against its truth, with the SE of a right answer (se 0: exact)
     Estimates      several such numbers (a table, the entries of a dict)
     Counts         outcome counts against their expected counts, and the test's p-value
-    GoodnessOfFit  draws tested against a known law (its p-value)
-    TwoSample      draws tested against a reference sampler's draws (its p-value)
+    GoodnessOfFit  draws tested against a known law (its p-value; the draws' centre and
+                   spread against the law's, in SEs, for feedback words only)
+    TwoSample      draws tested against a reference sampler's draws (the same)
     ReferenceMatch a posterior mean against a long reference run of the same model
     Convergence    a sampler's convergence gate (R-hat, bulk ESS)
     Threshold      a one-sided statistic against a limit (a loss, a fit score)
-    Exact          a rule with no sampling noise (sets, structures, exact tables)
+    Exact          a rule with no sampling noise (sets, structures, exact tables: their
+                   values, truth and tolerance where they are numbers)
     Malformed      no comparison: the answer had the wrong form, or never arrived
 """
 from __future__ import annotations
@@ -80,12 +82,18 @@ class Counts(Evidence):
 @dataclass(frozen=True)
 class GoodnessOfFit(Evidence):
     pvalue: float
+    # the draws' centre and spread against the law's, in standard errors (summary.py);
+    # None where not read. Feedback words only: the verdict is the p-value's
+    centre_z: float | None = None
+    spread_z: float | None = None
     kind: ClassVar[str] = "goodness_of_fit"
 
 
 @dataclass(frozen=True)
 class TwoSample(Evidence):
     pvalue: float
+    centre_z: float | None = None   # against the reference draws, as GoodnessOfFit's
+    spread_z: float | None = None
     kind: ClassVar[str] = "two_sample"
 
 
@@ -113,6 +121,11 @@ class Threshold(Evidence):
 
 @dataclass(frozen=True)
 class Exact(Evidence):
+    # what an exact table compared, where it was numbers (empty for a rule or a set);
+    # feedback reads them to say how a wrong table differs, never to show them
+    values: tuple = ()
+    expected: tuple = ()
+    tolerance: tuple = ()
     kind: ClassVar[str] = "exact"
 
 
@@ -130,7 +143,7 @@ def evidence_from_dict(d: dict) -> Evidence:
     """The record `Evidence.to_dict` wrote (lists back to tuples)."""
     cls = KINDS[d["kind"]]
     return cls(**{f.name: tuple(d[f.name]) if isinstance(d[f.name], list) else d[f.name]
-                  for f in fields(cls)})
+                  for f in fields(cls) if f.name in d})   # a field added later keeps its default
 
 
 __all__ = ["Evidence", *[c.__name__ for c in KINDS.values()], "KINDS", "evidence_from_dict"]

@@ -9,6 +9,7 @@ from typing import Mapping
 
 import numpy as np
 
+from .evidence import Exact
 from .guards import as_array
 from .result import CheckResult, failed, passed
 
@@ -37,12 +38,13 @@ def exact_table(value, truth, name: str, floor: float, hint: str = "",
     floor = np.broadcast_to(np.asarray(floor, dtype=np.float64), truth.shape)
     got = as_array(value, name, shape=truth.shape)
     subject = subject or f"`{name}`"
-    if np.all(np.abs(got - truth) <= floor):
-        return passed(f"{subject} is correct.")
+    evidence = Exact(bool(np.all(np.abs(got - truth) <= floor)), got.ravel(), truth.ravel(), floor.ravel())
+    if evidence.passed:
+        return passed(f"{subject} is correct.", evidence=evidence)
     for sentence, form in dict(near).items():
         hit = form(got) if callable(form) else np.all(np.abs(got - form) <= floor)
         if hit:
-            return failed(sentence.format(subject=subject),
+            return failed(sentence.format(subject=subject), evidence=evidence,
                           wrong_entries=int(np.count_nonzero(np.abs(got - truth) > floor)))
-    return failed(f"{subject} is not correct." + (f" {hint}" if hint else ""),
+    return failed(f"{subject} is not correct." + (f" {hint}" if hint else ""), evidence=evidence,
                   wrong_entries=int(np.count_nonzero(np.abs(got - truth) > floor)))

@@ -342,9 +342,12 @@ def cmd_similarity(course, args):
 
 
 def cmd_calibrate(course, args):
-    from autograder.pipeline.calibrate import calibrate, docs_doc
+    from autograder.pipeline.calibrate import calibrate, docs_doc, load_wrong_answers
+    unregistered = {}
+    for path in args.unregistered or ():
+        unregistered.update(load_wrong_answers(Path(path)))
     calibrate(course, args.assignment, runs=args.runs, wrong_runs=args.wrong_runs,
-              doc=docs_doc(course) if args.write_docs else None)
+              doc=docs_doc(course) if args.write_docs else None, unregistered=unregistered)
 
 
 def cmd_calibrate_gates(course, args):
@@ -490,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--runs", type=int, default=20, help="reference runs under different seeds (showing "
                     "a false-fail rate of A takes about 3/A of them)")
     sp.add_argument("--wrong-runs", type=int, default=2000, help="simulated runs per known wrong answer")
+    sp.add_argument("--unregistered", action="append", metavar="FILE",
+                    help="a Python file of wrong answers nobody registered, each a function "
+                    "name(base, ctx) -> answers; graded next to generic changes of a correct run")
     write_docs = ("--write-docs", dict(action="store_true", help="record the result in the repo's "
                   "docs/calibration.md (default: <course_dir>/calibration/, a scratch copy)"))
     sp.add_argument(write_docs[0], **write_docs[1])

@@ -4,9 +4,12 @@ Read from the typed evidence of the checks that failed (autograder/checks/eviden
 an estimate with the wrong sign, scaled or shifted; a table whose entries are the
 right numbers in the wrong places, proportional to the right ones, all off in one
 direction, or right in some entries and wrong in others; counts where one outcome
-carries most of the disagreement. The words never hold a number (no value, truth,
+carries most of the disagreement; a posterior summary against the reference
+posterior's, read as an estimate; an exact table, as estimates whose band is its
+tolerance; draws a distribution test rejected, by their centre and spread against
+the law's or the correct sampler's (checks/summary.py). The words never hold a number (no value, truth,
 tolerance or count), so they cannot leak what a right answer is. Evidence that
-holds no numbers to compare (a p-value only, a rule, a gate) describes nothing:
+holds no numbers to compare (a p-value alone, a rule, a gate) describes nothing:
 its check's own message already says what the test saw.
 """
 from __future__ import annotations
@@ -15,7 +18,8 @@ import math
 
 import numpy as np
 
-from autograder.checks import Counts, Estimate, Estimates, Evidence
+from autograder.checks import (Counts, Estimate, Estimates, Evidence, Exact, GoodnessOfFit,
+                               ReferenceMatch, TwoSample)
 
 OFF = 4.0        # |z| beyond which an entry counts as wrong in a table
 RATIO_OFF = 1.5  # a factor this far from 1 reads as a scale, not a shift
@@ -53,6 +57,39 @@ def _one(v: float, t: float, se: float) -> str | None:
                 "normalisation applied twice, or a scale or unit.")
     return (f"Your answer is {'too high' if v > t else 'too low'} by more than sampling noise "
             "explains, with the right sign and roughly the right size: something shifts it.")
+
+
+def _reference_match(e: ReferenceMatch) -> str | None:
+    """A posterior summary against the reference posterior's: read as an estimate."""
+    return _estimate(Estimate(e.passed, e.mean, e.ref_mean, e.se))
+
+
+def _draws(e: GoodnessOfFit | TwoSample) -> str | None:
+    """Draws a distribution test rejected: their centre and spread against the law's or
+    the correct sampler's, or, when both are right, their shape."""
+    c, s = e.centre_z, e.spread_z
+    if c is None or s is None:
+        return None
+    parts = []
+    if abs(c) > OFF:
+        parts.append("centred too high" if c > 0 else "centred too low")
+    if abs(s) > OFF:
+        parts.append("spread too widely" if s > 0 else "spread too narrowly")
+    if parts:
+        what = ("the location (a mean or an offset)" if len(parts) == 1 and abs(c) > OFF else
+                "the scale (a standard deviation for a variance, a factor)" if len(parts) == 1 else
+                "both the location and the scale")
+        return f"Your draws are {' and '.join(parts)}: check {what} of your sampler."
+    return ("Your draws have about the right centre and spread but the wrong shape: check the "
+            "family of the distribution, its tails or number of modes, or how draws are combined.")
+
+
+def _exact(e: Exact) -> str | None:
+    """An exact table against the truth, its tolerance read as OFF standard errors, so
+    an entry is off where it misses by more than the tolerance."""
+    if not e.values or len(e.values) != len(e.expected) or len(e.tolerance) != len(e.expected):
+        return None   # a rule or a set: its check's message says what is wrong
+    return _estimates(Estimates(False, e.values, e.expected, tuple(t / OFF for t in e.tolerance)))
 
 
 def _estimates(e: Estimates) -> str | None:
@@ -114,4 +151,6 @@ def _counts(e: Counts) -> str | None:
             "independent).")
 
 
-_DESCRIBERS = {Estimate: _estimate, Estimates: _estimates, Counts: _counts}
+_DESCRIBERS = {Estimate: _estimate, Estimates: _estimates, Counts: _counts,
+               ReferenceMatch: _reference_match, Exact: _exact, GoodnessOfFit: _draws,
+               TwoSample: _draws}

@@ -10,6 +10,10 @@ known wrong answers of the content brief, and record both in docs/calibration.md
   (misconceptions.py) is run on each failed question; the rate is the share of
   failed questions whose feedback names this mistake (or one the student is told
   about in the same words).
+- Wrong answers nobody registered: a correct run's answers changed in generic ways
+  (grading/unregistered.py), plus any the instructor writes in a file, graded with
+  that run's context; the report says which are caught and whether the feedback
+  explains each in words (a named mistake or a description), and flags any number.
 """
 from __future__ import annotations
 
@@ -26,9 +30,11 @@ from rich.progress import Progress
 from autograder.authoring.source import build_source_notebook
 from autograder.checks import z_critical
 from autograder.course.config import Course
+from autograder.errors import CourseError
 from autograder.grading.answers import decode_payload
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.submission import grade_notebook
+from autograder.grading.unregistered import Unregistered, generic_wrong_answers, grade_unregistered
 from autograder.grading.verdict import grade_values
 from autograder.homework import load_homework
 from autograder.seeds import derive_seed
@@ -51,15 +57,17 @@ class Calibration:
     detection: dict = field(default_factory=dict)                       # label -> {grade_id: rate}
     naming: dict = field(default_factory=dict)                          # label -> (named, failed)
     stopped: list = field(default_factory=list)
+    unregistered: list[Unregistered] = field(default_factory=list)
 
     @property
     def alpha(self) -> float:
         return self.budget / max(1, self.total_checks)
 
 
-def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
+def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> tuple[dict, int | None]:
+    """The first complete run's answers and its grading seed (what they answer)."""
     task = progress.add_task(f"{a.id}: reference runs", total=cal.runs)
-    base = None
+    base, base_seed = None, None
     for i in range(cal.runs):
         seed = derive_seed("calibrate", a.id, i)
         outcome, results = grade_notebook(a, hw, build_source_notebook(a), seed)
@@ -78,8 +86,9 @@ def _reference_runs(course: Course, a, hw, cal: Calibration, progress) -> dict:
                     cal.p_ratio[r.grade_id].append(d["pvalue"] / d["alpha"])
         if base is None and not outcome.stopped:
             base = {gid: decode_payload(text) for gid, text in outcome.payloads.items()}
+            base_seed = seed
         progress.advance(task)
-    return base or {}
+    return base or {}, base_seed
 
 
 def _detection(a, hw, cal: Calibration, base: dict, progress, name_runs: int = 200) -> None:
@@ -174,8 +183,32 @@ def render(cal: Calibration, command: str, image: str, hw=None) -> str:
                 continue
             told = "yes" if hw is not None and label in hw.says else "TA only"
             lines.append(f"| {label} | {told} | {(k / m) if m else float('nan'):.3f} | {m} |")
+    if cal.unregistered:
+        lines += unregistered_table(cal.unregistered)
     lines += ["", f"![calibration plot]({image})", ""]
     return "\n".join(lines)
+
+
+def unregistered_table(rows: list[Unregistered]) -> list[str]:
+    caught = [r for r in rows if r.caught]
+    lines = ["", "Wrong answers nobody registered (a correct run's answers changed, graded with "
+             f"its probes): {len(caught)} of {len(rows)} caught; of those, "
+             f"{sum(r.explained for r in caught)} explained in words, "
+             f"{sum(bool(r.numbers) for r in caught)} with a number in the explanation.", "",
+             "| change | question | caught | what the feedback adds |", "|---|---|---|---|"]
+    for r in rows:
+        if not r.caught:
+            told = "—"
+        elif r.named:
+            told = f"names the registered mistake `{r.named}`"
+        elif r.description:
+            told = "describes it: " + r.description.replace("|", "/")
+        else:
+            told = ("nothing: a describable check failed (to improve)" if r.describable
+                    else "the check's own message (no numbers to compare)")
+        flag = " **(a number!)**" if r.numbers else ""
+        lines.append(f"| {r.label} | {r.grade_id} | {'yes' if r.caught else 'no'} | {told}{flag} |")
+    return lines
 
 
 def update_doc(doc: Path, assignment_id: str, section: str) -> None:
@@ -213,7 +246,10 @@ def runs_note(runs: int, budget: float) -> str | None:
 
 
 def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,
-              doc: Path | None = None, show_progress: bool = True) -> Calibration:
+              doc: Path | None = None, show_progress: bool = True,
+              unregistered: dict | None = None) -> Calibration:
+    """`unregistered`: {label: wrong(base, ctx) -> answers}, an instructor's own wrong
+    answers graded next to the generic ones (`load_wrong_answers`)."""
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     cal = Calibration(a.id, a.title, runs, wrong_runs, a.false_fail_budget, hw.total_checks)
@@ -221,8 +257,12 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     if note:
         console.print(note, highlight=False, soft_wrap=True)
     with Progress(disable=not show_progress) as progress:
-        base = _reference_runs(course, a, hw, cal, progress)
+        base, base_seed = _reference_runs(course, a, hw, cal, progress)
         _detection(a, hw, cal, base, progress)
+    if base_seed is not None:
+        cal.unregistered = grade_unregistered(
+            hw, a.questions, base, hw.context(base_seed, cal.budget),
+            {**generic_wrong_answers(), **(unregistered or {})})
     doc = doc or scratch_doc(course)
     doc.parent.mkdir(parents=True, exist_ok=True)
     image = plot(cal, doc.parent / f"calibration_{a.id}.png")
@@ -233,8 +273,28 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
                               for lbl, v in cal.detection.items())
                   + "; feedback named the mistake in "
                   + ", ".join(f"{lbl}: {k}/{m}" for lbl, (k, m) in cal.naming.items())
+                  + f"; unregistered wrong answers caught {sum(r.caught for r in cal.unregistered)}"
+                  + f"/{len(cal.unregistered)}, explained {sum(r.explained for r in cal.unregistered if r.caught)}"
                   + f"; wrote {doc}")
     return cal
+
+
+def load_wrong_answers(path: Path) -> dict:
+    """An instructor's file of wrong answers nobody registered: every public function
+    `name(base, ctx) -> answers` (the form of `@hw.wrong_answer`) is one."""
+    import importlib.util
+    import inspect
+
+    spec = importlib.util.spec_from_file_location(f"unregistered_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise CourseError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = {name: f for name, f in vars(module).items()
+             if inspect.isfunction(f) and not name.startswith("_") and f.__module__ == module.__name__}
+    if not found:
+        raise CourseError(f"{path}: no function `name(base, ctx)` that returns answers")
+    return found
 
 
 def calibrate_rhat_gates(doc: Path, n_sims: int = 4000, seed: int = 2027) -> str:

@@ -1,0 +1,60 @@
+"""`course calibrate` on wrong answers nobody registered: an instructor's own file of
+them, next to the generic changes of a correct run, graded through the real feedback
+path after one real reference run; the report says which are caught and that the
+feedback explains each in words, never with a number."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+from autograder.pipeline.calibrate import calibrate, load_wrong_answers
+
+# Slips a TA would expect on ipw that no `@hw.wrong_answer` registers, each written
+# against the answers of a correct run (the form of a registered wrong answer).
+INSTRUCTOR_FILE = textwrap.dedent('''
+    def ace_in_percent(base, ctx):
+        """The ACE reported as a percentage."""
+        return {"test_ipw_ace": {k: 100 * v for k, v in base["test_ipw_ace"].items()}}
+
+    def propensity_of_the_other_arm(base, ctx):
+        """P(X = 1 - x | z) returned for P(X = x | z): the arms swapped."""
+        p = base["test_propensity"]
+        return {"test_propensity": {k: p[k.replace("x=0", "x=T").replace("x=1", "x=0").replace("x=T", "x=1")]
+                                    for k in p}}
+
+    def ace_of_the_observed_table_everywhere(base, ctx):
+        """A value typed in from the student's own table, returned for the grader's too."""
+        ace = base["test_ipw_ace"]
+        return {"test_ipw_ace": {k: ace["observed"] for k in ace}}
+
+    def _helper():  # private: not a wrong answer
+        return None
+''')
+
+
+def test_calibrate_reports_unregistered_wrong_answers_in_words_without_numbers(course, tmp_path):
+    path = tmp_path / "ipw_slips.py"
+    path.write_text(INSTRUCTOR_FILE)
+    mine = load_wrong_answers(path)
+    assert sorted(mine) == ["ace_in_percent", "ace_of_the_observed_table_everywhere",
+                            "propensity_of_the_other_arm"]
+    doc = tmp_path / "calibration.md"
+    cal = calibrate(course, "ipw", runs=1, wrong_runs=3, doc=doc, show_progress=False, unregistered=mine)
+
+    rows = {(r.label, r.grade_id): r for r in cal.unregistered}
+    for label in mine:
+        graded = [r for (lbl, _), r in rows.items() if lbl == label]
+        assert graded and all(r.caught for r in graded), label
+        assert all(r.explained and not r.numbers for r in graded), [(r.label, r.feedback) for r in graded]
+    assert "right numbers in the wrong places" in rows[("propensity_of_the_other_arm", "test_propensity")].description
+    assert "too large" in rows[("ace_in_percent", "test_ipw_ace")].description
+    # the generic changes ran too, and whatever explained them holds no number
+    assert {"sign flipped", "three times too large"} <= {r.label for r in cal.unregistered}
+    assert not [r for r in cal.unregistered if r.numbers]
+
+    text = doc.read_text()
+    assert "Wrong answers nobody registered" in text and "(a number!)" not in text
+    table = [line for line in text.splitlines() if line.startswith("| ace_in_percent |")]
+    assert table and "describes it:" in table[0]
+    described = [line.split("describes it:", 1)[1] for line in text.splitlines() if "describes it:" in line]
+    assert described and not any(re.search(r"\d\.\d|\d{2,}", words) for words in described)
