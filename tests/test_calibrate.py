@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+import pytest
+
 from autograder.pipeline.calibrate import calibrate, load_wrong_answers
 
 # Slips a TA would expect on ipw that no `@hw.wrong_answer` registers, each written
@@ -58,3 +60,35 @@ def test_calibrate_reports_unregistered_wrong_answers_in_words_without_numbers(c
     assert table and "describes it:" in table[0]
     described = [line.split("describes it:", 1)[1] for line in text.splitlines() if "describes it:" in line]
     assert described and not any(re.search(r"\d\.\d|\d{2,}", words) for words in described)
+
+
+def test_the_certificate_bound_is_the_exact_binomial_one():
+    from autograder.pipeline.certify import upper_bound
+
+    # no false fail: 1 - 0.05^(1/K); about 3,000 runs show a rate of 1e-3
+    assert upper_bound(0, 2995) <= 1e-3 < upper_bound(0, 2990)
+    assert upper_bound(0, 100) == pytest.approx(1 - 0.05 ** (1 / 100))
+    assert upper_bound(3, 100) > upper_bound(1, 100) > upper_bound(0, 100)
+    assert upper_bound(5, 5) == 1.0 and upper_bound(0, 0) == 1.0
+
+
+def test_certify_grades_copies_of_the_reference_under_their_own_seeds(course, tmp_path):
+    """One kernel runs ipw's reference, then its test cells again under four grading
+    seeds: each copy is a correct submission of its own, and questions whose answers
+    the seed does not change are set apart."""
+    from autograder.pipeline.certify import certify
+
+    doc = tmp_path / "calibration.md"
+    cert = certify(course, "ipw", runs=4, per_kernel=4, doc=doc, show_progress=False)
+    assert cert.kernels == 1 and cert.runs == 4 and not cert.stopped
+    assert cert.false_fail_runs == 0 and cert.fixed_fails == 0
+    assert "test_ipw_ace" in cert.redrawn        # the grader's table and seed change per copy
+    assert set(cert.redrawn) | set(cert.fixed) == set(checks_questions(course, "ipw"))
+    assert not cert.certified                    # four runs cannot show 1e-3
+    text = doc.read_text()
+    assert "certified false-fail rate" in text and "not certified" in text
+
+
+def checks_questions(course, hw_id):
+    from autograder.homework import load_homework
+    return load_homework(course.assignment(hw_id).checks).questions

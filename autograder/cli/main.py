@@ -350,6 +350,13 @@ def cmd_calibrate(course, args):
               doc=docs_doc(course) if args.write_docs else None, unregistered=unregistered)
 
 
+def cmd_certify(course, args):
+    from autograder.pipeline.calibrate import docs_doc, scratch_doc
+    from autograder.pipeline.certify import certify
+    certify(course, args.assignment, runs=args.runs, per_kernel=args.per_kernel,
+            doc=docs_doc(course) if args.write_docs else scratch_doc(course))
+
+
 def cmd_calibrate_gates(course, args):
     from autograder.pipeline.calibrate import calibrate_rhat_gates, docs_doc, scratch_doc
     doc = docs_doc(course) if args.write_docs else scratch_doc(course)
@@ -498,6 +505,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "name(base, ctx) -> answers; graded next to generic changes of a correct run")
     write_docs = ("--write-docs", dict(action="store_true", help="record the result in the repo's "
                   "docs/calibration.md (default: <course_dir>/calibration/, a scratch copy)"))
+    sp.add_argument(write_docs[0], **write_docs[1])
+    sp = add("certify", cmd_certify, "instructor: bound the false-fail rate with thousands of "
+             "simulated correct submissions (the reference's graded calls under many seeds)")
+    sp.add_argument("assignment", metavar="HW", help="the homework")
+    sp.add_argument("--runs", type=int, default=3000, help="simulated correct submissions (no false "
+                    "fail in K of them bounds the rate below about 3/K)")
+    sp.add_argument("--per-kernel", type=int, default=200, help="submissions simulated per kernel run")
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates")
     sp.add_argument("--sims", type=int, default=4000, help="simulated correct samplers per gate")
