@@ -17,9 +17,15 @@ the check a homework would declare for that kind:
 
 Reported: false fails among the correct runs (all sizes together, >= 200 per
 kind by default) and, per error class and n, the share of runs caught. For the
-continuous kinds two baselines on the same draws: the two-sample test without the
-extremes test (KS or AD alone, the project before issue 24) and, where the law
-is known in closed form, gof's AD against it.
+continuous kinds three baselines on the same draws: the two-sample test without the
+extremes test (KS or AD alone, the project before issue 24), where the law is
+known in closed form gof's AD against it, and the paper's own multi-stage method
+with its mean-squared-deviation score (written here from the paper's description):
+stages at 400 * 4**j up to n on prefixes of the draws, score
+|(mean x - mean ref)^2 + var x - var ref|, stage j of L at level alpha / 2**(L - j),
+its threshold the matching upper quantile of the score over --null correct samples
+of that size (with too few of them for a tiny level, the largest, as there);
+rejected at the first stage whose score reaches its threshold.
 
     nice -n 10 python benchmarks/labelled_programs.py [--runs 10] [--correct 200]
         [--reference 500000] [--sizes 5] [--kinds rn algoart simexp mixture]
@@ -152,15 +158,57 @@ def rn_reference(rng, m):
             "distinct": 1 + (s[:, 1:] != s[:, :-1]).sum(axis=1)}
 
 
-def continuous_grader(method, law=None):
+def msd_score(x, ref_mean, ref_var):
+    return abs((float(np.mean(x)) - ref_mean) ** 2 + float(np.var(x)) - ref_var)
+
+
+class MultiStageMSD:
+    """The paper's multi-stage grader with the MSD score, thresholds from correct
+    samples of each stage's size (computed once per size and reference)."""
+
+    def __init__(self, correct, null_runs, seed):
+        self.correct, self.null_runs = correct, null_runs
+        self.rng = np.random.default_rng(seed)
+        self.scores: dict[int, np.ndarray] = {}
+        self.ref_id = None
+
+    def threshold(self, n, level, ref_mean, ref_var):
+        if n not in self.scores:
+            self.scores[n] = np.sort([msd_score(self.correct(self.rng, n), ref_mean, ref_var)
+                                      for _ in range(self.null_runs)])[::-1]
+        return self.scores[n][min(int(len(self.scores[n]) * level), len(self.scores[n]) - 1)]
+
+    def passed(self, x, ref) -> bool:
+        if self.ref_id != id(ref):
+            self.ref_id, self.ref_mean, self.ref_var = id(ref), float(np.mean(ref)), float(np.var(ref))
+            self.scores = {}
+        stages = [n for n in (400 * 4 ** j for j in range(12)) if n < x.size] + [x.size]
+        for j, n in enumerate(stages):
+            level = ALPHA / 2 ** (len(stages) - j)
+            if msd_score(x[:n], self.ref_mean, self.ref_var) >= self.threshold(
+                    n, level, self.ref_mean, self.ref_var):
+                return False
+        return True
+
+
+def continuous_grader(method, law=None, correct=None):
+    paper = None
+
     def grade(x, ref):
+        nonlocal paper
         out = {"ours": two_sample(x, ref, ALPHA, method=method).passed,
                f"{method.upper()} alone": two_sample(x, ref, ALPHA, method=method,
                                                      tails=False).passed}
         if law is not None:
             out["gof AD (analytic law)"] = gof(x, law, ALPHA, method="ad").passed
+        if correct is not None and NULL_RUNS:
+            paper = paper or MultiStageMSD(correct, NULL_RUNS, 2024)
+            out["paper's multi-stage MSD"] = paper.passed(np.asarray(x, dtype=float), ref)
         return out
     return grade
+
+
+NULL_RUNS = 1000   # correct samples per stage size for the paper's thresholds (--null)
 
 
 KINDS = {
@@ -170,17 +218,17 @@ KINDS = {
                         "first entry reused once in the vector"]),
     "algoart": dict(correct=algoart_correct, wrong=algoart_wrong,
                     reference=lambda rng, m: algoart_correct(rng, m),
-                    grade=continuous_grader("ks", stats.truncpareto(1.2, CAP)),
+                    grade=continuous_grader("ks", stats.truncpareto(1.2, CAP), algoart_correct),
                     classes=["truncated at 2x the cap", "not truncated",
                              "truncated at 0.6x the cap", "clipped at the cap instead of redrawn"]),
     "simexp": dict(correct=simexp_correct, wrong=simexp_wrong,
                    reference=lambda rng, m: simexp_correct(rng, m),
-                   grade=continuous_grader("ad", stats.expon()),
+                   grade=continuous_grader("ad", stats.expon(), simexp_correct),
                    classes=["shifted by 0.001", "shifted by 0.01", "Poisson integers",
                             "rate 5% too high"]),
     "mixture": dict(correct=mixture_correct, wrong=mixture_wrong,
                     reference=lambda rng, m: mixture_correct(rng, m),
-                    grade=continuous_grader("ad"),
+                    grade=continuous_grader("ad", correct=mixture_correct),
                     classes=["unimodal with the right mean and variance", "weights 0.55 / 0.45",
                              "one component's sd 1.1"]),
 }
@@ -209,6 +257,7 @@ def run_kind(name, spec, sizes, runs, correct_runs, m, seed):
 
 
 def main(argv=None):
+    global NULL_RUNS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10, help="wrong runs per class and n")
     ap.add_argument("--correct", type=int, default=200, help="correct runs per kind (all n)")
@@ -216,7 +265,10 @@ def main(argv=None):
     ap.add_argument("--sizes", type=int, default=5, help="n = 400 * 4**i, i < sizes")
     ap.add_argument("--kinds", nargs="+", default=list(KINDS), choices=list(KINDS))
     ap.add_argument("--seed", type=int, default=24)
+    ap.add_argument("--null", type=int, default=1000, help="correct samples per stage size "
+                    "for the paper's multi-stage thresholds (0: leave that baseline out)")
     args = ap.parse_args(argv)
+    NULL_RUNS = args.null
     sizes = [400 * 4 ** i for i in range(args.sizes)]
     print(f"alpha = {ALPHA}, m = {args.reference:,} reference draws, {args.runs} wrong runs per "
           f"class and n, {args.correct} correct runs per kind (spread over the sizes)\n")
