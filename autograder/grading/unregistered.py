@@ -134,14 +134,20 @@ def grade_unregistered(hw, points: dict[str, float], base: dict, ctx,
     """Grade each wrong answer against the questions it changes, with the context the
     correct run `base` was graded under (its probes are the ones the answers answer).
     Questions the correct run itself failed are skipped: there is nothing to compare."""
-    rows = []
+    rows, correct = [], {}
+
+    def passes(gid) -> bool:   # the correct run's own verdict, once per question
+        if gid not in correct:
+            control = grade_values(hw.questions[gid], base[gid], ctx, points[gid])
+            correct[gid] = control.points == control.max_points
+        return correct[gid]
+
     for label, wrong in (wrong_answers or generic_wrong_answers()).items():
         values = wrong(base, ctx)
         for gid, answers in values.items():
-            if gid not in hw.questions or not _changed(answers, base.get(gid)):
+            if gid not in hw.questions or gid not in base or not _changed(answers, base[gid]):
                 continue
-            control = grade_values(hw.questions[gid], base[gid], ctx, points[gid])
-            if control.points < control.max_points:
+            if not passes(gid):
                 continue
             res: QuestionResult = grade_values(hw.questions[gid], answers, ctx, points[gid])
             caught = res.points < res.max_points
