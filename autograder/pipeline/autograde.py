@@ -40,9 +40,10 @@ def autograde(course: Course, assignment_id: str, students: list[str] | None = N
 def autograde_batch(course: Course, assignment_ids: list[str], students: list[str] | None = None,
                     show_progress: bool = True, workers: int | None = None,
                     dask_scheduler: str | None = None,
-                    regrade: bool = False) -> list[GradedSubmission]:
+                    regrade: bool = False, longest_first: bool = True) -> list[GradedSubmission]:
     """Grade every collected submission of several homeworks in one pool, so
-    workers stay busy across homeworks. `workers=0` runs in this process."""
+    workers stay busy across homeworks. `workers=0` runs in this process;
+    `longest_first=False` runs them in the given order (for benchmarks)."""
     batch = batch_plan.select(course, assignment_ids, students)
     if any(a.group for a, _ in batch):
         register_students(course)  # teams formed after the release are graded too
@@ -73,7 +74,8 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 finish(batch_record.record(course, a, s, p.fingerprint))
             else:
                 todo.append(p)
-        todo = batch_plan.longest_first(todo, read_costs(course.dirs))
+        if longest_first:
+            todo = batch_plan.longest_first(todo, read_costs(course.dirs))
         ran: dict[str, list[float]] = {}
         for p, failed in batch_run.run(course, todo, workers, dask_scheduler, label, describe):
             a, s = p.assignment, p.student
