@@ -19,6 +19,11 @@ what longest-first scheduling buys, all figures from one run.
 3. A real Dask cluster on localhost (`dask scheduler`, `dask worker --nthreads 1`
    processes) with --dask workers, longest first: its limit ratio.
 
+4. With --startup: per assignment, the share of a submission's time spent
+   before the student's code runs: starting the sandbox and kernel (a notebook
+   of `x = 1`) and the setup cell's imports (torch, pyro, pymc, ...), each the
+   median of 3 sandboxed runs, against the median single-run cost.
+
 Also kept per submission: the grader's own serial costs, sanitizing it into a
 job and recording it (benchmarks/term.py projects a term from these). Results
 go to stdout and to benchmarks/<--out>; docs/benchmarks.md explains them.
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import statistics
 import json
 import os
 import shutil
@@ -42,7 +48,8 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from autograder.authoring.source import answer_from_variant  # noqa: E402
+from autograder.authoring.source import answer_from_variant, build_source_notebook  # noqa: E402
+from autograder.engine.execution import execute_sandboxed  # noqa: E402
 from autograder.course.config import load_course  # noqa: E402
 from autograder.course.teams import Team  # noqa: E402
 from autograder.grading.report import read_report  # noqa: E402
@@ -155,6 +162,31 @@ def dask_cluster(n: int):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def startup(course, plan: list[Submission], runs: int = 3) -> dict:
+    """Per assignment: sandbox and kernel start, and the setup cell's imports
+    on top of it (sandboxed, median of `runs`), against its median cost."""
+    out = {}
+    for aid in dict.fromkeys(s.assignment for s in plan):
+        a = course.assignment(aid)
+        setup = next(c.source for c in build_source_notebook(a).cells if c.cell_type == "code")
+        imports = "\n".join(ln for ln in setup.splitlines() if ln.startswith(("import ", "from ")))
+
+        def median_run(code: str) -> float:
+            times = []
+            for _ in range(runs):
+                nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+                times.append(execute_sandboxed(nb, seed=1, extraction={}, data={},
+                                               cell_timeout=a.cell_timeout,
+                                               notebook_timeout=a.notebook_timeout,
+                                               limits=a.limits).seconds)
+            return statistics.median(times)
+        start, with_imports = median_run("x = 1"), median_run(imports)
+        alone = statistics.median(s.alone_s for s in plan if s.assignment == aid)
+        out[aid] = {"kernel_start_s": start, "imports_s": with_imports - start,
+                    "median_alone_s": alone, "share_before_student_code": with_imports / alone}
+    return out
+
+
 def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -166,6 +198,7 @@ def main():
     p.add_argument("--per-hw", type=int, default=5, help="submissions per assignment (kinds cycle every 5)")
     p.add_argument("--workers", type=int, default=os.cpu_count(), help="local pool size")
     p.add_argument("--dask", type=int, default=2, help="Dask workers (0: skip)")
+    p.add_argument("--startup", action="store_true", help="also measure kernel start and imports")
     p.add_argument("--out", default="batch-limit-results.json", help="file name under benchmarks/")
     args = p.parse_args()
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={REPO / '.cache' / 'pytensor'}")
@@ -193,6 +226,9 @@ def main():
         results["dask_longest_first"] = {"workers": args.dask, "wall_s": wall,
                                          "limit_ratio": limit_ratio(plan, args.dask, wall),
                                          "load": load()}
+    if args.startup:
+        print("kernel start and imports ...", flush=True)
+        results["startup"] = startup(course, plan)
     results["submissions"] = [asdict(s) for s in plan]
     (REPO / "benchmarks" / args.out).write_text(json.dumps(results, indent=2))
     print(json.dumps({k: v for k, v in results.items() if k != "submissions"}, indent=2))

@@ -33,7 +33,7 @@ import json
 import statistics
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,6 +135,7 @@ def validate(args) -> dict:
         projected = out["start_s"] + makespan(jobs, n)
         out[f"dask_{n}"] = {"real_s": real, "projected_s": projected,
                             "error": (projected - real) / real, "load": load()}
+    out["submissions"] = [asdict(s) for s in plan]
     return out
 
 
@@ -155,7 +156,7 @@ def main():
     out = validate(args) if args.validate else project(args)
     if args.out:
         (REPO / "benchmarks" / args.out).write_text(json.dumps(out, indent=2))
-    print(json.dumps(out, indent=2))
+    print(json.dumps({k: v for k, v in out.items() if k != "submissions"}, indent=2))
 
 
 if __name__ == "__main__":
