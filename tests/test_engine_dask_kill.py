@@ -13,18 +13,13 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook
 
-from autograder.authoring.source import answer_from_variant
 from autograder.course.config import load_course
 from autograder.grading.report import read_report
 from autograder.pipeline.autograde import autograde
-from autograder.pipeline.collect import collect
 from autograder.pipeline.costs import read_costs
-from autograder.pipeline.release import release
-from autograder.pipeline.student import fetch, submit
-from conftest import REPO
+from conftest import REPO, hand_in_references
 
 HW = "scm"
 ROSTER = ["ann", "bob", "cat", "dov"]
@@ -40,15 +35,7 @@ def start(cmd: list[str]) -> subprocess.Popen:
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(tmp_path):
     course = load_course(REPO / "course.yml").moved(tmp_path / "state", roster=ROSTER,
                                                     homeworks=[HW])
-    release(course, HW)
-    for s in ROSTER:
-        fetch(course, HW, s)
-        path = course.dirs.fetched(HW, s) / f"{HW}.ipynb"
-        nb = nbformat.read(path, 4)
-        answer_from_variant(nb, course.assignment(HW))
-        nbformat.write(nb, path)
-        submit(course, HW, s)
-    collect(course, HW)
+    hand_in_references(course, [HW], ROSTER)
 
     info = tmp_path / "scheduler.json"
     procs = [start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",

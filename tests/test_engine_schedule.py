@@ -7,36 +7,21 @@ from __future__ import annotations
 import dataclasses
 import statistics
 
-import nbformat
-
-from autograder.authoring.source import answer_from_variant
 from autograder.course.config import load_course
 from autograder.grading.report import read_report
 from autograder.pipeline import batch_plan
 from autograder.pipeline.autograde import autograde_batch
-from autograder.pipeline.collect import collect
 from autograder.pipeline.costs import ExecutionCosts, HomeworkCosts, read_costs
-from autograder.pipeline.release import release
-from autograder.pipeline.student import fetch, submit
-from conftest import REPO
+from conftest import REPO, hand_in_references
 
 HOMEWORKS = ("adjsets", "ipw")
 ROSTER = ("ann", "bob")
 
 
-def hand_in_references(tmp_path):
+def references(tmp_path):
     course = load_course(REPO / "course.yml").moved(tmp_path / "state", roster=list(ROSTER),
                                                     homeworks=list(HOMEWORKS))
-    for hw in HOMEWORKS:
-        release(course, hw)
-        for s in ROSTER:
-            fetch(course, hw, s)
-            path = course.dirs.fetched(hw, s) / f"{hw}.ipynb"
-            nb = nbformat.read(path, 4)
-            answer_from_variant(nb, course.assignment(hw))
-            nbformat.write(nb, path)
-            submit(course, hw, s)
-        collect(course, hw)
+    hand_in_references(course, HOMEWORKS, ROSTER)
     return course
 
 
@@ -65,7 +50,7 @@ def test_without_measurements_the_longer_time_limit_goes_first():
 
 
 def test_a_batch_records_its_times_and_the_next_starts_the_costliest_first(tmp_path):
-    course = hand_in_references(tmp_path)
+    course = references(tmp_path)
     autograde_batch(course, list(HOMEWORKS), show_progress=False, workers=1)
     costs = read_costs(course.dirs)
     for hw in HOMEWORKS:  # what the batch measured, per submission
