@@ -12,6 +12,7 @@ from autograder.grading.report import read_report
 from autograder.pipeline import batch_plan
 from autograder.pipeline.autograde import autograde_batch
 from autograder.pipeline.costs import ExecutionCosts, HomeworkCosts, read_costs
+from autograder.pipeline.reference import check_solution
 from conftest import REPO, hand_in_references
 
 HOMEWORKS = ("adjsets", "ipw")
@@ -51,8 +52,12 @@ def test_without_measurements_the_longer_time_limit_goes_first():
 
 def test_a_batch_records_its_times_and_the_next_starts_the_costliest_first(tmp_path):
     course = references(tmp_path)
+    assert check_solution(course, "adjsets").ok  # the first estimate: the reference's time
+    estimate, source = read_costs(course.dirs).estimate(course.assignment("adjsets"))
+    assert source == "check-solutions" and 0 < estimate < course.assignment("adjsets").notebook_timeout
     autograde_batch(course, list(HOMEWORKS), show_progress=False, workers=1)
     costs = read_costs(course.dirs)
+    assert costs.estimate(course.assignment("adjsets"))[1] == "recent batches"
     for hw in HOMEWORKS:  # what the batch measured, per submission
         assert sorted(costs.homeworks[hw].recent) == \
             sorted(read_report(course, hw, s).seconds for s in ROSTER)
