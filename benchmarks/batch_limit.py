@@ -74,6 +74,7 @@ class Submission:
     alone_s: float = 0.0    # execution, graded alone
     prepare_s: float = 0.0  # the grader sanitizing it into a job
     record_s: float = 0.0   # the grader recording it (nbgrader's chain, the gradebook)
+    status: str = ""        # its report's status, graded alone
 
 
 def build_batch(tmp: Path, assignment_ids: list[str], per_hw: int) -> tuple:
@@ -103,9 +104,8 @@ def build_batch(tmp: Path, assignment_ids: list[str], per_hw: int) -> tuple:
 def grade(course, plan: list[Submission], **kw) -> float:
     """One `course autograde` batch of the whole plan; its wall time."""
     ids = list(dict.fromkeys(s.assignment for s in plan))
-    who = sorted({s.id for s in plan})
-    start = time.monotonic()
-    autograde_batch(course, ids, who, show_progress=False, regrade=True, **kw)
+    start = time.monotonic()  # the course holds only the plan's submissions: grade them all
+    autograde_batch(course, ids, None, show_progress=False, regrade=True, **kw)
     return time.monotonic() - start
 
 
@@ -116,7 +116,7 @@ def graded_alone(course, plan: list[Submission]) -> float:
     homeworks = {}
     for s in plan:
         r = read_report(course, s.assignment, s.id)
-        s.alone_s, s.record_s = r.seconds, r.record_seconds or 0.0
+        s.alone_s, s.record_s, s.status = r.seconds, r.record_seconds or 0.0, r.status
         a = course.assignment(s.assignment)
         hw = homeworks.setdefault(a.id, load_homework(a.checks))
         t = time.monotonic()
