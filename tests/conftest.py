@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.grading.answers import decode_payload
@@ -17,6 +18,9 @@ from autograder.authoring.source import answer_from_variant, build_source_notebo
 from autograder.course.config import load_course
 from autograder.homework import load_checks, load_homework
 from autograder.grading.submission import grade_notebook
+from autograder.pipeline.collect import collect
+from autograder.pipeline.release import release
+from autograder.pipeline.student import fetch, submit
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_SEED = 11   # the grading seed of the shared reference run of every homework
@@ -153,3 +157,18 @@ def export_rows(path: Path) -> dict[str, dict]:
     """An exported grades CSV (`course export`) as {student_id: row}."""
     with path.open(newline="") as fh:
         return {r["student_id"]: r for r in csv.DictReader(fh)}
+
+
+def hand_in_references(course, homeworks, students) -> None:
+    """Release each homework; every student fetches it, answers with the reference
+    solution and submits; then collect (the engine tests' cheap honest batch)."""
+    for hw in homeworks:
+        release(course, hw)
+        for s in students:
+            fetch(course, hw, s)
+            path = course.dirs.fetched(hw, s) / f"{hw}.ipynb"
+            nb = nbformat.read(path, 4)
+            answer_from_variant(nb, course.assignment(hw))
+            nbformat.write(nb, path)
+            submit(course, hw, s)
+        collect(course, hw)

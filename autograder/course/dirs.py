@@ -9,6 +9,7 @@ the exchange is built here, as nbgrader builds its own with
         autograded/<student>/<hw>/         nbgrader's graded notebook, and grading.json
         feedback/<student>/<hw>/           the feedback page
         engine/<hw>/<student>.json         the batch engine's saved executions
+        engine/costs.json                  each homework's recent execution times (longest first)
         collect/<hw>.json                  why a student's newest submission was refused
         collect/<hw>.teams.json            each team's members when its work was collected
         regrades/<hw>.json                 students' regrade requests and the TA's answers
@@ -32,6 +33,7 @@ SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = (
 ENGINE, COLLECT, EXPORTS, STATS, CALIBRATION, STUDENTS, REGRADES, SIMILARITY = (
     "engine", "collect", "exports", "stats", "calibration", "students", "regrades", "similarity")
 GRADEBOOK, REPORT, NBGRADER_CONFIG = "gradebook.db", "grading.json", "nbgrader_config.py"
+COSTS = "costs.json"
 # the exchange (names fixed by nbgrader's exchange classes) and a student's side of it
 EXCHANGE, INBOUND, OUTBOUND = "exchange", "inbound", "outbound"
 NBGRADER_CACHE = ".nbgrader-cache"
@@ -40,7 +42,7 @@ FETCHED_FEEDBACK = "feedback"  # inside a student's assignment folder; never col
 # every name above: no other module of the package may put one in a path
 NAMES = (SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK, ENGINE, COLLECT, EXPORTS, STATS,
          CALIBRATION, STUDENTS, REGRADES, SIMILARITY, GRADEBOOK, REPORT, NBGRADER_CONFIG, EXCHANGE, INBOUND,
-         OUTBOUND, NBGRADER_CACHE, FETCHED_FEEDBACK)
+         OUTBOUND, NBGRADER_CACHE, FETCHED_FEEDBACK, COSTS)
 
 
 def course_exchange(exchange: Path, course_id: str) -> Path:
@@ -111,6 +113,11 @@ class CourseDirs:
     def engine_result(self, assignment_id: str, student_id: str) -> Path:
         """A submission's saved execution (jobs.ExecutionResult)."""
         return self.root / ENGINE / assignment_id / f"{student_id}.json"
+
+    @property
+    def execution_costs(self) -> Path:
+        """Each homework's recent execution times (pipeline.costs.ExecutionCosts)."""
+        return self.root / ENGINE / COSTS
 
     # the course's own records and outputs
     def collect_refusals(self, assignment_id: str) -> Path:

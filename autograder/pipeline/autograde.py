@@ -13,6 +13,9 @@ The batch is a small pipeline, one module per step:
               writer, and formgrader, feedback and export keep working
               (batch_record.py)
 
+The runs start longest first, by each homework's recent execution times
+(costs.py), which the batch then updates.
+
 A batch killed at any point and started again with the same command skips what
 was recorded, records what was executed but not recorded, and runs the rest.
 Every failure is that submission's status with a reason; the batch always goes on.
@@ -23,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from autograder.course.config import Course
 from autograder.pipeline import batch_plan, batch_record, batch_run
+from autograder.pipeline.costs import note_times, read_costs
 from autograder.pipeline.batch_record import GradedSubmission
 from autograder.pipeline.release import register_students
 
@@ -36,9 +40,10 @@ def autograde(course: Course, assignment_id: str, students: list[str] | None = N
 def autograde_batch(course: Course, assignment_ids: list[str], students: list[str] | None = None,
                     show_progress: bool = True, workers: int | None = None,
                     dask_scheduler: str | None = None,
-                    regrade: bool = False) -> list[GradedSubmission]:
+                    regrade: bool = False, longest_first: bool = True) -> list[GradedSubmission]:
     """Grade every collected submission of several homeworks in one pool, so
-    workers stay busy across homeworks. `workers=0` runs in this process."""
+    workers stay busy across homeworks. `workers=0` runs in this process;
+    `longest_first=False` runs them in the given order (for benchmarks)."""
     batch = batch_plan.select(course, assignment_ids, students)
     if any(a.group for a, _ in batch):
         register_students(course)  # teams formed after the release are graded too
@@ -69,8 +74,16 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 finish(batch_record.record(course, a, s, p.fingerprint))
             else:
                 todo.append(p)
+        if longest_first:
+            todo = batch_plan.longest_first(todo, read_costs(course.dirs))
+        ran: dict[str, list[float]] = {}
         for p, failed in batch_run.run(course, todo, workers, dask_scheduler, label, describe):
             a, s = p.assignment, p.student
-            finish(batch_record.not_graded(course, a, s, failed.status, failed.reason, p.fingerprint)
-                   if failed else batch_record.record(course, a, s, p.fingerprint))
+            g = (batch_record.not_graded(course, a, s, failed.status, failed.reason, p.fingerprint)
+                 if failed else batch_record.record(course, a, s, p.fingerprint))
+            if g.seconds is not None:
+                ran.setdefault(a.id, []).append(g.seconds)
+            finish(g)
+        for aid, seconds in ran.items():  # the next batch's order (pipeline/costs.py)
+            note_times(course, aid, batch=seconds)
     return [done[a.id, s] for a, s in batch]

@@ -7,6 +7,9 @@ report stamped with the same fingerprint is finished work, and a saved
 execution with it only needs recording. Problems nbgrader would trip over (an
 unknown student, a notebook from another assignment, damaged JSON) are found
 here, before nbgrader sees them.
+
+The submissions to run go longest first (`longest_first`), by each homework's
+measured cost (pipeline/costs.py), so no slow notebook starts last.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from autograder.engine import jobs
 from autograder.errors import CourseError, one_line
 from autograder.grading.report import read_report
 from autograder.nbcells import read_notebook
+from autograder.pipeline.costs import ExecutionCosts
 from autograder.pipeline.readiness import nothing_collected, require_released
 from autograder.seeds import submission_seed
 
@@ -114,3 +118,9 @@ def plan_one(course: Course, a: Assignment, student_id: str, regrade: bool = Fal
     if saved and saved.fingerprint == fp:
         return Planned(a, student_id, RECORD, fp)  # executed before an interruption
     return Planned(a, student_id, RUN, fp)
+
+
+def longest_first(todo: list[Planned], costs: ExecutionCosts) -> list[Planned]:
+    """The submissions to run, costliest homework first (list scheduling's
+    longest-processing-time order); within a homework, in the given order."""
+    return sorted(todo, key=lambda p: -costs.estimate(p.assignment)[0])

@@ -37,6 +37,7 @@ class GradedSubmission:
     reason: str = ""
     skipped: bool = False  # graded by an earlier run of the same batch
     assignment: str = ""
+    seconds: float | None = None  # the notebook's execution, when this batch ran it
 
 
 def not_graded(course: Course, a: Assignment, student_id: str, status: str, reason: str,
@@ -72,7 +73,7 @@ def record(course: Course, a: Assignment, student_id: str, fp: str) -> GradedSub
     report.record_seconds = round(time.monotonic() - began, 2)
     write_report(course, report)
     return GradedSubmission(student_id, report.status, report.stopped or "; ".join(report.errors),
-                            assignment=a.id)
+                            assignment=a.id, seconds=report.seconds)
 
 
 def _score_unrecorded(course: Course, a: Assignment, student_id: str, fp: str,

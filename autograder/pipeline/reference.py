@@ -8,6 +8,7 @@ from autograder.course.config import Course
 from autograder.grading.submission import grade_notebook
 from autograder.grading.verdict import QuestionResult
 from autograder.homework import load_homework
+from autograder.pipeline.costs import note_times
 from autograder.nbcells import grade_id, is_test_cell
 from autograder.seeds import derive_seed
 
@@ -38,4 +39,6 @@ def check_solution(course: Course, assignment_id: str, seed: int | None = None,
             done[0] += 1
             progress(grade_id(cell), done[0], total)
     outcome, results = grade_notebook(a, load_homework(a.checks), nb, seed, on_cell=on_cell)
+    if not outcome.stopped:  # a first estimate for the batch's order (costs.py)
+        note_times(course, a.id, reference=outcome.seconds)
     return SolutionCheck(a.id, seed, results, outcome.stopped)
