@@ -84,7 +84,9 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(tmp_path):
     assert all(g.status == "ok" for g in done), [(g.student, g.status, g.reason) for g in done]
     ran_on = {int(json.loads(course.dirs.engine_result(HW, s).read_text())["worker"]
                   .rsplit(":", 1)[1]) for s in ROSTER}
-    assert ran_on == set(pid_of.values()) - {victim}  # its job was run again elsewhere
+    # the survivor ran the killed worker's job again (the victim may have saved a result
+    # of its own only if it finished a job in the instant before the kill)
+    assert set(pid_of.values()) - {victim} <= ran_on
     # recorded exactly once each: one gradebook submission per student, one
     # stamped report, one execution time noted per submission
     with Gradebook(course.db_url) as gb:
