@@ -285,12 +285,16 @@ hw.wrong_answer("x and y swapped (images transposed)",
 
 # The manifest: what each file of solutions/causal_vae_m2/{mistakes,alternatives}/ scores.
 hw.variant("alternatives/gaussian.py", seed=5)
-# the primitive model kept: decode cannot see the labels
-hw.variant("mistakes/unsupervised.py", seed=7,
+# one run, two sections: the primitive model kept, so decode cannot see the labels
+# (model_answer, functions_answer), and one pass over 500 sprites (train_answer; its loss
+# still falls)
+hw.variant(("mistakes/unsupervised.py", "mistakes/one_epoch.py"), seed=7,
            loses=["test_reconstruct", "test_position", "test_form", "test_orientation"],
            told={"test_position": "do not follow x"})
-# one run, two sections: images transposed (functions_answer), one pass over 500 sprites
-# (train_answer); the loss still falls, and a transposed ellipse still turns
-hw.variant(("mistakes/transposed.py", "mistakes/one_epoch.py"), seed=11,
-           loses=["test_reconstruct", "test_position", "test_form"],
-           told={"test_position": "x is the image's column"})
+# images transposed: x moves the rows; the area still follows scale (test_form keeps that
+# check). test_orientation is luck: a transposed turn overlaps the true turn only where
+# x is close to y, and its size is derived against a decoder that ignores orientation, not
+# against the swap, which test_position fails with power 0.999.
+hw.variant("mistakes/transposed.py", seed=11,
+           loses=["test_reconstruct", "test_position"], partly=["test_form"],
+           luck=["test_orientation"], told={"test_position": "x is the image's column"})
