@@ -1,8 +1,10 @@
 """Facts of the causal-VAE project kit (course projects, section 10.4), shared by the checks
 of its three milestones: the DAG over the sprite factors and what it implies, an SCM's
 joint law over the factor grid, the laws of the known wrong answers (independent factors,
-every arrow reversed), the course's training set, and image statistics for the later
-milestones (centroid, mass, IoU, pixel error). Pure functions of plain data; each
+every arrow reversed), the course's training set, image statistics for the later
+milestones (centroid, mass, IoU, pixel error), milestone 2's probe pairs (label vectors that
+differ in one factor) with each factor's error statistic, and the prediction bound of
+reference runs its checks compare them with. Pure functions of plain data; each
 milestone's checks.py chooses sizes and bands. The renderer itself is `sprites` (shipped
 to students as a copy).
 """
