@@ -12,7 +12,7 @@ from autograder.checks import dependent, independence_pvalue, independent
 from autograder.checks.contingency import split_lr_pvalue
 from autograder.studies import causal_vae as cv
 from autograder.studies import sprites
-from conftest import checks_of, design_sizes, score
+from conftest import checks_of, context_of, design_sizes, score
 
 HW = "causal_vae_m1"
 
@@ -183,3 +183,54 @@ def test_image_statistics_follow_the_factors():
         cv.as_images(np.full((2, 32, 31), 0.5))
     with pytest.raises(ValueError):
         cv.as_images(np.full((2, 32, 32), 1.5))
+
+
+# ------------------------------------------------ milestone 2: decoder probes
+M2 = "causal_vae_m2"
+
+
+@pytest.mark.parametrize("factor", cv.PROBE_FACTORS)
+def test_probe_pairs_differ_in_their_factor_only_and_the_renderer_scores_zero(factor):
+    before, after = cv.factor_pairs(factor, 50, np.random.default_rng(3))
+    col = cv.COLUMN[factor]
+    others = [j for j in range(5) if j != col]
+    np.testing.assert_array_equal(before[:, others], after[:, others])
+    assert np.all(before[:, col] != after[:, col])
+    rb, ra = sprites.render(before), sprites.render(after)
+    np.testing.assert_allclose(cv.factor_errors(factor, rb, ra, rb, ra), 0.0, atol=1e-12)
+
+
+def _decoded(course, decoder, seed):
+    """What the checks of milestone 2 receive from a submission whose decode and
+    reconstruct are `decoder` (a function of labels), on the probes of this seed."""
+    checks = checks_of(course, M2)
+    ctx = context_of(course, M2, seed)
+    labels, _ = checks.heldout(ctx)
+    return {"test_reconstruct": {"images": decoder(labels)},
+            **{q: {"images": decoder(checks.probe_labels(ctx, q))} for q in checks.QUESTION_FACTORS}}
+
+
+def test_the_renderer_as_a_decoder_passes_and_each_known_wrong_decoder_fails(course):
+    """The exact renderer, as a perfect decoder, earns every point of milestone 2's
+    decoder questions at three seeds; each known wrong decoder loses points on every
+    question sized against it (the design's probe counts give power 0.999)."""
+    checks = checks_of(course, M2)
+    perfect = lambda labels: sprites.render(labels).astype(float)   # noqa: E731
+    for seed in range(3):
+        for gid, values in _decoded(course, perfect, seed).items():
+            res = score(course, M2, gid, values, seed=seed)
+            assert res.points == res.max_points, (gid, res.messages)
+    # the swap is sized against test_position only (and the reconstruction); the other
+    # statistics are sized against a decoder that ignores their factor
+    sees = {"ignores its labels": None, "x and y swapped": ("test_reconstruct", "test_position")}
+    for label, wrong in checks.WRONG_DECODERS.items():
+        for gid, values in _decoded(course, wrong, 4).items():
+            if sees[label] is None or gid in sees[label]:
+                res = score(course, M2, gid, values, seed=4)
+                assert res.points < res.max_points, (label, gid)
+
+
+def test_images_of_the_wrong_shape_are_refused_in_one_line(course):
+    n = design_sizes(M2)["heldout_sprites"]
+    res = score(course, M2, "test_reconstruct", {"images": np.zeros((n, 32, 31))})
+    assert res.points == 0 and "(n, 32, 32)" in " ".join(res.messages)

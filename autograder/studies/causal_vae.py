@@ -1,8 +1,10 @@
 """Facts of the causal-VAE project kit (course projects, section 10.4), shared by the checks
 of its three milestones: the DAG over the sprite factors and what it implies, an SCM's
 joint law over the factor grid, the laws of the known wrong answers (independent factors,
-every arrow reversed), the course's training set, and image statistics for the later
-milestones (centroid, mass, IoU, pixel error). Pure functions of plain data; each
+every arrow reversed), the course's training set, image statistics for the later
+milestones (centroid, mass, IoU, pixel error), milestone 2's probe pairs (label vectors that
+differ in one factor) with each factor's error statistic, and the prediction bound of
+reference runs its checks compare them with. Pure functions of plain data; each
 milestone's checks.py chooses sizes and bands. The renderer itself is `sprites` (shipped
 to students as a copy).
 """
@@ -182,3 +184,102 @@ def pixel_error(images, truth) -> np.ndarray:
     """The share of pixels where the image thresholded at 1/2 differs from the truth."""
     a, b = as_images(images) > 0.5, as_images(truth) > 0.5
     return np.mean(a != b, axis=(1, 2))
+
+
+# --------------------------------------- milestone 2: the decoder's responses
+# Each probe is a pair of label vectors that differ in one factor (the other four as drawn
+# from the training law); the decoder's images of the pair must change the way the true
+# images do. The statistic of each factor is an error (0 for the renderer itself):
+#   x, y:        |decoded shift of the centroid - true shift| in pixels (column, row);
+#   scale:       |decoded change of log area - true change|;
+#   shape, orientation: 1 - the correlation, over pixels, between the decoded change of
+#                the image and the true change (1 when the decoded image does not change;
+#                orientation probes turn an ellipse, whose turn shows in its mask).
+PROBE_FACTORS = ("x", "y", "scale", "shape", "orientation")
+MIN_MOVE = {"x": 8, "y": 8, "scale": 3}          # levels a moved factor travels at least
+BIG_SCALE = 3                                    # shape and orientation probes: scale >= 0.8
+MIN_TURN = np.pi / 8                             # orientation probes: the axis turns this much
+
+
+def _other_level(current: np.ndarray, levels: int, min_move: int, rng) -> np.ndarray:
+    """A level per entry drawn uniformly among those at least min_move away."""
+    out = np.empty_like(current)
+    for i, c in enumerate(current):
+        choices = np.flatnonzero(np.abs(np.arange(levels) - c) >= min_move)
+        out[i] = rng.choice(choices)
+    return out
+
+
+def axis_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The angle between two undirected axes given by angles a and b: in [0, pi/2]."""
+    d = np.mod(np.asarray(a) - np.asarray(b), np.pi)
+    return np.minimum(d, np.pi - d)
+
+
+def factor_pairs(factor: str, m: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """m probe pairs (before, after) for one factor: label arrays (m, 5) each."""
+    before = labels_of(sample_rows(instructor_joint(), m, rng))
+    col = COLUMN[factor]
+    if factor in MIN_MOVE:
+        after = before.copy()
+        after[:, col] = _other_level(before[:, col], LEVELS[col], MIN_MOVE[factor], rng)
+        return before, after
+    before[:, COLUMN["scale"]] = rng.integers(BIG_SCALE, LEVELS[1], m)
+    after = before.copy()
+    if factor == "shape":
+        after[:, col] = (before[:, col] + rng.integers(1, LEVELS[0], m)) % LEVELS[0]
+        return before, after
+    # orientation: ellipses (the shape whose axis is defined), headings from their law
+    before[:, COLUMN["shape"]] = after[:, COLUMN["shape"]] = 1
+    p = sprites.instructor_cpts()["orientation"][1]
+    before[:, col] = rng.choice(LEVELS[2], size=m, p=p)
+    for i in range(m):
+        ok = axis_gap(sprites.ORIENTATIONS, sprites.ORIENTATIONS[before[i, col]]) >= MIN_TURN
+        after[i, col] = rng.choice(np.flatnonzero(ok), p=p[ok] / p[ok].sum())
+    return before, after
+
+
+def factor_errors(factor: str, before, after, true_before, true_after) -> np.ndarray:
+    """The statistic of each probe pair (see above): decoded images before/after against
+    the rendered ones. An empty decoded image scores the worst error of its kind."""
+    if factor in ("x", "y"):
+        k = 0 if factor == "x" else 1
+        shift = centroid(after)[:, k] - centroid(before)[:, k]
+        truth = centroid(true_after)[:, k] - centroid(true_before)[:, k]
+        return np.nan_to_num(np.abs(shift - truth), nan=float(sprites.SIZE))
+    if factor == "scale":
+        change = np.log(mass(after) + 1) - np.log(mass(before) + 1)
+        truth = np.log(mass(true_after) + 1) - np.log(mass(true_before) + 1)
+        return np.abs(change - truth)
+    # shape, orientation: the pixels that change are those that change in the true images
+    before, after, true_before, true_after = (as_images(v) for v in
+                                              (before, after, true_before, true_after))
+    return 1 - change_correlation(after - before, true_after - true_before)
+
+
+def change_correlation(decoded, true) -> np.ndarray:
+    """Per pair, the Pearson correlation over pixels between a decoded change of image and
+    the true change; 0 where either does not change at all."""
+    a = np.asarray(decoded, dtype=float).reshape(len(decoded), -1)
+    b = np.asarray(true, dtype=float).reshape(len(true), -1)
+    a, b = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    den = np.sqrt(np.sum(a * a, axis=1) * np.sum(b * b, axis=1))
+    return np.where(den > 0, np.sum(a * b, axis=1) / np.where(den > 0, den, 1.0), 0.0)
+
+
+def run_bound(runs_mean: float, runs_sd: float, runs: int, point_sd: float, n: int,
+              alpha: float) -> float:
+    """Upper prediction bound, at level alpha, for the mean statistic of one more fitted
+    model over n fresh probes, from K reference runs (each the mean over many probes): the
+    runs' mean plus t_{K-1} times sqrt(runs_sd^2 (1 + 1/K) + point_sd^2 / n)."""
+    from scipy import stats
+    t = float(stats.t.isf(alpha, runs - 1))
+    return runs_mean + t * float(np.sqrt(runs_sd ** 2 * (1 + 1 / runs) + point_sd ** 2 / n))
+
+
+@functools.lru_cache(maxsize=1)
+def mean_training_image(n: int = 5000) -> np.ndarray:
+    """The average of n sprites drawn uniformly from the grid (milestone 2 trains on such
+    sprites): what a decoder that ignores its inputs converges to."""
+    rows = np.random.default_rng(0).choice(int(np.prod(LEVELS)), size=n, replace=False)
+    return sprites.render(labels_of(rows)).mean(axis=0)
