@@ -119,3 +119,54 @@ def test_mdn_hard_em_sets_give_the_design_power(course):
     sets = checks.hard_em_sets()
     assert checks.WRONG_START_SHARE ** sets <= 1 - checks.POWER
     assert checks.WRONG_START_SHARE ** (sets - 1) > 1 - checks.POWER
+
+
+# ------------------------- latent_vi: the front-door estimate as vi_ate (class 2)
+def test_latent_vi_frontdoor_as_vi_passes_the_band_but_loses_the_question(course):
+    """The front-door estimate of the students' players lies inside the VI band, so the
+    band alone passed it; the one-draw calls with two seeds fail it whatever the seed, in
+    every form it takes (the reference formula, two-stage regression, a typed-in number),
+    and a VI estimate with Monte Carlo noise passes."""
+    checks = checks_of(course, "latent_vi")
+    rows = np.loadtxt(checks.COURSE_DATA, delimiter=",", skiprows=1)
+    course_data = dict(zip(checks.scm.COLUMNS, rows.T))
+    forms = {"front-door formula": checks.course_frontdoor(),
+             "two-stage regression": checks.estimate(checks.two_stage, course_data),
+             "typed in": 0.98}
+    centre, half = checks.vi_band(context_of(course, "latent_vi", 0).alpha)
+    for value in forms.values():
+        assert abs(value - centre) < half        # the band alone cannot see it
+    for seed in SEEDS:
+        for label, value in forms.items():
+            res = score(course, "latent_vi", "test_vi_ate",
+                        {"ate": value, "one_draw": value, "one_draw_again": value}, seed)
+            assert res.points == 0 and "draws nothing" in res.messages[0], (label, seed)
+        rng = np.random.default_rng(seed)
+        vi = {"ate": centre + 0.02 * rng.standard_normal(),
+              **{k: centre + 0.04 * rng.standard_normal() for k in ("one_draw", "one_draw_again")}}
+        res = score(course, "latent_vi", "test_vi_ate", vi, seed)
+        assert res.points == res.max_points, seed
+
+
+def test_latent_vi_frontdoor_as_vi_is_named(course):
+    """The formula's value on the students' players, whatever the seed, is named."""
+    from autograder.grading.misconceptions import diagnose
+    checks = checks_of(course, "latent_vi")
+    fd = checks.course_frontdoor()
+    for seed in range(3):
+        ctx = context_of(course, "latent_vi", seed)
+        answers = {"test_vi_ate": {"ate": fd, "one_draw": fd, "one_draw_again": fd}}
+        res = score(course, "latent_vi", "test_vi_ate", answers["test_vi_ate"], seed)
+        found = diagnose(checks.hw, "test_vi_ate", answers, res, ctx)
+        assert found is not None and found.label == "the front-door estimate returned as the VI estimate"
+
+
+def test_latent_vi_same_z_units_follow_the_budget(course):
+    checks = checks_of(course, "latent_vi")
+    hw = checks.hw
+    base = hw.sizes(1e-3)["same_z_units"]
+    assert base == checks.SAME_Z_CLT_UNITS        # the CLT floor, at the course's budget
+    # the power part grows as the budget shrinks and takes over where the shift is small
+    # (two draws per call: the shift (N - 1) b^2 is 4 instead of 76)
+    assert checks.same_z_units(1e-3 / 7, 2) > base
+    assert checks.same_z_units(1e-8, 2) > checks.same_z_units(1e-3 / 7, 2)
