@@ -170,3 +170,63 @@ def test_latent_vi_same_z_units_follow_the_budget(course):
     # (two draws per call: the shift (N - 1) b^2 is 4 instead of 76)
     assert checks.same_z_units(1e-3 / 7, 2) > base
     assert checks.same_z_units(1e-8, 2) > checks.same_z_units(1e-3 / 7, 2)
+
+
+# -------------------- hglm: P(bach > voc) from the wrong model's draws (class 2)
+def _posterior_b_like(checks, rng, sd=0.0415):
+    """Varying-slopes-like draws (4, 1000, 7) around the reference means, with a spread
+    that gives the reference's P(bach > voc) of about 0.83."""
+    ref = checks.ref()["part_b"]
+    alpha = np.array([ref[f"alpha_e[{e}]"]["mean"] for e in range(7)])
+    beta = np.array([ref[f"beta_e[{e}]"]["mean"] for e in range(7)])
+    return {"b": ref["b"]["mean"] + 0.01 * rng.standard_normal((4, 1000)),
+            "alpha_e": alpha + sd * rng.standard_normal((4, 1000, 7)),
+            "beta_e": beta + 0.0 * rng.standard_normal((4, 1000, 7))}
+
+
+def test_hglm_p_bach_from_part_a_passes_the_band_but_not_the_draws(course):
+    """Part A's shared slope gives P(bach > voc) of about 0.82, within Monte Carlo error of
+    the truth (0.83), so the band alone cannot see it; the share of the student's own
+    posterior_b draws can, whatever the seed. The share itself, and a share computed on the
+    probability scale, pass."""
+    checks = checks_of(course, "hglm")
+    ref_a = checks.ref()["part_a"]
+    for seed in SEEDS:
+        rng = np.random.default_rng(seed)
+        post_b = _posterior_b_like(checks, rng)
+        men = post_b["alpha_e"] + post_b["beta_e"]
+        share = float(np.mean(men[..., 4] > men[..., 3]))
+        right = {"p_bach_beats_voc": share, "posterior_b": post_b}
+        assert score(course, "hglm", "test_p_bach", right, seed).points == 2, seed
+        expit = 1 / (1 + np.exp(-men))
+        prob_scale = {"p_bach_beats_voc": float(np.mean(expit[..., 4] > expit[..., 3])),
+                      "posterior_b": post_b}
+        assert score(course, "hglm", "test_p_bach", prob_scale, seed).points == 2, seed
+        alpha_a = np.array([ref_a[f"alpha_ed[{e}]"]["mean"] for e in range(7)]) \
+            + 0.05 * rng.standard_normal((4, 1000, 7))
+        from_a = float(np.mean(alpha_a[..., 4] > alpha_a[..., 3]))
+        band = checks.close_to(from_a, checks.ref()["p_bach_beats_voc"]["mean"], 0.0076,
+                               context_of(course, "hglm", seed).alpha)
+        wrong = score(course, "hglm", "test_p_bach",
+                      {"p_bach_beats_voc": from_a, "posterior_b": post_b}, seed)
+        assert wrong.points == 0 and "your own varying-slopes draws" in wrong.messages[0], seed
+        if seed == 0:
+            assert band.passed      # what the band alone would have said
+
+
+def test_hglm_registered_part_a_answers_lose_points(course):
+    checks = checks_of(course, "hglm")
+    ref_a = checks.ref()["part_a"]
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        ctx = context_of(course, "hglm", seed)
+        post_b = _posterior_b_like(checks, rng, sd=0.2)
+        post_a = {"alpha_ed": np.array([ref_a[f"alpha_ed[{e}]"]["mean"] for e in range(7)])
+                  + 0.1 * rng.standard_normal((4, 1000, 7))}
+        values = {"test_part_a": {"posterior_a": post_a}, "test_part_b": {"posterior_b": post_b},
+                  "test_p_bach": {"p_bach_beats_voc": 0.8, "posterior_b": post_b},
+                  "test_predictive": {"female_doctorate_draws": np.zeros((4, 1000))}}
+        p_bach = checks.wrong_p_bach_from_part_a(values, ctx)["test_p_bach"]
+        assert score(course, "hglm", "test_p_bach", p_bach, seed).points == 0
+        pred = checks.wrong_predictive_from_part_a(values, ctx)["test_predictive"]
+        assert score(course, "hglm", "test_predictive", pred, seed).points == 0
