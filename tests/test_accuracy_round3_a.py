@@ -230,3 +230,33 @@ def test_hglm_registered_part_a_answers_lose_points(course):
         assert score(course, "hglm", "test_p_bach", p_bach, seed).points == 0
         pred = checks.wrong_predictive_from_part_a(values, ctx)["test_predictive"]
         assert score(course, "hglm", "test_predictive", pred, seed).points == 0
+
+
+def test_mdn_wrong_start_share_on_noise_is_below_the_design_figure(course):
+    """The measurement behind WRONG_START_SHARE (docs/calibration.md, "mdn"): on 200 noise
+    data sets of the design's size, the share on which hard-EM from each of six wrong starts
+    ends in the reference's clusters; the design uses the 95% upper bound of the largest."""
+    from scipy import stats
+    checks = checks_of(course, "mdn")
+    n = checks.HARD_EM_POINTS
+    starts = {"seed fixed at 0": lambda x, t, s: checks.initial_clusters(x, 0),
+              "seed + 1": lambda x, t, s: checks.initial_clusters(x, s + 1),
+              "no x rule": lambda x, t, s: np.random.default_rng(s).integers(0, 3, len(x)),
+              "global generator": lambda x, t, s: np.random.default_rng(s ^ 0x5EED).integers(0, 3, len(x)),
+              "terciles of t": lambda x, t, s: np.digitize(t, np.quantile(t, [1 / 3, 2 / 3])),
+              "terciles of x": lambda x, t, s: np.digitize(x, np.quantile(x, [1 / 3, 2 / 3]))}
+    hits = dict.fromkeys(starts, 0)
+    sets = 200
+    for i in range(sets):
+        rng = np.random.default_rng(5000 + i)
+        x, t, seed = rng.uniform(0, 1, n), rng.uniform(0, 1, n), int(rng.integers(2**31))
+        _, ref = checks.reference_hard_em(x, t, seed)
+        for label, start in starts.items():
+            _, z = checks.hard_em_from(x, t, start(x, t, seed))
+            agree = max(np.mean(np.asarray(p)[z] == ref) for p in
+                        ([0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]))
+            hits[label] += agree >= 1 - checks.reference_fits()["hard_em"]["assignment_band"]
+    worst = max(hits.values())
+    upper = stats.beta.ppf(0.95, worst + 1, sets - worst)      # one-sided Clopper-Pearson
+    print(hits, "upper bound", round(float(upper), 3))
+    assert upper <= checks.WRONG_START_SHARE

@@ -271,8 +271,9 @@ hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,
                  "test_p_bach": "odds ratio", "test_predictive": "whole numbers"})
 # one run (issue 24): Part A without the sex term, and both posterior quantities computed
 # from idata_a instead of the varying-slopes run
+# (the convergence gate passes and a quantity or two of Part A still matches: partial credit)
 hw.variant(("mistakes/no_sex_term.py", "mistakes/from_part_a.py"), seed=14,
-           loses=["test_part_a", "test_p_bach", "test_predictive"],
+           loses=["test_p_bach", "test_predictive"], partly=["test_part_a"],
            told={"test_p_bach": "your own varying-slopes draws"})
 # not run by the suite (an hglm notebook samples three models): benchmarks/scores.py grades
 # them; tests/test_accuracy_round3_a.py grades their answers on plain data
