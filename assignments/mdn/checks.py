@@ -21,8 +21,8 @@ import numpy as np
 from scipy import stats
 from scipy.special import logsumexp, softmax
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_indices, as_mixture, dip_ratio,
-                               draw_probe, failed, frequencies, nll_at_most, passed,
+from autograder.checks import (AnswerError, after_gate, as_array, as_indices, as_mixture,
+                               dip_ratio, draw_probe, failed, frequencies, nll_at_most, passed,
                                required_n_chi2, twice)
 from autograder.homework import Homework
 from autograder.studies import bishop as data
@@ -452,12 +452,14 @@ for _label, _says in GUMBEL_SAYS.items():
 
 def _hard_em_answers(ctx, fit) -> dict:
     """What a hard_em(x, t, seed) that runs `fit(x, t, seed)` hands every call."""
-    return {"test_hard_em": {key: fit(*inputs) for key, inputs in _hard_em_inputs_all(ctx).items()}}
+    return {"test_hard_em": {key: fit(*inputs)
+                             for key, inputs in _hard_em_inputs_all(ctx).items()}}
 
 
 def _lines(x, t, z) -> np.ndarray:
     design_x = np.column_stack([np.ones_like(x), x])
-    return np.array([np.linalg.lstsq(design_x[z == k], t[z == k], rcond=None)[0] for k in range(K)])
+    return np.array([np.linalg.lstsq(design_x[z == k], t[z == k], rcond=None)[0]
+                     for k in range(K)])
 
 
 @hw.wrong_answer("hard-EM: lines fitted once to the initial clusters, never reassigned",

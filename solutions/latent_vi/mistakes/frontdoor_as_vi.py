@@ -13,7 +13,8 @@ def unit_contrasts(model, df, z, num_samples, seed):
         for _ in range(num_samples):
             ys = []
             for t in (1.0, 0.0):
-                world = pyro.do(pyro.condition(model, data={"Z": z}), data={"T": torch.full_like(G, t)})
+                world = pyro.do(pyro.condition(model, data={"Z": z}),
+                                data={"T": torch.full_like(G, t)})
                 ys.append(world(G))
             total += ys[0] - ys[1]
     return (total / num_samples).numpy()
