@@ -276,7 +276,7 @@ hw.variant(("mistakes/no_sex_term.py", "mistakes/from_part_a.py"), seed=14,
            loses=["test_p_bach", "test_predictive"], partly=["test_part_a"],
            told={"test_p_bach": "your own varying-slopes draws"})
 # not run by the suite (an hglm notebook samples three models): benchmarks/scores.py grades
-# them; tests/test_accuracy_round3_a.py grades their answers on plain data
+# them; their registered simulations lose points in test_homeworks.py (no kernel)
 hw.variant(("mistakes/wrong_direction.py", "mistakes/plug_in.py"),
            loses=["test_p_bach", "test_predictive"])
 hw.variant("mistakes/mens_rate.py", loses=["test_predictive"])
