@@ -145,7 +145,9 @@ def test_training_check(course):
 def test_registered_mistakes_lose_points(course, checks, hw):
     assert sorted(hw.wrong_answers) == sorted(["naive difference in means",
                                                "back-door adjustment on G only",
-                                               "a different Z per arm", "untrained model"])
+                                               "a different Z per arm", "untrained model",
+                                               "the front-door estimate returned as the VI "
+                                               "estimate"])
     a = course.assignment(HW)
     for label, mistake in hw.wrong_answers.items():
         for seed in range(5):

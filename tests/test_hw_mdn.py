@@ -61,7 +61,7 @@ def test_each_part_states_its_own_size_and_a_tighter_budget_needs_more(course, c
     cells = {c.metadata["nbgrader"]["grade_id"]: c.source
              for c in nbformat.read(a.notebook, 4).cells}
     for cell, size in (("qb", "experts_points"), ("qc", "mdn_points"), ("qd", "bayes_points"),
-                       ("qg", "gumbel_draws"), ("qa", "hard_em_points")):
+                       ("qg", "gumbel_draws"), ("qa", "hard_em_points"), ("qa", "hard_em_sets")):
         assert "{{" + size + "}}" in cells[cell], (cell, size)
     assert sizes["hard_em_points"] == checks.HARD_EM_POINTS
     tight = hw.sizes(a.false_fail_budget / 10)
@@ -116,12 +116,13 @@ def test_gumbel_rejects_malformed_indices(course, hw):
 def test_hard_em_reference_and_relabelling_pass_and_no_reassignment_fails(course, checks, hw):
     for seed in range(5):
         ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
-        x, t, s = checks.hard_em_inputs(ctx)
-        coef, z = checks.reference_hard_em(x, t, s)
-        assert score(course, hw, "test_hard_em", {"fit": (coef, z)}, seed).points == 3
+        inputs = checks._hard_em_inputs_all(ctx)
+        assert len(inputs) == 1 + ctx.sizes["hard_em_sets"]
+        right = {k: checks.reference_hard_em(*v) for k, v in inputs.items()}
+        assert score(course, hw, "test_hard_em", right, seed).points == 3
         perm = np.array([2, 0, 1])
-        relabelled = (coef[np.argsort(perm)], perm[z])
-        assert score(course, hw, "test_hard_em", {"fit": relabelled}, seed).points == 3
+        relabelled = {k: (coef[np.argsort(perm)], perm[z]) for k, (coef, z) in right.items()}
+        assert score(course, hw, "test_hard_em", relabelled, seed).points == 3
         bad = checks.wrong_no_reassignment({}, ctx)["test_hard_em"]
         assert score(course, hw, "test_hard_em", bad, seed).points == 0
 

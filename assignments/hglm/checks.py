@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checks import (AnswerError, after_gate, as_array, as_float, chi2_against_pmf,
-                               close_to, converged, failed, matches_reference, mcse_mean,
-                               posterior_draws, pvalue_check, thin_to_ess)
+from autograder.checks import (AnswerError, Threshold, after_gate, as_array, as_float,
+                               chi2_against_pmf, close_to, converged, failed, matches_reference,
+                               mcse_mean, posterior_draws, pvalue_check, thin_to_ess)
 from autograder.homework import Homework
 
 HERE = Path(__file__).resolve().parent
@@ -119,6 +119,18 @@ def check_p_bach(values, ctx):
                       "Exponentiating a difference of log-odds gives an odds ratio, not the "
                       "probability that one rate is higher than the other.", value=x)
     beats = _indicator_from(values["posterior_b"])
+    share = float(beats.mean())
+    # The question asks for the share of the varying-slopes draws handed in as posterior_b.
+    # The same probability from another model (Part A's one shared slope gives about 0.82
+    # against 0.83) lies within Monte Carlo error of the truth, so only the draws can tell:
+    # a right answer is that share exactly (a tie at > against >= moves it by 1/draws at
+    # most). Deterministic: no share of the budget.
+    if abs(x - share) > 1.0 / beats.size + 1e-12:
+        return failed(f"`{name}` is not the share of your own varying-slopes draws "
+                      "(`posterior_b`) in which the men's log-odds for bachelors exceed those "
+                      "for vocational/professional school. Compute it from those draws, the "
+                      "non-centred run `idata_b`, not from another model or run.",
+                      evidence=Threshold(False, abs(x - share), 1.0 / beats.size))
     se_student = mcse_mean(beats) if np.ptp(beats) > 0 else 0.0
     r = ref()["p_bach_beats_voc"]
     se = math.sqrt(se_student ** 2 + r["mcse"] ** 2)
@@ -229,6 +241,27 @@ def wrong_shared_slope(values, ctx):
     return {**values, "test_part_b": {"posterior_b": post}}
 
 
+@hw.wrong_answer("P(bach > voc) from the Part A model (one shared sex slope)",
+                 says="when the probability comes from the Part A model, whose sex slope is "
+                      "shared by every education level, instead of the varying-slopes draws")
+def wrong_p_bach_from_part_a(values, ctx):
+    alpha = np.asarray(values["test_part_a"]["posterior_a"]["alpha_ed"], dtype=np.float64)
+    q = values["test_p_bach"]
+    # the men's difference in Part A: the shared bm cancels
+    return {**values, "test_p_bach": {**q, "p_bach_beats_voc": float(
+        np.mean(alpha[..., BACHELORS] > alpha[..., VOCATIONAL]))}}
+
+
+@hw.wrong_answer("posterior predictive from the Part A model",
+                 says="when the draws come from the Part A model (one sex slope for every "
+                      "education level) instead of the varying-slopes model")
+def wrong_predictive_from_part_a(values, ctx):
+    rng = ctx.noise()
+    alpha = np.asarray(values["test_part_a"]["posterior_a"]["alpha_ed"])[..., DOCTORATE]
+    return _predictive_like(values, lambda shape: rng.binomial(
+        NEW_SAMPLE, 1 / (1 + np.exp(-alpha))).reshape(shape))
+
+
 # The manifest (autograder/homework.py): what each file of solutions/hglm/ scores. A
 # notebook run samples two models, so files in different cells share one run.
 hw.variant(("alternatives/lkj_cholesky_cov.py", "alternatives/probability_scale.py"), seed=12)
@@ -236,5 +269,16 @@ hw.variant(("mistakes/shared_slope.py", "mistakes/odds_ratio.py"), seed=13,
            loses=["test_p_bach", "test_part_b", "test_predictive"],
            told={"test_part_b": "every education level has its own slope",
                  "test_p_bach": "odds ratio", "test_predictive": "whole numbers"})
+# one run (issue 24): Part A without the sex term, and both posterior quantities computed
+# from idata_a instead of the varying-slopes run
+# (the convergence gate passes and a quantity or two of Part A still matches: partial credit)
+hw.variant(("mistakes/no_sex_term.py", "mistakes/from_part_a.py"), seed=14,
+           loses=["test_p_bach", "test_predictive"], partly=["test_part_a"],
+           told={"test_p_bach": "your own varying-slopes draws"})
+# not run by the suite (an hglm notebook samples three models): benchmarks/scores.py grades
+# them; their registered simulations lose points in test_homeworks.py (no kernel)
+hw.variant(("mistakes/wrong_direction.py", "mistakes/plug_in.py"),
+           loses=["test_p_bach", "test_predictive"])
+hw.variant("mistakes/mens_rate.py", loses=["test_predictive"])
 
 

@@ -25,6 +25,7 @@ from autograder.homework import Homework, dataframe, kernel_global
 from autograder.studies import game as scm
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "vi_reference.json"
+COURSE_DATA = Path(__file__).resolve().parents[2] / "datasets" / "game" / "game.csv"
 hw = Homework()
 
 TRUE_ATE = scm.true_ate()
@@ -199,10 +200,33 @@ def design(budget: float) -> dict[str, int]:
     cell empty, P ~ e^-30; cell means near normal), rounded up to 500; num_z_samples: Z
     draws per player in vi_ate, as in the calibration runs; the same-Z test's players
     and draws (its power against a Z redrawn per arm is ~1 at a few hundred players)."""
-    need = max(fd_power_n(budget / hw.total_checks), fd_cell_n())
+    alpha = budget / hw.total_checks
+    need = max(fd_power_n(alpha), fd_cell_n())
     return {"fd_n": int(math.ceil(need / 500) * 500),
             "num_z_samples": load_reference()["num_z_samples"],
-            "same_z_units": 500, "same_z_samples": 20}
+            "same_z_units": same_z_units(alpha, SAME_Z_SAMPLES),
+            "same_z_samples": SAME_Z_SAMPLES}
+
+
+SAME_Z_SAMPLES = 20      # N: a Z redrawn per arm raises d by (N - 1) Var(2 Z), 76 at N = 20
+SAME_Z_CLT_UNITS = 500   # the size at which the statistic's null was checked N(0, 1)
+
+
+def same_z_units(alpha: float, n: int, power: float = 0.999) -> int:
+    """Players for the same-Z test: power `power` at level alpha against a Z redrawn per
+    arm (once per player and call, the registered mistake), and at least SAME_Z_CLT_UNITS,
+    rounded up to 100. Per player, d = N (A - B)^2 / 2 - (E - F)^2 / 2 with v the variance
+    of one draw's contrast (M and Y noise of the SCM): right, each term is v chi2(1) and d
+    has mean 0; with the mistake the terms are (N b^2 + v) chi2(1) and (b^2 + v) chi2(1),
+    b = Z's coefficient, so the mean moves by (N - 1) b^2 and the sd is at most
+    sqrt(2 (N b^2 + v)^2 + 2 (b^2 + v)^2). At the default budget the power needs about 120
+    players: the CLT floor sets the size."""
+    p0, p1 = scm.P_M1_GIVEN_T
+    b_m, b_z = scm.Y_COEF[1], scm.Y_COEF[3]
+    v = b_m ** 2 * (p0 * (1 - p0) + p1 * (1 - p1)) + 2 * scm.Y_SD ** 2
+    sd = math.sqrt(2 * (n * b_z ** 2 + v) ** 2 + 2 * (b_z ** 2 + v) ** 2)
+    need = required_n(sd, (n - 1) * b_z ** 2, alpha, power=power)
+    return int(math.ceil(max(need, SAME_Z_CLT_UNITS) / 100) * 100)
 
 
 @functools.lru_cache(maxsize=1)
@@ -259,18 +283,35 @@ def check_frontdoor(values, ctx):
 
 
 def _vi_calls(ctx):
-    return {"ate": ("vi_ate", {"model": kernel_global("model"), "guide": kernel_global("guide"),
-                               "df": kernel_global("df"),
-                               "num_samples": ctx.sizes["num_z_samples"],
-                               "seed": ctx.seed_for("latent_vi:vi_ate")})}
+    base = {"model": kernel_global("model"), "guide": kernel_global("guide"),
+            "df": kernel_global("df")}
+    return {"ate": ("vi_ate", {**base, "num_samples": ctx.sizes["num_z_samples"],
+                               "seed": ctx.seed_for("latent_vi:vi_ate")}),
+            **{key: ("vi_ate", {**base, "num_samples": 1,
+                                "seed": ctx.seed_for(f"latent_vi:vi_ate:{key}")})
+               for key in ("one_draw", "one_draw_again")}}
 
 
 @hw.question("test_vi_ate", n_checks=1, calls=_vi_calls)
 def check_vi_ate(values, ctx):
     """The centre is the reference runs' mean, not the truth: every student fits the same
-    2,000 players, whose own sampling error is no student's fault."""
-    return close_to_runs(values["ate"], load_reference()["reference_ates"], ctx.alpha,
-                         "vi_ate(model, guide, df, num_samples, seed)",
+    2,000 players, whose own sampling error is no student's fault. The band alone passes a
+    number computed from the data (the front-door estimate on the same players, 0.978, sits
+    inside it), so the check also sees the draws: called twice with one draw of Z per player
+    and two seeds, a VI estimate changes (its Monte Carlo sd with one draw is about
+    sqrt(3.5 / 2000) = 0.04, so two equal values have probability ~1e-6); a function of the
+    data alone returns the same number (no share of the budget)."""
+    name = "vi_ate(model, guide, df, num_samples, seed)"
+    first, again = (as_float(values[k], f"{name} with num_samples=1")
+                    for k in ("one_draw", "one_draw_again"))
+    if first == again:
+        return failed(f"`{name}` returned the same value for two different seeds with one draw "
+                      "of Z per player, so it draws nothing: a number computed from the data "
+                      "alone (such as the front-door estimate) is not the VI estimate. Draw Z "
+                      "from the guide for every player, num_samples times, and apply do(T=1) and "
+                      "do(T=0) to the fitted model with those draws.",
+                      evidence=Threshold(False, abs(first - again), 0.0))
+    return close_to_runs(values["ate"], load_reference()["reference_ates"], ctx.alpha, name,
                          "Check that the model was trained (the loss levelled off), that Y "
                          "depends on M, G and Z only, and that both arms use pyro.do on T with Z "
                          "drawn from the guide.")
@@ -375,11 +416,29 @@ def different_z(values, ctx):
 @hw.wrong_answer("untrained model", says="from a model whose SVI loop never ran")
 def untrained(values, ctx):
     """The SVI loop never ran: no losses, and vi_ate of a freshly initialised model
-    (its spread over initialisations recorded with the calibration runs)."""
+    (its spread over initialisations recorded with the calibration runs; the one-draw
+    calls scatter around it with the Monte Carlo sd of one draw)."""
     ref = np.asarray(load_reference()["untrained_ates"], dtype=float)
     rng = ctx.noise()
+    ate = float(rng.choice(ref))
     return {**values, "test_training": {"losses": []},
-            "test_vi_ate": {"ate": float(rng.choice(ref))}}
+            "test_vi_ate": {"ate": ate, **{k: ate + 0.04 * float(rng.standard_normal())
+                                           for k in ("one_draw", "one_draw_again")}}}
+
+
+@functools.lru_cache(maxsize=1)
+def course_frontdoor() -> float:
+    """The front-door estimate on the students' 2,000 players."""
+    rows = np.loadtxt(COURSE_DATA, delimiter=",", skiprows=1)
+    return estimate(frontdoor_by_g, dict(zip(scm.COLUMNS, rows.T)))
+
+
+@hw.wrong_answer("the front-door estimate returned as the VI estimate",
+                 says="when vi_ate returns the front-door estimate of the data instead of "
+                      "averaging contrasts over draws of Z from the guide")
+def frontdoor_as_vi(values, ctx):
+    fd = course_frontdoor()
+    return {**values, "test_vi_ate": {k: fd for k in ("ate", "one_draw", "one_draw_again")}}
 
 
 # The manifest (autograder/homework.py): what each file of solutions/latent_vi/ scores. A
@@ -391,3 +450,7 @@ hw.variant(("mistakes/different_z.py", "mistakes/naive.py"), seed=6,
 hw.variant(("mistakes/untrained.py", "mistakes/backdoor_g.py"), seed=7,
            loses=["test_frontdoor", "test_training", "test_vi_ate"],
            told={"test_frontdoor": "back-door adjustment for guild membership"})
+# issue 24: vi_ate returns frontdoor_ate(df); its value sits inside the VI band, the one-draw
+# calls with two seeds show that it draws nothing
+hw.variant("mistakes/frontdoor_as_vi.py", seed=8, loses=["test_vi_ate"],
+           told={"test_vi_ate": "draws nothing"})

@@ -291,3 +291,10 @@ hw.variant(("mistakes/naive.py", "mistakes/variance.py"), seed=23,
 # one data set drawn once with a fixed seed: right in law, the same for every seed passed
 hw.variant("mistakes/lookup.py", seed=24, loses=["test_simulate"],
            told={"test_simulate": "returned the same draws"})
+# one run (issue 24): humidity left out of the coating equation, and the naive difference the
+# wrong way round. Fitted to the grader's data the model cannot adjust (test_estimate); its
+# own data have no H -> C, so ate_draws is right for them (test_ate passes).
+hw.variant(("mistakes/no_h_in_c.py", "mistakes/naive_sign.py"), seed=25,
+           loses=["test_estimate", "test_naive"], partly=["test_simulate"])
+# not run by the suite (another model_answer section): benchmarks/scores.py grades it
+hw.variant("mistakes/unconfounded.py", partly=["test_simulate"], loses=["test_naive"])
