@@ -280,7 +280,7 @@ def wrong_without_replacement(values, ctx):
 @hw.wrong_answer("ACE typed in as a constant",
                  says="when a number is typed in instead of computed from the function's arguments")
 def wrong_constant(values, ctx):
-    return {**values, "test_ipw_ace": dict.fromkeys(probe_tables(ctx), round(ace(TRUE_CPTS), 4))}
+    return {**values, "test_ipw_ace": dict.fromkeys(probe_tables.estimate_tables(ctx), round(ace(TRUE_CPTS), 4))}
 
 
 # The manifest (autograder/homework.py): what each file of solutions/ipw/ scores.
