@@ -88,7 +88,7 @@ def test_resampling_without_replacement_fails_the_omnibus_test_and_is_named(cour
     where 8 per-cell tests at a Bonferroni share each did not (issue 11)."""
     checks = checks_of(course, "ipw")
     hw = checks.hw
-    n = hw.sizes(course.assignment("ipw").false_fail_budget)["num_samples"]
+    n = hw.sizes(course.assignment("ipw").false_fail_budget)["resample_samples"]
     rng = np.random.default_rng(5)
     lost = 0
     for seed in range(20):

@@ -119,12 +119,13 @@ class ProbeTables:
         """The design of a homework whose only size is this family's."""
         return {self.size: self.design_size(budget)}
 
-    def power(self, table, budget: float) -> dict[str, float]:
+    def power(self, table, budget: float, subset: bool = False) -> dict[str, float]:
         """{label: the estimate check's power against that known wrong answer on `table`}
         at the stated size, the wrong answer scattering with the larger of its own SD and
-        the truth's (for tests and the docs)."""
+        the truth's (for tests and the docs); with `subset`, the subset answers too (their
+        power is promised on the second drawn table only)."""
         alpha, n = budget / self.hw.total_checks, self.hw.sizes(budget)[self.size]
-        wrong = {**self.wrong_values(table), **(self.subset(table) if self.subset else {})}
+        wrong = {**self.wrong_values(table), **(self.subset(table) if subset else {})}
         return {label: detection_probability(self.truth(table), value,
                                              max(sd, self.se(table, 1)) / math.sqrt(n), alpha,
                                              self.design_floor)
