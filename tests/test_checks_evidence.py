@@ -111,47 +111,6 @@ def test_a_probe_table_family_draws_sizes_and_checks_as_declared():
     assert all(any(w in r.message for w in told) for r in results)
 
 
-def test_a_lookup_that_falls_back_to_any_constant_fails_whatever_the_seed():
-    """Issue 24, item 7: the two drawn tables' bands never overlap, so no constant (the
-    best one for the family, say its median truth) passes both, at any seed."""
-    hw = Homework()
-    tables = _family(hw)
-    hw.design(tables.design)
-    tables.question("test_share", "share")
-    for seed in range(200):
-        ctx = hw.context(seed, 1e-3)
-        every = tables.estimate_tables(ctx)
-        for constant in (0.5, every["grader's"], every["grader's second"]):
-            answer = {"stated": 0.3, "grader's": constant, "grader's second": constant}
-            assert not all(r.passed for r in tables.estimates(answer, ctx, "share")), seed
-
-
-def test_an_estimate_from_a_subset_of_the_units_fails_on_the_second_table():
-    """Issue 24, item 2: a `subset` answer (here p shrunk halfway to 1/2, the share in a
-    half of the units that carries no signal) lies within the band on the stated probe,
-    yet the second drawn probe rejects it with power 0.999: simulated at 300 seeds."""
-    hw = Homework()
-    shrunk = {"half the units": lambda p: (p + 0.5) / 2}
-    tables = c.ProbeTables(hw, fixed={"stated": 0.49}, propose=lambda rng: float(rng.uniform(0.05, 0.95)),
-                           truth=lambda p: p, se=lambda p, n: (p * (1 - p) / n) ** 0.5,
-                           wrong=lambda p: {"complement": (1 - p, (p * (1 - p)) ** 0.5)},
-                           subset=lambda p: {k: (f(p), 0.71) for k, f in shrunk.items()},
-                           seed_label="toy:probe", arg="p")
-    hw.design(tables.design)
-    tables.question("test_share", "share")
-    rng = np.random.default_rng(1)
-    n = hw.sizes(1e-3)["num_samples"]
-    lost = 0
-    for seed in range(300):
-        ctx = hw.context(seed, 1e-3)
-        every = tables.estimate_tables(ctx)
-        assert all(v >= 0.999 for v in tables.power(every["grader's second"], 1e-3, subset=True).values())
-        wrong = {label: rng.binomial(n // 2, shrunk["half the units"](p)) / (n // 2)
-                 for label, p in every.items()}
-        lost += not all(r.passed for r in tables.estimates(wrong, ctx, "share"))
-    assert lost == 300
-
-
 def test_prediction_bands_of_reference_runs_take_every_accepted_style():
     v = [1.0, 2.0, 3.0, 4.0]
     half = stats.t.isf(0.025, 3) * np.std(v, ddof=1) * np.sqrt(1.25)

@@ -122,8 +122,10 @@ def _twice(func: str, size: str, label: str):
 
 
 def _fresh_or_fail(first, second_value, name: str, n: int):
+    """Stored draws (with or without noise added per call) earn nothing: each call's draws
+    are iid, so a second call that tracks the first value by value is a replay."""
     return stale(first, _samples(second_value, f"{name} (called again with another seed)", n),
-                 name)
+                 name, iid=True)
 
 
 # ------------------------------------------------------------------ checks
