@@ -27,18 +27,18 @@ from autograder.course.config import load_course  # noqa: E402
 from autograder.homework import load_checks  # noqa: E402
 
 
-def main(runs: int, factors=(2, 3, 4, 5, 6, 8)) -> str:
+def main(runs: int, factors=(4, 6, 8, 10, 12, 16)) -> str:
     course = load_course(REPO / "course.yml")
     a = course.assignment("ipw")
     checks = load_checks(a.checks)
     hw = checks.hw
-    n = hw.sizes(a.false_fail_budget)["num_samples"]
+    n = hw.sizes(a.false_fail_budget)["resample_samples"]
     alpha = hw.context(0, a.false_fail_budget).alpha
     p = checks.weighted_joint(checks.TRUE_CPTS).ravel()
     probs = {i: float(q) for i, q in enumerate(p)}
     z_cell = z_critical(alpha / len(p))
     rng = np.random.default_rng(2027)
-    rows = [f"n = {n} draws, per-check level α = {alpha:.3g}, {runs} simulated submissions "
+    rows = [f"n = {n} draws (resample_samples), per-check level α = {alpha:.3g}, {runs} simulated submissions "
             "per row", "",
             "| pool / draw | mean Pearson X² (7 df) | power: one test over 8 cells | "
             "power: 8 per-cell z-tests (Bonferroni) |", "|---|---|---|---|"]

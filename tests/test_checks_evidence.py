@@ -86,7 +86,7 @@ def test_a_probe_table_family_draws_sizes_and_checks_as_declared():
     tables = _family(hw)
     hw.design(tables.design)
     tables.question("test_share", "share", hint="Count the ones.")
-    assert hw.questions["test_share"].n_checks == 2
+    assert hw.questions["test_share"].n_checks == 3     # stated, grader's, grader's second
     n = hw.sizes(1e-3)["num_samples"]
     assert n % 1000 == 0 and n >= tables.table_size(0.3, 1e-3)
     ctx = hw.context(4, 1e-3)
@@ -99,12 +99,16 @@ def test_a_probe_table_family_draws_sizes_and_checks_as_declared():
     calls = hw.questions["test_share"].calls(ctx)
     assert calls["grader's"] == ("share", {"p": drawn, "num_samples": n,
                                            "seed": ctx.seed_for("share:grader's")})
-    right = {label: p for label, p in probes.items()}
+    every = tables.estimate_tables(ctx)
+    assert {**every, "grader's second": probes["grader's"]} == {**probes, "grader's second":
+                                                                probes["grader's"]}
+    right = {label: p for label, p in every.items()}
     assert all(r.passed for r in tables.estimates(right, ctx, "share"))
-    typed_in = {label: 0.3 for label in probes}          # right on the stated probe only
+    typed_in = {label: 0.3 for label in every}           # right on the stated probe only
     results = tables.estimates(typed_in, ctx, "share", "Count the ones.")
     assert not any(r.passed for r in results)
-    assert all(any(w in r.message for w in c.LOOKUP_TOLD) for r in results)
+    told = (*c.LOOKUP_TOLD, "on the grader's second table` is further from the correct value")
+    assert all(any(w in r.message for w in told) for r in results)
 
 
 def test_prediction_bands_of_reference_runs_take_every_accepted_style():

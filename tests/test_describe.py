@@ -67,7 +67,7 @@ def test_feedback_describes_a_wrong_answer_no_registered_mistake_explains(course
     checks = checks_of(course, "ipw")
     hw = checks.hw
     ctx = hw.context(3, course.assignment("ipw").false_fail_budget)
-    truth = {label: checks.ace(c) for label, c in checks.probe_tables(ctx).items()}
+    truth = {label: checks.ace(c) for label, c in checks.probe_tables.estimate_tables(ctx).items()}
     assert all(abs(v) > 0.05 for v in truth.values())
     values = {label: -v for label, v in truth.items()}
     res = grade_values(hw.questions["test_ipw_ace"], values, ctx, 2)

@@ -187,3 +187,41 @@ def test_failure_messages_never_reveal_the_truth(course, checks, hw):
         text = " ".join(score(course, HW, gid, wrong[gid]).messages)
         for secret in ("8/17", "1/17", "0.47", "0.058", "0.059", "17", "0.24", "toleran", "band"):
             assert secret not in text, (gid, secret)
+
+
+def test_stored_draws_with_noise_added_per_call_lose_every_sampling_question(course, checks):
+    """Issue 24, item 7: a sampler that keeps one set of draws and adds a little fresh noise
+    on each call shares no value between calls; it tracks the first call value by value,
+    which the fresh-draws check reads for iid draws (20 seeds, three sampling questions)."""
+    for seed in range(20):
+        rng = np.random.default_rng(100 + seed)
+        stored = right_answers(checks, rng)
+
+        def jittered(draws):
+            if isinstance(draws, list):
+                return [np.asarray(d) + 0.05 * rng.standard_normal(len(d)) for d in draws]
+            return np.asarray(draws) + 0.05 * rng.standard_normal(len(draws))
+        for gid in ("test_scm_a", "test_do_samples", "test_posterior"):
+            first = stored[gid]["draws"]
+            res = score(course, HW, gid, {"draws": jittered(first), "again": jittered(first)},
+                        seed)
+            assert res.points == 0 and "nearly the same draws" in res.messages[0], (gid, seed)
+
+
+def test_the_shared_noise_scm_is_named(course, hw):
+    """Issue 24, item 7: Y := X**2 + N_X passes each marginal and fails only the joint test;
+    the diagnosis compares the draws column by column ((x, y) as two columns) and names it."""
+    from autograder.grading.misconceptions import diagnose
+    a = course.assignment(HW)
+    label = "SCM A with a shared noise term (Y := X**2 + N_X)"
+    for seed in range(3):
+        ctx = hw.context(700 + seed, a.false_fail_budget)
+        rng = np.random.default_rng(seed)
+        x = rng.standard_normal(SIZES["scm_a_samples"])
+        x2 = rng.standard_normal(SIZES["scm_a_samples"])
+        values = {"test_scm_a": {"draws": (x, x ** 2 + x), "again": (x2, x2 ** 2 + x2)}}
+        res = grade_values(hw.questions["test_scm_a"], values["test_scm_a"], ctx,
+                           a.questions["test_scm_a"])
+        assert res.points < res.max_points
+        found = diagnose(hw, "test_scm_a", values, res, ctx)
+        assert found is not None and found.label == label

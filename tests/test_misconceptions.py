@@ -71,7 +71,7 @@ def test_a_failure_no_known_mistake_explains_names_nothing(course):
     checks = checks_of(course, "ipw")
     hw = checks.hw
     ctx = hw.context(3, course.assignment("ipw").false_fail_budget)
-    probes = checks.probe_tables(ctx)
+    probes = checks.probe_tables.estimate_tables(ctx)
     # far from the truth and from every known wrong ACE, on both tables
     values = {"test_ipw_ace": {label: checks.ace(c) + 0.3 for label, c in probes.items()}}
     res = grade_values(hw.questions["test_ipw_ace"], values["test_ipw_ace"], ctx, 2)
@@ -88,7 +88,7 @@ def test_resampling_without_replacement_fails_the_omnibus_test_and_is_named(cour
     where 8 per-cell tests at a Bonferroni share each did not (issue 11)."""
     checks = checks_of(course, "ipw")
     hw = checks.hw
-    n = hw.sizes(course.assignment("ipw").false_fail_budget)["num_samples"]
+    n = hw.sizes(course.assignment("ipw").false_fail_budget)["resample_samples"]
     rng = np.random.default_rng(5)
     lost = 0
     for seed in range(20):

@@ -129,6 +129,17 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
             "reversed contrast": (-ace_11(cpts), contrast_sd(cpts, by_w=False))}
 
 
+def stratum_aces(cpts: dict) -> dict[str, tuple[float, float]]:
+    """{label: (the contrast among the users of one usage level W=w only, sqrt(n) x its SD
+    when n users are simulated and that level's are kept)}: an effect from a subset of the
+    units, selected on the collider, which the grader's second table must reject."""
+    p_xs, p_y = _strata(joint_11(cpts), by_w=True)
+    return {f"contrast among {who}-usage users only": (
+                float(p_y[1, w] - p_y[0, w]),
+                math.sqrt(float((p_y[:, w] * (1 - p_y[:, w]) / p_xs[:, w]).sum())))
+            for w, who in ((0, "low"), (1, "high"))}
+
+
 # ace_11 is called on the study's table and on one drawn for each submission: the same
 # DAG with X randomised, W a noisy OR of X and U, Y logistic with a strong U effect, and
 # each variable's labels swapped at random; about 1 in 7 kept by the design's rule.
@@ -161,9 +172,12 @@ def random_app_cpts(rng) -> dict:
     return cpts
 
 
+# It is also called on a second drawn table, whose band is disjoint from the first's and
+# which rejects the contrast within one usage level (on the study's table -0.055 and 0.048,
+# against 0.1).
 probe_tables = ProbeTables(hw, fixed={"study": APP_CPTS}, propose=random_app_cpts, truth=ace_11,
                            se=ace_se, wrong=wrong_aces, seed_label="adjsets:probe table",
-                           floor=FLOAT32_FLOOR)
+                           floor=FLOAT32_FLOOR, subset=stratum_aces)
 hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
@@ -297,6 +311,47 @@ def wrong_descendants(values, ctx):
                                                                no_descendants=False)}}
 
 
+def simulate_stratum(rng, cpts: dict, w: int, n: int) -> float:
+    """One simulated study of n users, the contrast among those with W=w only."""
+    counts = rng.multinomial(n, joint_11(cpts).ravel()).reshape(2, 2, 2, 2).sum(axis=1)[:, w]
+    rate = counts[:, 1] / np.maximum(counts.sum(axis=1), 1)            # [x]
+    return float(rate[1] - rate[0])
+
+
+def _one_usage_level(w: int, who: str):
+    def mistake(values, ctx):
+        rng, n = ctx.noise(), ctx.sizes["num_samples"]
+        return {**values, "test_ace_11": probe_tables.per_table(
+            ctx, lambda c: simulate_stratum(rng, c, w, n))}
+    hw.wrong_answer(f"contrast among {who}-usage users only",
+                    # keeping one level of W conditions on the collider: the same words
+                    says="when a collider is adjusted for")(mistake)
+
+
+for _w, _who in ((0, "low"), (1, "high")):
+    _one_usage_level(_w, _who)
+
+
+@hw.wrong_answer("contrast reversed (X=0 minus X=1)",
+                 says="when the contrast is taken the other way round (X=0 minus X=1)")
+def wrong_reversed(values, ctx):
+    rng = ctx.noise()
+    return {**values, "test_ace_11": probe_tables.per_table(ctx, lambda c: -simulate_contrast(
+        rng, c, by_w=False, n=ctx.sizes["num_samples"]))}
+
+
+@hw.wrong_answer("ACE typed in as a constant",
+                 says="when a number is typed in instead of computed from the function's arguments")
+def wrong_constant(values, ctx):
+    return {**values, "test_ace_11": dict.fromkeys(probe_tables.estimate_tables(ctx), 0.1)}
+
+
+@hw.wrong_answer("a set with the unmeasured U counted as usable",
+                 says="when a set that holds the unmeasured U is counted as usable")
+def wrong_usable_u(values, ctx):
+    return {**values, "test_sets_11": {"valid_sets_11": VALID_11, "usable_sets_11": VALID_11}}
+
+
 # The manifest (autograder/homework.py): what each file of solutions/adjsets/ scores.
 hw.variant("alternatives/by_hand.py", seed=5)
 # a set question's share is max(0, (right - wrong listed) / number right); two answers average
@@ -310,3 +365,9 @@ hw.variant("mistakes/constant.py", seed=8, loses=["test_ace_11"],
            told={"test_ace_11": "✘ `ace_11(...) on the grader's table`"})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_ace_11"],
            told={"test_ace_11": LOOKUP_TOLD})
+# two slips in one run: the high-usage users alone (ace_11: a subset of the units, within
+# the band on the study's table) and U among the usable sets; the set question averages two
+# answers, the usable one scoring max(0, 1 - 1)
+hw.variant(("mistakes/one_usage_level.py", "mistakes/usable_with_u.py"), seed=14,
+           loses=["test_ace_11"], partly={"test_sets_11": 2 * (1 + 0) / 2})
+hw.variant("mistakes/reversed.py", seed=15, loses=["test_ace_11"])

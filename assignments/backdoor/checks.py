@@ -16,7 +16,8 @@ from autograder.homework import Homework
 from autograder.studies.backdoor import (PROBE_RANGE, ace, ace_se,  # noqa: F401
                                          brief_overall_rates, cpts_from_counts, interventional,
                                          load_counts, naive_contrast, observational,
-                                         random_cpts, transposed_y)
+                                         random_cpts, stratum_aces, stratum_rates,
+                                         transposed_y)
 
 DATA = Path(__file__).resolve().parents[2] / "datasets" / "backdoor" / "promotions.csv"
 
@@ -38,9 +39,12 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
 # The functions are called on the study's table and on one drawn for each submission:
 # CPTs of the same DAG, each probability uniform on PROBE_RANGE, about 1 in 10 kept by the
 # design's rule (checks/tables.py); ace_se bounds every allowed estimator on any table.
+# The estimator questions also get a second drawn table, whose band is disjoint from the
+# first's and which rejects an effect computed from one happiness level's subscribers alone
+# (within the band on the study's table: 0.063 and 0.046 against 0.055).
 probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=random_cpts, truth=ace,
                            se=ace_se, wrong=wrong_aces, seed_label="backdoor:probe table",
-                           floor=FLOAT32_FLOOR)
+                           floor=FLOAT32_FLOOR, subset=stratum_aces)
 hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
@@ -97,6 +101,29 @@ def wrong_transposed(values, ctx):
             "test_cpts": {"cpts": {"p_z1": TRUE_CPTS["p_z1"], **flipped}}}
 
 
+def _one_stratum(z: int, who: str):
+    hw.wrong_answer(f"effect among {who} subscribers only",
+                    says="from one happiness level's subscribers alone: the adjusted effect "
+                         "averages both levels' effects, weighted by how common each level is")(
+        lambda values, ctx: _both_questions(values, ctx, lambda c: stratum_rates(c, z)))
+
+
+for _z, _who in ((0, "unhappy"), (1, "happy")):
+    _one_stratum(_z, _who)
+
+
+hw.wrong_answer("contrast reversed (X=1 minus X=0)",
+                says="when the contrast is taken the other way round (X=1 minus X=0)")(
+    lambda values, ctx: _both_questions(values, ctx, lambda c: interventional(c)[::-1]))
+
+
+@hw.wrong_answer("ACE typed in as a constant",
+                 says="when a number is typed in instead of computed from the function's arguments")
+def wrong_constant(values, ctx):
+    typed = dict.fromkeys(probe_tables.estimate_tables(ctx), round(ace(TRUE_CPTS), 3))
+    return {**values, "test_backdoor": typed, "test_do": dict(typed)}
+
+
 # The manifest (autograder/homework.py): what each file of solutions/backdoor/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 # written apart from the reference; tests/test_similarity.py also uses it as a pair not to flag
@@ -109,5 +136,10 @@ hw.variant("mistakes/constant.py", seed=8, loses=["test_backdoor", "test_do"],
                                    "counts only when it is right on every input")})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_backdoor", "test_do"],
            told=dict.fromkeys(["test_backdoor", "test_do"], LOOKUP_TOLD))
+# one stratum's effect: within the band on the study's table, rejected on the second
+hw.variant("mistakes/one_stratum.py", seed=14, loses=["test_backdoor", "test_do"])
+# two slips in one run: the contrast reversed (backdoor_ace), the brief's Overall row (do_ace)
+hw.variant(("mistakes/reversed.py", "mistakes/overall_row.py"), seed=15,
+           loses=["test_backdoor", "test_do"])
 # graded in the pipeline test (tests/test_pipeline.py, carol's submission)
 hw.variant("mistakes/runtime_error.py", loses=["test_do"])

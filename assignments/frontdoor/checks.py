@@ -156,6 +156,20 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
     return {label: (ace(p), sd(p)) for label, p in wrong_interventionals(cpts).items()}
 
 
+def subset_interventionals(cpts: dict) -> dict[str, np.ndarray]:
+    """Effects from a subset of the units: the front-door inner sum read from one group of
+    X only (P(Y=1 | x'=k, z) in place of the average over P(x')), and pyro.do on the latent
+    model within one level of U. On the study's table both equal the truth (Z's effect on Y
+    is the same in both groups), so only the grader's second table can reject them."""
+    p_y, a = np.asarray(cpts["p_y1_given_xz"], dtype=float), latent_y(cpts)
+    return {**{f"inner sum from the X={k} group only": _p_z(cpts) @ p_y[k] for k in (0, 1)},
+            **{f"pyro.do within U={u} only": _p_z(cpts) @ a[:, u] for u in (0, 1)}}
+
+
+def subset_aces(cpts: dict) -> dict[str, tuple[float, float]]:
+    return {label: (ace(p), sd(p)) for label, p in subset_interventionals(cpts).items()}
+
+
 # Every function is called on the study's table and on one drawn for each submission
 # ("grader's"): the observational tables of the brief's latent model (its U and X | U),
 # one of P(Z=1 | x) low and one high, likewise the rows of P(Y=1 | z, u), so the ACEs
@@ -179,7 +193,7 @@ def random_cpts(rng) -> dict:
 probe_tables = ProbeTables(hw, fixed={"study": TRUE_CPTS}, propose=random_cpts,
                            truth=lambda c: ace(frontdoor(c)), se=ace_se, wrong=wrong_aces,
                            seed_label="frontdoor:probe table", floor=FLOAT32_FLOOR,
-                           accept=latent_model_fits)
+                           accept=latent_model_fits, subset=subset_aces)
 hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
 
 
@@ -243,6 +257,33 @@ for _label in SAYS:
     _register(_label)
 
 
+# A subset of the units (issue 24): each only where it is made, rejected on the second table.
+SUBSET_SAYS = {"inner sum from the X={} group only": (
+                   "test_frontdoor", "when the inner sum over x' reads P(Y | x', z) from one group "
+                                     "of X instead of averaging it over P(x')"),
+               "pyro.do within U={} only": (
+                   "test_do", "from one level of the latent U only: the intervention must "
+                              "average over the distribution of U")}
+
+
+def _register_subset(label, grade_id, says):
+    hw.wrong_answer(label, says=says)(lambda values, ctx: {
+        **values, **probe_tables.binomial_estimates(
+            ctx, lambda c: subset_interventionals(c)[label], [grade_id])})
+
+
+for _pattern, (_gid, _says) in SUBSET_SAYS.items():
+    for _k in (0, 1):
+        _register_subset(_pattern.format(_k), _gid, _says)
+
+
+@hw.wrong_answer("ACE typed in as a constant",
+                 says="when a number is typed in instead of computed from the function's arguments")
+def wrong_constant(values, ctx):
+    typed = dict.fromkeys(probe_tables.estimate_tables(ctx), round(ace(frontdoor(TRUE_CPTS)), 3))
+    return {**values, "test_frontdoor": typed, "test_do": dict(typed)}
+
+
 # The manifest (autograder/homework.py): what each file of solutions/frontdoor/ scores.
 hw.variant("alternatives/enumeration.py", seed=5)
 hw.variant("mistakes/latent_free.py", seed=6, loses=["test_do", "test_frontdoor"])
@@ -254,3 +295,6 @@ hw.variant("mistakes/constant.py", seed=9, loses=["test_frontdoor", "test_latent
                               "counts only when it is right on every input"))
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_do", "test_frontdoor"],
            told=dict.fromkeys(["test_frontdoor", "test_do"], LOOKUP_TOLD))
+# subsets of the units, right on the study's table: the inner sum from the X=1 group only
+# (frontdoor_ace) and pyro.do among the U=1 subjects only (do_ace)
+hw.variant("mistakes/one_group.py", seed=14, loses=["test_do", "test_frontdoor"])

@@ -13,10 +13,11 @@ import math
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import brentq
 
 from autograder.checks import (FLOAT32_FLOOR, LOOKUP_TOLD, ProbeTables, all_of_parts, as_array,
                                as_binary_table, as_float, binary_columns, cell_frequencies,
-                               exact_table)
+                               exact_table, frequencies_power)
 from autograder.homework import Homework
 from autograder.studies import backdoor   # homework 2's study: CPTs, formulas, probe family
 
@@ -96,6 +97,19 @@ def wrong_aces(cpts: dict) -> dict[str, tuple[float, float]]:
             "naive contrast (brief's Overall row)": (float(overall[0] - overall[1]), naive_sd)}
 
 
+def stratum_aces(cpts: dict) -> dict[str, tuple[float, float]]:
+    """{label: (the contrast within one happiness level of the resampled set only,
+    sqrt(n) x its SD from n resampled rows)}: an effect from a subset of the units, which
+    the grader's second table must reject (on the study's, 0.063 and 0.046 against 0.055)."""
+    w = weighted_joint(cpts)
+    out = {}
+    for label, (value, _) in backdoor.stratum_aces(cpts).items():
+        z = 0 if "unhappy" in label else 1
+        p = backdoor.stratum_rates(cpts, z)
+        out[label] = (value, math.sqrt(float((p * (1 - p) / w[z, :].sum(axis=1)).sum())))
+    return out
+
+
 # Every function is called on the study's table and on one drawn from homework 2's family,
 # about 1 in 30 kept by the design's rule and by `acceptable`: no (weighted) joint cell
 # rarer than the study's (the frequency checks stay as accurate), and the exact checks'
@@ -116,8 +130,51 @@ def acceptable(cpts: dict) -> bool:
 # The design leaves out the band's float32 floor (1e-6, far below every gap it sizes for).
 probe_tables = ProbeTables(hw, fixed={"observed": TRUE_CPTS}, propose=backdoor.random_cpts,
                            truth=ace, se=ace_se, wrong=wrong_aces, seed_label="ipw:probe table",
-                           floor=FLOAT32_FLOOR, design_floor=0.0, accept=acceptable)
-hw.design(probe_tables.design)   # num_samples, stated in the question ({{num_samples}})
+                           floor=FLOAT32_FLOOR, design_floor=0.0, accept=acceptable,
+                           subset=stratum_aces)
+
+
+# resample() has its own size: it is cheap next to draw_traces, so it takes the n at which
+# resampling without replacement from a weighted pool of RESAMPLE_POOL times the draw (one
+# row per key per requested sample: what a student builds when torch.multinomial(...,
+# replacement=False) refuses more draws than keys) fails with power 0.999 on the study's
+# weighted joint. Smaller pools flatten the table more and fail sooner.
+RESAMPLE_POOL = 8
+
+
+def without_replacement_shares(table, pool_factor: float) -> np.ndarray:
+    """Expected cell shares (CELLS order) of n draws without replacement from a pool of
+    pool_factor x n rows, each cell's rows weighted by its probability. Successive
+    sampling is ordering by exponential clocks (Efraimidis and Spirakis), so a row of
+    weight p is drawn with probability 1 - exp(-p t), t fixed by the draws summing to n;
+    the shares depend on pool_factor alone, not on n (docs/statistics.md)."""
+    p = np.asarray(table, dtype=np.float64).ravel()
+    per_draw = pool_factor / p.size                         # rows per cell per draw
+
+    def drawn(t):
+        return per_draw * -np.expm1(-p * t)
+    t = brentq(lambda t: drawn(t).sum() - 1.0, 0.0, 1e9)
+    return drawn(t)
+
+
+def resample_size(budget: float, step: int = 1000) -> int:
+    """Smallest multiple of `step` at which cell_frequencies rejects the pool of
+    RESAMPLE_POOL times the draw with power 0.999 at the per-check level."""
+    alpha = budget / hw.total_checks
+    p = weighted_joint(TRUE_CPTS).ravel()
+    probs = dict(enumerate(p.tolist()))
+    wrong = dict(enumerate(without_replacement_shares(p, RESAMPLE_POOL).tolist()))
+    n = step
+    while frequencies_power(probs, wrong, n, alpha) < 0.999:
+        n += step
+    return n
+
+
+@hw.design
+def design(budget: float) -> dict[str, int]:
+    """num_samples from the probe tables; resample_samples for test_resample (both stated
+    in the question through their placeholders)."""
+    return {**probe_tables.design(budget), "resample_samples": resample_size(budget)}
 
 
 # ------------------------------------------------------------------ checks
@@ -187,14 +244,14 @@ def resample_probes(ctx) -> dict[str, np.ndarray]:
 
 def _resample_calls(ctx):
     return {label: ("resample", {"joint": {c: float(t[c]) for c in CELLS},
-                                 "num_samples": ctx.sizes["num_samples"],
+                                 "num_samples": ctx.sizes["resample_samples"],
                                  "seed": ctx.seed_for(f"resample:{label}")})
             for label, t in resample_probes(ctx).items()}
 
 
 @hw.question("test_resample", calls=_resample_calls, n_checks=2)
 def check_resample(values, ctx):
-    results, n = [], ctx.sizes["num_samples"]
+    results, n = [], ctx.sizes["resample_samples"]
     for label, table in resample_probes(ctx).items():
         name = f"resample(joint, {n}, seed) for {'the study' if label == 'weighted' else 'another'} joint"
         cells = binary_columns(as_array(values[label], name, shape=(n, 3)), name, "zxy")
@@ -248,16 +305,17 @@ def wrong_overall_row(values, ctx):
     return {**values, "test_ipw_ace": probe_tables.per_table(ctx, overall)}
 
 
-POOL_FACTOR = 3
-
-
-def resample_without_replacement(rng, table, n: int, pool_factor: int = POOL_FACTOR) -> np.ndarray:
+def resample_without_replacement(rng, table, n: int,
+                                 pool_factor: int = RESAMPLE_POOL) -> np.ndarray:
     """Counts per cell (in CELLS order) of n draws without replacement from a pool of
     pool_factor x n (the 8 cells repeated equally, weighted by their probability): heavy
-    cells run out, which flattens the table towards uniform."""
+    cells run out, which flattens the table towards uniform. Successive sampling by
+    exponential clocks: the n rows with the smallest Exp(1) / weight."""
     per_cell = -(-pool_factor * n // len(CELLS))
     weights = np.repeat(np.asarray(table, dtype=np.float64).ravel(), per_cell)
-    picks = rng.choice(weights.size, size=n, replace=False, p=weights / weights.sum())
+    with np.errstate(divide="ignore"):
+        clocks = rng.exponential(size=weights.size) / weights
+    picks = np.argpartition(clocks, n - 1)[:n]
     return np.bincount(picks // per_cell, minlength=len(CELLS))
 
 
@@ -265,13 +323,13 @@ def cell_rows(counts) -> np.ndarray:
     return np.repeat(np.array(CELLS, dtype=np.int64), counts, axis=0)
 
 
-@hw.wrong_answer("resampling without replacement (pool 3 times the draw)",
+@hw.wrong_answer("resampling without replacement (pool 8 times the draw)",
                  says="when you resample without replacement: draws must be independent, "
                       "so resample with replacement")
 def wrong_without_replacement(values, ctx):
     """Only test_resample: ipw_ace's contrast moves far less than its band (the
     flattening is nearly symmetric in y), so the mistake is caught where it is made."""
-    rng, n = ctx.noise(), ctx.sizes["num_samples"]
+    rng, n = ctx.noise(), ctx.sizes["resample_samples"]
     return {**values, "test_resample": {
         label: cell_rows(resample_without_replacement(rng, t, n))
         for label, t in resample_probes(ctx).items()}}
@@ -280,7 +338,26 @@ def wrong_without_replacement(values, ctx):
 @hw.wrong_answer("ACE typed in as a constant",
                  says="when a number is typed in instead of computed from the function's arguments")
 def wrong_constant(values, ctx):
-    return {**values, "test_ipw_ace": dict.fromkeys(probe_tables(ctx), round(ace(TRUE_CPTS), 4))}
+    return {**values, "test_ipw_ace": dict.fromkeys(probe_tables.estimate_tables(ctx), round(ace(TRUE_CPTS), 4))}
+
+
+def _stratum_contrast(rng, cpts: dict, z: int, n: int) -> float:
+    counts = rng.multinomial(n, weighted_joint(cpts).ravel()).reshape(2, 2, 2)[z]   # [x, y]
+    rate = counts[:, 1] / np.maximum(counts.sum(axis=1), 1)
+    return float(rate[0] - rate[1])
+
+
+def _one_stratum(z: int, label: str):
+    def mistake(values, ctx):
+        rng, n = ctx.noise(), ctx.sizes["num_samples"]
+        return {**values, "test_ipw_ace": probe_tables.per_table(
+            ctx, lambda c: _stratum_contrast(rng, c, z, n))}
+    hw.wrong_answer(label, says="from one happiness level's subscribers alone: the weighted "
+                                "contrast must use every resampled subscriber")(mistake)
+
+
+for _z, _label in enumerate(backdoor.stratum_aces(TRUE_CPTS)):
+    _one_stratum(_z, _label)
 
 
 # The manifest (autograder/homework.py): what each file of solutions/ipw/ scores.
@@ -298,4 +375,10 @@ hw.variant("mistakes/lookup.py", seed=12, loses=["test_ipw_ace", "test_weighted_
                  "test_weighted_joint": "`weighted_joint` gives the right value here"})
 # graded, with the misconception it names, in tests/test_misconceptions.py
 hw.variant("mistakes/without_replacement.py", loses=["test_resample"],
+           told={"test_resample": "resample without replacement"})
+# two slips in one run: the happy subscribers alone (ipw_ace: right on the study's table,
+# rejected on the second), and torch.multinomial without replacement from one row per key
+# per requested sample (resample: a pool 8 times the draw)
+hw.variant(("mistakes/one_stratum.py", "mistakes/multinomial_pool.py"), seed=14,
+           loses=["test_ipw_ace", "test_resample"],
            told={"test_resample": "resample without replacement"})

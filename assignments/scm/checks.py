@@ -122,8 +122,10 @@ def _twice(func: str, size: str, label: str):
 
 
 def _fresh_or_fail(first, second_value, name: str, n: int):
+    """Stored draws (with or without noise added per call) earn nothing: each call's draws
+    are iid, so a second call that tracks the first value by value is a replay."""
     return stale(first, _samples(second_value, f"{name} (called again with another seed)", n),
-                 name)
+                 name, iid=True)
 
 
 # ------------------------------------------------------------------ checks
@@ -282,6 +284,11 @@ hw.variant("mistakes/low_ess.py", seed=7, loses=["test_posterior"],
 hw.variant("mistakes/shared_noise.py", seed=8, partly=["test_scm_a"],
            told={"test_scm_a": "independent"})
 hw.variant("mistakes/no_do.py", seed=9, loses=["test_do_samples", "test_do_y"])
+# three slips in one run: Y's equation inverted (given_y), a standard deviation for the
+# variance (p_y: the mean still earns its half), stored draws with noise per call (do_samples)
+hw.variant(("mistakes/inverted.py", "mistakes/sd_for_variance.py", "mistakes/jittered.py"),
+           seed=14, loses=["test_given_y", "test_do_samples"], partly=["test_p_y"],
+           told={"test_do_samples": "nearly the same draws", "test_p_y": "standard deviation"})
 # draws made once with a fixed seed: right in law, the same for every seed passed
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_do_samples", "test_posterior", "test_scm_a"],
            told=dict.fromkeys(["test_do_samples", "test_posterior", "test_scm_a"],

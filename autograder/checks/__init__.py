@@ -31,7 +31,8 @@ from .posterior import (converged, convergence, ess_bulk, gated_mean, matches_re
 from .mixture import as_mixture, dip_ratio, mixture_density, mixture_nll, nll_at_most
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
-from .probes import draw_probe, fresh_draws, repeated, replayed, stale, twice
+from .probes import (JITTER_MIN, JITTER_RATIO, draw_probe, fresh_draws, jitter_ratio, repeated,
+                     replayed, stale, twice)
 from .regression import linear_residual_statistic, logistic_score, logistic_score_noncentrality
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
 from .tables import LOOKUP_TOLD, ProbeTables, binomial_contrast
@@ -60,7 +61,8 @@ __all__ = [
     "sidak_pvalue", "sequential", "spending", "stage_sizes", "mcse_mean", "ess_bulk", "rhat",
     "matches_reference", "convergence", "rhat_false_fail_rate", "posterior_draws", "converged",
     "regression_posterior", "normalise_sets", "compare_sets", "compare_structure", "draw_probe",
-    "fresh_draws", "twice", "replayed", "stale", "repeated", "ProbeTables", "binomial_contrast",
+    "fresh_draws", "jitter_ratio", "JITTER_RATIO", "JITTER_MIN", "twice", "replayed", "stale", "repeated",
+    "ProbeTables", "binomial_contrast",
     "LOOKUP_TOLD", "exact_table", "transposed", "loss_falls", "as_mixture", "mixture_nll",
     "mixture_density", "dip_ratio", "nll_at_most", "gated_mean", "logistic_score",
     "logistic_score_noncentrality", "linear_residual_statistic",

@@ -29,6 +29,15 @@ from the grader's seed. One declaration says, for the whole homework:
 `probe_tables(ctx)` is the probe ({label: table}, fixed first, then "grader's"),
 declared on `hw`: computed once per submission for the calls, the checks and the
 simulated mistakes alike.
+
+An estimator question (`question`) is called on one more drawn table, the "grader's
+second" (`estimate_tables`), drawn so that its truth's band and the first drawn table's
+band do not overlap: no single number lies in both, so a lookup that falls back to any
+constant, however well chosen, fails whatever the seed (one drawn table alone let the
+best constant through about a quarter of the time). The second table must also reject
+the `subset` answers with the promised power: estimates computed from a subset of the
+units (one stratum's contrast), which lie too close to the truth on the stated tables
+for any size to separate them there.
 """
 from __future__ import annotations
 
@@ -36,7 +45,7 @@ import functools
 import math
 from typing import Callable, Mapping
 
-from .budget import detection_probability
+from .budget import detection_probability, z_critical
 from .design import required_n_against, stated_n
 from .guards import as_float
 from .estimate import close_to
@@ -44,6 +53,7 @@ from .probes import draw_probe
 from .result import all_of
 
 DRAWN = "grader's"
+SECOND = "grader's second"
 # What the feedback tells a function that is right on the stated tables only (a lookup of
 # typed-in answers): the phrases a manifest's `told` can ask for.
 LOOKUP_TOLD = ("gives the right value here, but that counts only when it is right",
@@ -57,15 +67,19 @@ class ProbeTables:
                  se: Callable, wrong: Callable, seed_label: str, floor: float = 0.0,
                  design_floor: float | None = None, accept: Callable | None = None,
                  size: str = "num_samples", arg: str = "cpts", noun: str = "table",
-                 typed_in: str = "the study's answer typed in", step: int = 1000):
+                 typed_in: str = "the study's answer typed in", step: int = 1000,
+                 subset: Callable | None = None):
         self.hw, self.fixed, self.propose = hw, dict(fixed), propose
+        self.subset = subset   # table -> {label: (value, sqrt(n) x SD)}; second table only
         self.truth, self.se, self.wrong, self.floor = truth, se, wrong, floor
         self.design_floor = floor if design_floor is None else design_floor
         self.seed_label, self.accept, self.size, self.arg = seed_label, accept, size, arg
         self.noun = noun   # what feedback calls a probe: "the grader's table"
         self.typed_in, self.step = typed_in, step
         self.drawn = functools.lru_cache(maxsize=1024)(self._draw)
+        self.second = functools.lru_cache(maxsize=1024)(self._draw_second)
         self.probe = hw.probe(self._tables, name=seed_label)
+        self.estimate_probe = hw.probe(self._estimate_tables, name=f"{seed_label}: second")
 
     # ------------------------------------------------------------- the design
     def wrong_values(self, table) -> dict[str, tuple[float, float]]:
@@ -84,6 +98,19 @@ class ProbeTables:
                                   self.wrong_values(table).values(),
                                   budget / self.hw.total_checks, floor=self.design_floor)
 
+    def subset_size(self, table, budget: float) -> float:
+        """table_size against the `subset` answers alone (1 without any)."""
+        if self.subset is None:
+            return 1
+        return required_n_against(self.truth(table), self.se(table, 1),
+                                  self.subset(table).values(),
+                                  budget / self.hw.total_checks, floor=self.design_floor)
+
+    def half_width(self, table, budget: float) -> float:
+        """The estimate band's half-width on `table` at the stated size."""
+        n = self.hw.sizes(budget)[self.size]
+        return (z_critical(budget / self.hw.total_checks) * self.se(table, n) + self.floor)
+
     def design_size(self, budget: float) -> int:
         """The stated size: table_size of the fixed tables, rounded up to `step`."""
         return stated_n(self.table_size, self.fixed.values(), budget, self.step)
@@ -92,15 +119,17 @@ class ProbeTables:
         """The design of a homework whose only size is this family's."""
         return {self.size: self.design_size(budget)}
 
-    def power(self, table, budget: float) -> dict[str, float]:
+    def power(self, table, budget: float, subset: bool = False) -> dict[str, float]:
         """{label: the estimate check's power against that known wrong answer on `table`}
         at the stated size, the wrong answer scattering with the larger of its own SD and
-        the truth's (for tests and the docs)."""
+        the truth's (for tests and the docs); with `subset`, the subset answers too (their
+        power is promised on the second drawn table only)."""
         alpha, n = budget / self.hw.total_checks, self.hw.sizes(budget)[self.size]
+        wrong = {**self.wrong_values(table), **(self.subset(table) if subset else {})}
         return {label: detection_probability(self.truth(table), value,
                                              max(sd, self.se(table, 1)) / math.sqrt(n), alpha,
                                              self.design_floor)
-                for label, (value, sd) in self.wrong_values(table).items()}
+                for label, (value, sd) in wrong.items()}
 
     # ------------------------------------------------------------- the tables
     def _draw(self, seed: int, budget: float):
@@ -109,16 +138,38 @@ class ProbeTables:
                           lambda t: (self.accept is None or self.accept(t))
                           and self.table_size(t, budget) <= n)
 
+    def _draw_second(self, seed: int, first_seed: int, budget: float):
+        """The second drawn table: the first's rule, the `subset` answers rejected with
+        the promised power, and a band disjoint from the first drawn table's."""
+        n, first = self.hw.sizes(budget)[self.size], self.drawn(first_seed, budget)
+        apart = self.half_width(first, budget)
+        return draw_probe(seed, self.propose,
+                          lambda t: (self.accept is None or self.accept(t))
+                          and self.table_size(t, budget) <= n
+                          and self.subset_size(t, budget) <= n
+                          and abs(self.truth(t) - self.truth(first))
+                          > apart + self.half_width(t, budget))
+
     def _tables(self, ctx) -> dict:
         return {**self.fixed, DRAWN: self.drawn(ctx.seed_for(self.seed_label), ctx.budget)}
+
+    def _estimate_tables(self, ctx) -> dict:
+        return {**self(ctx), SECOND: self.second(ctx.seed_for(f"{self.seed_label}:second"),
+                                                 ctx.seed_for(self.seed_label), ctx.budget)}
 
     def __call__(self, ctx) -> dict:
         """{label: table} this submission's functions are called on (the probe)."""
         return self.probe(ctx)
 
+    def estimate_tables(self, ctx) -> dict:
+        """The tables an estimator question (`question`) calls its function on: the
+        probe's and the grader's second (module doc)."""
+        return self.estimate_probe(ctx)
+
     def per_table(self, ctx, fn: Callable) -> dict:
-        """{label: fn(table)} over this submission's tables (e.g. a mistake's answers)."""
-        return {label: fn(table) for label, table in self(ctx).items()}
+        """{label: fn(table)} over this submission's estimate tables (e.g. a mistake's
+        answers; a question on the probe's tables alone reads the ones it needs)."""
+        return {label: fn(table) for label, table in self.estimate_tables(ctx).items()}
 
     def binomial_estimates(self, ctx, pair: Callable, grade_ids) -> dict:
         """What a submission that estimates pair(table)[0] - pair(table)[1] (each probability
@@ -131,21 +182,24 @@ class ProbeTables:
     def question(self, grade_id: str, func: str, hint: str = "") -> None:
         """Declare the question that calls `func` on every table and checks its estimates
         (`estimates`; one random comparison per table)."""
-        self.hw.question(grade_id, calls=self.calls(func), n_checks=len(self.fixed) + 1)(
+        self.hw.question(grade_id, calls=self.calls(func, estimate=True),
+                         n_checks=len(self.fixed) + 2)(
             lambda values, ctx: self.estimates(values, ctx, func, hint))
 
-    def named(self, ctx, func: str) -> list[tuple[str, object, str]]:
-        """(label, table, the call as feedback names it) per table."""
+    def named(self, ctx, func: str, estimate: bool = False) -> list[tuple[str, object, str]]:
+        """(label, table, the call as feedback names it) per table (per estimate table)."""
+        tables = self.estimate_tables(ctx) if estimate else self(ctx)
         return [(label, table, f"{func}(...) on the {label} {self.noun}")
-                for label, table in self(ctx).items()]
+                for label, table in tables.items()]
 
     # ------------------------------------------------------ calls and checks
-    def calls(self, func: str, seeded: bool = True) -> Callable:
-        """The grader's calls of func(<arg>=table[, num_samples, seed]), one per table;
-        each call's seed is fixed by the submission's seed and the call."""
+    def calls(self, func: str, seeded: bool = True, estimate: bool = False) -> Callable:
+        """The grader's calls of func(<arg>=table[, num_samples, seed]), one per table
+        (per estimate table); each call's seed is fixed by the submission's seed and the
+        call."""
         def calls(ctx):
             out = {}
-            for label, table in self(ctx).items():
+            for label, table in (self.estimate_tables(ctx) if estimate else self(ctx)).items():
                 kwargs = {self.arg: table}
                 if seeded:
                     kwargs.update({self.size: ctx.sizes[self.size],
@@ -161,7 +215,7 @@ class ProbeTables:
         n = ctx.sizes[self.size]
         return all_of([close_to(as_float(values[label], name), self.truth(table),
                                 self.se(table, n), ctx.alpha, self.floor, name=name, hint=hint)
-                       for label, table, name in self.named(ctx, func)], func)
+                       for label, table, name in self.named(ctx, func, estimate=True)], func)
 
 
 def binomial_contrast(rng, pair, n: int) -> float:

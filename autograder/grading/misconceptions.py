@@ -203,6 +203,8 @@ def _sample_pairs(a, b, depth: int = 0):
         return
     if x.ndim == 1:
         x, y = x[:, None], y[:, None] if y.ndim == 1 else y
+    elif x.ndim == 2 and y.ndim == 2 and x.shape[0] == y.shape[0] <= 10 < min(x.shape[1], y.shape[1]):
+        x, y = x.T, y.T     # a tuple of a few arrays of draws, (x, y): one column each
     if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1] or x.shape[1] > 10:
         return
     if min(len(x), len(y)) >= 50:

@@ -64,8 +64,9 @@ def wrong_values(model: dict) -> dict[str, tuple[float, float]]:
 
 # --------------------------------------------------------- the probe inputs
 # A function called only on the stated model can be passed by a lookup table, so it is
-# also called on a model drawn for each submission from the grader's seed. A drawn model
-# is kept only where the design's condition holds on it too: at num_samples every known
+# also called on two models drawn for each submission from the grader's seed, the second
+# with a band disjoint from the first's (so no constant passes both). A drawn model is
+# kept only where the design's condition holds on it too: at num_samples every known
 # wrong answer fails with probability 0.999. REPLACE the family with your question's.
 def random_model(rng) -> dict:
     return {"p_z": float(rng.uniform(0.1, 0.9)),
