@@ -126,18 +126,24 @@ def observed(ctx):
     return labels[order], targets[order]
 
 
+def present(ctx) -> dict[str, int]:
+    """The target shapes with at least one probe (a call is never made on no sprites)."""
+    _, targets = observed(ctx)
+    return {key: s for key, s in TARGETS.items() if np.any(targets == s)}
+
+
 def _calls(ctx):
     labels, targets = observed(ctx)
     images = sprites.render(labels)
     return {key: ("counterfactual", {"images": images[targets == s].tolist(),
                                      "labels": labels[targets == s].tolist(), "shape": s})
-            for key, s in TARGETS.items()}
+            for key, s in present(ctx).items()}
 
 
 def statistics(values, ctx) -> dict[str, np.ndarray]:
     labels, targets = observed(ctx)
     parts = []
-    for key, s in TARGETS.items():
+    for key, s in present(ctx).items():
         n = int(np.sum(targets == s))
         try:
             parts.append(cv.as_images(values[key], n))
@@ -188,7 +194,7 @@ def _answering(label: str):
     def wrong(values, ctx):
         labels, targets = observed(ctx)
         images = WRONG[label](labels, targets, ctx.noise())
-        answer = {key: images[targets == s] for key, s in TARGETS.items()}
+        answer = {key: images[targets == s] for key, s in present(ctx).items()}
         return {**values, **{q: answer for q in QUESTIONS}}
     return wrong
 
