@@ -287,7 +287,7 @@ def test_the_true_counterfactual_passes_and_each_known_wrong_one_fails(course):
     question_of = {"error": "test_counterfactual", "change": "test_shape_changed",
                    "centroid": "test_kept", "area": "test_kept"}
     stochastic = {"a new sprite of the shape from the prior",
-                  "orientation and scale re-drawn from P(. | new shape)"}
+                  "orientation and scale re-drawn from the SCM given the new shape"}
     for label, wrong in checks.WRONG.items():
         must_lose = {question_of[s] for s, caught in checks.CATCHES.items() if label in caught}
         for seed in range(20 if label in stochastic else 1):

@@ -21,9 +21,13 @@ Each mean lies below the upper prediction bound of the accepted styles' referenc
 own seed, its statistic averaged over 500 fresh probes; the runs' mean m and sd s_run and
 the sd of one probe s_point give m + t_{K-1}(1 - alpha) sqrt(s_run^2 (1 + 1/K) +
 s_point^2 / n). Figures written by solutions/causal_vae_m3/reference_runs.py. Size
-(`design`): the smallest n at which every known wrong answer a statistic must catch,
-simulated with the renderer as an otherwise perfect model, exceeds its bound with power
-0.999 (at least MIN_PROBES).
+(`design`): the smallest n at which every known wrong answer a statistic must catch
+(CATCHES) exceeds its bound with power 0.999 (at least MIN_PROBES), each wrong answer taken
+at the milder of two measures: simulated with the renderer as an otherwise perfect model,
+and made by the trained model in the same reference runs (MISTAKE_RUNS, the files of
+mistakes/). The trained ones are the milder for the old shape kept: the VAE's reconstruction
+of a sprite already leans towards the other shapes, so its change correlates with the true
+change (1 - correlation about 0.35, against 1 for the renderer).
 """
 from __future__ import annotations
 
@@ -59,6 +63,37 @@ REFERENCE = {
         "area": {"mean": 0.0418, "run_sd": 0.0019, "point_sd": 0.0346},
     },
 }
+# The known mistakes' files, scored in the same trained models (reference_runs.py).
+MISTAKE_RUNS = {
+    "mistakes/old_shape.py": {
+        "runs": 6,
+        "error": {"mean": 0.0177, "run_sd": 0.0002, "point_sd": 0.0060},
+        "change": {"mean": 0.3582, "run_sd": 0.0029, "point_sd": 0.0942},
+        "centroid": {"mean": 0.1980, "run_sd": 0.0063, "point_sd": 0.1095},
+        "area": {"mean": 0.2521, "run_sd": 0.0069, "point_sd": 0.1063},
+    },
+    "mistakes/prior_sample.py": {
+        "runs": 6,
+        "error": {"mean": 0.0784, "run_sd": 0.0010, "point_sd": 0.0220},
+        "change": {"mean": 0.7298, "run_sd": 0.0061, "point_sd": 0.1589},
+        "centroid": {"mean": 10.1846, "run_sd": 0.1625, "point_sd": 4.6838},
+        "area": {"mean": 0.4717, "run_sd": 0.0157, "point_sd": 0.3462},
+    },
+    "mistakes/redrawn.py": {
+        "runs": 6,
+        "error": {"mean": 0.0229, "run_sd": 0.0002, "point_sd": 0.0117},
+        "change": {"mean": 0.4471, "run_sd": 0.0053, "point_sd": 0.2281},
+        "centroid": {"mean": 0.2080, "run_sd": 0.0056, "point_sd": 0.1109},
+        "area": {"mean": 0.4819, "run_sd": 0.0121, "point_sd": 0.3485},
+    },
+    "mistakes/wrong_factor.py": {
+        "runs": 6,
+        "error": {"mean": 0.0294, "run_sd": 0.0004, "point_sd": 0.0120},
+        "change": {"mean": 0.5454, "run_sd": 0.0038, "point_sd": 0.1965},
+        "centroid": {"mean": 0.1980, "run_sd": 0.0065, "point_sd": 0.1054},
+        "area": {"mean": 0.7942, "run_sd": 0.0146, "point_sd": 0.3630},
+    },
+}
 OK = {"error": "the counterfactuals get no more pixels wrong than the course's VAE does",
       "change": "the pixels that change are those that setting the shape changes",
       "centroid": "each sprite stays where it was",
@@ -70,6 +105,16 @@ WHAT = {"error": "the counterfactual gets more pixels wrong than the course's VA
                     "must be kept)",
         "area": "the counterfactual's area is not that of the new shape at the sprite's own "
                 "scale (scale must be kept)"}
+STEPS = ("Check the three steps: abduction (z from the encoder, given the observed image and "
+         "its observed labels), action (set the shape column, column 0, to `shape`, and nothing "
+         "else), prediction (decode the new labels with that z).")
+# what each statistic's failure points to, beyond the three steps
+LIKELY = {"change": "If the shape barely changes, the decoder may be fed the observed labels, "
+                    "or another column than shape may be set.",
+          "centroid": "A sprite that moves is a new sprite, not this one's counterfactual: x, y "
+                      "and the noise z come from the observed sprite, not from the prior.",
+          "area": "Scale (column 1) stays as observed: it is neither drawn again given the new "
+                  "shape nor overwritten with the shape's number."}
 
 
 # ------------------------------------------------------------ known wrong answers
@@ -85,7 +130,7 @@ WRONG = {
     "the old shape kept": _renders(lambda lab, t, rng: lab),
     "the scale column set instead of shape":
         _renders(lambda lab, t, rng: np.column_stack([lab[:, :1], t, lab[:, 2:]])),
-    "orientation and scale re-drawn from P(. | new shape)":
+    "orientation and scale re-drawn from the SCM given the new shape":
         _renders(cv.redrawn_children),
 }
 # which wrong answers each statistic must catch with power POWER
@@ -95,14 +140,25 @@ CATCHES = {"error": tuple(WRONG),
            "area": tuple(WRONG)}
 
 
+FILE = {"a new sprite of the shape from the prior": "mistakes/prior_sample.py",
+        "the old shape kept": "mistakes/old_shape.py",
+        "the scale column set instead of shape": "mistakes/wrong_factor.py",
+        "orientation and scale re-drawn from the SCM given the new shape": "mistakes/redrawn.py"}
+
+
 @functools.lru_cache(maxsize=None)
 def wrong_moments(stat: str) -> dict[str, tuple[float, float]]:
+    """Each wrong answer the statistic must catch, as (mean, one probe's sd, sd between
+    runs): the milder of its simulation with the renderer (no run sd) and of its trained
+    runs (MISTAKE_RUNS), the one with the lower mean."""
     rng = np.random.default_rng(20270521)
     labels, targets = cv.cf_probes(SIM_PROBES, rng)
     out = {}
     for label in CATCHES[stat]:
         v = cv.cf_statistics(WRONG[label](labels, targets, rng), labels, targets)[stat]
-        out[label] = (float(v.mean()), float(v.std(ddof=1)))
+        runs = MISTAKE_RUNS[FILE[label]][stat]
+        out[label] = min((float(v.mean()), float(v.std(ddof=1)), 0.0),
+                         (runs["mean"], runs["point_sd"], runs["run_sd"]))
     return out
 
 
@@ -168,10 +224,7 @@ def below_bound(values, ctx, stat: str):
     if evidence.passed:
         return passed(f"{name}: {OK[stat]}.", evidence=evidence,
                       statistic=value, probes=n)
-    return failed(f"{name}: {WHAT[stat]}. Check the three steps: abduction (z from the "
-                  "encoder, given the observed image and its observed labels), action (set "
-                  "the shape column, column 0, to `shape`, and nothing else), prediction "
-                  "(decode the new labels with that z).", evidence=evidence,
+    return failed(f"{name}: {WHAT[stat]}. {LIKELY.get(stat, STEPS)}", evidence=evidence,
                   statistic=value, probes=n)
 
 
@@ -213,10 +266,10 @@ hw.wrong_answer("the old shape kept (the action lost)",
 hw.wrong_answer("the wrong column intervened on (scale set to the shape's number)",
                 says="when column 1 (scale) is set instead of column 0 (shape)")(
     _answering("the scale column set instead of shape"))
-hw.wrong_answer("orientation and scale re-drawn from P(. | new shape)",
+hw.wrong_answer("orientation and scale re-drawn from the SCM given the new shape",
                 says="when orientation and scale are drawn afresh given the new shape: the "
                      "query holds them at their observed values")(
-    _answering("orientation and scale re-drawn from P(. | new shape)"))
+    _answering("orientation and scale re-drawn from the SCM given the new shape"))
 
 
 # The manifest: what each file of solutions/causal_vae_m3/{mistakes,alternatives}/ scores.
@@ -225,9 +278,12 @@ hw.variant("alternatives/sampled_noise.py", seed=5)
 hw.variant("mistakes/redrawn.py", seed=7,
            loses=["test_counterfactual", "test_shape_changed"], partly=["test_kept"],
            told={"test_kept": "scale must be kept"})
+# not run by the suite (each replaces the same section as the two above; graded once by
+# hand, docs/calibration.md): each loses the checks the design sizes against it
 hw.variant("mistakes/prior_sample.py",
-           loses=["test_counterfactual", "test_shape_changed", "test_kept"])
+           loses=["test_counterfactual", "test_shape_changed", "test_kept"],
+           told={"test_kept": "not from the prior"})
 hw.variant("mistakes/old_shape.py", loses=["test_counterfactual", "test_shape_changed"],
-           partly=["test_kept"])
+           partly=["test_kept"], told={"test_shape_changed": "fed the observed labels"})
 hw.variant("mistakes/wrong_factor.py", loses=["test_counterfactual", "test_shape_changed"],
-           partly=["test_kept"])
+           partly=["test_kept"], told={"test_kept": "overwritten with the shape's number"})

@@ -363,12 +363,14 @@ def styles_bound(reference: dict, stat: str, n: int, alpha: float) -> float:
 
 def smallest_n_above(bound_of_n, wrong: dict, power: float, floor: int,
                      ceiling: int = 10_000) -> int:
-    """Smallest n >= floor at which every wrong answer, given as (mean, sd) of its
-    statistic per probe, has its mean over n probes above bound_of_n(n) with `power`
-    (normal approximation). ValueError when none up to `ceiling` does."""
+    """Smallest n >= floor at which every wrong answer, given as (mean, point_sd, run_sd)
+    of its statistic (one probe's sd, and the sd between trained runs of the mean), has its
+    mean over n probes above bound_of_n(n) with `power` (normal approximation). ValueError
+    when none up to `ceiling` does."""
     from scipy import stats
     z = float(stats.norm.isf(1 - power))
     for n in range(floor, ceiling + 1):
-        if all(m - z * s / np.sqrt(n) > bound_of_n(n) for m, s in wrong.values()):
+        if all(m - z * np.sqrt(s_run ** 2 + s ** 2 / n) > bound_of_n(n)
+               for m, s, s_run in wrong.values()):
             return n
     raise ValueError("the known wrong answers cannot be told from the reference")

@@ -3,7 +3,7 @@ assignments/causal_vae_m3/checks.py).
 
 Trains the course's VAE (`cf_starter.fit_vae`, as the notebook's setup does) K times under
 K seeds, and in each trained model runs every accepted style's `counterfactual_answer`
-section (the reference and each alternative), scoring it with the grader's own statistics
+section (the reference, each alternative, and each known mistake), scoring it with the grader's own statistics
 (autograder/studies/causal_vae.py, CF_STATS) on 500 fresh probes. Prints each run and, per
 style, the figures to copy into REFERENCE (runs' mean, their sd, and the pooled sd of one
 probe).
@@ -28,6 +28,9 @@ DATA = REPO / "datasets" / "sprites"
 HERE = Path(__file__).resolve().parent
 STYLES = {"reference": HERE / "causal_vae_m3.py",
           "alternatives/sampled_noise.py": HERE / "alternatives" / "sampled_noise.py"}
+# the known mistakes, scored in the same trained models: their figures size the probes
+# against the mistakes as a trained model makes them (milder than the renderer's)
+MISTAKES = {f"mistakes/{p.name}": p for p in sorted((HERE / "mistakes").glob("*.py"))}
 PROBES = 500
 SETUP = "import numpy as np, torch, pyro, pyro.distributions as dist\n" \
         "import sprites, vae_starter, cf_starter\n"
@@ -55,11 +58,12 @@ def style_statistics(ns: dict, path: Path, rng) -> dict[str, np.ndarray]:
 def main(runs: int) -> None:
     import torch
     torch.set_num_threads(1)
-    per_style: dict[str, list] = {s: [] for s in STYLES}
+    scored = {**STYLES, **MISTAKES}
+    per_style: dict[str, list] = {s: [] for s in scored}
     for k in range(runs):
         started = time.time()
         ns = trained(1000 + k)
-        for style, path in STYLES.items():
+        for style, path in scored.items():
             st = style_statistics(ns, path, np.random.default_rng([2027, 3, k]))
             per_style[style].append(st)
             print(f"run {k} {style}: " + ", ".join(f"{s} {v.mean():.4f} (sd {v.std(ddof=1):.4f})"
