@@ -234,3 +234,75 @@ def test_images_of_the_wrong_shape_are_refused_in_one_line(course):
     n = design_sizes(M2)["heldout_sprites"]
     res = score(course, M2, "test_reconstruct", {"images": np.zeros((n, 32, 31))})
     assert res.points == 0 and "(n, 32, 32)" in " ".join(res.messages)
+
+
+# ------------------------------------------- milestone 3: counterfactual shapes
+M3 = "causal_vae_m3"
+
+
+def test_counterfactual_probes_change_the_shape_and_the_renderer_scores_zero():
+    labels, targets = cv.cf_probes(60, np.random.default_rng(5))
+    assert np.all(targets != labels[:, 0]) and np.all(labels[:, 1] >= cv.BIG_SCALE)
+    truth = sprites.render(cv.with_shape(labels, targets))
+    np.testing.assert_array_equal(cv.with_shape(labels, targets)[:, 1:], labels[:, 1:])
+    for stat, v in cv.cf_statistics(truth, labels, targets).items():
+        np.testing.assert_allclose(v, 0.0, atol=1e-12, err_msg=stat)
+
+
+def test_the_wrong_counterfactuals_keep_what_they_should():
+    rng = np.random.default_rng(6)
+    labels, targets = cv.cf_probes(200, rng)
+    redrawn = cv.redrawn_children(labels, targets, rng)
+    np.testing.assert_array_equal(redrawn[:, [0, 3, 4]], np.column_stack([targets, labels[:, 3:]]))
+    prior = cv.prior_sprites(targets, rng)
+    np.testing.assert_array_equal(prior[:, 0], targets)
+    # P(scale | shape) of the instructor's SCM, recovered from the prior's draws
+    cpts = sprites.instructor_cpts()
+    many = cv.prior_sprites(np.full(20_000, 2), rng)
+    np.testing.assert_allclose(np.bincount(many[:, 1], minlength=6) / 20_000,
+                               cpts["scale"][2], atol=0.015)
+
+
+def _answered(course, make, seed):
+    """What milestone 3's checks receive from a submission whose counterfactuals are
+    make(labels, targets) on the probes of this seed."""
+    checks = checks_of(course, M3)
+    ctx = context_of(course, M3, seed)
+    labels, targets = checks.observed(ctx)
+    images = make(labels, targets)
+    answer = {key: images[targets == s] for key, s in checks.present(ctx).items()}
+    return {q: answer for q in checks.QUESTIONS}
+
+
+def test_the_true_counterfactual_passes_and_each_known_wrong_one_fails(course):
+    """The renderer's exact counterfactual earns every point at three seeds; each known
+    wrong counterfactual loses the checks the design sizes against it (CATCHES), the
+    stochastic ones at 20 seeds."""
+    checks = checks_of(course, M3)
+    truth = lambda lab, t: sprites.render(cv.with_shape(lab, t)).astype(float)   # noqa: E731
+    for seed in range(3):
+        for gid, values in _answered(course, truth, seed).items():
+            res = score(course, M3, gid, values, seed=seed)
+            assert res.points == res.max_points, (gid, res.messages)
+    question_of = {"error": "test_counterfactual", "change": "test_shape_changed",
+                   "centroid": "test_kept", "area": "test_kept"}
+    stochastic = {"a new sprite of the shape from the prior",
+                  "orientation and scale re-drawn from the SCM given the new shape"}
+    for label, wrong in checks.WRONG.items():
+        must_lose = {question_of[s] for s, caught in checks.CATCHES.items() if label in caught}
+        for seed in range(20 if label in stochastic else 1):
+            rng = np.random.default_rng([seed, 99])
+            made = _answered(course, lambda lab, t: wrong(lab, t, rng), seed)
+            for gid in must_lose:
+                res = score(course, M3, gid, made[gid], seed=seed)
+                assert res.points < res.max_points, (label, gid, seed)
+
+
+def test_counterfactual_images_of_the_wrong_shape_are_refused_in_one_line(course):
+    checks = checks_of(course, M3)
+    ctx = context_of(course, M3, 1)
+    _, targets = checks.observed(ctx)
+    values = {key: np.zeros((int(np.sum(targets == s)), 32, 31))
+              for key, s in checks.present(ctx).items()}
+    res = score(course, M3, "test_counterfactual", values)
+    assert res.points == 0 and "(n, 32, 32)" in " ".join(res.messages)

@@ -283,3 +283,94 @@ def mean_training_image(n: int = 5000) -> np.ndarray:
     sprites): what a decoder that ignores its inputs converges to."""
     rows = np.random.default_rng(0).choice(int(np.prod(LEVELS)), size=n, replace=False)
     return sprites.render(labels_of(rows)).mean(axis=0)
+
+
+# ------------------------------------------- milestone 3: counterfactual shapes
+# A probe is an observed sprite (labels drawn from the training law, scale >= BIG_SCALE so
+# that the shape shows) and a target shape other than its own. The true counterfactual is
+# the rendered sprite with the shape set and the other four factors as observed. Statistics
+# per probe (0 for the renderer itself):
+#   error:    pixel error of the counterfactual against the true one;
+#   change:   1 - the correlation over pixels between (counterfactual - observed image) and
+#             (true counterfactual - observed image): the shape did change, and as it should;
+#   centroid: distance in pixels between the centres of mass (position kept);
+#   area:     |difference of log area| (scale kept).
+CF_STATS = ("error", "change", "centroid", "area")
+
+
+def cf_probes(m: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """m observed sprites' labels (m, 5) and a target shape for each (m,)."""
+    labels = labels_of(sample_rows(instructor_joint(), m, rng))
+    labels[:, COLUMN["scale"]] = rng.integers(BIG_SCALE, LEVELS[1], m)
+    targets = (labels[:, 0] + rng.integers(1, LEVELS[0], m)) % LEVELS[0]
+    return labels, targets
+
+
+def with_shape(labels: np.ndarray, targets) -> np.ndarray:
+    """The labels with the shape set to the targets, the other factors as they were."""
+    out = np.array(labels, copy=True)
+    out[:, COLUMN["shape"]] = targets
+    return out
+
+
+def cf_statistics(cf, labels: np.ndarray, targets: np.ndarray) -> dict[str, np.ndarray]:
+    """Each statistic of CF_STATS per probe for the counterfactual images `cf`. An empty
+    image scores the worst centroid error."""
+    cf = as_images(cf, len(labels))
+    observed = sprites.render(labels).astype(float)
+    truth = sprites.render(with_shape(labels, targets)).astype(float)
+    return {"error": pixel_error(cf, truth),
+            "change": 1 - change_correlation(cf - observed, truth - observed),
+            "centroid": np.nan_to_num(np.linalg.norm(centroid(cf) - centroid(truth), axis=1),
+                                      nan=float(sprites.SIZE)),
+            "area": np.abs(np.log(mass(cf) + 1) - np.log(mass(truth) + 1))}
+
+
+def _draw(p_rows: np.ndarray, rng) -> np.ndarray:
+    """One level per row of conditional probabilities."""
+    cdf = np.cumsum(p_rows, axis=1)
+    return np.minimum((cdf < rng.random((len(p_rows), 1)) * cdf[:, -1:]).sum(axis=1),
+                      p_rows.shape[1] - 1)
+
+
+def redrawn_children(labels, targets, rng) -> np.ndarray:
+    """Labels with the shape set and scale and orientation drawn afresh from the
+    instructor's P(. | new shape); x and y kept (a known wrong counterfactual)."""
+    cpts = sprites.instructor_cpts()
+    out = with_shape(labels, targets)
+    out[:, COLUMN["scale"]] = _draw(cpts["scale"][targets], rng)
+    out[:, COLUMN["orientation"]] = _draw(cpts["orientation"][targets], rng)
+    return out
+
+
+def prior_sprites(targets, rng) -> np.ndarray:
+    """Labels of fresh sprites of the target shapes, every other factor drawn from the
+    instructor's SCM given the shape (a known wrong counterfactual: a new square)."""
+    cpts = sprites.instructor_cpts()
+    out = redrawn_children(np.zeros((len(targets), 5), dtype=np.int64), targets, rng)
+    out[:, COLUMN["x"]] = _draw(cpts["x"][out[:, COLUMN["orientation"]]], rng)
+    out[:, COLUMN["y"]] = _draw(cpts["y"][out[:, COLUMN["scale"]]], rng)
+    return out
+
+
+def styles_bound(reference: dict, stat: str, n: int, alpha: float) -> float:
+    """The loosest over the accepted styles of `reference` ({style: {"runs": K, stat:
+    {"mean", "run_sd", "point_sd"}}}) of the upper prediction bound of their runs, so that
+    each style passes at alpha."""
+    return max(run_bound(ref[stat]["mean"], ref[stat]["run_sd"], ref["runs"],
+                         ref[stat]["point_sd"], n, alpha) for ref in reference.values())
+
+
+def smallest_n_above(bound_of_n, wrong: dict, power: float, floor: int,
+                     ceiling: int = 10_000) -> int:
+    """Smallest n >= floor at which every wrong answer, given as (mean, point_sd, run_sd)
+    of its statistic (one probe's sd, and the sd between trained runs of the mean), has its
+    mean over n probes above bound_of_n(n) with `power` (normal approximation). ValueError
+    when none up to `ceiling` does."""
+    from scipy import stats
+    z = float(stats.norm.isf(1 - power))
+    for n in range(floor, ceiling + 1):
+        if all(m - z * np.sqrt(s_run ** 2 + s ** 2 / n) > bound_of_n(n)
+               for m, s, s_run in wrong.values()):
+            return n
+    raise ValueError("the known wrong answers cannot be told from the reference")
