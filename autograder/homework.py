@@ -137,12 +137,33 @@ class Probe:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One stage of a question asked in stages (early rejection, docs/engine.md): the
+    grader's calls for this stage's new draws (keys `<label>@<k>`, k from 1), how many
+    draws each call asks for, and per label the interval its pooled estimate
+    (checks.sequential.pooled over the stages so far) must stay in for the next stage to
+    be asked for. The intervals only decide whether to ask for more: the question's
+    check decides the verdict from the answers that came back."""
+    calls: dict[str, tuple[str, dict]]
+    draws: int
+    bands: dict[str, tuple[float, float]]
+
+
+def stage_key(label: str, k: int) -> str:
+    """The answer key of `label`'s call at stage k (from 1)."""
+    return f"{label}@{k}"
+
+
+@dataclass(frozen=True)
 class Question:
     grade_id: str
     check: Callable
     answers: tuple[str, ...] = ()
     calls: Calls | None = None
     n_checks: int = 1
+    # ctx -> the stages of `calls` (a question the engine may reject early); its check
+    # reads either form: stage keys, or the one call per label of `calls`
+    stages: Callable[[Context], list[Stage]] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,11 +203,13 @@ class Homework:
     variants: list[Variant] = field(default_factory=list)  # the manifest (module docstring)
     probes: dict[str, Probe] = field(default_factory=dict)  # name -> probe (module docstring)
 
-    def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1):
+    def question(self, grade_id: str, *, answers=(), calls: Calls | None = None, n_checks: int = 1,
+                 stages: Callable[[Context], list[Stage]] | None = None):
         def register(func):
             if grade_id in self.questions:
                 raise ValueError(f"question {grade_id} registered twice")
-            self.questions[grade_id] = Question(grade_id, func, tuple(answers), calls, n_checks)
+            self.questions[grade_id] = Question(grade_id, func, tuple(answers), calls, n_checks,
+                                                stages)
             return func
         return register
 

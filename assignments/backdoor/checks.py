@@ -132,7 +132,7 @@ hw.variant("mistakes/naive.py", seed=6, loses=["test_backdoor", "test_do"])
 hw.variant("mistakes/transposed.py", seed=7, loses=["test_backdoor", "test_do"],
            partly=["test_cpts"], told={"test_cpts": "looks transposed"})
 hw.variant("mistakes/constant.py", seed=8, loses=["test_backdoor", "test_do"],
-           told={"test_backdoor": ("grader's table` is further from the correct value",
+           told={"test_backdoor": ("table` is further from the correct value",
                                    "counts only when it is right on every input")})
 hw.variant("mistakes/lookup.py", seed=12, loses=["test_backdoor", "test_do"],
            told=dict.fromkeys(["test_backdoor", "test_do"], LOOKUP_TOLD))

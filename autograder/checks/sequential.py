@@ -97,3 +97,32 @@ def sequential(draw, check, alpha: float, n_final: int, n_first: int = 400,
     if result.passed:
         return passed(result.message, evidence=result.evidence, **detail)
     return failed(result.message, score=result.score, evidence=result.evidence, **detail)
+
+
+# ---------------------------------------------------------------- early rejection
+# A question whose estimate comes from the student's own sampler (a probe table's
+# effect, num_samples draws) can be asked in stages by the grading engine: the
+# kernel is asked for stage_sizes' new draws one stage at a time, and only while
+# the running estimate is not yet rejected (docs/engine.md, "Early rejection").
+# The last stage keeps FINAL_SHARE of the question's level, so the design sizes
+# its n at that level and the promised power holds at the last stage; the
+# earlier stages share the rest equally. By the union bound the false-fail rate
+# stays within the level, whatever the dependence between stages.
+FINAL_SHARE = 0.9
+
+
+def stage_levels(alpha: float, stages: int) -> list[float]:
+    """Per-stage levels of a staged estimate (FINAL_SHARE of alpha last)."""
+    if stages <= 1:
+        return [alpha]
+    early = (1.0 - FINAL_SHARE) * alpha / (stages - 1)
+    return [early] * (stages - 1) + [FINAL_SHARE * alpha]
+
+
+def pooled(estimates, draws) -> float:
+    """The estimate from all stages so far: each stage's estimate weighted by its draws
+    (the estimate a single call with their sum would have made, up to its noise)."""
+    estimates, draws = [float(e) for e in estimates], [int(d) for d in draws]
+    if len(estimates) != len(draws) or not estimates or min(draws) < 1:
+        raise ValueError("one positive draw count per stage estimate")
+    return sum(e * d for e, d in zip(estimates, draws)) / sum(draws)

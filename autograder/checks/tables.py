@@ -38,6 +38,14 @@ best constant through about a quarter of the time). The second table must also r
 the `subset` answers with the promised power: estimates computed from a subset of the
 units (one stratum's contrast), which lie too close to the truth on the stated tables
 for any size to separate them there.
+
+An estimator question can be asked in stages (`stages`; early rejection in the engine,
+docs/engine.md): the function is called for stage_sizes' new draws (400, 1,600, ...,
+the stated size), stage by stage while the pooled estimate on every table stays in its
+band, and the check runs the same stage tests on what came back. The last stage keeps
+FINAL_SHARE of the level (checks/sequential.py) and the design sizes every table at that
+level, so the promised power holds at the last stage; a right answer is asked for every
+stage, a clearly wrong one stops after the first.
 """
 from __future__ import annotations
 
@@ -45,19 +53,25 @@ import functools
 import math
 from typing import Callable, Mapping
 
+from autograder.homework import Stage, stage_key
+
 from .budget import detection_probability, z_critical
 from .design import required_n_against, stated_n
+from .evidence import Malformed
 from .guards import as_float
 from .estimate import close_to
 from .probes import draw_probe
-from .result import all_of
+from .result import AnswerError, all_of, failed
+from .sequential import FINAL_SHARE, pooled, stage_levels, stage_sizes
 
 DRAWN = "grader's"
 SECOND = "grader's second"
 # What the feedback tells a function that is right on the stated tables only (a lookup of
-# typed-in answers): the phrases a manifest's `told` can ask for.
+# typed-in answers): the phrases a manifest's `told` can ask for. Which drawn table
+# rejects it first depends on the stage (an early stage's band is wider), so the words
+# name none.
 LOOKUP_TOLD = ("gives the right value here, but that counts only when it is right",
-               f"on the {DRAWN} table` is further from the correct value")
+               "table` is further from the correct value")
 
 
 class ProbeTables:
@@ -90,13 +104,19 @@ class ProbeTables:
                 out[self.typed_in] = (self.truth(stated), 0.0)
         return out
 
+    def level(self, budget: float) -> float:
+        """The level the design holds at: the per-check level's share kept by the last
+        stage of a staged question (module doc); asked in one go, the check's level is
+        the whole per-check level, so the power is higher still."""
+        return FINAL_SHARE * budget / self.hw.total_checks
+
     def table_size(self, table, budget: float) -> float:
         """Smallest n that rejects every known wrong answer on `table` with power 0.999
-        at the per-check level (inf if one is within the floor of the truth). Each is
+        at the design's level (inf if one is within the floor of the truth). Each is
         sized with the larger of the right and its own SD."""
         return required_n_against(self.truth(table), self.se(table, 1),
                                   self.wrong_values(table).values(),
-                                  budget / self.hw.total_checks, floor=self.design_floor)
+                                  self.level(budget), floor=self.design_floor)
 
     def subset_size(self, table, budget: float) -> float:
         """table_size against the `subset` answers alone (1 without any)."""
@@ -104,12 +124,17 @@ class ProbeTables:
             return 1
         return required_n_against(self.truth(table), self.se(table, 1),
                                   self.subset(table).values(),
-                                  budget / self.hw.total_checks, floor=self.design_floor)
+                                  self.level(budget), floor=self.design_floor)
 
     def half_width(self, table, budget: float) -> float:
         """The estimate band's half-width on `table` at the stated size."""
-        n = self.hw.sizes(budget)[self.size]
-        return (z_critical(budget / self.hw.total_checks) * self.se(table, n) + self.floor)
+        return self.band(table, self.hw.sizes(budget)[self.size], self.level(budget))
+
+    def band(self, table, n: int, alpha: float) -> float:
+        """The half-width of the estimate check on `table` from n draws at level alpha
+        (close_to's: z x se + floor)."""
+        se = self.se(table, n)
+        return (z_critical(alpha) if se > 0 else 0.0) * se + self.floor
 
     def design_size(self, budget: float) -> int:
         """The stated size: table_size of the fixed tables, rounded up to `step`."""
@@ -124,7 +149,7 @@ class ProbeTables:
         at the stated size, the wrong answer scattering with the larger of its own SD and
         the truth's (for tests and the docs); with `subset`, the subset answers too (their
         power is promised on the second drawn table only)."""
-        alpha, n = budget / self.hw.total_checks, self.hw.sizes(budget)[self.size]
+        alpha, n = self.level(budget), self.hw.sizes(budget)[self.size]
         wrong = {**self.wrong_values(table), **(self.subset(table) if subset else {})}
         return {label: detection_probability(self.truth(table), value,
                                              max(sd, self.se(table, 1)) / math.sqrt(n), alpha,
@@ -183,7 +208,7 @@ class ProbeTables:
         """Declare the question that calls `func` on every table and checks its estimates
         (`estimates`; one random comparison per table)."""
         self.hw.question(grade_id, calls=self.calls(func, estimate=True),
-                         n_checks=len(self.fixed) + 2)(
+                         n_checks=len(self.fixed) + 2, stages=self.stages(func))(
             lambda values, ctx: self.estimates(values, ctx, func, hint))
 
     def named(self, ctx, func: str, estimate: bool = False) -> list[tuple[str, object, str]]:
@@ -208,17 +233,76 @@ class ProbeTables:
             return out
         return calls
 
+    def stages(self, func: str) -> Callable:
+        """ctx -> the stages of `calls(func, estimate=True)` (module doc): per stage, the
+        calls for its new draws (each its own seed) and the band each table's pooled
+        estimate must stay in for the next stage to be asked for."""
+        def stages(ctx):
+            sizes = stage_sizes(ctx.sizes[self.size])
+            tables, out, have = self.estimate_tables(ctx), [], 0
+            for k, (n_k, alpha_k) in enumerate(zip(sizes, stage_levels(ctx.alpha, len(sizes))), 1):
+                calls = {stage_key(label, k): (func, {self.arg: table, self.size: n_k - have,
+                                                      "seed": ctx.seed_for(f"{func}:{label}@{k}")})
+                         for label, table in tables.items()}
+                bands = {}
+                for label, table in tables.items():
+                    truth, half = self.truth(table), self.band(table, n_k, alpha_k)
+                    bands[label] = (truth - half, truth + half)
+                out.append(Stage(calls, n_k - have, bands))
+                have = n_k
+            return out
+        return stages
+
     def estimates(self, values, ctx, func: str, hint: str = "") -> list:
         """The estimate on every table within z x se(table, n) + floor of its truth; all
         or nothing (`all_of`): right on the stated tables alone is what a typed-in
-        number or a lookup achieves."""
+        number or a lookup achieves. Answers asked for in stages are tested stage by
+        stage (`staged_estimates`)."""
+        named = self.named(ctx, func, estimate=True)
+        if any(stage_key(label, 1) in values for label, _, _ in named):
+            return self.staged_estimates(values, ctx, func, hint)
         n = ctx.sizes[self.size]
         return all_of([close_to(as_float(values[label], name), self.truth(table),
                                 self.se(table, n), ctx.alpha, self.floor, name=name, hint=hint)
-                       for label, table, name in self.named(ctx, func, estimate=True)], func)
+                       for label, table, name in named], func)
+
+    def staged_estimates(self, values, ctx, func: str, hint: str = "") -> list:
+        """Stage k tests every table's pooled estimate of stages 1..k at that stage's level
+        and size; the first stage that rejects decides, otherwise the last one does (the
+        union bound keeps the false-fail rate within the level)."""
+        named = self.named(ctx, func, estimate=True)
+        sizes = stage_sizes(ctx.sizes[self.size])
+        draws = [b - a for a, b in zip([0] + sizes, sizes)]
+        for k, (n_k, alpha_k) in enumerate(zip(sizes, stage_levels(ctx.alpha, len(sizes))), 1):
+            if not all(stage_key(label, k) in values for label, _, _ in named):
+                return [failed(f"`{func}` was not asked for all of its draws: the grader's "
+                               "later calls did not run (the cell's time limit?).",
+                               evidence=Malformed(), error="stages stopped", stage=k)]
+            results = []
+            for label, table, name in named:
+                parts = [values[stage_key(label, j)] for j in range(1, k + 1)]
+                try:
+                    estimate = pooled([as_float(v, name) for v in parts], draws[:k])
+                except AnswerError:
+                    estimate = next(v for v in parts if not _is_number(v))
+                results.append(close_to(estimate, self.truth(table), self.se(table, n_k),
+                                        alpha_k, self.floor, name=name, hint=hint))
+            for r in results:
+                r.detail.update(stage=k, draws=n_k)
+            if k == len(sizes) or not all(r.passed for r in results):
+                return all_of(results, func)
+        raise AssertionError("unreachable: the last stage returns")
 
 
 def binomial_contrast(rng, pair, n: int) -> float:
     """p[0] - p[1], each estimated from n Bernoulli draws: what a submission computing
     that contrast by simulation reports (a mistake's sampling noise)."""
     return float(rng.binomial(n, pair[0]) / n - rng.binomial(n, pair[1]) / n)
+
+
+def _is_number(value) -> bool:
+    try:
+        as_float(value, "value")
+    except AnswerError:
+        return False
+    return True

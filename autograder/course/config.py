@@ -67,6 +67,8 @@ SCHEMA = {
         },
         "roster_file": {"type": "string"},
         "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+        # ask staged questions one stage at a time, stopping at a rejection (docs/engine.md)
+        "early_rejection": {"type": "boolean"},
         "teams": _settings({
             "size": _settings({"min": _INT, "max": _INT}),
             "members": {"type": "object", "propertyNames": {"pattern": _ID},
@@ -122,6 +124,7 @@ SCHEMA = {
                                         "base": {"type": "integer", "minimum": 0}}),
                     "datasets": {"type": "array", "items": {"type": "string"}},
                     "false_fail_budget": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.05},
+                    "early_rejection": {"type": "boolean"},
                     "questions": {
                         "type": "object",
                         "minProperties": 1,
@@ -239,6 +242,7 @@ class Assignment:
     seed_base: int = 0
     datasets: tuple[Path, ...] = ()
     false_fail_budget: float = DEFAULT_BUDGET
+    early_rejection: bool = True  # staged questions asked one stage at a time (engine/stages.py)
     limits: Limits = Limits()  # the sandbox each submission's kernel runs in
     extensions: dict[str, timedelta] = field(default_factory=dict)  # student -> extra time
     canvas_column: str = ""  # the assignment's column header in Canvas (default: title)
@@ -543,6 +547,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
                      cell_timeout=timeout.get("cell"), notebook_timeout=timeout.get("notebook"),
                      seed_policy=seeds.get("policy"), seed_base=seeds.get("base"),
                      false_fail_budget=a.get("false_fail_budget", data.get("false_fail_budget")),
+                     early_rejection=a.get("early_rejection", data.get("early_rejection")),
                      canvas_column=a.get("canvas_column")),
         )
     projects = _projects(data, assignments, source, root_node)

@@ -30,6 +30,7 @@ from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKer
 from autograder import safehtml
 from autograder.course.config import Limits
 from autograder.engine import kernel_side, wire
+from autograder.engine.stages import Staged, go_on, merge
 from autograder.engine.sandbox import Sandbox, compile_cache, sweep_abandoned
 from autograder.nbcells import grade_id, is_test_cell
 
@@ -283,24 +284,7 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
         cell.source = safehtml.valid_text(cell.source)  # a lone surrogate cannot be sent
         gid = grade_id(cell)
         if is_test_cell(cell) and gid in extraction:
-            source, nonce = cell.source, secrets.token_hex(16)
-            cell.source = kernel_side.for_cell(extraction[gid], nonce, client.timeout)
-            began = time.monotonic()
-            client.extracting = index
-            try:
-                client.run_cell(cell, index, store_history=False)
-            finally:
-                cell.source = source
-                client.extracting = None
-                outcome.extract_seconds += time.monotonic() - began
-            text, forged = _genuine_payload(cell, nonce)
-            if forged:
-                outcome.forged[gid] = forged
-            elif text is not None:
-                outcome.payloads[gid] = safehtml.valid_text(text)
-            else:
-                outcome.unanswered[gid] = _error_of(cell, client.timed_out, client.timeout)
-            cell.outputs = []
+            _extract(client, cell, index, gid, extraction[gid], outcome)
         else:
             client.run_cell(cell, index)
             imitations = _answer_outputs(cell)
@@ -322,8 +306,48 @@ def _run_cells(client, nb, outcome, seed, extraction, cell_timeout, notebook_tim
             return
 
 
+def _extract(client, cell, index: int, gid: str, code: str | Staged, outcome: RunOutcome) -> None:
+    """Run a test cell's extraction in place of its source, in stages when the question
+    has them (engine/stages.py: the next stage only while the answer is not yet
+    rejected, all of them within the cell's time limit); the answers go to
+    `outcome.payloads` as one payload, or why there are none."""
+    codes = code.codes if isinstance(code, Staged) else (code,)
+    source, limit, texts = cell.source, client.timeout, []
+    began = time.monotonic()
+    client.extracting = index
+    try:
+        for k, stage_code in enumerate(codes):
+            if k and not go_on(texts, code):
+                break
+            client.timeout = max(1, int(limit - (time.monotonic() - began)))
+            nonce = secrets.token_hex(16)
+            cell.source = kernel_side.for_cell(stage_code, nonce, client.timeout)
+            client.run_cell(cell, index, store_history=False)
+            text, forged = _genuine_payload(cell, nonce)
+            if forged:
+                outcome.forged[gid] = forged
+                return
+            if text is None:
+                if not texts:
+                    outcome.unanswered[gid] = _error_of(cell, client.timed_out, client.timeout)
+                break   # a later stage that sent nothing: the check sees where the stages end
+            texts.append(safehtml.valid_text(text))
+            if client.timed_out:
+                break
+    finally:
+        cell.source = source
+        client.extracting = None
+        outcome.extract_seconds += time.monotonic() - began
+        cell.outputs = []
+    if texts:
+        try:
+            outcome.payloads[gid] = merge(texts, code if isinstance(code, Staged) else None)
+        except ValueError:   # a stage's payload that is not JSON: the first, as it came
+            outcome.payloads[gid] = texts[0]
+
+
 def run_submission(nb: nbformat.NotebookNode, *, sandbox: Sandbox, seed: int,
-                   extraction: dict[str, str], cell_timeout: int,
+                   extraction: dict[str, str | Staged], cell_timeout: int,
                    notebook_timeout: int, on_cell=None) -> RunOutcome:
     """Execute `nb` in place in `sandbox`; `extraction` maps test-cell grade_id -> kernel code.
     `on_cell(index, cell)` is called after each code cell has run."""
@@ -392,7 +416,7 @@ def make_inert(nb: nbformat.NotebookNode, outcome: RunOutcome) -> None:
     outcome.outputs_inert = True
 
 
-def execute_sandboxed(nb: nbformat.NotebookNode, *, seed: int, extraction: dict[str, str],
+def execute_sandboxed(nb: nbformat.NotebookNode, *, seed: int, extraction: dict[str, str | Staged],
                       data: dict[str, bytes], cell_timeout: int, notebook_timeout: int,
                       limits: Limits, trusted: bool = False, on_cell=None) -> RunOutcome:
     """Run `nb` in place in a fresh sandbox holding only `data` (file name -> bytes).

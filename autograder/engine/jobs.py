@@ -24,20 +24,21 @@ import nbformat
 from autograder.course.config import Assignment, Limits
 from autograder.course.dirs import CourseDirs
 from autograder.engine.execution import RunOutcome, execute_sandboxed
+from autograder.engine.stages import Staged
 
 
 @dataclass(frozen=True)
 class SandboxRun:
     """What a sandbox needs to run one notebook, besides the notebook itself."""
     seed: int
-    extraction: dict[str, str]   # test cell grade_id -> kernel code that reports its answers
+    extraction: dict[str, str | Staged]   # test cell grade_id -> kernel code (engine/stages.py)
     data: dict[str, bytes]       # file name -> bytes, read-only in the kernel's folder
     cell_timeout: int
     notebook_timeout: int
     limits: Limits
 
     @classmethod
-    def for_assignment(cls, a: Assignment, seed: int, extraction: dict[str, str],
+    def for_assignment(cls, a: Assignment, seed: int, extraction: dict[str, str | Staged],
                        data: dict[str, bytes]) -> "SandboxRun":
         """The assignment's time limits and sandbox limits (course.yml)."""
         return cls(seed, extraction, data, a.cell_timeout, a.notebook_timeout, a.limits)

@@ -11,6 +11,7 @@ import nbformat
 from autograder.course.config import Assignment
 from autograder.engine.execution import RunOutcome
 from autograder.engine.jobs import SandboxRun
+from autograder.engine.stages import Staged
 from autograder.grading.answers import decode_payload
 from autograder.grading.describe import describe
 from autograder.grading.misconceptions import diagnose
@@ -21,9 +22,10 @@ from autograder.nbcells import grade_id, is_test_cell
 from autograder.safehtml import message_box
 
 
-def extraction_for(hw: Homework, ctx: Context) -> dict[str, str]:
-    """Kernel code per test cell: what the grader asks the student's kernel for."""
-    return {gid: extraction_code(q, ctx) for gid, q in hw.questions.items()}
+def extraction_for(hw: Homework, ctx: Context, staged: bool = False) -> dict[str, str | Staged]:
+    """Kernel code per test cell: what the grader asks the student's kernel for (with
+    `staged`, in stages where a question has them: early rejection)."""
+    return {gid: extraction_code(q, ctx, staged) for gid, q in hw.questions.items()}
 
 
 def read_data(files) -> dict[str, bytes]:
@@ -35,7 +37,8 @@ def sandbox_run(a: Assignment, hw: Homework, seed: int) -> tuple[SandboxRun, Con
     the extraction for its questions, its limits), and the context its checks
     then grade with."""
     ctx = hw.context(seed, a.false_fail_budget)
-    return SandboxRun.for_assignment(a, seed, extraction_for(hw, ctx), read_data(a.datasets)), ctx
+    return (SandboxRun.for_assignment(a, seed, extraction_for(hw, ctx, a.early_rejection),
+                                      read_data(a.datasets)), ctx)
 
 
 def execute(a: Assignment, hw: Homework, nb, seed: int, trusted: bool = False,

@@ -5,6 +5,8 @@ import traceback
 from dataclasses import asdict, dataclass, field, fields
 
 from autograder.checks import KINDS, AnswerError, CheckResult, Evidence, Malformed, evidence_from_dict
+from autograder.engine.kernel_side import extract
+from autograder.engine.stages import Staged
 from autograder.grading.answers import Unavailable
 from autograder.homework import Context, Question
 
@@ -42,8 +44,15 @@ class QuestionResult:
         return out
 
 
-def extraction_code(question: Question, ctx: Context) -> str:
-    from autograder.engine.kernel_side import extract
+def extraction_code(question: Question, ctx: Context, staged: bool = False) -> str | Staged:
+    """The kernel code that reports a question's answers; with `staged`, a question that
+    has stages is asked in stages (engine/stages.py: early rejection)."""
+    if staged and question.stages is not None:
+        stages = question.stages(ctx)
+        if len(stages) > 1:
+            return Staged(tuple(extract(list(question.answers) if k == 0 else [], s.calls)
+                                for k, s in enumerate(stages)),
+                          tuple(s.draws for s in stages), tuple(s.bands for s in stages))
     calls = question.calls(ctx) if question.calls else {}
     return extract(list(question.answers), calls)
 

@@ -99,6 +99,8 @@ def fingerprint(course: Course, a: Assignment, student_id: str) -> str:
                              late_settings(a)], sort_keys=True, default=str))
     if student_id in a.extensions:  # only then, so other fingerprints stay as they were
         parts.append(f"extension {a.extensions[student_id].total_seconds()}")
+    if not a.early_rejection:   # likewise: asked in one go, the same answers are drawn otherwise
+        parts.append("without early rejection")
     return jobs.fingerprint(*parts)
 
 
