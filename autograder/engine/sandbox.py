@@ -221,9 +221,10 @@ class Sandbox:
     seed: int
     data_files: dict[str, bytes] = field(default_factory=dict)
     # a PyTensor compile cache to start from: bound read-write for trusted
-    # (reference) runs; for students an overlay on it in their tmpfs, or a copy
-    # made of hard links, so a student can add to their own copy but never
-    # change what the next kernel loads
+    # (reference) runs; for students an overlay on it in their tmpfs, or a copy,
+    # owned by the kernel's user (PyTensor rewrites files in place: its compile
+    # lock, cutils_ext/__init__.py, numba's index files), so a student changes
+    # their own copy but never what the next kernel loads
     compile_cache: Path | None = None
     trusted: bool = False
 
@@ -260,16 +261,17 @@ class Sandbox:
             elif self.in_tmpfs:
                 self._overlay_cache()
             else:
+                # a real copy, never hard links: a file shared with the cache would let
+                # this kernel rewrite what the next one loads
                 dest = str(self.home / ".pytensor")
-                for how in ("-al", "-a"):  # hard links need one filesystem; else copy
-                    if subprocess.run(["cp", how, str(self.compile_cache), dest],
-                                      capture_output=True).returncode == 0:
-                        break
+                if subprocess.run(["cp", "-a", str(self.compile_cache), dest],
+                                  capture_output=True).returncode != 0:
                     shutil.rmtree(dest, ignore_errors=True)
-                self.cache_inside = f"{HOME}/.pytensor"
+                else:
+                    self.cache_inside = f"{HOME}/.pytensor"
         if self.drop_user:
-            for d in (self.home, self.ipc, *self._dirs_under(self.home / ".pytensor")):
-                os.chown(d, self.uid, self.uid)
+            for path in (self.home, self.ipc, *self._tree(self.home / ".pytensor")):
+                os.chown(path, self.uid, self.uid, follow_symlinks=False)
 
     def _overlay_cache(self) -> None:
         """The shared cache, read through an overlay whose writable layer is in
@@ -278,18 +280,22 @@ class Sandbox:
             self.home / ".pytensor"
         for d in (upper, work, merged):
             d.mkdir()
-        if _mount("overlay", merged, "overlay",
-                  f"lowerdir={self.compile_cache},upperdir={upper},workdir={work}"):
+        layers = f"lowerdir={self.compile_cache},upperdir={upper},workdir={work}"
+        # metacopy: handing the files to the kernel's user copies their metadata up,
+        # not their contents (where the host's overlayfs offers it)
+        if (_mount("overlay", merged, "overlay", layers + ",metacopy=on")
+                or _mount("overlay", merged, "overlay", layers)):
             self.overlay = merged
             self.cache_inside = f"{HOME}/.pytensor"
 
     @staticmethod
-    def _dirs_under(root: Path):
+    def _tree(root: Path):
+        """Every folder and file under `root` (itself included), links not followed."""
         if root.is_dir():
             yield root
-            for dirpath, dirnames, _ in os.walk(root):
-                for d in dirnames:
-                    yield Path(dirpath) / d
+            for dirpath, dirnames, filenames in os.walk(root):
+                for name in dirnames + filenames:
+                    yield Path(dirpath) / name
 
     @property
     def connection_file(self) -> str:
