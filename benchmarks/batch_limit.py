@@ -18,6 +18,7 @@ what longest-first scheduling buys, all figures from one run.
    the share of the W workers that the batch keeps busy running notebooks.
 3. A real Dask cluster on localhost (`dask scheduler`, `dask worker --nthreads 1`
    processes) with --dask workers, longest first: its limit ratio.
+   With --alone-only, step 1 alone: the costs benchmarks/term.py projects a term from.
 
 4. With --startup: per assignment, the share of a submission's time spent
    before the student's code runs: starting the sandbox and kernel (a notebook
@@ -199,6 +200,8 @@ def main():
     p.add_argument("--workers", type=int, default=os.cpu_count(), help="local pool size")
     p.add_argument("--dask", type=int, default=2, help="Dask workers (0: skip)")
     p.add_argument("--startup", action="store_true", help="also measure kernel start and imports")
+    p.add_argument("--alone-only", action="store_true",
+                   help="only the single-run costs (for benchmarks/term.py), no pooled runs")
     p.add_argument("--out", default="batch-limit-results.json", help="file name under benchmarks/")
     args = p.parse_args()
     os.environ.setdefault("PYTENSOR_FLAGS", f"base_compiledir={REPO / '.cache' / 'pytensor'}")
@@ -212,14 +215,15 @@ def main():
     results["alone_wall_s"] = graded_alone(course, plan)
     results["sum_alone_s"] = sum(s.alone_s for s in plan)
     w = args.workers
-    for name, first in (("given_order", False), ("longest_first", True)):
+    for name, first in () if args.alone_only else (("given_order", False), ("longest_first", True)):
         print(f"local pool of {w}, {name} ...", flush=True)
         wall = grade(course, plan, workers=w, longest_first=first)
         results[f"local_{name}"] = {"workers": w, "wall_s": wall,
                                     "limit_ratio": limit_ratio(plan, w, wall), "load": load()}
-    results["longest_first_speedup"] = (results["local_given_order"]["wall_s"]
-                                        / results["local_longest_first"]["wall_s"])
-    if args.dask:
+    if not args.alone_only:
+        results["longest_first_speedup"] = (results["local_given_order"]["wall_s"]
+                                            / results["local_longest_first"]["wall_s"])
+    if args.dask and not args.alone_only:
         print(f"Dask, {args.dask} workers, longest first ...", flush=True)
         with dask_cluster(args.dask) as (address, _):
             wall = grade(course, plan, dask_scheduler=address)

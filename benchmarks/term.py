@@ -2,8 +2,9 @@
 workers from measured per-notebook costs, and the projection checked against
 real runs.
 
-    # project: 200 students x every assignment in the costs file, N workers
-    .venv/bin/python benchmarks/term.py --costs benchmarks/batch-limit-results.json
+    # project: 200 students x every assignment in the costs files, N workers
+    .venv/bin/python benchmarks/term.py --costs benchmarks/batch-limit-results.json \
+        benchmarks/batch-limit-kits.json
     # validate: a small real batch on 1 and 2 real Dask workers against its projection
     .venv/bin/python benchmarks/term.py --validate --homeworks adjsets ipw scm --per-hw 4
 
@@ -101,18 +102,19 @@ def term_jobs(results: dict, students: int, mix: dict[str, float], team_size: fl
 
 
 def project(args) -> dict:
-    results = json.loads(Path(args.costs).read_text())
+    files = [json.loads(Path(f).read_text()) for f in args.costs]
+    results = dict(files[0], submissions=[s for f in files for s in f["submissions"]])
     mix = dict((k, float(v)) for k, v in (kv.split("=") for kv in args.mix.split(",")))
     jobs = term_jobs(results, args.students, mix, args.team_size)
     by_hw = {}
     for j in jobs:
         by_hw.setdefault(j.assignment, []).append(j)
-    out = {"costs": args.costs, "measured_load": results.get("load_before"),
+    out = {"costs": args.costs, "measured_load": [f.get("load_before") for f in files],
            "assignments": list(by_hw), "submissions": len(jobs), "mix": mix,
            "serial_floor_h": sum(j.prepare_s + j.record_s for j in jobs) / 3600,
            "work_h": sum(j.alone_s for j in jobs) / 3600, "workers": {}}
     measured = [Job(s["assignment"], s["alone_s"], s["prepare_s"], s["record_s"])
-                for s in results["submissions"]]
+                for s in files[0]["submissions"]]
     w = results.get("local_longest_first", {}).get("workers", 2)
     out["model_of_the_measured_batch"] = {  # what the schedule alone predicts for that batch
         "workers": w, "given_order_s": makespan(measured, w),
@@ -149,8 +151,10 @@ def validate(args) -> dict:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--costs", default=str(REPO / "benchmarks" / "batch-limit-results.json"),
-                   help="a benchmarks/batch_limit.py results file")
+    p.add_argument("--costs", nargs="+",
+                   default=[str(REPO / "benchmarks" / "batch-limit-results.json")],
+                   help="benchmarks/batch_limit.py results files (their submissions pooled; "
+                        "e.g. the nine homeworks and an --alone-only run of the kits)")
     p.add_argument("--students", type=int, default=200)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2, 8, 16, 32, 64])
     p.add_argument("--mix", default="correct=0.7,wrong=0.25,crash=0.05",
