@@ -3,6 +3,8 @@ costs right ones, and that the false-fail rate stays within its level.
 
     .venv/bin/python benchmarks/early_rejection.py            # the homeworks with staged questions
     .venv/bin/python benchmarks/early_rejection.py --homeworks adjsets --calibration 2000
+    .venv/bin/python benchmarks/early_rejection.py --calibration-only --calibration 10000 \
+        --out early-rejection-calibration.json
 
 1. Wrong answers: every manifest entry of these homeworks that loses a staged question
    (solutions/<hw>/mistakes/), handed in by a student each and graded by `course
@@ -177,13 +179,15 @@ def main():
     p.add_argument("--calibration", type=int, default=20000,
                    help="simulated right answers per staged question and mode (0: skip)")
     p.add_argument("--no-right", action="store_true", help="skip the right answers' batches")
+    p.add_argument("--calibration-only", action="store_true", help="no batches, only step 3")
     p.add_argument("--out", default="early-rejection-results.json", help="file name under benchmarks/")
     args = p.parse_args()
     homeworks = args.homeworks or staged_homeworks()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    out = {"homeworks": homeworks, "workers": args.workers, "load_at_start": load,
-           "wrong": timed_batches(homeworks, "wrong", args.workers)}
-    if not args.no_right:
+    out = {"homeworks": homeworks, "workers": args.workers, "load_at_start": load}
+    if not args.calibration_only:
+        out["wrong"] = timed_batches(homeworks, "wrong", args.workers)
+    if not args.no_right and not args.calibration_only:
         out["right"] = timed_batches(homeworks, "right", args.workers)
     if args.calibration:
         out["calibration"] = calibration(homeworks, args.calibration, COURSE.assignment(
