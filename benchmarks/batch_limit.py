@@ -188,6 +188,24 @@ def startup(course, plan: list[Submission], runs: int = 3) -> dict:
     return out
 
 
+def pooled_runs(course, plan: list[Submission], w: int, dask: int, results: dict) -> None:
+    """Steps 2 and 3: the local pool in both orders, then Dask; into `results`."""
+    for name, first in (("given_order", False), ("longest_first", True)):
+        print(f"local pool of {w}, {name} ...", flush=True)
+        wall = grade(course, plan, workers=w, longest_first=first)
+        results[f"local_{name}"] = {"workers": w, "wall_s": wall,
+                                    "limit_ratio": limit_ratio(plan, w, wall), "load": load()}
+    results["longest_first_speedup"] = (results["local_given_order"]["wall_s"]
+                                        / results["local_longest_first"]["wall_s"])
+    if dask:
+        print(f"Dask, {dask} workers, longest first ...", flush=True)
+        with dask_cluster(dask) as (address, _):
+            wall = grade(course, plan, dask_scheduler=address)
+        results["dask_longest_first"] = {"workers": dask, "wall_s": wall,
+                                         "limit_ratio": limit_ratio(plan, dask, wall),
+                                         "load": load()}
+
+
 def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -214,22 +232,8 @@ def main():
     print("graded alone, one at a time ...", flush=True)
     results["alone_wall_s"] = graded_alone(course, plan)
     results["sum_alone_s"] = sum(s.alone_s for s in plan)
-    w = args.workers
-    for name, first in () if args.alone_only else (("given_order", False), ("longest_first", True)):
-        print(f"local pool of {w}, {name} ...", flush=True)
-        wall = grade(course, plan, workers=w, longest_first=first)
-        results[f"local_{name}"] = {"workers": w, "wall_s": wall,
-                                    "limit_ratio": limit_ratio(plan, w, wall), "load": load()}
     if not args.alone_only:
-        results["longest_first_speedup"] = (results["local_given_order"]["wall_s"]
-                                            / results["local_longest_first"]["wall_s"])
-    if args.dask and not args.alone_only:
-        print(f"Dask, {args.dask} workers, longest first ...", flush=True)
-        with dask_cluster(args.dask) as (address, _):
-            wall = grade(course, plan, dask_scheduler=address)
-        results["dask_longest_first"] = {"workers": args.dask, "wall_s": wall,
-                                         "limit_ratio": limit_ratio(plan, args.dask, wall),
-                                         "load": load()}
+        pooled_runs(course, plan, args.workers, args.dask, results)
     if args.startup:
         print("kernel start and imports ...", flush=True)
         results["startup"] = startup(course, plan)

@@ -233,23 +233,28 @@ class ProbeTables:
             return out
         return calls
 
+    def stage_plan(self, ctx) -> list[tuple[int, int, float]]:
+        """(draws so far, new draws, level) per stage of a staged estimate question: the
+        one schedule the calls and the check both follow."""
+        sizes = stage_sizes(ctx.sizes[self.size])
+        return [(n_k, n_k - before, alpha_k) for n_k, before, alpha_k
+                in zip(sizes, [0] + sizes[:-1], stage_levels(ctx.alpha, len(sizes)))]
+
     def stages(self, func: str) -> Callable:
         """ctx -> the stages of `calls(func, estimate=True)` (module doc): per stage, the
         calls for its new draws (each its own seed) and the band each table's pooled
         estimate must stay in for the next stage to be asked for."""
         def stages(ctx):
-            sizes = stage_sizes(ctx.sizes[self.size])
-            tables, out, have = self.estimate_tables(ctx), [], 0
-            for k, (n_k, alpha_k) in enumerate(zip(sizes, stage_levels(ctx.alpha, len(sizes))), 1):
-                calls = {stage_key(label, k): (func, {self.arg: table, self.size: n_k - have,
+            tables, out = self.estimate_tables(ctx), []
+            for k, (n_k, new, alpha_k) in enumerate(self.stage_plan(ctx), 1):
+                calls = {stage_key(label, k): (func, {self.arg: table, self.size: new,
                                                       "seed": ctx.seed_for(f"{func}:{label}@{k}")})
                          for label, table in tables.items()}
                 bands = {}
                 for label, table in tables.items():
                     truth, half = self.truth(table), self.band(table, n_k, alpha_k)
                     bands[label] = (truth - half, truth + half)
-                out.append(Stage(calls, n_k - have, bands))
-                have = n_k
+                out.append(Stage(calls, new, bands))
             return out
         return stages
 
@@ -270,26 +275,29 @@ class ProbeTables:
         """Stage k tests every table's pooled estimate of stages 1..k at that stage's level
         and size; the first stage that rejects decides, otherwise the last one does (the
         union bound keeps the false-fail rate within the level)."""
-        named = self.named(ctx, func, estimate=True)
-        sizes = stage_sizes(ctx.sizes[self.size])
-        draws = [b - a for a, b in zip([0] + sizes, sizes)]
-        for k, (n_k, alpha_k) in enumerate(zip(sizes, stage_levels(ctx.alpha, len(sizes))), 1):
+        named, plan = self.named(ctx, func, estimate=True), self.stage_plan(ctx)
+        draws = [new for _, new, _ in plan]
+        for k, (n_k, _, alpha_k) in enumerate(plan, 1):
             if not all(stage_key(label, k) in values for label, _, _ in named):
                 return [failed(f"`{func}` was not asked for all of its draws: the grader's "
                                "later calls did not run (the cell's time limit?).",
                                evidence=Malformed(), error="stages stopped", stage=k)]
             results = []
             for label, table, name in named:
-                parts = [values[stage_key(label, j)] for j in range(1, k + 1)]
-                try:
-                    estimate = pooled([as_float(v, name) for v in parts], draws[:k])
-                except AnswerError:
-                    estimate = next(v for v in parts if not _is_number(v))
+                numbers = []
+                for part in (values[stage_key(label, j)] for j in range(1, k + 1)):
+                    try:
+                        numbers.append(as_float(part, name))
+                    except AnswerError:   # close_to reports the malformed part
+                        estimate = part
+                        break
+                else:
+                    estimate = pooled(numbers, draws[:k])
                 results.append(close_to(estimate, self.truth(table), self.se(table, n_k),
                                         alpha_k, self.floor, name=name, hint=hint))
             for r in results:
                 r.detail.update(stage=k, draws=n_k)
-            if k == len(sizes) or not all(r.passed for r in results):
+            if k == len(plan) or not all(r.passed for r in results):
                 return all_of(results, func)
         raise AssertionError("unreachable: the last stage returns")
 
@@ -298,11 +306,3 @@ def binomial_contrast(rng, pair, n: int) -> float:
     """p[0] - p[1], each estimated from n Bernoulli draws: what a submission computing
     that contrast by simulation reports (a mistake's sampling noise)."""
     return float(rng.binomial(n, pair[0]) / n - rng.binomial(n, pair[1]) / n)
-
-
-def _is_number(value) -> bool:
-    try:
-        as_float(value, "value")
-    except AnswerError:
-        return False
-    return True

@@ -46,6 +46,25 @@ def _number(entry) -> float | None:
     return float(x)
 
 
+def _union(texts: list[str]) -> dict:
+    """The stages' answers as one mapping (their keys are distinct); ValueError for a
+    payload that is not a JSON mapping."""
+    merged: dict = {}
+    for text in texts:
+        part = json.loads(text)
+        if not isinstance(part, dict):
+            raise ValueError("a stage's answers are not a mapping")
+        merged.update(part)
+    return merged
+
+
+def _stage_entries(answers: dict, label: str, k: int) -> tuple[list, list[float | None]]:
+    """`label`'s entries at stages 1..k as the kernel sent them, and each as a number
+    (None where it is not one)."""
+    entries = [answers.get(stage_key(label, j)) for j in range(1, k + 1)]
+    return entries, [_number(e) for e in entries]
+
+
 def go_on(texts: list[str], staged: Staged) -> bool:
     """Whether stage k+1 is worth asking for after stages 1..k answered `texts` (the
     kernel's answers JSON, one per stage): every pooled estimate inside its interval.
@@ -55,42 +74,30 @@ def go_on(texts: list[str], staged: Staged) -> bool:
     if k >= len(staged.codes):
         return False
     try:
-        answers = json.loads(merge(texts))
+        answers = _union(texts)
     except ValueError:
         return False
-    if not isinstance(answers, dict):
-        return False
     for label, (lo, hi) in staged.bands[k - 1].items():
-        values = [_number(answers.get(stage_key(label, j))) for j in range(1, k + 1)]
-        if any(v is None for v in values):
-            return False
-        if not lo <= pooled(values, staged.draws[:k]) <= hi:
+        _, values = _stage_entries(answers, label, k)
+        if None in values or not lo <= pooled(values, staged.draws[:k]) <= hi:
             return False
     return True
 
 
 def merge(texts: list[str], staged: Staged | None = None) -> str:
-    """One answers payload from the stages' payloads (their keys are distinct). With the
-    plan, each label also gets its pooled estimate over the stages asked (or the first
-    entry that is not a number), so whoever reads the answers as one call per label
-    (feedback's diagnosis, calibration) sees what a single call would have answered;
-    the check itself tests the stage keys."""
+    """One answers payload from the stages' payloads. With the plan, each label also
+    gets its pooled estimate over the stages asked (or the first entry that is not a
+    number), so whoever reads the answers as one call per label (feedback's diagnosis,
+    calibration) sees what a single call would have answered; the check itself tests
+    the stage keys. ValueError for a payload that is not a JSON mapping."""
     if staged is None and len(texts) == 1:
         return texts[0]
-    merged: dict = {}
-    for text in texts:
-        part = json.loads(text)   # ValueError for what is not JSON
-        if not isinstance(part, dict):
-            raise ValueError("a stage's answers are not a mapping")
-        merged.update(part)
+    merged = _union(texts)
     if staged is not None:
-        k = len(texts)
         for label in staged.bands[0]:
-            entries = [merged.get(stage_key(label, j)) for j in range(1, k + 1)]
-            values = [_number(e) for e in entries]
-            if any(v is None for v in values):
-                merged[label] = next(e for e, v in zip(entries, values) if v is None) or {
-                    "__missing__": label}
+            entries, values = _stage_entries(merged, label, len(texts))
+            if None in values:
+                merged[label] = entries[values.index(None)] or {"__missing__": label}
             else:
-                merged[label] = {"value": pooled(values, staged.draws[:k])}
+                merged[label] = {"value": pooled(values, staged.draws[:len(texts)])}
     return json.dumps(merged)
