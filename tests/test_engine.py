@@ -2,8 +2,11 @@
 faults and attacks in one batch, a kill -9 in the middle of a batch, and the
 same batch on a real Dask cluster on localhost.
 
-Each submission is the back-door homework's reference solution with one thing
-added: a fault, an attack, or a known mistake dressed up to look right. The
+Each submission is a correct back-door solution with one thing added: a fault, an
+attack, or a known mistake dressed up to look right. The correct solution is the
+exact-enumeration alternative (full marks in the manifest): the grader's calls of
+it take milliseconds, where the reference's importance sampling costs half a minute
+a notebook, so the batch's time goes to the faults it is about. The
 second round of hardening (docs/engine.md) adds output that is cheap to make
 and costly to parse, markup in a cell id, metadata nbgrader does not know, a
 kernel that ignores interrupts, a time limit inside the grader's call, and
@@ -43,6 +46,7 @@ from autograder.pipeline.student import fetch, fetch_feedback, submit
 from conftest import REPO
 
 HW = "backdoor"
+HONEST = "alternatives/enumeration.py"   # a correct answer that is cheap to grade
 QUESTIONS = ("test_cpts", "test_backdoor", "test_do", "test_naive")
 FULL = {"test_cpts": 2.0, "test_backdoor": 3.0, "test_do": 3.0, "test_naive": 1.0}
 
@@ -271,9 +275,9 @@ for host, port in [("127.0.0.1", {port}), ("pypi.org", 443)]:
 def make_course(tmp: Path, roster, limits=None, **changes):
     """The real course, in memory: state under tmp, this roster, the back-door homework
     with shorter timeouts (and other sandbox limits). The cell limit leaves an honest
-    back-door notebook room: its grader's Importance call runs on three drawn tables
-    (about 85 s on a busy 2-core machine; course.yml gives it 300 s)."""
-    a = {"cell_timeout": 180, "notebook_timeout": 900}
+    notebook room on a busy 2-core machine: the slowest honest cells are the imports
+    and the known mistake's importance sampling, rejected at the first stage."""
+    a = {"cell_timeout": 60, "notebook_timeout": 600}
     if limits:
         a["limits"] = dataclasses.replace(load_course(REPO / "course.yml").assignment(HW).limits,
                                           **limits)
@@ -281,8 +285,8 @@ def make_course(tmp: Path, roster, limits=None, **changes):
                                                   assignment_changes=a, **changes)
 
 
-def hand_in(course, student, variant=None, extra=None, edit=None):
-    """The student fetches, answers (the reference, a mistake, plus `extra`
+def hand_in(course, student, variant=HONEST, extra=None, edit=None):
+    """The student fetches, answers (a correct answer or a mistake, plus `extra`
     code appended to sections) and submits."""
     a = course.assignment(HW)
     fetch(course, HW, student)
