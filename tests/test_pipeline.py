@@ -33,6 +33,7 @@ HW = "backdoor"
 ROSTER = ["alice", "bob", "carol", "dan", "erin", "frank", "grace", "heidi"]
 NOISE = '\nimport sys, warnings\nwarnings.warn("a noisy library warning")\nprint("progress...", file=sys.stderr)\n'
 CRASH = "\nimport os\nos._exit(1)\n"
+CHEAP = "alternatives/enumeration.py"
 
 
 def make_course(tmp: Path, roster=ROSTER):
@@ -83,11 +84,13 @@ def graded(tmp_path_factory):
     answer(course, "alice", extra={"cpts_answer": NOISE})
     answer(course, "bob", "mistakes/naive.py")
     answer(course, "carol", "mistakes/runtime_error.py")
-    answer(course, "dan")
-    answer(course, "erin", extra={"do_answer": CRASH})
-    answer(course, "frank")
-    answer(course, "grace")
-    answer(course, "heidi", edit=tamper)
+    # alice hands in the reference; the others whose grading is about something else hand
+    # in the exact-enumeration alternative, as correct and far cheaper to grade
+    answer(course, "dan", CHEAP)
+    answer(course, "erin", CHEAP, extra={"do_answer": CRASH})
+    answer(course, "frank", CHEAP)
+    answer(course, "grace", CHEAP)
+    answer(course, "heidi", CHEAP, edit=tamper)
     validation = validate(course, notebook_path(course, "alice"))
 
     # student-side refusals: nothing is lost, the student can still fix it
