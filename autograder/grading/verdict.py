@@ -50,7 +50,10 @@ def extraction_code(question: Question, ctx: Context, staged: bool = False) -> s
     if staged and question.stages is not None:
         stages = question.stages(ctx)
         if len(stages) > 1:
-            return Staged(tuple(extract(list(question.answers) if k == 0 else [], s.calls)
+            # later stages run only after the first (with the student's own argument
+            # checks) did not reject: they run with the checks off (kernel_side)
+            return Staged(tuple(extract(list(question.answers) if k == 0 else [], s.calls,
+                                        quiet=k > 0)
                                 for k, s in enumerate(stages)),
                           tuple(s.draws for s in stages), tuple(s.bands for s in stages))
     calls = question.calls(ctx) if question.calls else {}
