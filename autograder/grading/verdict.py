@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from autograder.checks import KINDS, AnswerError, CheckResult, Evidence, Malformed, evidence_from_dict
 from autograder.engine.kernel_side import extract
@@ -28,7 +28,9 @@ class QuestionResult:
     evidence: list[Evidence] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        out = asdict(self)
+        # not asdict: it would deep-copy the evidence (the student's draws) only to
+        # have it replaced by each record's own dict
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "evidence"}
         out["evidence"] = [e.to_dict() for e in self.evidence]
         return out
 
