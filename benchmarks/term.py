@@ -11,7 +11,11 @@ real runs.
 The model is the engine's own schedule (batch_run.run, autograde.autograde_batch):
 
 - the grader's process sanitizes each submission into a job (`prepare_s`) and
-  submits it, longest first by each homework's median cost (batch_plan.longest_first);
+  submits it in the engine's order (batch_plan.submission_order: by each homework's
+  median cost, longest first; on a cluster where a submission's share of the workers
+  is below the recorder's time, those submissions first, cheapest first: Johnson's
+  rule for the two stages); the projection also gives plain longest first and
+  course order;
 - a free worker takes the next submitted job (FIFO) and runs it for its
   single-run cost (`alone_s`, measured graded alone by benchmarks/batch_limit.py);
 - once every job is submitted, the grader records the results one at a time
@@ -42,6 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from batch_limit import (COURSE, HOMEWORKS, build_batch, dask_cluster, grade,  # noqa: E402
                          graded_alone, load)
+from autograder.pipeline.batch_plan import two_stage_order  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,21 @@ class Job:
     record_s: float
 
 
+def medians(jobs: list[Job]) -> dict[str, float]:
+    return {a: statistics.median(j.alone_s for j in jobs if j.assignment == a)
+            for a in {j.assignment for j in jobs}}
+
+
 def longest_first(jobs: list[Job]) -> list[Job]:
-    """The engine's order: by each assignment's median cost, costliest first."""
-    median = {a: statistics.median(j.alone_s for j in jobs if j.assignment == a)
-              for a in {j.assignment for j in jobs}}
+    """By each assignment's median cost, costliest first."""
+    median = medians(jobs)
     return sorted(jobs, key=lambda j: -median[j.assignment])
+
+
+def engine_order(jobs: list[Job], workers: int) -> list[Job]:
+    """The engine's order for `workers` (batch_plan.submission_order's rule)."""
+    median = medians(jobs)
+    return two_stage_order(jobs, lambda j: median[j.assignment], workers)
 
 
 def makespan(jobs: list[Job], workers: int) -> float:
@@ -118,12 +133,14 @@ def project(args) -> dict:
     w = results.get("local_longest_first", {}).get("workers", 2)
     out["model_of_the_measured_batch"] = {  # what the schedule alone predicts for that batch
         "workers": w, "given_order_s": makespan(measured, w),
-        "longest_first_s": makespan(longest_first(measured), w)}
+        "longest_first_s": makespan(engine_order(measured, w), w)}
     for n in args.workers:
-        one = makespan(longest_first(jobs), n)
-        each = sum(makespan(longest_first(js), n) for js in by_hw.values())
+        one = makespan(engine_order(jobs, n), n)
+        each = sum(makespan(engine_order(js, n), n) for js in by_hw.values())
+        longest = makespan(longest_first(jobs), n)
         given = makespan(jobs, n)  # course order, heaviest homeworks last
         out["workers"][n] = {"one_batch_h": one / 3600, "per_assignment_batches_h": each / 3600,
+                             "one_batch_longest_first_h": longest / 3600,
                              "one_batch_given_order_h": given / 3600}
     return out
 
@@ -135,14 +152,14 @@ def validate(args) -> dict:
     course, plan = build_batch(tmp, list(args.homeworks), args.per_hw)
     out = {"assignments": list(args.homeworks), "n": len(plan), "load_before": load()}
     out["alone_wall_s"] = graded_alone(course, plan)
-    jobs = longest_first([Job(s.assignment, s.alone_s, s.prepare_s, s.record_s) for s in plan])
+    jobs = [Job(s.assignment, s.alone_s, s.prepare_s, s.record_s) for s in plan]
     # what the model leaves out (planning, fingerprints, starting the pool), read
     # off the one-at-a-time run, whose schedule is the model's with one worker
-    out["start_s"] = max(0.0, out["alone_wall_s"] - makespan(jobs, 1))
+    out["start_s"] = max(0.0, out["alone_wall_s"] - makespan(engine_order(jobs, 1), 1))
     for n in (1, 2):
         with dask_cluster(n) as (address, _):
             real = grade(course, plan, dask_scheduler=address)
-        projected = out["start_s"] + makespan(jobs, n)
+        projected = out["start_s"] + makespan(engine_order(jobs, n), n)
         out[f"dask_{n}"] = {"real_s": real, "projected_s": projected,
                             "error": (projected - real) / real, "load": load()}
     out["submissions"] = [asdict(s) for s in plan]

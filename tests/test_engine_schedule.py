@@ -50,6 +50,25 @@ def test_without_measurements_the_longer_time_limit_goes_first():
     assert [p.assignment.id for p in batch_plan.longest_first(todo, costs)] == ["ipw", "adjsets"]
 
 
+def test_a_large_cluster_feeds_the_single_recorder_first():
+    """Johnson's rule: on a few workers the order is longest first; once a submission's
+    share of the cluster (cost / workers) is below the recorder's time per submission,
+    the cheap ones go first so the recorder is busy from the start (benchmarks/term.py:
+    a term on 32 workers, 0.44 h longest first against 0.35 h, the serial floor)."""
+    course = load_course(REPO / "course.yml")
+    costs = ExecutionCosts({"adjsets": HomeworkCosts(recent=[3.0]),
+                            "ipw": HomeworkCosts(recent=[4.0]),
+                            "hglm": HomeworkCosts(recent=[34.0])})
+    todo = [batch_plan.Planned(course.assignment(hw), s, batch_plan.RUN)
+            for hw in ("ipw", "hglm", "adjsets") for s in ROSTER]
+    order = lambda slots: [(p.assignment.id, p.student)   # noqa: E731
+                           for p in batch_plan.submission_order(todo, costs, slots)]
+    assert order(2) == [(hw, s) for hw in ("hglm", "ipw", "adjsets") for s in ROSTER]
+    assert order(32) == [(hw, s) for hw in ("adjsets", "ipw", "hglm") for s in ROSTER]
+    # in between, only what is cheap for that many workers moves ahead
+    assert order(8) == [(hw, s) for hw in ("adjsets", "hglm", "ipw") for s in ROSTER]
+
+
 def test_a_batch_records_its_times_and_the_next_starts_the_costliest_first(tmp_path):
     course = references(tmp_path)
     assert check_solution(course, "adjsets").ok  # the first estimate: the reference's time

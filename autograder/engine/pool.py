@@ -39,7 +39,7 @@ def die_with_parent(parent: int) -> None:
 
 @contextmanager
 def executor(workers: int | None = None, dask_scheduler: str | None = None):
-    """Yield (executor, description)."""
+    """Yield (executor, description, how many submissions it runs at once)."""
     if dask_scheduler:
         try:
             from distributed import Client
@@ -50,11 +50,13 @@ def executor(workers: int | None = None, dask_scheduler: str | None = None):
         except (OSError, TimeoutError) as exc:
             raise CourseError(f"cannot reach the Dask scheduler at {dask_scheduler}: {exc}") from None
         try:
-            n = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+            workers = client.scheduler_info(n_workers=-1).get("workers", {})
+            n = len(workers)
             if n == 0:
                 raise CourseError(f"the Dask cluster at {dask_scheduler} has no workers")
+            slots = sum(int(w.get("nthreads", 1) or 1) for w in workers.values())
             with client.get_executor(pure=False) as ex:
-                yield ex, f"Dask cluster {dask_scheduler} ({n} workers)"
+                yield ex, f"Dask cluster {dask_scheduler} ({n} workers)", slots
         finally:
             client.close()
     else:
@@ -63,4 +65,4 @@ def executor(workers: int | None = None, dask_scheduler: str | None = None):
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=die_with_parent,
                                  initargs=(os.getpid(),)) as ex:
-            yield ex, f"{n} local worker{'s' if n != 1 else ''}"
+            yield ex, f"{n} local worker{'s' if n != 1 else ''}", n

@@ -43,7 +43,8 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                     regrade: bool = False, longest_first: bool = True) -> list[GradedSubmission]:
     """Grade every collected submission of several homeworks in one pool, so
     workers stay busy across homeworks. `workers=0` runs in this process;
-    `longest_first=False` runs them in the given order (for benchmarks)."""
+    `longest_first=False` runs them in the given order (for benchmarks); otherwise they
+    run in `batch_plan.submission_order` for the pool's size."""
     batch = batch_plan.select(course, assignment_ids, students)
     if any(a.group for a, _ in batch):
         register_students(course)  # teams formed after the release are graded too
@@ -74,10 +75,12 @@ def autograde_batch(course: Course, assignment_ids: list[str], students: list[st
                 finish(batch_record.record(course, a, s, p.fingerprint))
             else:
                 todo.append(p)
-        if longest_first:
-            todo = batch_plan.longest_first(todo, read_costs(course.dirs))
+        costs = read_costs(course.dirs)
+        order = (lambda plan, slots: batch_plan.submission_order(plan, costs, slots)
+                 ) if longest_first else None
         ran: dict[str, list[float]] = {}
-        for p, failed in batch_run.run(course, todo, workers, dask_scheduler, label, describe):
+        for p, failed in batch_run.run(course, todo, workers, dask_scheduler, label, describe,
+                                       order):
             a, s = p.assignment, p.student
             g = (batch_record.not_graded(course, a, s, failed.status, failed.reason, p.fingerprint)
                  if failed else batch_record.record(course, a, s, p.fingerprint))

@@ -8,12 +8,15 @@ execution with it only needs recording. Problems nbgrader would trip over (an
 unknown student, a notebook from another assignment, damaged JSON) are found
 here, before nbgrader sees them.
 
-The submissions to run go longest first (`longest_first`), by each homework's
-measured cost (pipeline/costs.py), so no slow notebook starts last.
+The submissions to run are ordered by each homework's measured cost
+(pipeline/costs.py) and the number of workers (`submission_order`): longest first,
+so no slow notebook starts last, except on a cluster large enough that the single
+recorder is the bottleneck, where the cheap ones go first to keep it fed.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograder.course.config import Assignment, Course
@@ -126,3 +129,30 @@ def longest_first(todo: list[Planned], costs: ExecutionCosts) -> list[Planned]:
     """The submissions to run, costliest homework first (list scheduling's
     longest-processing-time order); within a homework, in the given order."""
     return sorted(todo, key=lambda p: -costs.estimate(p.assignment)[0])
+
+
+# Seconds the grader's single recorder spends per submission (nbgrader's chain and the
+# gradebook write; median 0.44 s in docs/benchmarks.md section 1).
+RECORD_S = 0.45
+
+
+def submission_order(todo: list[Planned], costs: ExecutionCosts, slots: int,
+                     record_s: float = RECORD_S) -> list[Planned]:
+    """Johnson's rule for the two stages every submission passes: its execution, which
+    holds 1/slots of the workers for its cost (a share cost / slots of the cluster's
+    time), then the single recorder (record_s). Submissions whose share is below
+    record_s go first, cheapest first, so the recorder starts early and is never
+    starved; the rest follow costliest first, which (their record times being alike)
+    is also what keeps the workers' tail short. On a pool of a few workers every
+    share is above record_s and this is plain longest first."""
+    cost = {p.assignment.id: costs.estimate(p.assignment)[0] for p in todo}
+    return two_stage_order(todo, lambda p: cost[p.assignment.id], slots, record_s)
+
+
+def two_stage_order(items: list, cost: Callable[[object], float], slots: int,
+                    record_s: float = RECORD_S) -> list:
+    """`submission_order`'s rule for any items with a cost (benchmarks/term.py
+    simulates it); stable, so items of equal cost keep their given order."""
+    quick = [i for i in items if cost(i) / max(1, slots) < record_s]
+    rest = [i for i in items if cost(i) / max(1, slots) >= record_s]
+    return sorted(quick, key=cost) + sorted(rest, key=lambda i: -cost(i))

@@ -66,11 +66,14 @@ def make_job(course: Course, a: Assignment, hw: Homework, student_id: str, fp: s
 
 
 def run(course: Course, todo: list[Planned], workers: int | None, dask_scheduler: str | None,
-        label: str = "", describe: Callable[[str], None] = lambda text: None
+        label: str = "", describe: Callable[[str], None] = lambda text: None,
+        order: Callable[[list[Planned], int], list[Planned]] | None = None
         ) -> Iterator[tuple[Planned, RunFailed | None]]:
     """Yield each planned submission once: with None when its execution is saved,
     or with why it has none. `workers=0` runs in this process; `describe` hears
-    what is running where (for the progress bar, which calls the batch `label`)."""
+    what is running where (for the progress bar, which calls the batch `label`);
+    `order(todo, slots)` puts the submissions in the order to submit them, once
+    the executor says how many it runs at once."""
     homeworks = {p.assignment.id: load_homework(p.assignment.checks) for p in todo}
 
     def prepare(p: Planned) -> jobs.Job | RunFailed:
@@ -84,7 +87,7 @@ def run(course: Course, todo: list[Planned], workers: int | None, dask_scheduler
                              f"nbgrader could not read the notebook's cells ({one_line(exc)})")
 
     if workers == 0:
-        for p in todo:
+        for p in order(todo, 1) if order else todo:
             describe(f"{p.assignment.id}: {p.student}")
             job = prepare(p)
             if isinstance(job, RunFailed):
@@ -96,8 +99,10 @@ def run(course: Course, todo: list[Planned], workers: int | None, dask_scheduler
 
     attempts = {(p.assignment.id, p.student): 0 for p in todo}
     while todo:
-        with executor(workers, dask_scheduler) as (ex, where):
+        with executor(workers, dask_scheduler) as (ex, where, slots):
             describe(f"{label} on {where}")
+            if order:
+                todo = order(todo, slots)
             futures = {}
             for p in todo:
                 attempts[p.assignment.id, p.student] += 1
