@@ -200,6 +200,7 @@ class Homework:
     _sizes: dict = field(default_factory=dict, repr=False)   # (budget, checks) -> sizes
     says: dict[str, str] = field(default_factory=dict)   # label -> words for the student
     no_evidence: set[str] = field(default_factory=set)   # labels diagnosis must not use
+    check_words: dict[str, str] = field(default_factory=dict)  # label -> words its check says
     variants: list[Variant] = field(default_factory=list)  # the manifest (module docstring)
     probes: dict[str, Probe] = field(default_factory=dict)  # name -> probe (module docstring)
 
@@ -246,7 +247,8 @@ class Homework:
             self._sizes[key] = {k: int(v) for k, v in sizes.items()}
         return dict(self._sizes[key])
 
-    def wrong_answer(self, label: str, says: str | None = None, evidence: bool = True):
+    def wrong_answer(self, label: str, says: str | None = None, evidence: bool = True,
+                     check_says: str | None = None):
         """Register a known wrong answer from the content brief, for calibration and
         for naming the misconception in feedback.
 
@@ -258,11 +260,17 @@ class Homework:
         `evidence=False`: a simulation built from the student's own answer to the
         question it changes (a stored data set copies whatever was drawn), so a match
         says nothing; the check's own message must name such a mistake.
+        `check_says`: words the failing check's own message carries for this mistake,
+        where that message names it (a check whose evidence holds no number to weigh:
+        a threshold, too few distinct draws); calibration counts the mistake as named
+        when the student reads them, and the homework tests hold the check to them.
         """
         def register(func):
             self.wrong_answers[label] = func
             if says:
                 self.says[label] = says
+            if check_says:
+                self.check_words[label] = check_says
             if not evidence:
                 self.no_evidence.add(label)
             return func

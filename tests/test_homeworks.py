@@ -158,6 +158,8 @@ def test_every_known_wrong_answer_loses_points_and_keeps_the_truth_hidden(course
                 text = " ".join(r.messages)
                 leaked = [s for s in _secrets(r.detail) if s in text]
                 assert not leaked, (label, r.grade_id, leaked)
+                words = hw.check_words.get(label)
+                assert not words or words in text, (label, gid, words, r.messages)
 
 
 def test_wrong_answers_nobody_registered_are_explained_without_numbers(course, hw_id):

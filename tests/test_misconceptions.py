@@ -14,7 +14,7 @@ import pytest
 from dataclasses import dataclass
 
 from autograder.checks import (KINDS, Estimate, Evidence, after_gate, all_of, close_to,
-                               compare_sets, failed, passed)
+                               compare_sets, failed, matches_reference, passed)
 from autograder.grading.verdict import QuestionResult, grade_values
 from autograder.homework import Homework, load_homework
 from autograder.grading.misconceptions import diagnose, knows
@@ -216,3 +216,50 @@ def _one_check_question():
     def check(values, ctx):
         return close_to(values["x"], 0.5, 0.01, ctx.alpha, name="x")
     return hw.questions["test_x"]
+
+
+# ------------------------------------------------------------------ posterior means
+
+def posterior_homework():
+    """A question whose checks compare posterior means with a reference posterior's
+    (hglm's kind), and three registered mistakes: one that sets a mean itself, one that
+    shifts the student's own draws, one that leaves the question's draws as they are."""
+    hw = Homework()
+
+    @hw.question("test_post", answers=["post"], n_checks=2)
+    def check(values, ctx):
+        post = values["post"]
+        return [matches_reference(post[k], 0.0, 0.01, ctx.alpha, f"post[{k!r}]")
+                for k in ("mu", "tau")]
+
+    def draws(rng, centre):
+        return centre + 0.3 * rng.standard_normal((4, 500))
+
+    @hw.wrong_answer("mu at the pooled value", says="when mu is pooled")
+    def pooled(values, ctx):
+        post = values["test_post"]["post"]
+        return {**values, "test_post": {"post": {**post, "mu": draws(ctx.noise(), 1.0)}}}
+
+    @hw.wrong_answer("mu shifted by one", says="when mu is shifted")
+    def shifted(values, ctx):
+        post = values["test_post"]["post"]
+        return {**values, "test_post": {"post": {**post, "mu": np.asarray(post["mu"]) + 1.0}}}
+    return hw, draws
+
+
+def test_a_posterior_mean_the_mistake_sets_itself_names_it():
+    hw, draws = posterior_homework()
+    rng = np.random.default_rng(5)
+    ctx = hw.context(3, 1e-3)
+    # the student pooled mu (own noise), tau right
+    answers = {"test_post": {"post": {"mu": draws(rng, 1.0), "tau": draws(rng, 0.0)}}}
+    res = grade_values(hw.questions["test_post"], answers["test_post"], ctx, 2.0)
+    assert res.points < 2.0
+    found = diagnose(hw, "test_post", answers, res, ctx)
+    # the shifted mistake follows the student's draws (it would be compared with the
+    # student themselves), so only the pooled one can be named
+    assert found is not None and found.label == "mu at the pooled value"
+    # an answer off somewhere no mistake puts it is named by neither
+    answers = {"test_post": {"post": {"mu": draws(rng, -1.0), "tau": draws(rng, 0.0)}}}
+    res = grade_values(hw.questions["test_post"], answers["test_post"], ctx, 2.0)
+    assert res.points < 2.0 and diagnose(hw, "test_post", answers, res, ctx) is None

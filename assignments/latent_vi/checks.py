@@ -408,7 +408,8 @@ def simulated_contrasts(ctx, redraw_z: bool) -> dict:
 
 @hw.wrong_answer("a different Z per arm",
                  says="when each arm draws its own Z: both interventions must use the same Z "
-                      "for a player")
+                      "for a player",
+                 check_says="do not draw a new Z per arm")
 def different_z(values, ctx):
     return {**values, "test_same_z": simulated_contrasts(ctx, redraw_z=True)}
 

@@ -18,7 +18,8 @@ from scipy.special import expit
 from autograder.checks import (AnswerError, as_array, as_dict, as_float, close_to, gated_mean, gof,
                                linear_residual_statistic, logistic_score,
                                logistic_score_noncentrality, mcse_mean, pvalue_check,
-                               regression_posterior, replayed, required_n_chi2, stale, twice)
+                               regression_posterior, replayed, required_n_chi2, stale, twice,
+                               STORED_DRAWS_WORDS)
 from autograder.homework import Homework
 
 # The brief's true values (section 7); the students get the same table.
@@ -277,7 +278,8 @@ def wrong_no_h_in_c(values, ctx):
     return {**values, "test_simulate": _simulated_with({**TRUE, "beta_hc": 0.0}, ctx)}
 
 
-hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evidence=False)(
+hw.wrong_answer("simulate(): a stored data set returned whatever the seed", evidence=False,
+                check_says=STORED_DRAWS_WORDS)(
     lambda values, ctx: replayed(values, ["test_simulate"], "data"))
 
 

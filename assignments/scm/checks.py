@@ -15,7 +15,8 @@ import numpy as np
 from scipy import stats
 
 from autograder.checks import (ROUNDING_3DP, AnswerError, as_array, as_mean_variance, failed, gof,
-                               ks_required_n, min_distinct, passed, replayed, stale, twice)
+                               ks_required_n, min_distinct, passed, replayed, stale, twice,
+                               STORED_DRAWS_WORDS)
 from autograder.homework import Homework
 from autograder.studies.linear_gaussian import LinearGaussianSCM
 
@@ -231,7 +232,8 @@ def wrong_inverted(values, ctx):
 
 
 @hw.wrong_answer("importance resampling with a low effective sample size",
-                 says='from importance resampling with too few effective samples')
+                 says='from importance resampling with too few effective samples',
+                 check_says="importance resampling with a low effective sample size")
 def wrong_low_ess(values, ctx):
     """Prior proposal, 1000 draws, resampled to posterior_samples: the pool's ESS is
     about 300."""
@@ -266,7 +268,7 @@ def wrong_shared_noise(values, ctx):
 
 
 hw.wrong_answer("stored draws: every sampler returns the same draws whatever the seed",
-                evidence=False)(lambda values, ctx: replayed(values, SIZE_OF))
+                evidence=False, check_says=STORED_DRAWS_WORDS)(lambda values, ctx: replayed(values, SIZE_OF))
 
 
 @hw.wrong_answer("standard deviation given instead of variance",

@@ -31,8 +31,8 @@ from .posterior import (converged, convergence, ess_bulk, gated_mean, matches_re
 from .mixture import as_mixture, dip_ratio, mixture_density, mixture_nll, nll_at_most
 from .omnibus import close_to_table, multinomial_cov, sidak_pvalue
 from .exact import exact_table, transposed
-from .probes import (JITTER_MIN, JITTER_RATIO, draw_probe, fresh_draws, jitter_ratio, repeated,
-                     replayed, stale, twice)
+from .probes import (JITTER_MIN, JITTER_RATIO, STORED_DRAWS_WORDS, draw_probe, fresh_draws,
+                     jitter_ratio, repeated, replayed, stale, twice)
 from .regression import linear_residual_statistic, logistic_score, logistic_score_noncentrality
 from .result import AnswerError, CheckResult, after_gate, all_of, all_of_parts, failed, passed
 from .tables import LOOKUP_TOLD, ProbeTables, binomial_contrast
@@ -43,6 +43,7 @@ from .twosample import (ad2_permutation_test, two_sample, two_sample_joint, two_
                         witness_test)
 
 __all__ = [
+    "STORED_DRAWS_WORDS",
     "DEFAULT_BUDGET", "AnswerError", "CheckResult", "passed", "failed", "all_of",
     "all_of_parts", "after_gate", "Evidence", "Estimate", "Estimates", "Counts",
     "GoodnessOfFit", "TwoSample", "ReferenceMatch", "Convergence", "Threshold", "Exact",

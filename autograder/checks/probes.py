@@ -108,7 +108,9 @@ def fresh_draws(first, second, name: str, iid: bool = False) -> CheckResult:
     return passed(f"`{name}` draws new values for a new seed.", **detail)
 
 
-_SAME_DRAWS = ("`{name}` returned the same draws when the grader called it again with another "
+# the words the fresh-draws checks use for stored draws (`check_says=` of such mistakes)
+STORED_DRAWS_WORDS = "returned the same draws when the grader called it again"
+_SAME_DRAWS = ("`{name}` " + STORED_DRAWS_WORDS + " with another "
                "seed. A sampler must draw fresh random numbers from its `seed` argument on every "
                "call (seed your generator with it, e.g. pyro.set_rng_seed(seed) or "
                "random_seed=seed); stored or re-used draws earn no credit.")

@@ -23,10 +23,17 @@ returns (autograder/checks/evidence.py), by its type:
   * GoodnessOfFit, TwoSample (draws tested against a law or a reference sampler),
     when the question has neither of the above: a two-sample KS test of the
     student's draws against the simulated mistake's;
-  * Exact, Threshold, Convergence, ReferenceMatch, Malformed carry no number to
-    weigh: a rule with no noise, a one-sided limit, a gate, a posterior compared by
-    draws the mistake is built from (its simulation shifts the student's own draws,
-    so the two are not independent as the ratio assumes), or no answer;
+  * ReferenceMatch (a posterior mean against the reference posterior's), when the
+    question has none of the above: weighed as estimates, but only the means the
+    mistake replaces outright. A simulation may build the mistake from the student's
+    own draws; then its means follow the student's and the ratio would compare the
+    student with themselves. So the student's answer to the question is shifted
+    (every number in it by SHIFT) and the mistake simulated again with the same
+    noise: a mean that does not move is the mistake's own and is weighed; one that
+    moves and equals the student's is left alone by the mistake and is dropped; one
+    that moves and differs from the student's rules the mistake out;
+  * Exact, Threshold, Convergence, Malformed carry no number to weigh: a rule with no
+    noise, a one-sided limit, a gate, or no answer;
   * first of all, and for an answer with none of these (a set, a formula): plain
     equality with the mistake's answer (floats to a relative 1e-5).
 
@@ -45,6 +52,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -90,7 +98,10 @@ def diagnose(hw: Homework, grade_id: str, answers: dict, result: QuestionResult,
             continue
         if wrong is answers[grade_id]:
             continue  # this mistake leaves the question alone
-        ratio = _log_ratio(question, answers[grade_id], wrong, result, ctx)
+
+        def again(shifted, mistake=mistake, noisy=noisy):
+            return mistake({**answers, grade_id: shifted}, noisy)[grade_id]
+        ratio = _log_ratio(question, answers[grade_id], wrong, result, ctx, again)
         if ratio is not None and ratio >= MIN_LOG_RATIO and (best is None or ratio > best.log_ratio):
             best = Diagnosis(label, hw.says.get(label), ratio)
     return best
@@ -107,6 +118,7 @@ class Weighed:
     estimates: list = field(default_factory=list)   # (value, truth, se)
     counts: list = field(default_factory=list)      # (observed, expected)
     pvalues: list = field(default_factory=list)     # of tests of draws
+    posterior: list = field(default_factory=list)   # (mean, reference mean, se)
 
     @classmethod
     def of(cls, evidence) -> "Weighed":
@@ -136,13 +148,17 @@ def _test(e: GoodnessOfFit | TwoSample, out: Weighed) -> None:
         out.pvalues.append(e.pvalue)
 
 
+def _reference(e: ReferenceMatch, out: Weighed) -> None:
+    out.posterior.append((e.mean, e.ref_mean, e.se))
+
+
 def _nothing(e, out: Weighed) -> None:
     """No number to weigh (module doc)."""
 
 
 _READERS = {Estimate: _estimate, Estimates: _estimates, Counts: _counts,
             GoodnessOfFit: _test, TwoSample: _test, Exact: _nothing, Threshold: _nothing,
-            Convergence: _nothing, ReferenceMatch: _nothing, Malformed: _nothing}
+            Convergence: _nothing, ReferenceMatch: _reference, Malformed: _nothing}
 
 
 def knows(kind: type) -> bool:
@@ -150,7 +166,10 @@ def knows(kind: type) -> bool:
     return kind in _READERS
 
 
-def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context) -> float | None:
+def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context,
+               again: Callable | None = None) -> float | None:
+    """`again(shifted answer)`: the mistake simulated on another answer to the question
+    (for posterior means, module doc)."""
     mine = Weighed.of(result.evidence)
     if _same(student, wrong):
         return MATCH_LOG_RATIO
@@ -174,7 +193,52 @@ def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context) -
                 return None
             ratio += part
         return ratio
-    return _samples(student, wrong, min(mine.pvalues)) if mine.pvalues else None
+    if mine.pvalues:
+        return _samples(student, wrong, min(mine.pvalues))
+    if mine.posterior and again is not None:
+        return _posterior_ratio(question, student, mine, theirs, again, result, ctx)
+    return None
+
+
+SHIFT = 1.0   # added to every number of the student's answer to see what the mistake follows
+
+
+def _posterior_ratio(question, student, mine: Weighed, theirs: Weighed, again: Callable,
+                     result: QuestionResult, ctx: Context) -> float | None:
+    """Posterior means weighed as estimates, only those the mistake sets itself (module doc)."""
+    try:
+        shifted = grade_values(question, again(_shifted(student, SHIFT)), ctx, result.max_points)
+    except Exception:  # noqa: BLE001 - a mistake that cannot follow a shifted answer
+        return None
+    moved = Weighed.of(shifted.evidence).posterior
+    if not (len(mine.posterior) == len(theirs.posterior) == len(moved)):
+        return None
+    kept_mine, kept_theirs = [], []
+    for m, t, s in zip(mine.posterior, theirs.posterior, moved):
+        if not math.isclose(s[0], t[0], rel_tol=1e-9, abs_tol=SHIFT / 2):   # it follows
+            if not _close(t[0], m[0]):
+                return None   # built from the student's own draws: not comparable
+            continue          # left as the student's: no evidence either way
+        kept_mine.append(m)
+        kept_theirs.append(t)
+    if not kept_mine:
+        return None
+    return _estimate_ratio(kept_mine, kept_theirs, z_critical(ctx.alpha))
+
+
+def _shifted(x, by: float, depth: int = 0):
+    """`x` with `by` added to every float in it (arrays, numbers, nested dicts and lists)."""
+    if depth > 6:
+        return x
+    if isinstance(x, dict):
+        return {k: _shifted(v, by, depth + 1) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_shifted(v, by, depth + 1) for v in x)
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return x + by
+    if isinstance(x, float):
+        return x + by
+    return x
 
 
 def _samples(student, wrong, p_truth: float) -> float | None:

@@ -109,8 +109,10 @@ def _detection(a, hw, cal: Calibration, base: dict, progress, name_runs: int = 2
                 if res.points < res.max_points and j < name_runs:
                     failed += 1
                     found = diagnose(hw, gid, values, res, ctx)
-                    named += found is not None and (
+                    words = hw.check_words.get(label)
+                    named += (found is not None and (
                         found.label == label or (found.says and found.says == hw.says.get(label)))
+                        or bool(words and words in " ".join(res.messages)))
             progress.advance(task)
         cal.detection[label] = {gid: hits[gid] / cal.wrong_runs for gid in sorted(touched)}
         cal.naming[label] = (named, failed)
@@ -179,9 +181,12 @@ def render(cal: Calibration, command: str, image: str, hw=None) -> str:
                   "| wrong answer | told in feedback | named | of failed questions |", "|---|---|---|---|"]
         for label, (k, m) in cal.naming.items():
             if hw is not None and label in hw.no_evidence:
-                lines.append(f"| {label} | by the check's own message | not diagnosed | {m} |")
+                share = f"{(k / m) if m else float('nan'):.3f}" if label in hw.check_words else "not diagnosed"
+                lines.append(f"| {label} | by the check's own message | {share} | {m} |")
                 continue
             told = "yes" if hw is not None and label in hw.says else "TA only"
+            if hw is not None and label in hw.check_words:
+                told += ", and the check's own words"
             lines.append(f"| {label} | {told} | {(k / m) if m else float('nan'):.3f} | {m} |")
     if cal.unregistered:
         lines += unregistered_table(cal.unregistered)
