@@ -1,5 +1,5 @@
-"""What a submission of each homework costs to execute, so a batch can start
-its longest jobs first.
+"""What a submission of each homework costs to execute, so a batch can order its
+jobs: longest first, or cheap first where the single recorder is the bottleneck.
 
 A batch's wall time is at least its longest job's; started last, one slow
 notebook keeps the other workers idle while it runs (the batch's tail).
