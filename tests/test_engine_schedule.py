@@ -39,15 +39,17 @@ def test_without_measurements_the_longer_time_limit_goes_first():
     long = dataclasses.replace(course.assignment("ipw"), notebook_timeout=900)
     todo = [batch_plan.Planned(short, "ann", batch_plan.RUN),
             batch_plan.Planned(long, "ann", batch_plan.RUN)]
-    assert [p.assignment.id for p in batch_plan.longest_first(todo, ExecutionCosts())] == \
+    assert [p.assignment.id for p in batch_plan.submission_order(todo, ExecutionCosts(), 2)] == \
         ["ipw", "adjsets"]
     # a check-solutions time beats the time limit; a batch's times beat both
     costs = ExecutionCosts({"adjsets": HomeworkCosts(reference=30.0),
                             "ipw": HomeworkCosts(reference=5.0)})
-    assert [p.assignment.id for p in batch_plan.longest_first(todo, costs)] == ["adjsets", "ipw"]
+    assert [p.assignment.id for p in batch_plan.submission_order(todo, costs, 2)] == \
+        ["adjsets", "ipw"]
     costs.homeworks["ipw"].recent = [40.0, 50.0, 1.0]
     assert costs.estimate(long) == (40.0, "recent batches")
-    assert [p.assignment.id for p in batch_plan.longest_first(todo, costs)] == ["ipw", "adjsets"]
+    assert [p.assignment.id for p in batch_plan.submission_order(todo, costs, 2)] == \
+        ["ipw", "adjsets"]
 
 
 def test_a_large_cluster_feeds_the_single_recorder_first():

@@ -125,12 +125,6 @@ def plan_one(course: Course, a: Assignment, student_id: str, regrade: bool = Fal
     return Planned(a, student_id, RUN, fp)
 
 
-def longest_first(todo: list[Planned], costs: ExecutionCosts) -> list[Planned]:
-    """The submissions to run, costliest homework first (list scheduling's
-    longest-processing-time order); within a homework, in the given order."""
-    return sorted(todo, key=lambda p: -costs.estimate(p.assignment)[0])
-
-
 # Seconds the grader's single recorder spends per submission (nbgrader's chain and the
 # gradebook write; median 0.44 s in docs/benchmarks.md section 1).
 RECORD_S = 0.45
