@@ -85,6 +85,8 @@ def test_certify_grades_copies_of_the_reference_under_their_own_seeds(course, tm
     assert "test_ipw_ace" in cert.redrawn        # the grader's table and seed change per copy
     assert set(cert.redrawn) | set(cert.fixed) == set(checks_questions(course, "ipw"))
     assert not cert.certified                    # four runs cannot show 1e-3
+    # held to what the course promises, not to the smaller share ipw's checks spend
+    assert cert.budget == course.false_fail_budget and cert.spend == course.assignment("ipw").false_fail_budget
     text = doc.read_text()
     assert "certified false-fail rate" in text and "not certified" in text
 

@@ -52,7 +52,7 @@ def error_of(tmp_path, text: str) -> str:
 def test_the_repository_course_yml_is_valid():
     course = load_course(REPO / "course.yml")
     assert "backdoor" in course.assignments
-    assert course.assignment("backdoor").false_fail_budget <= 1e-3
+    assert course.assignment("backdoor").false_fail_budget <= course.false_fail_budget == 1e-3
 
 
 def test_a_minimal_config_loads_with_embedded_defaults(tmp_path):
@@ -62,6 +62,16 @@ def test_a_minimal_config_loads_with_embedded_defaults(tmp_path):
     assert course.db_url.startswith("sqlite:///")
     a = course.assignment("backdoor")
     assert a.false_fail_budget == 1e-3 and a.late_policy.kind == "none"
+
+
+def test_an_assignment_may_spend_less_of_the_budget_than_the_course_promises(tmp_path):
+    """The top-level budget is the promise a certificate is held to; an assignment's
+    own budget is what its checks spend, at most the promise."""
+    spend = GOOD.replace("    questions:", "    false_fail_budget: 1.0e-4\n    questions:")
+    course = load_course(write(tmp_path, "false_fail_budget: 2.0e-3\n" + spend))
+    assert course.false_fail_budget == 2e-3 and course.assignment("backdoor").false_fail_budget == 1e-4
+    msg = error_of(tmp_path, spend.replace("1.0e-4", "5.0e-3"))
+    assert msg.startswith("course.yml:") and "spend less" in msg and "0.001" in msg
 
 
 def test_unknown_key_names_the_key_and_its_line(tmp_path):

@@ -12,9 +12,11 @@ import nbformat
 import pytest
 
 from autograder.grading.verdict import grade_values
-from conftest import assert_detected, design_sizes, score
+from autograder.course.config import load_course
+from conftest import REPO, assert_detected, design_sizes, score
 
 HW = "adjsets"
+BUDGET = load_course(REPO / "course.yml").assignment(HW).false_fail_budget   # what its checks spend
 SIZES = design_sizes(HW)   # the design at course.yml's budget
 
 
@@ -25,7 +27,7 @@ def fs(*sets):
 def right_answers(checks, seed: int = 1) -> dict:
     """What a fully correct submission hands the checks, per test cell (for the grader's
     table of submission `seed`; `score` grades as seed 1)."""
-    ctx = checks.hw.context(seed, 1e-3)
+    ctx = checks.hw.context(seed, BUDGET)
     return {
         "test_sets_11": {"valid_sets_11": checks.VALID_11, "usable_sets_11": checks.USABLE_11},
         "test_ace_11": {label: checks.ace_11(c)
@@ -86,7 +88,7 @@ def test_notebook_states_the_same_facts_as_the_checks(course, checks):
                      "COSTS_12": checks.COSTS_12}
 
 
-def drawn_tables(checks, seeds=range(300), budget=1e-3):
+def drawn_tables(checks, seeds=range(300), budget=BUDGET):
     """The grader's table of many submissions."""
     return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 
@@ -205,8 +207,9 @@ def test_failure_messages_never_reveal_the_truth(course, checks, hw):
     res = score(course, HW, "test_ace_11", {"study": 0.0, "grader's": 0.0, "grader's second": 0.0})
     text = " ".join(res.messages)
     assert res.points == 0
-    grader_ace = checks.ace_11(checks.probe_tables(hw.context(1, 1e-3))["grader's"])
-    for secret in ("0.1", "0.10", "4000", "band", "toleran", f"{grader_ace:.3f}"):
+    grader_ace = checks.ace_11(checks.probe_tables(hw.context(1, BUDGET))["grader's"])
+    n = str(hw.sizes(course.assignment(HW).false_fail_budget)["num_samples"])
+    for secret in ("0.1", "0.10", n, "band", "toleran", f"{grader_ace:.3f}"):
         assert secret not in text
     res = score(course, HW, "test_minimal_d_13", {"minimal_sets_d_13": [{"C"}, {"D"}]})
     text = " ".join(res.messages)

@@ -12,9 +12,11 @@ import pytest
 
 from autograder.checks import detection_probability
 from autograder.grading.verdict import grade_values
-from conftest import score, design_sizes
+from autograder.course.config import load_course
+from conftest import REPO, score, design_sizes
 
 HW = "ipw"
+BUDGET = load_course(REPO / "course.yml").assignment(HW).false_fail_budget   # what its checks spend
 SIZES = design_sizes(HW)   # the design at course.yml's budget
 
 
@@ -66,7 +68,7 @@ def context(course, hw, seed):
     return hw.context(seed, course.assignment(HW).false_fail_budget)
 
 
-def drawn_tables(checks, seeds=range(300), budget=1e-3):
+def drawn_tables(checks, seeds=range(300), budget=BUDGET):
     """The grader's table of many submissions."""
     return [checks.probe_tables.drawn(seed, budget) for seed in seeds]
 

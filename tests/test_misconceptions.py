@@ -17,7 +17,7 @@ from autograder.checks import (KINDS, Estimate, Evidence, after_gate, all_of, cl
                                compare_sets, failed, matches_reference, passed)
 from autograder.grading.verdict import QuestionResult, grade_values
 from autograder.homework import Homework, load_homework
-from autograder.grading.misconceptions import diagnose, knows
+from autograder.grading.misconceptions import diagnose, is_told, knows
 from conftest import checks_of, grade, no_marks
 
 # Homeworks whose wrong answers replace the answers they change without reading a
@@ -48,8 +48,7 @@ def test_each_known_mistake_is_named_where_it_loses_points(course, hw_id):
         if label in hw.no_evidence:
             continue
         found = diagnose(hw, gid, values, res, ctx)
-        same_words = found is not None and found.says and found.says == hw.says.get(label)
-        if found is not None and (found.label == label or same_words):
+        if is_told(hw, label, found, res):
             named += 1
         else:
             missed.append((label, gid, found and found.label))

@@ -280,6 +280,9 @@ class Course:
     workers: int | None = None          # local grading processes (default: CPU cores)
     dask_scheduler: str | None = None   # grade on this Dask cluster instead
     submission_mb: int = 50             # largest submission folder collect accepts
+    # the false-fail rate promised per submission (course.yml's top level); an assignment's
+    # checks may spend less (its own false_fail_budget), which a certificate needs as margin
+    false_fail_budget: float = DEFAULT_BUDGET
     teams: dict[str, Team] = field(default_factory=dict)
     team_size: TeamSize = TeamSize()
     projects: dict[str, Project] = field(default_factory=dict)
@@ -525,6 +528,11 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             if not (base / ds).exists():
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
+        promised = data.get("false_fail_budget", DEFAULT_BUDGET)
+        if a.get("false_fail_budget", promised) > promised:
+            raise CourseError(f"{where('false_fail_budget')}: {a['id']} may spend less of the "
+                              f"false-fail budget than the course promises ({promised:g}), "
+                              "not more")
         due = _parse_due(a["due"], where("due"))
         due_line = lines[_line_of(root_node, at + ["due"]) - 1]
         assignments[a["id"]] = Assignment(
@@ -576,7 +584,8 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
                   roster=roster, assignments=assignments,
                   teams=teams, team_size=size, projects=projects,
                   **_given(workers=data.get("workers"), dask_scheduler=data.get("dask_scheduler"),
-                           submission_mb=data.get("submission_mb")))
+                           submission_mb=data.get("submission_mb"),
+                           false_fail_budget=data.get("false_fail_budget")))
 
 
 def _projects(data: dict, assignments: dict, source: Path, root_node) -> dict[str, Project]:

@@ -107,6 +107,17 @@ def diagnose(hw: Homework, grade_id: str, answers: dict, result: QuestionResult,
     return best
 
 
+def is_told(hw: Homework, label: str, found: Diagnosis | None, result: QuestionResult) -> bool:
+    """Whether a student who made the mistake `label` and got `result` reads it named:
+    the diagnosis found it (its label, or another label with the same words), or the
+    failing check's own message carries the words registered as its `check_says`."""
+    if found is not None and (found.label == label
+                              or (found.says and found.says == hw.says.get(label))):
+        return True
+    words = hw.check_words.get(label)
+    return bool(words and words in " ".join(result.messages))
+
+
 def _noise_seed(seed: int, label: str) -> int:
     digest = hashlib.sha256(f"diagnose:{seed}:{label}".encode()).digest()
     return int.from_bytes(digest[:4], "little")

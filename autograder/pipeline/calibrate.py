@@ -32,7 +32,7 @@ from autograder.checks import z_critical
 from autograder.course.config import Course
 from autograder.errors import CourseError
 from autograder.grading.answers import decode_payload
-from autograder.grading.misconceptions import diagnose
+from autograder.grading.misconceptions import diagnose, is_told
 from autograder.grading.submission import grade_notebook
 from autograder.grading.unregistered import Unregistered, generic_wrong_answers, grade_unregistered
 from autograder.grading.verdict import grade_values
@@ -108,11 +108,7 @@ def _detection(a, hw, cal: Calibration, base: dict, progress, name_runs: int = 2
                 hits[gid] += res.points < res.max_points
                 if res.points < res.max_points and j < name_runs:
                     failed += 1
-                    found = diagnose(hw, gid, values, res, ctx)
-                    words = hw.check_words.get(label)
-                    named += (found is not None and (
-                        found.label == label or (found.says and found.says == hw.says.get(label)))
-                        or bool(words and words in " ".join(res.messages)))
+                    named += is_told(hw, label, diagnose(hw, gid, values, res, ctx), res)
             progress.advance(task)
         cal.detection[label] = {gid: hits[gid] / cal.wrong_runs for gid in sorted(touched)}
         cal.naming[label] = (named, failed)
@@ -157,7 +153,7 @@ def render(cal: Calibration, command: str, image: str, hw=None) -> str:
         "",
         f"Command: `{command}` ({date.today():%Y-%m-%d}, 2-core CPU machine)",
         "",
-        f"- False-fail budget per submission A = {cal.budget:g}, split over "
+        f"- False-fail budget the checks spend per submission A = {cal.budget:g}, split over "
         f"{cal.total_checks} random checks: α = {cal.alpha:.3g} each (z = {z:.2f}).",
         f"- Reference solution, {cal.runs} seeds: **{cal.false_fail_runs} false fail(s)**; "
         f"the budget predicts at most {cal.runs * cal.budget:.3g} on average.",

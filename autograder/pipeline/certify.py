@@ -53,7 +53,8 @@ def upper_bound(fails: int, runs: int, confidence: float = CONFIDENCE) -> float:
 @dataclass
 class Certificate:
     assignment: str
-    budget: float
+    budget: float                      # the rate the course promises (course.yml's top level)
+    spend: float                       # what the assignment's checks spend by design
     kernels: int = 0
     runs: int = 0                      # simulated submissions (copies graded under a seed)
     false_fail_runs: int = 0
@@ -138,7 +139,7 @@ def certify(course: Course, assignment_id: str, runs: int = 3000, per_kernel: in
             doc: Path | None = None, show_progress: bool = True) -> Certificate:
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
-    cert = Certificate(a.id, a.false_fail_budget)
+    cert = Certificate(a.id, course.false_fail_budget, a.false_fail_budget)
     start = time.monotonic()
     kernels = math.ceil(runs / per_kernel)
     with Progress(disable=not show_progress) as progress:
@@ -155,12 +156,22 @@ def certify(course: Course, assignment_id: str, runs: int = 3000, per_kernel: in
     return cert
 
 
+def spent(cert: Certificate) -> str:
+    if cert.spend < cert.budget:
+        return f" (the checks spend {cert.spend:g}, course.yml)"
+    if cert.certified:
+        return " (the checks spend all of it)"
+    # a correct answer at the SE bound fails at about the spend: no run count bounds it below
+    return (" (the checks spend all of it, so a certificate may need them to spend less: "
+            "docs/statistics.md, \"The promise and the spend\")")
+
+
 def summary(cert: Certificate) -> str:
     verdict = ("certifies" if cert.certified else "does NOT certify")
     return (f"{cert.assignment}: {cert.false_fail_runs} false fail(s) in {cert.runs} simulated correct "
             f"submissions ({cert.kernels} kernels, {cert.seconds:.0f} s): the rate is below "
             f"{cert.bound:.2g} with {CONFIDENCE:.0%} confidence, which {verdict} the budget "
-            f"{cert.budget:g}" + (f"; questions fixed by the notebook run (not re-drawn): "
+            f"{cert.budget:g}{spent(cert)}" + (f"; questions fixed by the notebook run (not re-drawn): "
                                   f"{', '.join(cert.fixed)}, {cert.fixed_fails} of {cert.kernels} "
                                   "kernels lost points there" if cert.fixed else ""))
 
@@ -176,7 +187,7 @@ def render(cert: Certificate, per_kernel: int) -> str:
         f"(each copy of the test cells answers under its own grading seed: fresh probes, fresh "
         f"seeds for the student's functions): **{cert.false_fail_runs} false fail(s)**.",
         f"- The false-fail rate is below **{cert.bound:.2g}** with {CONFIDENCE:.0%} confidence "
-        f"(one-sided Clopper-Pearson); the budget is {cert.budget:g}: "
+        f"(one-sided Clopper-Pearson); the budget is {cert.budget:g}{spent(cert)}: "
         f"{'certified' if cert.certified else 'not certified'}.",
         f"- Questions re-drawn by the grading seed: {', '.join(cert.redrawn) or 'none'}.",
     ]
