@@ -473,7 +473,9 @@ def wrong_no_reassignment(values, ctx):
 
 @hw.wrong_answer("hard-EM: not started from initial_clusters(x, seed) (random clusters of its own)",
                  says="when hard-EM starts from clusters of its own instead of "
-                      "initial_clusters(x, seed)")
+                      "initial_clusters(x, seed)",
+                 # the end it reaches carries no number to weigh: the check's own hint names it
+                 check_says="Start from initial_clusters(x, seed) with the seed you are given")
 def wrong_start(values, ctx):
     rng = ctx.noise()
     return {**values, **_hard_em_answers(
