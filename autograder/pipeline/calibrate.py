@@ -243,7 +243,7 @@ def runs_note(runs: int, budget: float) -> str | None:
     return (f"note: {runs} reference run(s) cannot show a false-fail rate as low as the budget "
             f"{budget:g}: with no false fail in {runs} run(s) the rate is only known to be below "
             f"{min(1.0, 3 / runs):.2g} (95% upper bound, 3/runs); showing {budget:g} takes about "
-            f"{needed} runs. The detection rates below do not depend on it.")
+            f"{needed} runs (`course certify`). The detection rates below do not depend on it.")
 
 
 def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: int = 2000,
@@ -254,7 +254,7 @@ def calibrate(course: Course, assignment_id: str, runs: int = 20, wrong_runs: in
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     cal = Calibration(a.id, a.title, runs, wrong_runs, a.false_fail_budget, hw.total_checks)
-    note = runs_note(runs, a.false_fail_budget)
+    note = runs_note(runs, course.false_fail_budget)   # the rate promised, which certify shows
     if note:
         console.print(note, highlight=False, soft_wrap=True)
     with Progress(disable=not show_progress) as progress:
