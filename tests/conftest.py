@@ -102,6 +102,11 @@ def score(course, assignment_id: str, gid: str, values: dict, seed: int = 1):
                         a.questions[gid])
 
 
+def design_budget(assignment_id: str) -> float:
+    """The false-fail budget a homework's checks spend (course.yml)."""
+    return load_course(REPO / "course.yml").assignment(assignment_id).false_fail_budget
+
+
 def design_sizes(assignment_id: str) -> dict[str, int]:
     """The sample sizes of a homework's design at course.yml's budget."""
     a = load_course(REPO / "course.yml").assignment(assignment_id)

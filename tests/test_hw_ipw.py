@@ -12,11 +12,10 @@ import pytest
 
 from autograder.checks import detection_probability
 from autograder.grading.verdict import grade_values
-from autograder.course.config import load_course
-from conftest import REPO, score, design_sizes
+from conftest import score, design_budget, design_sizes
 
 HW = "ipw"
-BUDGET = load_course(REPO / "course.yml").assignment(HW).false_fail_budget   # what its checks spend
+BUDGET = design_budget(HW)   # what its checks spend (course.yml)
 SIZES = design_sizes(HW)   # the design at course.yml's budget
 
 

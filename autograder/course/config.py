@@ -516,6 +516,7 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
         raise CourseError(f"{source.name}: no assignments: list them under `assignments:` "
                           "(or as milestones under `projects:`)")
     assignments: dict[str, Assignment] = {}
+    promised = data.get("false_fail_budget", DEFAULT_BUDGET)   # an assignment may spend less
     for a, at, project in entries:
         def where(key, _at=at):
             return f"{source.name}:{_line_of(root_node, _at + [key])}"
@@ -528,7 +529,6 @@ def load_course(path: str | Path = "course.yml", course_dir: str | Path | None =
             if not (base / ds).exists():
                 raise CourseError(f"{where('datasets')}: dataset not found: {ds}")
         timeout, seeds = a.get("timeout", {}), a.get("seeds", {})
-        promised = data.get("false_fail_budget", DEFAULT_BUDGET)
         if a.get("false_fail_budget", promised) > promised:
             raise CourseError(f"{where('false_fail_budget')}: {a['id']} may spend less of the "
                               f"false-fail budget than the course promises ({promised:g}), "
