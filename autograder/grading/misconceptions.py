@@ -15,11 +15,12 @@ returns (autograder/checks/evidence.py), by its type:
     rules the mistake out. An exact quantity (se 0): v must equal w (float
     tolerance) where it differs from the truth;
   * Counts (frequencies): the mistake's severity often depends on details (how
-    large a pool, how many steps), so the counts are fitted as the truth moved
-    along the mistake's direction by a free non-negative amount; a fit whose
-    residual X^2 is rejected at CONSISTENT_P rules it out, otherwise the log ratio
-    is half the fall in X^2 (one-parameter likelihood ratio). Estimates and counts
-    of one question add up;
+    large a pool, how many steps), so each table's counts are fitted as the truth
+    moved along the mistake's direction by a free non-negative amount; the residual
+    X^2 against the fitted shares, summed over the question's tables, is tested once
+    at CONSISTENT_P (rejected: the mistake is ruled out); the log ratio is half the
+    fall in X^2 (one-parameter likelihood ratio per table). Estimates and counts of
+    one question add up;
   * GoodnessOfFit, TwoSample (draws tested against a law or a reference sampler),
     when the question has neither of the above: a two-sample KS test of the
     student's draws against the simulated mistake's;
@@ -313,12 +314,14 @@ def _frequencies(mine, theirs) -> float | None:
     """Counts O against expected E: the mistake moves the cell shares along its own
     direction d (its simulated shares minus the truth's) by an amount that depends on
     details (a pool's size, a learning rate), so fit O = E + lambda n d with lambda >= 0
-    free. It explains the counts if the fit's residual X^2, over (1 + lambda^2) for the
-    simulation's own noise, is consistent (p >= CONSISTENT_P on k - 2 degrees of
-    freedom); the log ratio is half the fall in X^2."""
+    free, per table. It explains the counts if the residual X^2 against the fitted
+    expectation (the counts' variance is the mistake's shares, not the truth's), over
+    (1 + lambda^2) for the simulation's own noise and summed over the tables, is
+    consistent (p >= CONSISTENT_P on sum(k - 2) degrees of freedom: one test, so that
+    several tables do not each spend it); the log ratio is half the fall in X^2."""
     if len(mine) != len(theirs):
         return None
-    ratio = 0.0
+    ratio, residual, dof = 0.0, 0.0, 0
     for (counts, expected), (counts_w, expected_w) in zip(mine, theirs):
         o, e, w = (np.asarray(x, dtype=float) for x in (counts, expected, counts_w))
         if o.shape != e.shape or w.shape != o.shape or e.size < 3 or np.any(e <= 0) \
@@ -330,12 +333,17 @@ def _frequencies(mine, theirs) -> float | None:
         if scale <= 0:
             return None
         lam = max(0.0, float(np.sum((o - e) * direction / e)) / scale)
-        before = float(np.sum((o - e) ** 2 / e))
-        after = float(np.sum((o - e - lam * direction) ** 2 / e))
+        fitted = e + lam * direction
+        if np.any(o[fitted <= 0] > 0):
+            return None     # counts where the fitted mistake expects none
+        live = fitted > 0
+        after = float(np.sum((o[live] - fitted[live]) ** 2 / fitted[live]))
         # the direction is one noisy simulation: its noise enters the residual times lambda
-        if stats.chi2.sf(after / (1.0 + lam ** 2), e.size - 2) < CONSISTENT_P:
-            return None
-        ratio += 0.5 * (before - after)
+        residual += after / (1.0 + lam ** 2)
+        dof += e.size - 2
+        ratio += 0.5 * (float(np.sum((o - e) ** 2 / e)) - after)
+    if stats.chi2.sf(residual, dof) < CONSISTENT_P:
+        return None
     return ratio
 
 
