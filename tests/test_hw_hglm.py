@@ -13,7 +13,7 @@ import arviz as az
 import numpy as np
 import pytest
 
-from autograder.checks import chi2_against_pmf, rhat_false_fail_rate, z_critical
+from autograder.checks import chi2_against_pmf, matches_reference, rhat_false_fail_rate, z_critical
 from autograder.checks.posterior import ar1_chains
 from autograder.grading.verdict import grade_values
 
@@ -157,3 +157,25 @@ def test_unconverged_or_single_chain_draws_earn_nothing(course, hw, reference_ru
     one = {k: np.asarray(v)[:1] for k, v in post.items()}
     res = grade_all(course, hw, {"test_part_a": {"posterior_a": one}}, 0)["test_part_a"]
     assert res.points == 0 and "single chain" in " ".join(res.messages)
+
+
+def test_the_predictive_mean_check_keeps_its_level_on_independent_draws(checks):
+    """Draws from the cached predictive pmf pass the location check at the usual rate."""
+    r = checks.ref()["female_doctorate"]
+    pmf = np.asarray(r["pmf"])
+    rng = np.random.default_rng(7)
+    fails = [not matches_reference(rng.choice(87, size=(4, 1000), p=pmf), r["mean"],
+                                  r["sd"] / math.sqrt(r["ess_bulk_p"]), 0.05).passed
+             for _ in range(400)]
+    assert np.mean(fails) <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 400)
+
+
+def test_the_predictive_from_the_part_a_model_fails_whatever_the_seed(course, hw, reference_run):
+    """Its chi-square alone let about one in 300 through; the mean catches it on every seed."""
+    _, _, base = reference_run
+    mistake = hw.wrong_answers["posterior predictive from the Part A model"]
+    for seed in range(30):
+        ctx = hw.context(seed, course.assignment(HW).false_fail_budget)
+        answer = mistake(base, ctx)["test_predictive"]
+        res = grade_values(hw.questions["test_predictive"], answer, ctx, 2.0)
+        assert res.points < 2.0 and res.verdicts[1] is False, seed
