@@ -80,7 +80,7 @@ def test_certify_grades_copies_of_the_reference_under_their_own_seeds(course, tm
 
     doc = tmp_path / "calibration.md"
     cert = certify(course, "ipw", runs=4, per_kernel=4, doc=doc, show_progress=False)
-    assert cert.kernels == 1 and cert.runs == 4 and not cert.stopped
+    assert cert.kernels == 1 and cert.runs == 4 and not cert.stopped and cert.resumed == 0
     assert cert.false_fail_runs == 0 and cert.fixed_fails == 0
     assert "test_ipw_ace" in cert.redrawn        # the grader's table and seed change per copy
     assert set(cert.redrawn) | set(cert.fixed) == set(checks_questions(course, "ipw"))
@@ -89,6 +89,33 @@ def test_certify_grades_copies_of_the_reference_under_their_own_seeds(course, tm
     assert cert.budget == course.false_fail_budget and cert.spend == course.assignment("ipw").false_fail_budget
     text = doc.read_text()
     assert "certified false-fail rate" in text and "not certified" in text
+    assert "certificates/ipw.jsonl" in text
+
+
+def test_a_certificate_goes_on_from_its_ledger(course, tmp_path):
+    """Each kernel's tally is kept as soon as it is graded: asked for more runs, certify
+    runs only the kernels the ledger lacks, and a ledger line made for other checks (or
+    cut short by a killed run) is not used."""
+    import json
+
+    from autograder.pipeline.certify import certify, fingerprint, ledger_path
+
+    doc = tmp_path / "calibration.md"
+    first = certify(course, "ipw", runs=2, per_kernel=2, doc=doc, show_progress=False)
+    ledger = ledger_path(doc, "ipw")
+    lines = ledger.read_text().splitlines()
+    assert first.kernels == 1 and first.runs == 2 and len(lines) == 1
+    assert json.loads(lines[0])["fingerprint"] == fingerprint(course.assignment("ipw"), 2)
+    # one kernel recorded for another version of the checks, and a line cut short
+    stale = {**json.loads(lines[0]), "fingerprint": "0" * 16, "kernel": 1, "false_fail_runs": 2}
+    with ledger.open("a") as fh:
+        fh.write(json.dumps(stale) + "\n" + lines[0][:40] + "\n")
+    more = certify(course, "ipw", runs=4, per_kernel=2, doc=doc, show_progress=False)
+    assert more.resumed == 1 and more.kernels == 2 and more.runs == 4
+    assert more.false_fail_runs == 0                      # the stale line was not used
+    kept = [json.loads(x) for x in ledger.read_text().splitlines()[3:]]
+    assert [k["kernel"] for k in kept] == [1]             # only the missing kernel ran
+    assert more.seconds >= first.seconds
 
 
 def checks_questions(course, hw_id):

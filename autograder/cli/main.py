@@ -511,7 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("assignment", metavar="HW", help="the homework")
     sp.add_argument("--runs", type=int, default=3000, help="simulated correct submissions (no false "
                     "fail in K of them bounds the rate below about 3/K)")
-    sp.add_argument("--per-kernel", type=int, default=200, help="submissions simulated per kernel run")
+    sp.add_argument("--per-kernel", type=int, default=200, help="submissions simulated per kernel run "
+                    "(each kernel's tally is kept in a ledger beside the doc; running the same "
+                    "command again goes on from the kernels it holds)")
     sp.add_argument(write_docs[0], **write_docs[1])
     sp = add("calibrate-gates", cmd_calibrate_gates, "instructor: false-fail rates of R-hat gates")
     sp.add_argument("--sims", type=int, default=4000, help="simulated correct samplers per gate")

@@ -12,11 +12,22 @@ under that seed). Questions whose answers do not change with the grading seed ar
 fixed by the notebook run itself (a fitted model, a data file): their noise is not
 re-drawn, so they are counted once per kernel and reported apart, and the kernel
 runs of `course calibrate` remain their check.
+
+A certificate takes hours (docs/benchmarks.md), so each kernel's tally is appended
+to a ledger (one JSON line per kernel, beside the doc it writes: with --write-docs
+docs/certificates/HW.jsonl, kept with the repository) as soon as it is graded. A
+run that stops keeps every finished kernel, and the next run of the same command
+goes on from there: kernel k's seeds depend on k alone, so a certificate built over
+several sessions is the one a single run would have built. Lines are only used
+while the fingerprint of what they certify (the checks, the reference solution,
+the notebook, the spend and the copies per kernel) is unchanged.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
+import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -63,7 +74,8 @@ class Certificate:
     fixed: list = field(default_factory=list)       # questions fixed by the notebook run
     fixed_fails: int = 0                            # kernels whose fixed questions lost points
     stopped: list = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0               # kernel time, over every session that added kernels
+    resumed: int = 0                   # kernels taken from the ledger, not run this time
 
     @property
     def bound(self) -> float:
@@ -88,7 +100,76 @@ def _copies(nb, hw, per_kernel: int):
     return nb
 
 
-def _one_kernel(a, hw, cert: Certificate, kernel: int, per_kernel: int, progress, task) -> None:
+@dataclass
+class KernelTally:
+    """One kernel's share of a certificate, and the ledger's line: made by _one_kernel
+    or read back by read_ledger, added into the Certificate by _add."""
+    kernel: int
+    runs: int = 0
+    false_fail_runs: int = 0
+    lost: dict = field(default_factory=dict)
+    redrawn: list = field(default_factory=list)
+    fixed: list = field(default_factory=list)
+    fixed_fail: bool = False
+    stopped: str = ""
+    seconds: float = 0.0
+
+
+def _add(cert: Certificate, t: KernelTally) -> None:
+    cert.kernels += 1
+    cert.runs += t.runs
+    cert.false_fail_runs += t.false_fail_runs
+    for gid, n in t.lost.items():
+        cert.lost[gid] = cert.lost.get(gid, 0) + n
+    cert.redrawn = sorted(set(cert.redrawn) | set(t.redrawn))
+    cert.fixed = sorted(set(cert.fixed) | set(t.fixed))
+    cert.fixed_fails += t.fixed_fail
+    cert.seconds += t.seconds
+    if t.stopped:
+        cert.stopped.append(t.stopped)
+
+
+def fingerprint(a, per_kernel: int) -> str:
+    """What a ledger line certifies: the checks, the reference solution and the notebook
+    (their bytes), the share of the budget the checks spend and the copies per kernel."""
+    h = hashlib.sha256()
+    for path in (a.checks, a.solution, a.notebook):
+        h.update(Path(path).read_bytes() if path and Path(path).is_file() else b"-")
+    h.update(f"{a.false_fail_budget!r}:{per_kernel}".encode())
+    return h.hexdigest()[:16]
+
+
+def ledger_path(doc: Path, assignment_id: str) -> Path:
+    return doc.parent / "certificates" / f"{assignment_id}.jsonl"
+
+
+def read_ledger(path: Path, mark: str) -> tuple[dict[int, KernelTally], int]:
+    """The kernels recorded for this fingerprint, and how many lines were for another."""
+    done, other = {}, 0
+    if not path.is_file():
+        return done, other
+    names = {f.name for f in dataclasses.fields(KernelTally)}
+    for line in path.read_text().splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue   # a line cut short when a run was killed mid-write
+        if rec.get("fingerprint") != mark:
+            other += 1
+            continue
+        tally = KernelTally(**{k: v for k, v in rec.items() if k in names})
+        done[tally.kernel] = tally
+    return done, other
+
+
+def _record(path: Path, mark: str, tally: KernelTally) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(json.dumps({"fingerprint": mark, "date": f"{date.today():%Y-%m-%d}",
+                             **dataclasses.asdict(tally)}) + "\n")
+
+
+def _one_kernel(a, hw, kernel: int, per_kernel: int, progress, task) -> KernelTally:
     seed = derive_seed("certify", a.id, "kernel", kernel)
     ctxs = [hw.context(derive_seed("certify", a.id, kernel, k), a.false_fail_budget)
             for k in range(per_kernel)]
@@ -98,16 +179,16 @@ def _one_kernel(a, hw, cert: Certificate, kernel: int, per_kernel: int, progress
         extraction.update({f"{gid}#{k}": code for gid, code in extraction_for(hw, ctx).items()})
     longer = dataclasses.replace(a, notebook_timeout=a.notebook_timeout + per_kernel * a.cell_timeout)
     run = SandboxRun.for_assignment(longer, seed, extraction, read_data(a.datasets))
+    start = time.monotonic()
     outcome = run.execute(_copies(build_source_notebook(a), hw, per_kernel), trusted=True)
+    tally = KernelTally(kernel)
     if outcome.stopped:
-        cert.stopped.append(f"kernel {kernel} (seed {seed}): {outcome.stopped}")
+        tally.stopped = f"kernel {kernel} (seed {seed}): {outcome.stopped}"
     payloads = outcome.payloads
     # a question is re-drawn by the grading seed when its copies' answers differ
-    redrawn = [gid for gid in hw.questions
-               if len({payloads.get(f"{gid}#{k}") for k in range(min(per_kernel, 3))}) > 1]
-    fixed = [gid for gid in hw.questions if gid not in redrawn]
-    cert.redrawn = sorted(set(cert.redrawn) | set(redrawn))
-    cert.fixed = sorted(set(cert.fixed) | set(fixed))
+    tally.redrawn = [gid for gid in hw.questions
+                     if len({payloads.get(f"{gid}#{k}") for k in range(min(per_kernel, 3))}) > 1]
+    tally.fixed = [gid for gid in hw.questions if gid not in tally.redrawn]
     points = a.questions
 
     def lost(gid, text, ctx) -> bool:
@@ -119,39 +200,54 @@ def _one_kernel(a, hw, cert: Certificate, kernel: int, per_kernel: int, progress
                              None if text is not None else "no answer was extracted")
         return res.points < res.max_points
 
-    if any(lost(gid, payloads.get(gid), base_ctx) for gid in fixed):
-        cert.fixed_fails += 1
-    cert.kernels += 1
-    if not redrawn:
-        return   # nothing the grading seed re-draws: only kernel runs can show the rate
-    for k, ctx in enumerate(ctxs):
-        if not any(f"{gid}#{k}" in payloads for gid in redrawn):
+    tally.fixed_fail = any(lost(gid, payloads.get(gid), base_ctx) for gid in tally.fixed)
+    for k, ctx in enumerate(ctxs if tally.redrawn else []):
+        # nothing re-drawn by the grading seed: only kernel runs can show the rate
+        if not any(f"{gid}#{k}" in payloads for gid in tally.redrawn):
             break  # the kernel stopped before this copy: not a run
-        failed = [gid for gid in redrawn if lost(gid, payloads.get(f"{gid}#{k}"), ctx)]
-        cert.runs += 1
-        cert.false_fail_runs += bool(failed)
+        failed = [gid for gid in tally.redrawn if lost(gid, payloads.get(f"{gid}#{k}"), ctx)]
+        tally.runs += 1
+        tally.false_fail_runs += bool(failed)
         for gid in failed:
-            cert.lost[gid] = cert.lost.get(gid, 0) + 1
+            tally.lost[gid] = tally.lost.get(gid, 0) + 1
         progress.advance(task)
+    tally.seconds = round(time.monotonic() - start, 1)
+    return tally
 
 
 def certify(course: Course, assignment_id: str, runs: int = 3000, per_kernel: int = 200,
             doc: Path | None = None, show_progress: bool = True) -> Certificate:
+    """`runs` simulated correct submissions, `per_kernel` to a kernel run; with a `doc`,
+    kernels already in its ledger are taken from there (module doc)."""
     a = course.assignment(assignment_id)
     hw = load_homework(a.checks)
     cert = Certificate(a.id, course.false_fail_budget, a.false_fail_budget)
-    start = time.monotonic()
-    kernels = math.ceil(runs / per_kernel)
+    mark = fingerprint(a, per_kernel)
+    ledger = ledger_path(doc, a.id) if doc is not None else None
+    done, other = read_ledger(ledger, mark) if ledger is not None else ({}, 0)
+    if other:
+        console.print(f"{ledger}: {other} kernel(s) recorded for other checks, a notebook or a "
+                      "spend since changed; not used", highlight=False)
     with Progress(disable=not show_progress) as progress:
         task = progress.add_task(f"{a.id}: simulated correct submissions", total=runs)
-        for kernel in range(kernels):
-            _one_kernel(a, hw, cert, kernel, min(per_kernel, runs - cert.runs), progress, task)
-            if cert.runs >= runs:
-                break
-    cert.seconds = time.monotonic() - start
+        for kernel in range(math.ceil(runs / per_kernel)):
+            if kernel in done:
+                tally = done[kernel]
+                cert.resumed += 1
+                progress.advance(task, tally.runs)
+            else:
+                tally = _one_kernel(a, hw, kernel, per_kernel, progress, task)
+                if ledger is not None:
+                    _record(ledger, mark, tally)
+            _add(cert, tally)
+            if not tally.redrawn:
+                break   # nothing re-drawn: more kernels add no runs (only kernel runs can)
+    if cert.resumed:
+        console.print(f"{cert.resumed} of {cert.kernels} kernel(s) taken from {ledger}",
+                      highlight=False)
     if doc is not None:
         from autograder.pipeline.calibrate import update_doc
-        update_doc(doc, f"certificate-{a.id}", render(cert, per_kernel))
+        update_doc(doc, f"certificate-{a.id}", render(cert, per_kernel, ledger))
     console.print(summary(cert), highlight=False, soft_wrap=True)
     return cert
 
@@ -176,7 +272,7 @@ def summary(cert: Certificate) -> str:
                                   "kernels lost points there" if cert.fixed else ""))
 
 
-def render(cert: Certificate, per_kernel: int) -> str:
+def render(cert: Certificate, per_kernel: int, ledger: Path | None = None) -> str:
     lines = [
         f"## {cert.assignment}: certified false-fail rate",
         "",
@@ -191,6 +287,11 @@ def render(cert: Certificate, per_kernel: int) -> str:
         f"{'certified' if cert.certified else 'not certified'}.",
         f"- Questions re-drawn by the grading seed: {', '.join(cert.redrawn) or 'none'}.",
     ]
+    if ledger is not None:
+        rel = ledger.relative_to(ledger.parents[1]) if len(ledger.parents) > 1 else ledger
+        lines.append(f"- Each kernel's tally is in `{rel}` ({cert.kernels} kernels, "
+                     f"{cert.resumed} of them from earlier runs); the same command goes on "
+                     "from there.")
     if cert.fixed:
         lines.append(f"- Fixed by the notebook run (counted once per kernel, not in the bound): "
                      f"{', '.join(cert.fixed)}; {cert.fixed_fails} of {cert.kernels} kernels lost "
