@@ -10,12 +10,13 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 from scipy.special import softmax
 
 from dataclasses import dataclass
 
 from autograder.checks import (KINDS, Estimate, Evidence, after_gate, all_of, close_to,
-                               compare_sets, failed, frequencies, matches_reference, passed)
+                               compare_sets, failed, frequencies, gof, matches_reference, passed)
 from autograder.grading.verdict import QuestionResult, grade_values
 from autograder.homework import Homework, load_homework
 from autograder.grading.misconceptions import diagnose, is_told, knows
@@ -313,3 +314,47 @@ def test_a_sampler_mistake_over_several_tables_is_named_whatever_the_seed():
         assert res.points < 6.0
         misnamed += diagnose(hw, "test_draws", answers, res, ctx) is not None
     assert named >= 95 and misnamed == 0
+
+
+# ------------------------------------------------------------------ draws the check derives
+
+def trajectory_homework():
+    """A question whose answer is a trajectory of event times; its check derives the
+    waiting times and tests them against Exp(rate) (gillespie's kind). The answer holds
+    no array of waiting times, so the diagnosis must read the draws the test read."""
+    rate = 2.0
+    hw = Homework()
+
+    @hw.question("test_times", answers=["events"], n_checks=1)
+    def check(values, ctx):
+        times = np.asarray([t for t, _ in values["events"]], dtype=float)
+        return gof(np.diff(times), stats.expon(scale=1 / rate), ctx.alpha, name="waiting times")
+
+    def events(scale, rng, n=2000):
+        return [(float(t), "fired") for t in np.cumsum(rng.exponential(scale, size=n))]
+
+    @hw.wrong_answer("rate passed as the scale", says="when the rate is passed as the scale")
+    def as_scale(values, ctx):
+        return {**values, "test_times": {"events": events(rate, ctx.noise())}}
+
+    @hw.wrong_answer("half the rate", says="when the rate is halved")
+    def halved(values, ctx):
+        return {**values, "test_times": {"events": events(2 / rate, ctx.noise())}}
+    return hw, rate, events
+
+
+def test_a_mistake_in_draws_the_check_derives_from_the_answer_is_named():
+    hw, rate, events = trajectory_homework()
+    q = hw.questions["test_times"]
+    for seed in range(20):
+        rng, ctx = np.random.default_rng(seed), hw.context(seed, 1e-3)
+        answers = {"test_times": {"events": events(rate, rng)}}      # the rate as numpy's scale
+        res = grade_values(q, answers["test_times"], ctx, 1.0)
+        found = diagnose(hw, "test_times", answers, res, ctx)
+        assert res.points == 0 and found is not None, seed
+        assert found.label == "rate passed as the scale", seed
+        # uniform waiting times: failed, and no registered mistake explains them
+        answers = {"test_times": {"events": [(float(t), "fired") for t in
+                                             np.cumsum(rng.uniform(0, 1, size=2000))]}}
+        res = grade_values(q, answers["test_times"], ctx, 1.0)
+        assert res.points == 0 and diagnose(hw, "test_times", answers, res, ctx) is None, seed

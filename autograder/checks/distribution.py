@@ -31,7 +31,7 @@ import numpy as np
 from scipy import stats
 
 from .budget import z_critical
-from .evidence import GoodnessOfFit, Malformed
+from .evidence import GoodnessOfFit, Malformed, sketch
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
 from .summary import against_law
@@ -436,7 +436,7 @@ def gof(samples, dist, alpha: float, name: str = "samples", method: str = "ks",
         stat = _ad_from_logs(log_u, log_v)
         p = ad_pvalue(stat, x.size)
     detail.update(statistic=stat, pvalue=p)
-    evidence = GoodnessOfFit(p >= alpha, p, *against_law(x, dist))
+    evidence = GoodnessOfFit(p >= alpha, p, *against_law(x, dist), **sketch(x))
     if evidence.passed:
         return passed(f"`{name}` looks like draws from the target distribution.",
                       evidence=evidence, **detail)

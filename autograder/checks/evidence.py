@@ -11,7 +11,8 @@ kept in grading.json.
     Estimates      several such numbers (a table, the entries of a dict)
     Counts         outcome counts against their expected counts, and the test's p-value
     GoodnessOfFit  draws tested against a known law (its p-value; the draws' centre and
-                   spread against the law's, in SEs, for feedback words only)
+                   spread against the law's, in SEs, for feedback words only; the draws'
+                   quantiles, which the diagnosis compares with a simulated mistake's)
     TwoSample      draws tested against a reference sampler's draws (the same)
     ReferenceMatch a posterior mean against a long reference run of the same model
     Convergence    a sampler's convergence gate (R-hat, bulk ESS)
@@ -86,6 +87,10 @@ class GoodnessOfFit(Evidence):
     # None where not read. Feedback words only: the verdict is the p-value's
     centre_z: float | None = None
     spread_z: float | None = None
+    # the tested draws' quantiles (`sketch`) and their number: what the diagnosis
+    # compares with a simulated mistake's draws; empty where the check had no draws
+    quantiles: tuple = ()
+    n: int = 0
     kind: ClassVar[str] = "goodness_of_fit"
 
 
@@ -94,7 +99,24 @@ class TwoSample(Evidence):
     pvalue: float
     centre_z: float | None = None   # against the reference draws, as GoodnessOfFit's
     spread_z: float | None = None
+    quantiles: tuple = ()           # as GoodnessOfFit's
+    n: int = 0
     kind: ClassVar[str] = "two_sample"
+
+
+SKETCH_POINTS = 201   # quantiles kept of a test's draws: a CDF read to within 1/200
+
+
+def sketch(x) -> dict:
+    """The keyword arguments that give GoodnessOfFit or TwoSample evidence the draws it
+    tested, as SKETCH_POINTS quantiles (a few kB in grading.json, whatever the draws'
+    number) and their count."""
+    v = np.asarray(x, dtype=np.float64).reshape(-1)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return {}
+    return {"quantiles": tuple(np.quantile(v, np.linspace(0.0, 1.0, SKETCH_POINTS))),
+            "n": int(v.size)}
 
 
 @dataclass(frozen=True)
@@ -146,4 +168,5 @@ def evidence_from_dict(d: dict) -> Evidence:
                   for f in fields(cls) if f.name in d})   # a field added later keeps its default
 
 
-__all__ = ["Evidence", *[c.__name__ for c in KINDS.values()], "KINDS", "evidence_from_dict"]
+__all__ = ["Evidence", *[c.__name__ for c in KINDS.values()], "KINDS", "evidence_from_dict",
+           "sketch", "SKETCH_POINTS"]

@@ -33,7 +33,7 @@ import numpy as np
 from scipy import stats
 
 from .budget import z_critical
-from .evidence import Malformed, TwoSample
+from .evidence import Malformed, TwoSample, sketch
 from .guards import as_array
 from .result import AnswerError, CheckResult, failed, passed
 from .summary import against_sample
@@ -328,7 +328,7 @@ def two_sample(samples, reference, alpha: float, name: str = "samples", method: 
                       tail_direction=tail.direction, tail_tables=tail.tables)
     pvalue = min(1.0, 2 * min(main, tail.pvalue)) if tails else main
     detail.update(pvalue=pvalue)
-    evidence = TwoSample(pvalue >= alpha, pvalue, *against_sample(x, ref))
+    evidence = TwoSample(pvalue >= alpha, pvalue, *against_sample(x, ref), **sketch(x))
     if evidence.passed:
         return passed(f"`{name}` looks like draws from the distribution it should follow.",
                       evidence=evidence, **detail)

@@ -22,8 +22,11 @@ returns (autograder/checks/evidence.py), by its type:
     fall in X^2 (one-parameter likelihood ratio per table). Estimates and counts of
     one question add up;
   * GoodnessOfFit, TwoSample (draws tested against a law or a reference sampler),
-    when the question has neither of the above: a two-sample KS test of the
-    student's draws against the simulated mistake's;
+    when the question has neither of the above: a two-sample KS test of the draws
+    each test read (the quantiles its evidence keeps, so draws the check derived
+    from the answer, such as waiting times from a trajectory, are compared too),
+    the student's against the simulated mistake's; where the evidence keeps none
+    (a homework's own test statistic), the answer's own arrays of draws;
   * ReferenceMatch (a posterior mean against the reference posterior's), when the
     question has none of the above: weighed as estimates, but only the means the
     mistake replaces outright. A simulation may build the mistake from the student's
@@ -130,6 +133,7 @@ class Weighed:
     estimates: list = field(default_factory=list)   # (value, truth, se)
     counts: list = field(default_factory=list)      # (observed, expected)
     pvalues: list = field(default_factory=list)     # of tests of draws
+    sketches: list = field(default_factory=list)    # (quantiles, n) of each test's draws
     posterior: list = field(default_factory=list)   # (mean, reference mean, se)
 
     @classmethod
@@ -158,6 +162,7 @@ def _counts(e: Counts, out: Weighed) -> None:
 def _test(e: GoodnessOfFit | TwoSample, out: Weighed) -> None:
     if math.isfinite(e.pvalue):
         out.pvalues.append(e.pvalue)
+        out.sketches.append((e.quantiles, e.n))
 
 
 def _reference(e: ReferenceMatch, out: Weighed) -> None:
@@ -206,6 +211,9 @@ def _log_ratio(question, student, wrong, result: QuestionResult, ctx: Context,
             ratio += part
         return ratio
     if mine.pvalues:
+        if len(theirs.sketches) == len(mine.sketches) and all(
+                q for q, _ in mine.sketches + theirs.sketches):
+            return _sketches(mine.sketches, theirs.sketches, min(mine.pvalues))
         return _samples(student, wrong, min(mine.pvalues))
     if mine.posterior and again is not None:
         return _posterior_ratio(question, student, mine, theirs, again, result, ctx)
@@ -261,6 +269,26 @@ def _samples(student, wrong, p_truth: float) -> float | None:
     if not pairs:
         return None
     p_wrong = min(float(stats.ks_2samp(a, b).pvalue) for a, b in pairs)
+    if p_wrong < CONSISTENT_P:
+        return None
+    return math.log(p_wrong / max(p_truth, 1e-300))
+
+
+def _sketches(mine, theirs, p_truth: float) -> float | None:
+    """The draws each test read (their evidence's quantiles), the student's against the
+    simulated mistake's, test by test: a two-sample KS test on the two quantile sketches
+    (each CDF is known to within 1 / (points - 1), so D is read that much smaller, in
+    the mistake's favour); log(p_mistake / p_truth) if none rejects at CONSISTENT_P."""
+    p_wrong = 1.0
+    for (qa, na), (qb, nb) in zip(mine, theirs):
+        if min(na, nb) < 50:
+            return None
+        qa, qb = np.asarray(qa, dtype=float), np.asarray(qb, dtype=float)
+        grid = np.union1d(qa, qb)
+        cdf_a = np.searchsorted(qa, grid, side="right") / qa.size
+        cdf_b = np.searchsorted(qb, grid, side="right") / qb.size
+        d = max(0.0, float(np.max(np.abs(cdf_a - cdf_b))) - 2.0 / (min(qa.size, qb.size) - 1))
+        p_wrong = min(p_wrong, float(stats.kstwobign.sf(d * math.sqrt(na * nb / (na + nb)))))
     if p_wrong < CONSISTENT_P:
         return None
     return math.log(p_wrong / max(p_truth, 1e-300))
