@@ -268,10 +268,7 @@ def _samples(student, wrong, p_truth: float) -> float | None:
     pairs = list(_sample_pairs(student, wrong))
     if not pairs:
         return None
-    p_wrong = min(float(stats.ks_2samp(a, b).pvalue) for a, b in pairs)
-    if p_wrong < CONSISTENT_P:
-        return None
-    return math.log(p_wrong / max(p_truth, 1e-300))
+    return _explains(min(float(stats.ks_2samp(a, b).pvalue) for a, b in pairs), p_truth)
 
 
 def _sketches(mine, theirs, p_truth: float) -> float | None:
@@ -289,6 +286,12 @@ def _sketches(mine, theirs, p_truth: float) -> float | None:
         cdf_b = np.searchsorted(qb, grid, side="right") / qb.size
         d = max(0.0, float(np.max(np.abs(cdf_a - cdf_b))) - 2.0 / (min(qa.size, qb.size) - 1))
         p_wrong = min(p_wrong, float(stats.kstwobign.sf(d * math.sqrt(na * nb / (na + nb)))))
+    return _explains(p_wrong, p_truth)
+
+
+def _explains(p_wrong: float, p_truth: float) -> float | None:
+    """A two-sample test's verdict on the mistake: ruled out below CONSISTENT_P,
+    otherwise the log ratio of its p-value to the truth's."""
     if p_wrong < CONSISTENT_P:
         return None
     return math.log(p_wrong / max(p_truth, 1e-300))
